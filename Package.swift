@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// prep: OCR dataset preparation and annotation conversion.
+// Data flow (DESIGN.md): C libraries → PrepCore → (PrepConverters | PrepFormats) → PrepPipeline → prep.
+import PackageDescription
+
+/// A system library reached through a module map in Sources/<name>.
+func systemLibrary(_ name: String, pkgConfig: String? = nil) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig,
+                   providers: [.apt([])])
+}
+
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "prep",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "prep", targets: ["prep"]),
+        .library(name: "PrepPipeline", targets: ["PrepPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // C libraries (module maps) and the one C shim that turns setjmp/longjmp and
+        // libjpeg warnings into return codes.
+        systemLibrary("CLMDB"),
+        systemLibrary("CJPEG"),
+        systemLibrary("CPNG", pkgConfig: "libpng"),
+        systemLibrary("CZip", pkgConfig: "libzip"),
+        systemLibrary("CXML2", pkgConfig: "libxml-2.0"),
+        systemLibrary("CZlib"),
+        .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"],
+                path: "Sources/CImageShim",
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+
+        // Canonical model, geometry, images, text, output, report.
+        .target(name: "PrepCore",
+                dependencies: ["CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib"],
+                swiftSettings: swift5),
+        // Raw annotation formats → canonical samples (one file per raw format family).
+        .target(name: "PrepConverters", dependencies: ["PrepCore"], path: "converters",
+                swiftSettings: swift5),
+        // Canonical samples ⇄ output files.
+        .target(name: "PrepFormats", dependencies: ["PrepCore"], swiftSettings: swift5),
+        // Zoo recipes, gather, pack, parallel ordered run.
+        .target(name: "PrepPipeline",
+                dependencies: ["PrepCore", "PrepConverters", "PrepFormats",
+                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: swift5,
+                plugins: ["ZooEmbedPlugin"]),
+        // The command-line tool.
+        .executableTarget(name: "prep",
+                          dependencies: ["PrepPipeline",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swift5),
+
+        // Build-time embedding of dataset-zoo/ into the binary.
+        .executableTarget(name: "zoo-embed", path: "Sources/zoo-embed"),
+        .plugin(name: "ZooEmbedPlugin", capability: .buildTool(), dependencies: ["zoo-embed"],
+                path: "Sources/ZooEmbedPlugin"),
+
+        .testTarget(name: "PrepCoreTests", dependencies: ["PrepCore"], swiftSettings: swift5),
+        .testTarget(name: "PrepConvertersTests", dependencies: ["PrepConverters"], swiftSettings: swift5),
+        .testTarget(name: "PrepFormatsTests", dependencies: ["PrepFormats"], swiftSettings: swift5),
+        .testTarget(name: "PrepPipelineTests", dependencies: ["PrepPipeline"], swiftSettings: swift5),
+        .testTarget(name: "EndToEndTests", dependencies: ["prep"], swiftSettings: swift5),
+    ]
+)

@@ -1,0 +1,371 @@
+#include "CImageShim.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+
+/* ---------------------------------------------------------------- JPEG */
+
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+    prep_image_error *err;
+    int truncated;
+} shim_jpeg_error;
+
+static void shim_error_exit(j_common_ptr cinfo) {
+    shim_jpeg_error *e = (shim_jpeg_error *)cinfo->err;
+    if (e->err) (*cinfo->err->format_message)(cinfo, e->err->message);
+    longjmp(e->jump, 1);
+}
+
+static void shim_emit_message(j_common_ptr cinfo, int level) {
+    shim_jpeg_error *e = (shim_jpeg_error *)cinfo->err;
+    if (level >= 0) return; /* trace messages */
+    if (cinfo->err->msg_code == JWRN_JPEG_EOF) {
+        /* A file cut in its data: libjpeg would fill the rest grey and carry on. */
+        e->truncated = 1;
+        if (e->err) (*cinfo->err->format_message)(cinfo, e->err->message);
+        longjmp(e->jump, 1);
+    }
+    if (e->err) e->err->warnings++;
+    cinfo->err->num_warnings++;
+}
+
+static void shim_output_message(j_common_ptr cinfo) { (void)cinfo; }
+
+static void setup_jpeg_errors(struct jpeg_decompress_struct *ci, shim_jpeg_error *je, prep_image_error *err) {
+    ci->err = jpeg_std_error(&je->pub);
+    je->pub.error_exit = shim_error_exit;
+    je->pub.emit_message = shim_emit_message;
+    je->pub.output_message = shim_output_message;
+    je->err = err;
+    je->truncated = 0;
+    if (err) { err->message[0] = 0; err->warnings = 0; }
+}
+
+int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *height, int *components,
+                   prep_image_error *err) {
+    struct jpeg_decompress_struct ci;
+    shim_jpeg_error je;
+    setup_jpeg_errors(&ci, &je, err);
+    if (setjmp(je.jump)) {
+        jpeg_destroy_decompress(&ci);
+        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, data, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    *width = (int)ci.image_width;
+    *height = (int)ci.image_height;
+    *components = ci.num_components;
+    jpeg_destroy_decompress(&ci);
+    return PREP_OK;
+}
+
+int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int x1, int y1,
+                     int color, unsigned char *out, prep_image_error *err) {
+    struct jpeg_decompress_struct ci;
+    shim_jpeg_error je;
+    unsigned char *volatile row = NULL;
+    setup_jpeg_errors(&ci, &je, err);
+    if (setjmp(je.jump)) {
+        free(row);
+        jpeg_destroy_decompress(&ci);
+        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, data, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    int channels = color == PREP_GRAY ? 1 : 3;
+    if (color == PREP_GRAY) ci.out_color_space = JCS_GRAYSCALE;
+    else if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK) {
+        /* Handled below by converting CMYK rows; OpenCV does the same inversion-free conversion. */
+        ci.out_color_space = JCS_CMYK;
+    } else ci.out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
+    int W = (int)ci.image_width, H = (int)ci.image_height;
+    if (x1 <= 0 && y1 <= 0) { x0 = 0; y0 = 0; x1 = W; y1 = H; }
+    if (x0 < 0 || y0 < 0 || x1 > W || y1 > H || x0 >= x1 || y0 >= y1) {
+        if (err) snprintf(err->message, sizeof err->message,
+                          "region [%d,%d)x[%d,%d) outside a %dx%d image", x0, x1, y0, y1, W, H);
+        jpeg_destroy_decompress(&ci);
+        return PREP_ERR_ARGS;
+    }
+    jpeg_start_decompress(&ci);
+    int outc = ci.output_components; /* 1, 3 or 4 (CMYK) */
+
+    /* Columns: decode a widened band with a 16-pixel margin so that fancy upsampling at the
+     * band's edges sees the same neighbours as a full decode. */
+    JDIMENSION cx = 0, cw = ci.output_width;
+    int margin = 16;
+    int want_x0 = x0 - margin < 0 ? 0 : x0 - margin;
+    int want_x1 = x1 + margin > W ? W : x1 + margin;
+    if (want_x0 > 0 || want_x1 < W) {
+        cx = (JDIMENSION)want_x0;
+        cw = (JDIMENSION)(want_x1 - want_x0);
+        jpeg_crop_scanline(&ci, &cx, &cw);
+    }
+    /* Rows: skip to a few rows above y0 (same reasoning for vertical upsampling). */
+    int start_row = y0 - margin < 0 ? 0 : y0 - margin;
+    if (start_row > 0) jpeg_skip_scanlines(&ci, (JDIMENSION)start_row);
+
+    row = (unsigned char *)malloc((size_t)cw * (size_t)outc);
+    if (!row) { jpeg_destroy_decompress(&ci); return PREP_ERR_MEMORY; }
+    size_t out_stride = (size_t)(x1 - x0) * (size_t)channels;
+    int skip_cols = x0 - (int)cx;
+    while ((int)ci.output_scanline < y1) {
+        int y = (int)ci.output_scanline;
+        JSAMPROW rp = row;
+        jpeg_read_scanlines(&ci, &rp, 1);
+        if (y < y0) continue;
+        unsigned char *dst = out + (size_t)(y - y0) * out_stride;
+        const unsigned char *src = row + (size_t)skip_cols * (size_t)outc;
+        if (outc == channels) {
+            memcpy(dst, src, out_stride);
+        } else if (outc == 1) { /* gray source, colour output */
+            for (int i = 0; i < x1 - x0; i++) { dst[3*i] = dst[3*i+1] = dst[3*i+2] = src[i]; }
+        } else if (outc == 4) { /* CMYK (Adobe inverted) → BGR/RGB or gray */
+            for (int i = 0; i < x1 - x0; i++) {
+                int c = src[4*i], m = src[4*i+1], yy = src[4*i+2], k = src[4*i+3];
+                int r = c * k / 255, g = m * k / 255, b = yy * k / 255;
+                if (channels == 1) dst[i] = (unsigned char)((r * 299 + g * 587 + b * 114 + 500) / 1000);
+                else if (color == PREP_BGR) { dst[3*i] = (unsigned char)b; dst[3*i+1] = (unsigned char)g; dst[3*i+2] = (unsigned char)r; }
+                else { dst[3*i] = (unsigned char)r; dst[3*i+1] = (unsigned char)g; dst[3*i+2] = (unsigned char)b; }
+            }
+        } else {
+            free(row); row = NULL;
+            if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
+            jpeg_destroy_decompress(&ci);
+            return PREP_ERR_DECODE;
+        }
+    }
+    free(row); row = NULL;
+    if ((int)ci.output_scanline == (int)ci.output_height) jpeg_finish_decompress(&ci);
+    else jpeg_abort_decompress(&ci);
+    jpeg_destroy_decompress(&ci);
+    return PREP_OK;
+}
+
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+    prep_image_error *err;
+} shim_jpeg_cerror;
+
+static void shim_cerror_exit(j_common_ptr cinfo) {
+    shim_jpeg_cerror *e = (shim_jpeg_cerror *)cinfo->err;
+    if (e->err) (*cinfo->err->format_message)(cinfo, e->err->message);
+    longjmp(e->jump, 1);
+}
+
+int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
+                     unsigned char **out, size_t *out_len, prep_image_error *err) {
+    struct jpeg_compress_struct ci;
+    shim_jpeg_cerror je;
+    unsigned char *volatile buf = NULL;
+    unsigned long size = 0;
+    if (width <= 0 || height <= 0) {
+        if (err) snprintf(err->message, sizeof err->message, "cannot encode an empty %dx%d image", width, height);
+        return PREP_ERR_ARGS;
+    }
+    ci.err = jpeg_std_error(&je.pub);
+    je.pub.error_exit = shim_cerror_exit;
+    je.pub.output_message = shim_output_message;
+    je.err = err;
+    if (err) { err->message[0] = 0; err->warnings = 0; }
+    if (setjmp(je.jump)) {
+        jpeg_destroy_compress(&ci);
+        free(buf);
+        return PREP_ERR_DECODE;
+    }
+    jpeg_create_compress(&ci);
+    unsigned char *b = NULL;
+    jpeg_mem_dest(&ci, &b, &size);
+    ci.image_width = (JDIMENSION)width;
+    ci.image_height = (JDIMENSION)height;
+    ci.input_components = color == PREP_GRAY ? 1 : 3;
+    ci.in_color_space = color == PREP_GRAY ? JCS_GRAYSCALE : (color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB);
+    jpeg_set_defaults(&ci);
+    jpeg_set_quality(&ci, quality, TRUE);
+    jpeg_start_compress(&ci, TRUE);
+    size_t stride = (size_t)width * (size_t)ci.input_components;
+    while (ci.next_scanline < ci.image_height) {
+        JSAMPROW rp = (JSAMPROW)(pixels + (size_t)ci.next_scanline * stride);
+        jpeg_write_scanlines(&ci, &rp, 1);
+    }
+    jpeg_finish_compress(&ci);
+    buf = b;
+    jpeg_destroy_compress(&ci);
+    *out = buf;
+    *out_len = (size_t)size;
+    return PREP_OK;
+}
+
+/* ---------------------------------------------------------------- PNG */
+
+typedef struct {
+    const unsigned char *data;
+    size_t len, pos;
+} shim_png_src;
+
+typedef struct {
+    prep_image_error *err;
+} shim_png_err;
+
+static void shim_png_error(png_structp png, png_const_charp msg) {
+    shim_png_err *e = (shim_png_err *)png_get_error_ptr(png);
+    if (e && e->err) snprintf(e->err->message, sizeof e->err->message, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+static void shim_png_warning(png_structp png, png_const_charp msg) {
+    shim_png_err *e = (shim_png_err *)png_get_error_ptr(png);
+    (void)msg;
+    if (e && e->err) e->err->warnings++;
+}
+
+static void shim_png_read(png_structp png, png_bytep out, png_size_t n) {
+    shim_png_src *s = (shim_png_src *)png_get_io_ptr(png);
+    if (s->pos + n > s->len) png_error(png, "file is cut short (read past the end of the data)");
+    memcpy(out, s->data + s->pos, n);
+    s->pos += n;
+}
+
+int prep_png_info(const unsigned char *data, size_t len, int *width, int *height, int *channels,
+                  int *bit_depth, prep_image_error *err) {
+    shim_png_err pe = { err };
+    if (err) { err->message[0] = 0; err->warnings = 0; }
+    if (len < 8 || png_sig_cmp(data, 0, 8)) {
+        if (err) snprintf(err->message, sizeof err->message, "not a PNG file (bad signature)");
+        return PREP_ERR_DECODE;
+    }
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &pe, shim_png_error, shim_png_warning);
+    if (!png) return PREP_ERR_MEMORY;
+    png_infop info = png_create_info_struct(png);
+    shim_png_src src = { data, len, 0 };
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return PREP_ERR_DECODE;
+    }
+    png_set_read_fn(png, &src, shim_png_read);
+    png_read_info(png, info);
+    *width = (int)png_get_image_width(png, info);
+    *height = (int)png_get_image_height(png, info);
+    *channels = (int)png_get_channels(png, info);
+    *bit_depth = (int)png_get_bit_depth(png, info);
+    png_destroy_read_struct(&png, &info, NULL);
+    return PREP_OK;
+}
+
+int prep_png_decode(const unsigned char *data, size_t len, int color, unsigned char *out,
+                    prep_image_error *err) {
+    shim_png_err pe = { err };
+    if (err) { err->message[0] = 0; err->warnings = 0; }
+    if (len < 8 || png_sig_cmp(data, 0, 8)) {
+        if (err) snprintf(err->message, sizeof err->message, "not a PNG file (bad signature)");
+        return PREP_ERR_DECODE;
+    }
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &pe, shim_png_error, shim_png_warning);
+    if (!png) return PREP_ERR_MEMORY;
+    png_infop info = png_create_info_struct(png);
+    shim_png_src src = { data, len, 0 };
+    png_bytep *volatile rows = NULL;
+    if (setjmp(png_jmpbuf(png))) {
+        free(rows);
+        png_destroy_read_struct(&png, &info, NULL);
+        return (err && strstr(err->message, "cut short")) ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+    }
+    png_set_read_fn(png, &src, shim_png_read);
+    png_read_info(png, info);
+    int ct = png_get_color_type(png, info);
+    int depth = png_get_bit_depth(png, info);
+    if (depth == 16) png_set_strip_16(png);
+    if (ct == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    png_set_strip_alpha(png);
+    if (color == PREP_GRAY) {
+        if (ct & PNG_COLOR_MASK_COLOR || ct == PNG_COLOR_TYPE_PALETTE)
+            png_set_rgb_to_gray(png, 1, -1, -1);
+    } else {
+        if (ct == PNG_COLOR_TYPE_GRAY || ct == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+        if (color == PREP_BGR) png_set_bgr(png);
+    }
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    int h = (int)png_get_image_height(png, info);
+    size_t rowbytes = png_get_rowbytes(png, info);
+    size_t expect = (size_t)png_get_image_width(png, info) * (color == PREP_GRAY ? 1u : 3u);
+    if (rowbytes != expect) {
+        if (err) snprintf(err->message, sizeof err->message, "unexpected PNG row size %zu (expected %zu)", rowbytes, expect);
+        png_destroy_read_struct(&png, &info, NULL);
+        return PREP_ERR_DECODE;
+    }
+    rows = (png_bytep *)malloc(sizeof(png_bytep) * (size_t)h);
+    if (!rows) { png_destroy_read_struct(&png, &info, NULL); return PREP_ERR_MEMORY; }
+    for (int y = 0; y < h; y++) rows[y] = out + (size_t)y * rowbytes;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    free(rows); rows = NULL;
+    png_destroy_read_struct(&png, &info, NULL);
+    return PREP_OK;
+}
+
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} shim_png_dst;
+
+static void shim_png_write(png_structp png, png_bytep data, png_size_t n) {
+    shim_png_dst *d = (shim_png_dst *)png_get_io_ptr(png);
+    if (d->len + n > d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 4096;
+        while (cap < d->len + n) cap *= 2;
+        unsigned char *p = (unsigned char *)realloc(d->data, cap);
+        if (!p) png_error(png, "out of memory");
+        d->data = p; d->cap = cap;
+    }
+    memcpy(d->data + d->len, data, n);
+    d->len += n;
+}
+static void shim_png_flush(png_structp png) { (void)png; }
+
+int prep_png_encode(const unsigned char *pixels, int width, int height, int color, int level,
+                    unsigned char **out, size_t *out_len, prep_image_error *err) {
+    shim_png_err pe = { err };
+    if (err) { err->message[0] = 0; err->warnings = 0; }
+    if (width <= 0 || height <= 0) {
+        if (err) snprintf(err->message, sizeof err->message, "cannot encode an empty %dx%d image", width, height);
+        return PREP_ERR_ARGS;
+    }
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &pe, shim_png_error, shim_png_warning);
+    if (!png) return PREP_ERR_MEMORY;
+    png_infop info = png_create_info_struct(png);
+    shim_png_dst dst = { NULL, 0, 0, 0 };
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(dst.data);
+        return PREP_ERR_DECODE;
+    }
+    png_set_write_fn(png, &dst, shim_png_write, shim_png_flush);
+    int channels = color == PREP_GRAY ? 1 : 3;
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
+                 channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(png, level);
+    png_write_info(png, info);
+    if (color == PREP_BGR) png_set_bgr(png);
+    size_t stride = (size_t)width * (size_t)channels;
+    for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    *out = dst.data;
+    *out_len = dst.len;
+    return PREP_OK;
+}
+
+void prep_image_free(void *p) { free(p); }

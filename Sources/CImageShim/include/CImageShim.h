@@ -1,0 +1,58 @@
+#ifndef PREP_IMAGE_SHIM_H
+#define PREP_IMAGE_SHIM_H
+/*
+ * The only C in prep: libjpeg and libpng report fatal errors by longjmp (or exit), which Swift
+ * cannot catch, and libjpeg treats a file cut in its data as a mere warning ("Premature end of
+ * JPEG file") and fills the rest grey. Every function here returns 0 on success and a negative
+ * code with a message in `err` on failure; a cut file is an error.
+ */
+#include <stddef.h>
+
+typedef struct {
+    char message[256];
+    int warnings;      /* libjpeg warnings that were not fatal (corrupt-data notices) */
+} prep_image_error;
+
+enum { PREP_OK = 0, PREP_ERR_DECODE = -1, PREP_ERR_TRUNCATED = -2, PREP_ERR_ARGS = -3, PREP_ERR_MEMORY = -4 };
+
+/* Channel order of decoded pixels. */
+enum { PREP_GRAY = 1, PREP_BGR = 3, PREP_RGB = 4 };
+
+/* Reads the JPEG header: stored width, height and component count. */
+int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *height, int *components,
+                   prep_image_error *err);
+
+/*
+ * Decodes the region [x0, x1) × [y0, y1) of a JPEG (x1 = y1 = 0 means the whole image) into
+ * `out` (row-major, (x1-x0) × (y1-y0) × channels, channels 1 for PREP_GRAY else 3).
+ * Pixels equal a full decode with libjpeg's defaults: columns are decoded with a margin
+ * (jpeg_crop_scanline widens to an iMCU and its edge columns differ), rows before y0 are
+ * skipped with jpeg_skip_scanlines, decoding stops after y1.
+ */
+int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int x1, int y1,
+                     int color, unsigned char *out, prep_image_error *err);
+
+/* Encodes 8-bit pixels (channels 1 or 3, order given by `color`) as baseline JPEG. */
+int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
+                     unsigned char **out, size_t *out_len, prep_image_error *err);
+
+/* Reads the PNG header. */
+int prep_png_info(const unsigned char *data, size_t len, int *width, int *height, int *channels,
+                  int *bit_depth, prep_image_error *err);
+
+/*
+ * Decodes a PNG to 8-bit gray or 3-channel pixels as OpenCV's imread does for IMREAD_COLOR /
+ * IMREAD_GRAYSCALE: 16-bit reduced by dropping the low byte, palette and gray expanded, alpha
+ * stripped (not composited).
+ */
+int prep_png_decode(const unsigned char *data, size_t len, int color, unsigned char *out,
+                    prep_image_error *err);
+
+/* Encodes 8-bit pixels as PNG (zlib level `level`, 0–9). */
+int prep_png_encode(const unsigned char *pixels, int width, int height, int color, int level,
+                    unsigned char **out, size_t *out_len, prep_image_error *err);
+
+/* Frees a buffer returned by an encoder. */
+void prep_image_free(void *p);
+
+#endif

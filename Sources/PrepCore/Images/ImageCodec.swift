@@ -1,0 +1,93 @@
+import Foundation
+import CImageShim
+
+/// Decodes and encodes images through libjpeg-turbo and libpng (via the C shim, so a corrupt or
+/// cut-short file is an error, never a process exit or a grey-filled image).
+public enum ImageCodec {
+    /// Decodes a whole image, or the region `[x0, x1) × [y0, y1)` of a JPEG (only the rows and
+    /// columns needed are decoded; pixels equal a full decode), into BGR (or gray) pixels as
+    /// OpenCV's `imread` gives them, EXIF orientation not applied.
+    public static func decode(_ bytes: [UInt8], name: String, gray: Bool = false,
+                              region: (x0: Int, y0: Int, x1: Int, y1: Int)? = nil) throws -> Pixels {
+        guard let format = ImageFormat.sniff(bytes) else {
+            throw PrepError.image(path: name, reason: "unknown image format")
+        }
+        var err = prep_image_error()
+        let color = gray ? Int32(PREP_GRAY) : Int32(PREP_BGR)
+        let channels = gray ? 1 : 3
+        switch format {
+        case .jpeg:
+            var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0
+            var rc = bytes.withUnsafeBufferPointer { prep_jpeg_info($0.baseAddress, $0.count, &w, &h, &c, &err) }
+            try check(rc, err, name)
+            let r = region ?? (0, 0, Int(w), Int(h))
+            var out = [UInt8](repeating: 0, count: max(0, (r.x1 - r.x0) * (r.y1 - r.y0) * channels))
+            rc = bytes.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    prep_jpeg_decode(src.baseAddress, src.count, Int32(r.x0), Int32(r.y0), Int32(r.x1), Int32(r.y1),
+                                     color, dst.baseAddress, &err)
+                }
+            }
+            try check(rc, err, name)
+            return Pixels(width: r.x1 - r.x0, height: r.y1 - r.y0, channels: channels, order: gray ? .gray : .bgr, data: out)
+        case .png:
+            var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0, depth: Int32 = 0
+            var rc = bytes.withUnsafeBufferPointer { prep_png_info($0.baseAddress, $0.count, &w, &h, &c, &depth, &err) }
+            try check(rc, err, name)
+            var out = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
+            rc = bytes.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { prep_png_decode(src.baseAddress, src.count, color, $0.baseAddress, &err) }
+            }
+            try check(rc, err, name)
+            let full = Pixels(width: Int(w), height: Int(h), channels: channels, order: gray ? .gray : .bgr, data: out)
+            if let r = region { return full.cropped(x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1) }
+            return full
+        default:
+            throw PrepError.image(path: name, reason: "decoding \(format.rawValue.uppercased()) is not supported")
+        }
+    }
+
+    /// Reads and decodes a file.
+    public static func decode(file url: URL, gray: Bool = false) throws -> Pixels {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw PrepError.image(path: url.path, reason: "missing image")
+        }
+        return try decode([UInt8](data), name: url.path, gray: gray)
+    }
+
+    /// Baseline JPEG at `quality` (OpenCV's default is 95).
+    public static func encodeJPEG(_ p: Pixels, quality: Int = 95) throws -> [UInt8] {
+        try encode(p) { px, w, h, c, out, len, err in prep_jpeg_encode(px, w, h, c, Int32(quality), out, len, err) }
+    }
+
+    /// Lossless PNG.
+    public static func encodePNG(_ p: Pixels, level: Int = 1) throws -> [UInt8] {
+        try encode(p) { px, w, h, c, out, len, err in prep_png_encode(px, w, h, c, Int32(level), out, len, err) }
+    }
+
+    private typealias Encoder = (UnsafePointer<UInt8>?, Int32, Int32, Int32,
+                                 UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>,
+                                 UnsafeMutablePointer<prep_image_error>) -> Int32
+
+    private static func encode(_ p: Pixels, _ fn: Encoder) throws -> [UInt8] {
+        var err = prep_image_error()
+        var outPtr: UnsafeMutablePointer<UInt8>? = nil
+        var len = 0
+        let color: Int32 = p.channels == 1 ? Int32(PREP_GRAY) : (p.order == .rgb ? Int32(PREP_RGB) : Int32(PREP_BGR))
+        let rc = p.data.withUnsafeBufferPointer { fn($0.baseAddress, Int32(p.width), Int32(p.height), color, &outPtr, &len, &err) }
+        try check(rc, err, "encoder")
+        defer { prep_image_free(outPtr) }
+        return Array(UnsafeBufferPointer(start: outPtr, count: len))
+    }
+
+    private static func check(_ rc: Int32, _ err: prep_image_error, _ name: String) throws {
+        guard rc != 0 else { return }
+        let msg = withUnsafeBytes(of: err.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        switch rc {
+        case Int32(PREP_ERR_TRUNCATED): throw PrepError.image(path: name, reason: "truncated: \(msg)")
+        default: throw PrepError.image(path: name, reason: msg.isEmpty ? "cannot decode image" : "cannot decode: \(msg)")
+        }
+    }
+}

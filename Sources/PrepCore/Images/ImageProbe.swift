@@ -1,0 +1,246 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads width, height, channels and EXIF orientation from image headers (JPEG SOF, PNG IHDR,
+/// GIF, BMP, WebP) without decoding pixels: a few kB per file, ~10 µs. Unknown formats and
+/// headers cut short are errors naming the file; `checkComplete` also rejects files whose
+/// end-of-image marker is missing (a download cut part-way), by reading the last bytes.
+public enum ImageProbe {
+    public static func probe(_ url: URL, checkComplete: Bool = true) throws -> ImageInfo {
+        let path = url.path
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            throw PrepError.image(path: path, reason: errno == ENOENT ? "missing image" : "cannot open image (\(String(cString: strerror(errno))))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw PrepError.image(path: path, reason: "cannot stat image") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw PrepError.image(path: path, reason: "is a directory, not an image") }
+        let reader = FileWindow(fd: fd, size: Int(st.st_size))
+        return try probe(reader, path: path, checkComplete: checkComplete)
+    }
+
+    /// Probes an image held in memory (an LMDB value, an archive member).
+    public static func probe(bytes: [UInt8], name: String, checkComplete: Bool = true) throws -> ImageInfo {
+        try probe(MemoryWindow(bytes: bytes), path: name, checkComplete: checkComplete)
+    }
+
+    static func probe(_ r: ByteWindow, path: String, checkComplete: Bool) throws -> ImageInfo {
+        if r.size == 0 { throw PrepError.image(path: path, reason: "empty file (0 bytes)") }
+        let head = r.read(0, 32)
+        guard let format = ImageFormat.sniff(head) else {
+            let shown = head.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
+            throw PrepError.image(path: path, reason: "unknown image format (first bytes \(shown)); expected JPEG, PNG, GIF, BMP or WebP")
+        }
+        var info: ImageInfo
+        switch format {
+        case .jpeg: info = try jpeg(r, path: path)
+        case .png: info = try png(head, path: path)
+        case .gif: info = try gif(head, path: path)
+        case .bmp: info = try bmp(r, path: path)
+        case .webp: info = try webp(r, path: path)
+        }
+        info.fileSize = r.size
+        if info.width <= 0 || info.height <= 0 {
+            throw PrepError.image(path: path, reason: "header gives an empty size \(info.width)x\(info.height)")
+        }
+        if checkComplete, let why = incomplete(r, format: format) {
+            throw PrepError.image(path: path, reason: why)
+        }
+        return info
+    }
+
+    /// Why the file looks cut short, or nil: the format's end marker is not among its last bytes.
+    static func incomplete(_ r: ByteWindow, format: ImageFormat) -> String? {
+        let tailLength = min(r.size, 4096)
+        let tail = r.read(r.size - tailLength, tailLength)
+        switch format {
+        case .jpeg:
+            // 0xFF 0xD9 cannot occur inside entropy-coded data (0xFF is stuffed there), so
+            // finding it near the end means the scan data is complete (trailing padding is fine).
+            var i = tail.count - 2
+            while i >= 0 { if tail[i] == 0xFF && tail[i + 1] == 0xD9 { return nil }; i -= 1 }
+            return "truncated: the JPEG has no end-of-image marker (file cut short)"
+        case .png:
+            let iend: [UInt8] = [0x49, 0x45, 0x4E, 0x44]
+            if tail.count >= 4 {
+                for i in stride(from: tail.count - 4, through: 0, by: -1) where Array(tail[i..<i + 4]) == iend { return nil }
+            }
+            return "truncated: the PNG has no IEND chunk (file cut short)"
+        case .gif:
+            return tail.last == 0x3B || tail.suffix(16).contains(0x3B) ? nil : "truncated: the GIF has no trailer (file cut short)"
+        case .bmp, .webp:
+            return nil
+        }
+    }
+
+    // MARK: JPEG
+
+    static let sofMarkers: Set<UInt8> = [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF]
+
+    static func jpeg(_ r: ByteWindow, path: String) throws -> ImageInfo {
+        var pos = 2
+        var orientation = 1
+        let cut = PrepError.image(path: path, reason: "JPEG header cut short (no frame header before the end of the file)")
+        while true {
+            // Find the next marker, skipping fill bytes.
+            var b = r.byte(pos)
+            guard let first = b else { throw cut }
+            if first != 0xFF {
+                throw PrepError.image(path: path, reason: String(format: "corrupt JPEG header: expected a marker at byte %d, found 0x%02X", pos, first))
+            }
+            repeat { pos += 1; b = r.byte(pos) } while b == 0xFF
+            guard let marker = b else { throw cut }
+            pos += 1
+            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { continue }
+            if marker == 0xD9 || marker == 0xDA {
+                throw PrepError.image(path: path, reason: "corrupt JPEG header: no frame header (SOF) before the image data")
+            }
+            let lenBytes = r.read(pos, 2)
+            guard lenBytes.count == 2 else { throw cut }
+            let length = Int(lenBytes[0]) << 8 | Int(lenBytes[1])
+            guard length >= 2 else { throw PrepError.image(path: path, reason: "corrupt JPEG header: segment length \(length)") }
+            if sofMarkers.contains(marker) {
+                let s = r.read(pos + 2, 6)
+                guard s.count == 6 else { throw cut }
+                let height = Int(s[1]) << 8 | Int(s[2])
+                let width = Int(s[3]) << 8 | Int(s[4])
+                return ImageInfo(format: .jpeg, width: width, height: height, channels: Int(s[5]), exifOrientation: orientation)
+            }
+            if marker == 0xE1 && length >= 16 {
+                let seg = r.read(pos + 2, length - 2)
+                guard seg.count == length - 2 else { throw cut }
+                if let o = ExifReader.orientation(app1: seg) { orientation = o }
+            }
+            pos += length
+        }
+    }
+
+    // MARK: PNG, GIF, BMP, WebP
+
+    static func png(_ h: [UInt8], path: String) throws -> ImageInfo {
+        guard h.count >= 26, Array(h[12..<16]) == Array("IHDR".utf8) else {
+            throw PrepError.image(path: path, reason: "PNG header cut short or missing IHDR")
+        }
+        let width = Int(be32(h, 16)), height = Int(be32(h, 20))
+        let colorType = h[25]
+        let channels: Int
+        switch colorType {
+        case 0: channels = 1
+        case 2, 3: channels = 3
+        case 4: channels = 2
+        case 6: channels = 4
+        default: throw PrepError.image(path: path, reason: "PNG with unknown colour type \(colorType)")
+        }
+        return ImageInfo(format: .png, width: width, height: height, channels: channels)
+    }
+
+    static func gif(_ h: [UInt8], path: String) throws -> ImageInfo {
+        guard h.count >= 10 else { throw PrepError.image(path: path, reason: "GIF header cut short") }
+        return ImageInfo(format: .gif, width: Int(h[6]) | Int(h[7]) << 8, height: Int(h[8]) | Int(h[9]) << 8, channels: 3)
+    }
+
+    static func bmp(_ r: ByteWindow, path: String) throws -> ImageInfo {
+        let h = r.read(0, 30)
+        guard h.count >= 26 else { throw PrepError.image(path: path, reason: "BMP header cut short") }
+        let dib = Int(le32(h, 14))
+        if dib == 12 {
+            let bpp = Int(h[24]) | Int(h[25]) << 8
+            return ImageInfo(format: .bmp, width: Int(h[18]) | Int(h[19]) << 8, height: Int(h[20]) | Int(h[21]) << 8,
+                             channels: bpp == 32 ? 4 : (bpp == 8 ? 1 : 3))
+        }
+        guard h.count >= 30 else { throw PrepError.image(path: path, reason: "BMP header cut short") }
+        let width = Int(Int32(bitPattern: le32(h, 18)))
+        let height = abs(Int(Int32(bitPattern: le32(h, 22))))
+        let bpp = Int(h[28]) | Int(h[29]) << 8
+        return ImageInfo(format: .bmp, width: width, height: height, channels: bpp == 32 ? 4 : 3)
+    }
+
+    static func webp(_ r: ByteWindow, path: String) throws -> ImageInfo {
+        let h = r.read(0, 40)
+        let cut = PrepError.image(path: path, reason: "WebP header cut short")
+        guard h.count >= 30 else { throw cut }
+        let kind = String(decoding: h[12..<16], as: UTF8.self)
+        switch kind {
+        case "VP8 ":
+            guard h[23] == 0x9D, h[24] == 0x01, h[25] == 0x2A else { throw PrepError.image(path: path, reason: "corrupt WebP (VP8) frame header") }
+            return ImageInfo(format: .webp, width: Int(le16(h, 26) & 0x3FFF), height: Int(le16(h, 28) & 0x3FFF), channels: 3)
+        case "VP8L":
+            guard h[20] == 0x2F else { throw PrepError.image(path: path, reason: "corrupt WebP (VP8L) header") }
+            let bits = le32(h, 21)
+            let width = Int(bits & 0x3FFF) + 1, height = Int((bits >> 14) & 0x3FFF) + 1
+            return ImageInfo(format: .webp, width: width, height: height, channels: (bits >> 28) & 1 == 1 ? 4 : 3)
+        case "VP8X":
+            let width = (Int(h[24]) | Int(h[25]) << 8 | Int(h[26]) << 16) + 1
+            let height = (Int(h[27]) | Int(h[28]) << 8 | Int(h[29]) << 16) + 1
+            return ImageInfo(format: .webp, width: width, height: height, channels: h[20] & 0x10 != 0 ? 4 : 3)
+        default:
+            throw PrepError.image(path: path, reason: "WebP with unknown chunk '\(kind)'")
+        }
+    }
+
+    static func be32(_ b: [UInt8], _ i: Int) -> UInt32 {
+        UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
+    }
+    static func le32(_ b: [UInt8], _ i: Int) -> UInt32 {
+        UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
+    }
+    static func le16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(b[i]) | UInt16(b[i + 1]) << 8 }
+}
+
+/// Random access to the bytes of a file or buffer, read lazily in blocks.
+protocol ByteWindow {
+    var size: Int { get }
+    func read(_ offset: Int, _ count: Int) -> [UInt8]
+}
+
+extension ByteWindow {
+    func byte(_ offset: Int) -> UInt8? { read(offset, 1).first }
+}
+
+/// A file read through `pread` with a small block cache (headers are read a few bytes at a time).
+final class FileWindow: ByteWindow {
+    let fd: Int32
+    let size: Int
+    private var block: [UInt8] = []
+    private var blockStart = -1
+    private static let blockSize = 8192
+
+    init(fd: Int32, size: Int) { self.fd = fd; self.size = size }
+
+    func read(_ offset: Int, _ count: Int) -> [UInt8] {
+        guard offset >= 0, count > 0, offset < size else { return [] }
+        let n = min(count, size - offset)
+        if blockStart >= 0, offset >= blockStart, offset + n <= blockStart + block.count {
+            return Array(block[(offset - blockStart)..<(offset - blockStart + n)])
+        }
+        if n > FileWindow.blockSize { return pread(offset, n) }
+        block = pread(offset, min(FileWindow.blockSize, size - offset))
+        blockStart = offset
+        return Array(block.prefix(n))
+    }
+
+    private func pread(_ offset: Int, _ n: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: n)
+        var got = 0
+        while got < n {
+            let r = out.withUnsafeMutableBytes { buf in
+                Glibc.pread(fd, buf.baseAddress! + got, n - got, off_t(offset + got))
+            }
+            if r <= 0 { break }
+            got += r
+        }
+        return got == n ? out : Array(out.prefix(got))
+    }
+}
+
+struct MemoryWindow: ByteWindow {
+    let bytes: [UInt8]
+    var size: Int { bytes.count }
+    func read(_ offset: Int, _ count: Int) -> [UInt8] {
+        guard offset >= 0, count > 0, offset < bytes.count else { return [] }
+        return Array(bytes[offset..<min(bytes.count, offset + count)])
+    }
+}

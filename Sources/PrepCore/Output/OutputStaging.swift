@@ -1,0 +1,91 @@
+import Foundation
+
+/// Writes outputs into a hidden temporary folder beside their final place and renames them into
+/// place only when the whole run succeeded, so a failed or interrupted run leaves earlier outputs
+/// intact and never a half-written file (DESIGN.md §3).
+public final class OutputStaging: @unchecked Sendable {
+    /// The folder the outputs end up in.
+    public let directory: URL
+    /// The hidden temporary folder (same file system, so renames are atomic).
+    public let stagingDirectory: URL
+    private var staged: [(temp: URL, final: URL)] = []
+    private var finished = false
+    private let lock = NSLock()
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PrepError.io(path: directory.path, reason: "cannot create the output folder")
+        }
+        guard fm.isWritableFile(atPath: directory.path) else {
+            throw PrepError.io(path: directory.path, reason: "the output folder is not writable")
+        }
+        stagingDirectory = directory.appendingPathComponent(".prep-tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try fm.createDirectory(at: stagingDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw PrepError.io(path: directory.path, reason: "cannot write in the output folder")
+        }
+        StagingRegistry.shared.add(stagingDirectory)
+    }
+
+    deinit { if !finished { discard() } }
+
+    /// A path to write `relativePath` to now; it replaces `directory/relativePath` on `commit()`.
+    public func url(for relativePath: String) throws -> URL {
+        let temp = stagingDirectory.appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: temp.deletingLastPathComponent(), withIntermediateDirectories: true)
+        lock.lock(); defer { lock.unlock() }
+        staged.append((temp, directory.appendingPathComponent(relativePath)))
+        return temp
+    }
+
+    /// The final paths of what has been staged so far.
+    public var finalURLs: [URL] { lock.lock(); defer { lock.unlock() }; return staged.map(\.final) }
+
+    /// Renames every staged output into place (replacing older ones) and removes the staging folder.
+    public func commit() throws {
+        lock.lock(); defer { lock.unlock() }
+        let fm = FileManager.default
+        for (temp, final) in staged where fm.fileExists(atPath: temp.path) {
+            try fm.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if rename(temp.path, final.path) != 0 {
+                // A directory output (an LMDB) cannot replace a non-empty directory by rename.
+                if fm.fileExists(atPath: final.path) {
+                    try? fm.removeItem(at: final)
+                    if rename(temp.path, final.path) == 0 { continue }
+                }
+                throw PrepError.io(path: final.path, reason: "cannot move the finished output into place")
+            }
+        }
+        finished = true
+        try? fm.removeItem(at: stagingDirectory)
+        StagingRegistry.shared.remove(stagingDirectory)
+    }
+
+    /// Removes everything staged; the final places are untouched.
+    public func discard() {
+        finished = true
+        try? FileManager.default.removeItem(at: stagingDirectory)
+        StagingRegistry.shared.remove(stagingDirectory)
+    }
+}
+
+/// The staging folders of the running process, removed if the process is interrupted.
+public final class StagingRegistry: @unchecked Sendable {
+    public static let shared = StagingRegistry()
+    private var paths = Set<String>()
+    private let lock = NSLock()
+
+    func add(_ url: URL) { lock.lock(); paths.insert(url.path); lock.unlock() }
+    func remove(_ url: URL) { lock.lock(); paths.remove(url.path); lock.unlock() }
+
+    /// Deletes every staging folder still present (called from a signal handler's queue).
+    public func removeAll() {
+        lock.lock(); let all = paths; paths.removeAll(); lock.unlock()
+        for p in all { try? FileManager.default.removeItem(atPath: p) }
+    }
+}

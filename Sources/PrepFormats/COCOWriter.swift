@@ -1,0 +1,103 @@
+import Foundation
+import PrepCore
+
+/// Writes MMOCR 0.x's COCO-style detection JSON (`convert_annotations` + `mmcv.dump`, §1.1) byte
+/// for byte: `{"images": […], "categories": [{"id": 1, "name": "text"}], "annotations": […]}`,
+/// ids from 0 in input order, Python separators and float repr, ASCII escapes, no trailing
+/// newline. It streams: images go straight to the file, annotations to a side file that is
+/// appended at the end, so no split is ever held in memory.
+///
+/// One deliberate difference: a split without annotations keeps `"annotations": []` (the
+/// reference drops the key, which breaks COCO readers; README differences table).
+public final class COCOWriter {
+    /// Keys of each annotation object, in order (`image_id`, `id` always follow).
+    public enum AnnotationKey: String, Sendable, CaseIterable {
+        case iscrowd, category_id, bbox, area, text, segmentation
+    }
+
+    /// Which keys each object carries, as the reference converter of a dataset writes them.
+    public struct Layout: Sendable {
+        public var annotationKeys: [AnnotationKey]
+        /// Whether image objects carry `segm_file` (when the sample names its annotation).
+        public var segmFile: Bool
+        public init(annotationKeys: [AnnotationKey] = [.iscrowd, .category_id, .bbox, .area, .segmentation],
+                    segmFile: Bool = true) {
+            self.annotationKeys = annotationKeys
+            self.segmFile = segmFile
+        }
+    }
+
+    public let url: URL
+    public let layout: Layout
+    private let out: BufferedFileWriter
+    private let annotationsPart: BufferedFileWriter
+    private let json = PyJSON(ensureASCII: true)
+    public private(set) var imageCount = 0
+    public private(set) var annotationCount = 0
+
+    public init(url: URL, layout: Layout = Layout()) throws {
+        self.url = url
+        self.layout = layout
+        out = try BufferedFileWriter(url: url)
+        annotationsPart = try BufferedFileWriter(url: url.appendingPathExtension("annotations-part"))
+        try out.write("{\"images\": [")
+    }
+
+    /// Adds one image with its instances; `width`/`height` are the sizes to record.
+    public func add(_ sample: Sample, width: Int, height: Int) throws {
+        let imageID = imageCount
+        var image: [(String, JSONValue)] = [
+            ("file_name", .string(sample.image.name)),
+            ("height", .int(height)),
+            ("width", .int(width)),
+        ]
+        if layout.segmFile, let segm = sample.annotationName { image.append(("segm_file", .string(segm))) }
+        image.append(("id", .int(imageID)))
+        let isFirstImage = imageCount == 0
+        try out.append { buf in
+            if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
+            json.write(.object(image), to: &buf)
+        }
+        imageCount += 1
+        for instance in sample.instances {
+            let object = annotationObject(instance, imageID: imageID, id: annotationCount)
+            let isFirst = annotationCount == 0
+            try annotationsPart.append { buf in
+                if !isFirst { buf.append(0x2C); buf.append(0x20) }
+                json.write(object, to: &buf)
+            }
+            annotationCount += 1
+        }
+    }
+
+    func annotationObject(_ inst: TextInstance, imageID: Int, id: Int) -> JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        for key in layout.annotationKeys {
+            switch key {
+            case .iscrowd: pairs.append(("iscrowd", .int(inst.ignore ? 1 : 0)))
+            case .category_id: pairs.append(("category_id", .int(1)))
+            case .bbox:
+                pairs.append(("bbox", inst.attributes["bbox"] ?? .array(Polygon.xywh(inst.polygon).map { .double($0) })))
+            case .area:
+                pairs.append(("area", inst.attributes["area"] ?? .double(Polygon.area(inst.polygon))))
+            case .text:
+                pairs.append(("text", inst.text.map { .string($0) } ?? .null))
+            case .segmentation:
+                pairs.append(("segmentation", .array([JSONValue.numbers(inst.polygon, integers: inst.integerCoordinates)])))
+            }
+        }
+        pairs.append(("image_id", .int(imageID)))
+        pairs.append(("id", .int(id)))
+        return .object(pairs)
+    }
+
+    /// Completes the document and closes the file.
+    public func finish() throws {
+        try out.write("], \"categories\": [{\"id\": 1, \"name\": \"text\"}], \"annotations\": [")
+        try annotationsPart.close()
+        try out.append(contentsOf: annotationsPart.url)
+        try? FileManager.default.removeItem(at: annotationsPart.url)
+        try out.write("]}")
+        try out.close()
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import PrepCore
+
+/// One image of a split paired with its annotation file.
+public struct GatheredPair: Sendable {
+    public var image: URL
+    /// The image's file name in its folder.
+    public var imageName: String
+    public var annotation: URL
+    /// Names the outputs use (`file_name`, `segm_file`).
+    public var outputName: String
+    public var outputAnnotationName: String?
+}
+
+/// Pairs each image of a split with its annotation file **by name** (the recipe's templates),
+/// images sorted by file name, so outputs never depend on directory order. Images without an
+/// annotation file and annotation files without an image are reported, not paired by position.
+public struct PairGatherer {
+    public let root: URL
+    public let layout: Recipe.Layout
+
+    public init(root: URL, layout: Recipe.Layout) {
+        self.root = root
+        self.layout = layout
+    }
+
+    /// The pairs of `split`; missing partners go to `report`. Throws when the split's image
+    /// folder is missing (a layout error that stops the run).
+    public func gather(split: String, report: RunReport) throws -> [GatheredPair] {
+        let fm = FileManager.default
+        let imageDirRel = expandTemplate(layout.images, split: split)
+        let imageDir = root.appendingPathComponent(imageDirRel)
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: imageDir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw PrepError.layout("\(imageDir.path): missing image folder for split '\(split)' (expected \(imageDirRel)/ under the dataset root)")
+        }
+        let extensions = Set(layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"])
+        let names = try fm.contentsOfDirectory(atPath: imageDir.path)
+            .filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var pairs: [GatheredPair] = []
+        var expected = Set<String>()
+        for name in names {
+            let annRel = expandTemplate(layout.annotation, split: split, name: name)
+            let ann = root.appendingPathComponent(annRel)
+            expected.insert(ann.standardizedFileURL.path)
+            guard fm.fileExists(atPath: ann.path) else {
+                report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
+                            reason: "image has no annotation file (expected \(annRel))")
+                continue
+            }
+            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name), imageName: name, annotation: ann,
+                                      outputName: expandTemplate(layout.fileName, split: split, name: name),
+                                      outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) }))
+        }
+        // Annotation files nobody claimed: their image is missing or has an unexpected extension.
+        let annDir = root.appendingPathComponent(expandTemplate(layout.annotation, split: split, name: "")).deletingLastPathComponent()
+        if !layout.annotation.replacingOccurrences(of: "{split}", with: "").contains("/{"),
+           let annFiles = try? fm.contentsOfDirectory(atPath: annDir.path) {
+            for f in annFiles.sorted() where !f.hasPrefix(".") {
+                let path = annDir.appendingPathComponent(f).standardizedFileURL.path
+                if !expected.contains(path) {
+                    report.skip(split: split, file: path, reason: "annotation file has no image in \(imageDirRel)/")
+                }
+            }
+        }
+        return pairs
+    }
+}

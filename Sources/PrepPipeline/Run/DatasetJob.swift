@@ -1,0 +1,40 @@
+import Foundation
+import PrepCore
+
+/// Everything a dataset command asks for, after argument parsing.
+public struct DatasetJob: Sendable {
+    public var recipe: Recipe
+    public var root: URL
+    public var outputDirectory: URL
+    public var splits: [String]
+    public var tasks: [String]
+    public var workers: Int
+    public var exif: ExifPolicy
+    public var strict: Bool
+    public var quiet: Bool
+
+    public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
+                workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
+        self.recipe = recipe
+        self.root = root
+        self.outputDirectory = outputDirectory ?? root
+        self.splits = splits ?? recipe.defaultSplits ?? recipe.splits
+        self.tasks = tasks ?? ["det"]
+        self.workers = workers
+        self.exif = exif
+        self.strict = strict
+        self.quiet = quiet
+    }
+
+    /// Problems with the request itself (unknown split or task), as usage errors.
+    public func validate() throws {
+        for s in splits where !recipe.splits.contains(s) {
+            throw PrepError.usage("\(recipe.name) has no split '\(s)' (it has: \(recipe.splits.joined(separator: ", ")))")
+        }
+        for t in tasks where !recipe.tasks.contains(t) {
+            throw PrepError.usage("\(recipe.name) does not support task '\(t)' (it supports: \(recipe.tasks.joined(separator: ", ")))")
+        }
+        if Set(splits).count != splits.count { throw PrepError.usage("a split is named twice") }
+        if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
+    }
+}

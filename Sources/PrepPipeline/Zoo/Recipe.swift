@@ -1,0 +1,104 @@
+import Foundation
+import Yams
+
+/// One dataset-zoo folder's `dataset.yml`: what the dataset is, where its raw files sit per
+/// split, which converter reads them with which options, and what is written. Data, not code:
+/// a new dataset is a new folder (plus a converter only when its raw format is new).
+public struct Recipe: Decodable, Sendable {
+    public var name: String
+    public var title: String
+    public var paper: String?
+    public var citation: String?
+    public var homepage: String?
+    public var license: String?
+    public var tasks: [String]
+    /// Every split the dataset has.
+    public var splits: [String]
+    /// Splits prepared when the command line names none.
+    public var defaultSplits: [String]?
+    /// The converter (`ConverterRegistry`) that reads the raw annotations.
+    public var converter: String
+    public var options: [String: String]?
+    public var layout: Layout
+    /// Output file name per task, with `{split}`.
+    public var outputs: [String: String]
+    public var coco: COCOSettings?
+    /// Files to obtain, with their hashes.
+    public var files: [RemoteFile]?
+    /// The expected raw layout, as a tree for people.
+    public var tree: String?
+    public var notes: String?
+
+    /// Where raw files sit, as templates over `{split}`, `{name}` (image file name) and `{stem}`.
+    public struct Layout: Decodable, Sendable {
+        /// Image folder of a split, relative to the dataset root.
+        public var images: String
+        /// Image file extensions taken from that folder (case-sensitive, like the reference's globs).
+        public var imageExtensions: [String]?
+        /// The annotation file of an image.
+        public var annotation: String
+        /// The image's name in outputs (`file_name`).
+        public var fileName: String
+        /// The annotation's name in outputs (`segm_file`).
+        public var segmFile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case images, annotation
+            case imageExtensions = "image_extensions"
+            case fileName = "file_name"
+            case segmFile = "segm_file"
+        }
+    }
+
+    /// COCO 0.x output details of the reference converter.
+    public struct COCOSettings: Decodable, Sendable {
+        public var annotationKeys: [String]?
+        enum CodingKeys: String, CodingKey { case annotationKeys = "annotation_keys" }
+    }
+
+    /// A file of the official download.
+    public struct RemoteFile: Decodable, Sendable {
+        public var name: String
+        public var url: String?
+        public var md5: String?
+        public var split: String?
+        public var content: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, files, tree, notes
+        case defaultSplits = "default_splits"
+    }
+
+    /// Parses a recipe, naming the file on error.
+    public static func parse(yaml: String, source: String) throws -> Recipe {
+        do {
+            return try YAMLDecoder().decode(Recipe.self, from: yaml)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw RecipeError(source: source, reason: "missing key '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw RecipeError(source: source, reason: "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch {
+            throw RecipeError(source: source, reason: "\(error)")
+        }
+    }
+}
+
+/// A dataset-zoo recipe that cannot be used.
+public struct RecipeError: Error, CustomStringConvertible {
+    public var source: String
+    public var reason: String
+    public var description: String { "\(source): \(reason)" }
+}
+
+/// Fills `{split}`, `{name}`, `{stem}` (name without its last extension) and `{stem1}` (name
+/// up to its first dot) in a layout template.
+public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
+    let stem = (name as NSString).deletingPathExtension
+    let stem1 = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+    return template
+        .replacingOccurrences(of: "{split}", with: split)
+        .replacingOccurrences(of: "{name}", with: name)
+        .replacingOccurrences(of: "{stem1}", with: stem1)
+        .replacingOccurrences(of: "{stem}", with: stem)
+}

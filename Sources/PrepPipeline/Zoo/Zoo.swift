@@ -1,0 +1,56 @@
+import Foundation
+
+/// The dataset zoo: every `dataset-zoo/<name>/dataset.yml`, embedded in the binary at build time
+/// (so an installed `prep` needs nothing beside it). `PREP_ZOO_DIR` points at a folder to read
+/// instead, for trying a recipe without rebuilding.
+public struct Zoo: Sendable {
+    public let recipes: [String: Recipe]
+    /// Other files of each dataset folder (e.g. `sample_anno.md`), by dataset.
+    public let extras: [String: [String: String]]
+
+    public init(files: [String: String]) throws {
+        var recipes: [String: Recipe] = [:]
+        var extras: [String: [String: String]] = [:]
+        for (path, text) in files {
+            let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[1] == "dataset.yml" {
+                let recipe = try Recipe.parse(yaml: text, source: "dataset-zoo/\(path)")
+                guard recipe.name == parts[0] else {
+                    throw RecipeError(source: "dataset-zoo/\(path)", reason: "name '\(recipe.name)' differs from its folder '\(parts[0])'")
+                }
+                recipes[recipe.name] = recipe
+            } else {
+                extras[parts[0], default: [:]][parts[1]] = text
+            }
+        }
+        self.recipes = recipes
+        self.extras = extras
+    }
+
+    /// The zoo this binary carries (or `PREP_ZOO_DIR`'s).
+    public static func load() throws -> Zoo {
+        if let dir = ProcessInfo.processInfo.environment["PREP_ZOO_DIR"], !dir.isEmpty {
+            return try Zoo(files: readFolder(URL(fileURLWithPath: dir)))
+        }
+        return try Zoo(files: EmbeddedZoo.files)
+    }
+
+    public var names: [String] { recipes.keys.sorted() }
+
+    public func recipe(_ name: String) -> Recipe? { recipes[name] }
+
+    static func readFolder(_ root: URL) throws -> [String: String] {
+        var files: [String: String] = [:]
+        let fm = FileManager.default
+        for dataset in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] where !dataset.hasPrefix(".") {
+            let dir = root.appendingPathComponent(dataset)
+            for f in (try? fm.contentsOfDirectory(atPath: dir.path)) ?? [] where !f.hasPrefix(".") {
+                if let text = try? String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8) {
+                    files["\(dataset)/\(f)"] = text
+                }
+            }
+        }
+        return files
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import ArgumentParser
+import PrepCore
+import PrepPipeline
+
+/// Entry point logic: dataset names dispatch to the dataset command; exit codes are 0 success,
+/// 1 failure, 2 usage error.
+enum CLI {
+    static func main(_ args: [String]) -> Int32 {
+        var args = args
+        // `prep icdar2015 ROOT …`: the dataset name comes first, as in every zoo command.
+        if let first = args.first, !first.hasPrefix("-"), !Prep.subcommandNames.contains(first),
+           let zoo = try? Zoo.load(), zoo.recipe(first) != nil {
+            DatasetCommand.invokedName = first
+            args = [first, "--dataset", first] + args.dropFirst()
+        }
+        do {
+            var command = try Prep.parseAsRoot(args)
+            try command.run()
+            return 0
+        } catch let error as PrepError {
+            printError(error.description)
+            if case .usage = error { return 2 }
+            return 1
+        } catch let error as RecipeError {
+            printError(error.description)
+            return 1
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            let code = Prep.exitCode(for: error)
+            let message = Prep.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                return 0
+            }
+            if !message.isEmpty { printError(message) }
+            return code == .failure ? 1 : 2
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write("prep: error: \(message)\n".data(using: .utf8)!)
+    }
+}

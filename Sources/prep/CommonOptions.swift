@@ -1,0 +1,29 @@
+import Foundation
+import ArgumentParser
+import PrepCore
+
+/// Options every long-running command takes.
+struct RunOptions: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (default: the number of cores). Outputs are identical for any value.")
+    var nproc: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "Fail (exit 1, nothing written) if any sample is skipped.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "No progress bar and no summary.")
+    var quiet = false
+
+    @Option(name: .long, help: ArgumentHelp("Write the summary as JSON to this file.", valueName: "FILE.json"))
+    var report: String?
+
+    func validate() throws {
+        guard nproc >= 1 else { throw ValidationError("--nproc must be at least 1") }
+    }
+
+    /// Prints the summary (unless quiet), writes the JSON report if asked.
+    func finish(_ report: RunReport, root: String? = nil) throws {
+        report.finish()
+        if !quiet { print(report.summary(root: root)) }
+        if let path = self.report { try report.write(to: URL(fileURLWithPath: path)) }
+    }
+}

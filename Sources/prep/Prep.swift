@@ -1,0 +1,38 @@
+import ArgumentParser
+import PrepPipeline
+
+/// `prep`: the root command.
+struct Prep: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "prep",
+            abstract: "Prepare OCR datasets: raw downloads → COCO-style, label files, LMDB; checked and reported.",
+            discussion: """
+            Datasets (prep zoo lists them; prep zoo NAME shows the expected layout):
+            \(datasetList())
+
+            Examples:
+              prep icdar2015 /data/icdar2015 --split-list training test
+              prep icdar2017 /data/icdar2017 --split-list training val -o out --nproc 4
+              prep zoo icdar2015
+
+            Exit status: 0 success, 1 failure (or skipped samples under --strict), 2 usage error.
+            """,
+            version: "0.1.0",
+            subcommands: subcommands)
+    }
+
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self]
+
+    static var subcommandNames: Set<String> {
+        Set(subcommands.map { $0.configuration.commandName ?? "" })
+    }
+
+    static func datasetList() -> String {
+        guard let zoo = try? Zoo.load() else { return "  (the dataset zoo could not be read)" }
+        return zoo.names.map { name in
+            let r = zoo.recipe(name)!
+            return "  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + r.title
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import PrepPipeline
+
+/// `prep zoo [NAME]`: lists the datasets prep knows, or shows one.
+struct ZooCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zoo",
+        abstract: "List the datasets prep can prepare, or show one's layout, citation and license.",
+        discussion: """
+        Examples:
+          prep zoo
+          prep zoo icdar2015
+        """)
+
+    @Argument(help: "A dataset name.")
+    var name: String?
+
+    func run() throws {
+        let zoo = try Zoo.load()
+        guard let name else {
+            print("dataset        tasks      converter    title")
+            for n in zoo.names {
+                let r = zoo.recipe(n)!
+                print(n.padding(toLength: 15, withPad: " ", startingAt: 0)
+                      + r.tasks.joined(separator: ",").padding(toLength: 11, withPad: " ", startingAt: 0)
+                      + r.converter.padding(toLength: 13, withPad: " ", startingAt: 0) + r.title)
+            }
+            print("\n\(zoo.names.count) datasets. prep zoo NAME shows one; prep NAME ROOT prepares it.")
+            return
+        }
+        guard let r = zoo.recipe(name) else {
+            throw ValidationError("unknown dataset '\(name)' (known: \(zoo.names.joined(separator: ", ")))")
+        }
+        var out = ["\(r.name): \(r.title)"]
+        if let h = r.homepage { out.append("homepage: \(h)") }
+        if let p = r.paper { out.append("paper:    \(p)") }
+        if let l = r.license { out.append("license:  \(l)") }
+        out.append("tasks:    \(r.tasks.joined(separator: ", "))")
+        out.append("splits:   \(r.splits.joined(separator: ", ")) (default: \((r.defaultSplits ?? r.splits).joined(separator: " ")))")
+        out.append("reads:    \(r.converter) converter")
+        out.append("writes:   \(r.outputs.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))")
+        if let tree = r.tree { out.append("\nexpected layout:\n" + tree.trimmingCharacters(in: .newlines)) }
+        if let files = r.files, !files.isEmpty {
+            out.append("\nfiles to obtain:")
+            for f in files {
+                var line = "  \(f.name)"
+                if let s = f.split { line += " [\(s)]" }
+                if let m = f.md5 { line += " md5 \(m)" }
+                if let u = f.url { line += "\n    \(u)" }
+                if let c = f.content { line += "\n    \(c)" }
+                out.append(line)
+            }
+        }
+        if let n = r.notes { out.append("\nnotes:\n" + n.trimmingCharacters(in: .newlines)) }
+        if let c = r.citation { out.append("\ncitation:\n" + c.trimmingCharacters(in: .newlines)) }
+        out.append("\nprepare it: prep \(r.name) ROOT --split-list \((r.defaultSplits ?? r.splits).joined(separator: " "))")
+        print(out.joined(separator: "\n"))
+    }
+}

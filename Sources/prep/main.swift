@@ -1,0 +1,20 @@
+import Foundation
+import ArgumentParser
+import PrepCore
+import PrepPipeline
+
+// Remove staged (half-written) outputs if the user interrupts the run.
+signal(SIGINT, SIG_IGN)
+signal(SIGTERM, SIG_IGN)
+let interruptSources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+    source.setEventHandler {
+        StagingRegistry.shared.removeAll()
+        FileHandle.standardError.write("\nprep: interrupted; earlier outputs are unchanged\n".data(using: .utf8)!)
+        exit(130)
+    }
+    source.resume()
+    return source
+}
+
+exit(CLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,21 @@
+import PrepCore
+
+/// A converter's settings, from its dataset-zoo recipe (`options:`), as plain strings.
+public struct ConverterOptions: Sendable, Equatable {
+    public var values: [String: String]
+
+    public init(_ values: [String: String] = [:]) { self.values = values }
+
+    public func string(_ key: String, default value: String) -> String { values[key] ?? value }
+
+    public func bool(_ key: String, default value: Bool) -> Bool {
+        guard let v = values[key]?.lowercased() else { return value }
+        return v == "true" || v == "yes" || v == "1"
+    }
+
+    /// A comma-separated list.
+    public func list(_ key: String, default value: [String]) -> [String] {
+        guard let v = values[key] else { return value }
+        return v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}

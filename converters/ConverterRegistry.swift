@@ -1,0 +1,14 @@
+import PrepCore
+
+/// Maps the `converter:` name of a dataset-zoo recipe to the converter that reads that raw format.
+public enum ConverterRegistry {
+    public typealias PerImageFactory = @Sendable (ConverterOptions) throws -> any PerImageConverter
+
+    /// Converters that read one annotation file per image.
+    public static let perImage: [String: PerImageFactory] = [
+        "icdar-txt": { try ICDARTxtConverter(options: $0) },
+    ]
+
+    /// Every registered converter name.
+    public static var names: [String] { perImage.keys.sorted() }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import PrepCore
+
+/// ICDAR per-image ground truth: one text instance per line,
+/// `x1,y1,x2,y2,x3,y3,x4,y4,transcription` (ICDAR 2015) or
+/// `x1,…,y4,script,transcription` (ICDAR 2017 MLT). Read like MMOCR 0.6.3's
+/// `icdar_converter.py` (§2.1), but: a BOM is removed for every variant, blank lines are
+/// skipped, float coordinates are read, and transcriptions keep their commas.
+///
+/// Options: `script_field` (true for ICDAR 2017), `ignore` (default `###`),
+/// `encoding` (`utf-8` or `latin1`).
+public struct ICDARTxtConverter: PerImageConverter {
+    public let hasScriptField: Bool
+    public let ignoreText: String
+    public let encoding: TextEncoding
+
+    public init(options: ConverterOptions) throws {
+        hasScriptField = options.bool("script_field", default: false)
+        ignoreText = options.string("ignore", default: "###")
+        guard let enc = TextEncoding(rawValue: options.string("encoding", default: "utf-8")) else {
+            throw PrepError.usage("icdar-txt: unknown encoding '\(options.values["encoding"] ?? "")'")
+        }
+        encoding = enc
+    }
+
+    public func parse(annotation url: URL) throws -> [TextInstance] {
+        var instances: [TextInstance] = []
+        let reader = try LineReader(url: url, encoding: encoding)
+        while let raw = reader.next() {
+            let line = try reader.decode(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty { continue }
+            instances.append(try parseLine(line, file: url.path, number: raw.number))
+        }
+        return instances
+    }
+
+    /// Parses one non-blank line.
+    public func parseLine(_ line: String, file: String, number: Int) throws -> TextInstance {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let textIndex = hasScriptField ? 9 : 8
+        guard fields.count > textIndex else {
+            let expected = hasScriptField ? "8 coordinates, a script and a transcription" : "8 coordinates and a transcription"
+            throw PrepError.input(file: file, line: number, reason: "expected \(expected) separated by commas, found \(fields.count) field\(fields.count == 1 ? "" : "s")")
+        }
+        var polygon: [Double] = []
+        polygon.reserveCapacity(8)
+        var integers = true
+        for k in 0..<8 {
+            let f = fields[k].trimmingCharacters(in: .whitespaces)
+            if let i = Int(f) {
+                polygon.append(Double(i))
+            } else if let d = Double(f), d.isFinite {
+                polygon.append(d)
+                integers = false
+            } else {
+                throw PrepError.input(file: file, line: number, reason: "coordinate \(k + 1) is not a number: '\(fields[k])'")
+            }
+        }
+        let text = fields[textIndex...].joined(separator: ",")
+        var attributes: [String: JSONValue] = [:]
+        if hasScriptField { attributes["script"] = .string(fields[8]) }
+        return TextInstance(polygon: polygon, integerCoordinates: integers, text: text,
+                            ignore: fields[textIndex] == ignoreText, attributes: attributes)
+    }
+}

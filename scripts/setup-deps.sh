@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages prep builds against, only those that are missing (safe to re-run).
+set -euo pipefail
+PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev pkg-config)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
