@@ -90,7 +90,7 @@ public final class RunReport: @unchecked Sendable {
     /// EXIF-tagged images, outputs, time.
     public func summary(maxListed: Int = 10, root: String? = nil) -> String {
         var lines: [String] = []
-        let title = [command, dataset].compactMap { $0 }.joined(separator: " ")
+        let title = dataset == nil || dataset == command ? command : "\(command) \(dataset!)"
         lines.append("prep \(title): \(failure == nil ? "done" : "FAILED") in \(String(format: "%.2f", seconds)) s")
         if !splits.isEmpty {
             let w = max(5, splits.map(\.split.count).max() ?? 5)

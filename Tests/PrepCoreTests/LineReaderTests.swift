@@ -1,0 +1,37 @@
+import XCTest
+@testable import PrepCore
+
+final class LineReaderTests: XCTestCase {
+    func write(_ bytes: [UInt8]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString).txt")
+        try Data(bytes).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testBOMAndAllLineEnds() throws {
+        let url = try write([0xEF, 0xBB, 0xBF] + Array("a\r\nb\rc\n\nd".utf8))
+        let reader = try LineReader(url: url)
+        let lines = Array(reader).map { String(decoding: $0.bytes, as: UTF8.self) }
+        XCTAssertEqual(lines, ["a", "b", "c", "", "d"])
+        XCTAssertTrue(reader.hadBOM)
+    }
+
+    func testCRLFSplitAcrossReads() throws {
+        // A '\r' that ends one 1 MiB read and its '\n' that starts the next make one line end.
+        var bytes = [UInt8](repeating: 0x61, count: (1 << 20) - 1) + [0x0D, 0x0A] + Array("z".utf8)
+        bytes[0] = 0x62
+        let lines = Array(try LineReader(url: write(bytes)))
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines[1].bytes, [0x7A])
+        XCTAssertEqual(lines[1].offset, 1 << 20 + 1)
+    }
+
+    func testInvalidUTF8NamesLineAndByte() throws {
+        let url = try write(Array("ok\n".utf8) + [0x63, 0x61, 0x66, 0xE9, 0x0A])
+        XCTAssertThrowsError(try LineReader.readAll(url)) { error in
+            XCTAssertEqual("\(error)", "\(url.path):2: not valid UTF-8 at byte 4 of the line (0xE9)")
+        }
+        XCTAssertEqual(try LineReader.readAll(url, encoding: .latin1).map(\.text), ["ok", "café"])
+    }
+}

@@ -1,0 +1,38 @@
+import XCTest
+@testable import PrepPipeline
+
+final class ZooTests: XCTestCase {
+    func testEmbeddedZooHasEveryFolder() throws {
+        let zoo = try Zoo.load()
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folders = try FileManager.default.contentsOfDirectory(atPath: repo.appendingPathComponent("dataset-zoo").path)
+            .filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertEqual(zoo.names, folders, "every dataset-zoo folder is embedded in the binary")
+        for name in ["icdar2015", "icdar2017"] {
+            let r = try XCTUnwrap(zoo.recipe(name))
+            XCTAssertEqual(r.converter, "icdar-txt")
+            XCTAssertNotNil(r.citation)
+            XCTAssertNotNil(r.license)
+            XCTAssertNotNil(r.tree)
+            XCTAssertEqual(r.outputs["det"], "instances_{split}.json")
+        }
+        XCTAssertEqual(zoo.recipe("icdar2017")?.options?["script_field"], "true")
+    }
+
+    func testTemplates() {
+        XCTAssertEqual(expandTemplate("annotations/{split}/gt_{stem}.txt", split: "training", name: "img_1.jpg"), "annotations/training/gt_img_1.txt")
+        XCTAssertEqual(expandTemplate("{split}/{name}", split: "test", name: "a.b.png"), "test/a.b.png")
+        XCTAssertEqual(expandTemplate("{stem1}|{stem}", split: "x", name: "a.b.png"), "a|a.b")
+    }
+
+    func testBadRecipeNamesTheFile() {
+        XCTAssertThrowsError(try Zoo(files: ["broken/dataset.yml": "name: broken\ntitle: x\n"])) { error in
+            XCTAssertTrue("\(error)".hasPrefix("dataset-zoo/broken/dataset.yml: missing key"), "\(error)")
+        }
+        XCTAssertThrowsError(try Zoo(files: ["a/dataset.yml": try! String(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("dataset-zoo/icdar2015/dataset.yml"), encoding: .utf8)])) { error in
+            XCTAssertTrue("\(error)".contains("differs from its folder"), "\(error)")
+        }
+    }
+}

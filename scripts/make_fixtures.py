@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Deterministically (re)generates the synthetic raw-dataset fixtures under fixtures/.
+
+Needs Pillow (the reference venv has it: $PEER/venv/bin/python scripts/make_fixtures.py).
+Writes:
+  fixtures/icdar2015-quirks/  ICDAR 2015 layout with every quirk prep must handle
+  fixtures/icdar2017-toy/     clean ICDAR 2017 MLT layout (script field, no BOM) that the
+                              reference can convert, for byte-exact golden outputs
+The real-data fixture fixtures/icdar2015-toy/ is a copy of ../shared/upstream-samples.
+"""
+import io
+import os
+import random
+import shutil
+import struct
+
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(os.path.dirname(HERE), 'fixtures')
+BOM = b'\xef\xbb\xbf'
+
+
+def picture(w, h, seed):
+    rng = random.Random(seed)
+    img = Image.new('RGB', (w, h), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    px = img.load()
+    for _ in range(w * h // 8):
+        px[rng.randrange(w), rng.randrange(h)] = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+    return img
+
+
+def jpeg_bytes(w, h, seed, quality=90):
+    buf = io.BytesIO()
+    picture(w, h, seed).save(buf, 'JPEG', quality=quality)
+    return buf.getvalue()
+
+
+def png_bytes(w, h, seed):
+    buf = io.BytesIO()
+    picture(w, h, seed).save(buf, 'PNG')
+    return buf.getvalue()
+
+
+def with_exif_orientation(jpeg, orientation, big_endian):
+    """Inserts an APP1 Exif segment holding only the Orientation tag right after SOI."""
+    e = '>' if big_endian else '<'
+    tiff = (b'MM' if big_endian else b'II') + struct.pack(e + 'HI', 42, 8)
+    tiff += struct.pack(e + 'H', 1) + struct.pack(e + 'HHIHH', 0x0112, 3, 1, orientation, 0)
+    tiff += struct.pack(e + 'I', 0)
+    payload = b'Exif\x00\x00' + tiff
+    segment = b'\xff\xe1' + struct.pack('>H', len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
+def gt(lines, bom=True, crlf=True):
+    text = ('\r\n' if crlf else '\n').join(lines) + ('\r\n' if crlf else '\n')
+    return (BOM if bom else b'') + text.encode('utf-8')
+
+
+def icdar2015_quirks():
+    root = os.path.join(FIX, 'icdar2015-quirks')
+    shutil.rmtree(root, ignore_errors=True)
+    im = lambda split, name: os.path.join(root, 'imgs', split, name)
+    an = lambda split, name: os.path.join(root, 'annotations', split, name)
+    quad = '10,10,50,10,50,30,10,30'
+    # 1: plain JPEG, BOM + CRLF, ### and a transcription with commas
+    write(im('training', 'img_1.jpg'), jpeg_bytes(64, 48, 1))
+    write(an('training', 'gt_img_1.txt'), gt([quad + ',Genaxis Theatre', '20,20,60,20,60,40,20,40,###',
+                                              '1,2,30,2,30,12,1,12,"Hello, world", again']))
+    # 2: PNG among JPEGs
+    write(im('training', 'img_2.png'), png_bytes(80, 60, 2))
+    write(an('training', 'gt_img_2.txt'), gt(['5,5,40,5,40,20,5,20,PNG']))
+    # 3: EXIF orientation 6, big-endian TIFF header (stored 64x48; displayed 48x64)
+    write(im('training', 'img_3.jpg'), with_exif_orientation(jpeg_bytes(64, 48, 3), 6, True))
+    write(an('training', 'gt_img_3.txt'), gt([quad + ',rotated']))
+    # 4: EXIF orientation 8, little-endian
+    write(im('training', 'img_4.jpg'), with_exif_orientation(jpeg_bytes(40, 30, 4), 8, False))
+    write(an('training', 'gt_img_4.txt'), gt(['1,1,20,1,20,10,1,10,left']))
+    # 5: JPEG cut in its data (header intact)
+    whole = jpeg_bytes(200, 150, 5)
+    write(im('training', 'img_5.jpg'), whole[:len(whole) * 6 // 10])
+    write(an('training', 'gt_img_5.txt'), gt([quad + ',cut']))
+    # 6: non-numeric coordinate on line 2
+    write(im('training', 'img_6.jpg'), jpeg_bytes(64, 48, 6))
+    write(an('training', 'gt_img_6.txt'), gt([quad + ',ok', '10,10,5O,10,50,30,10,30,bad']))
+    # 7: wrong field count on line 1
+    write(im('training', 'img_7.jpg'), jpeg_bytes(64, 48, 7))
+    write(an('training', 'gt_img_7.txt'), gt(['10,10,50,10,50,30,short']))
+    # 8: image without annotation file
+    write(im('training', 'img_8.jpg'), jpeg_bytes(64, 48, 8))
+    # 9: annotation not UTF-8 (Latin-1 byte on line 2)
+    write(im('training', 'img_9.jpg'), jpeg_bytes(64, 48, 9))
+    write(an('training', 'gt_img_9.txt'), BOM + b'10,10,50,10,50,30,10,30,ok\r\n10,10,50,10,50,30,10,30,caf\xe9\r\n')
+    # 10: float coordinates and blank lines (the reference crashes on both)
+    write(im('training', 'img_10.jpg'), jpeg_bytes(64, 48, 10))
+    write(an('training', 'gt_img_10.txt'), gt(['', '10.5,10,50.25,10,50,30,10,30,float', '', '   ']))
+    # 11: upper-case extension, no BOM, LF only
+    write(im('training', 'img_11.JPG'), jpeg_bytes(64, 48, 11))
+    write(an('training', 'gt_img_11.txt'), gt([quad + ',upper'], bom=False, crlf=False))
+    # 12: empty image file
+    write(im('training', 'img_12.jpg'), b'')
+    write(an('training', 'gt_img_12.txt'), gt([quad + ',empty']))
+    # 13: not an image at all
+    write(im('training', 'img_13.jpg'), b'<html>404 Not Found</html>\n')
+    write(an('training', 'gt_img_13.txt'), gt([quad + ',html']))
+    # 14: JPEG header cut short (before the frame header)
+    write(im('training', 'img_14.jpg'), jpeg_bytes(64, 48, 14)[:40])
+    write(an('training', 'gt_img_14.txt'), gt([quad + ',header']))
+    # 15: no instances at all (empty gt file) is a valid image without text
+    write(im('training', 'img_15.jpg'), jpeg_bytes(64, 48, 15))
+    write(an('training', 'gt_img_15.txt'), b'')
+    # orphan annotation (its image is missing)
+    write(an('training', 'gt_img_99.txt'), gt([quad + ',orphan']))
+    # a not-an-image file in the image folder is ignored by extension
+    write(im('training', 'notes.txt'), b'not an image\n')
+    # a clean test split
+    write(im('test', 'img_1.jpg'), jpeg_bytes(64, 48, 101))
+    write(an('test', 'gt_img_1.txt'), gt([quad + ',test', '0,0,63,0,63,47,0,47,###']))
+    write(im('test', 'img_2.jpg'), jpeg_bytes(64, 48, 102))
+    write(an('test', 'gt_img_2.txt'), gt(['3,4,20,4,20,16,3,16,two']))
+
+
+def icdar2017_toy():
+    root = os.path.join(FIX, 'icdar2017-toy')
+    shutil.rmtree(root, ignore_errors=True)
+    for split, n in (('training', 3), ('val', 2)):
+        for i in range(1, n + 1):
+            seed = 1000 + i + (0 if split == 'training' else 50)
+            name = 'img_%d.%s' % (i, 'png' if i == 2 else 'jpg')
+            data = png_bytes(72, 40, seed) if i == 2 else jpeg_bytes(72, 40, seed)
+            write(os.path.join(root, 'imgs', split, name), data)
+            lines = ['2,3,30,3,30,15,2,15,Latin,Hello',
+                     '31,3,60,4,59,16,30,15,Arabic,مرحبا',
+                     '5,20,40,20,40,35,5,35,Latin,"a,b,c"',
+                     '41,20,70,20,70,38,41,38,None,###']
+            write(os.path.join(root, 'annotations', split, 'gt_img_%d.txt' % i), gt(lines[:2 + i], bom=False))
+
+
+if __name__ == '__main__':
+    icdar2015_quirks()
+    icdar2017_toy()
+    print('fixtures written under', FIX)
