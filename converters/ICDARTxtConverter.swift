@@ -27,16 +27,17 @@ public struct ICDARTxtConverter: PerImageConverter {
         var instances: [TextInstance] = []
         let reader = try LineReader(url: url, encoding: encoding)
         while let raw = reader.next() {
-            let line = try reader.decode(raw).trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty { continue }
-            instances.append(try parseLine(line, file: url.path, number: raw.number))
+            let line = try reader.decode(raw)
+            let trimmed = TextTrim.strip(line)
+            if trimmed.isEmpty { continue }
+            instances.append(try parseLine(trimmed, file: url.path, number: raw.number))
         }
         return instances
     }
 
     /// Parses one non-blank line.
-    public func parseLine(_ line: String, file: String, number: Int) throws -> TextInstance {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    public func parseLine<S: StringProtocol>(_ line: S, file: String, number: Int) throws -> TextInstance {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
         let textIndex = hasScriptField ? 9 : 8
         guard fields.count > textIndex else {
             let expected = hasScriptField ? "8 coordinates, a script and a transcription" : "8 coordinates and a transcription"
@@ -46,7 +47,7 @@ public struct ICDARTxtConverter: PerImageConverter {
         polygon.reserveCapacity(8)
         var integers = true
         for k in 0..<8 {
-            let f = fields[k].trimmingCharacters(in: .whitespaces)
+            let f = TextTrim.strip(fields[k])
             if let i = Int(f) {
                 polygon.append(Double(i))
             } else if let d = Double(f), d.isFinite {
@@ -58,7 +59,7 @@ public struct ICDARTxtConverter: PerImageConverter {
         }
         let text = fields[textIndex...].joined(separator: ",")
         var attributes: [String: JSONValue] = [:]
-        if hasScriptField { attributes["script"] = .string(fields[8]) }
+        if hasScriptField { attributes["script"] = .string(String(fields[8])) }
         return TextInstance(polygon: polygon, integerCoordinates: integers, text: text,
                             ignore: fields[textIndex] == ignoreText, attributes: attributes)
     }

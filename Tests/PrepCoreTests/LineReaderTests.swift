@@ -35,3 +35,15 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(try LineReader.readAll(url, encoding: .latin1).map(\.text), ["ok", "café"])
     }
 }
+
+final class TextTrimTests: XCTestCase {
+    /// Expected values are Python's str.strip() of the same strings.
+    func testStripLikePython() {
+        XCTAssertEqual(TextTrim.strip("  a b \t\r\n"), "a b")
+        XCTAssertEqual(TextTrim.strip("\u{3000}中文\u{00A0}"), "中文")
+        XCTAssertEqual(TextTrim.strip(" \u{1C}x\u{1F} "), "x")
+        XCTAssertEqual(TextTrim.strip("   "), "")
+        XCTAssertEqual(TextTrim.strip("é "), "é")
+        XCTAssertEqual(TextTrim.strip(""), "")
+    }
+}

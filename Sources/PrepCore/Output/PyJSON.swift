@@ -62,6 +62,10 @@ public struct PyJSON: Sendable {
 
     /// Python's repr of a finite double.
     public static func pythonRepr(_ d: Double) -> String {
+        // Integral values below 1e15 (coordinates, most areas): digits plus ".0".
+        if d.rounded(.towardZero) == d, abs(d) < 1e15, d != 0 || d.sign == .plus {
+            return String(Int64(d)) + ".0"
+        }
         // Swift's description uses the same shortest round-trip digits; only the switch to
         // exponent notation and its spelling can differ, so rebuild from the digits.
         let s = "\(d)"

@@ -43,7 +43,7 @@ public struct PairGatherer {
         for name in names {
             let annRel = expandTemplate(layout.annotation, split: split, name: name)
             let ann = root.appendingPathComponent(annRel)
-            expected.insert(ann.standardizedFileURL.path)
+            expected.insert(annRel)
             guard fm.fileExists(atPath: ann.path) else {
                 report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
                             reason: "image has no annotation file (expected \(annRel))")
@@ -54,14 +54,14 @@ public struct PairGatherer {
                                       outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) }))
         }
         // Annotation files nobody claimed: their image is missing or has an unexpected extension.
-        let annDir = root.appendingPathComponent(expandTemplate(layout.annotation, split: split, name: "")).deletingLastPathComponent()
-        if !layout.annotation.replacingOccurrences(of: "{split}", with: "").contains("/{"),
-           let annFiles = try? fm.contentsOfDirectory(atPath: annDir.path) {
-            for f in annFiles.sorted() where !f.hasPrefix(".") {
-                let path = annDir.appendingPathComponent(f).standardizedFileURL.path
-                if !expected.contains(path) {
-                    report.skip(split: split, file: path, reason: "annotation file has no image in \(imageDirRel)/")
-                }
+        // Only where the annotation folder does not itself depend on the image name.
+        let annDirRel = (expandTemplate(layout.annotation, split: split, name: "") as NSString).deletingLastPathComponent
+        let nameFree = !(layout.annotation as NSString).deletingLastPathComponent.contains("{name}")
+            && !(layout.annotation as NSString).deletingLastPathComponent.contains("{stem")
+        if nameFree, let annFiles = try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(annDirRel).path) {
+            for f in annFiles.sorted() where !f.hasPrefix(".") && !expected.contains(annDirRel + "/" + f) {
+                report.skip(split: split, file: root.appendingPathComponent(annDirRel).appendingPathComponent(f).path,
+                            reason: "annotation file has no image in \(imageDirRel)/")
             }
         }
         return pairs

@@ -94,11 +94,29 @@ public struct RecipeError: Error, CustomStringConvertible {
 /// Fills `{split}`, `{name}`, `{stem}` (name without its last extension) and `{stem1}` (name
 /// up to its first dot) in a layout template.
 public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
-    let stem = (name as NSString).deletingPathExtension
-    let stem1 = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
-    return template
-        .replacingOccurrences(of: "{split}", with: split)
-        .replacingOccurrences(of: "{name}", with: name)
-        .replacingOccurrences(of: "{stem1}", with: stem1)
-        .replacingOccurrences(of: "{stem}", with: stem)
+    // Plain string scanning: this runs once per image, and Foundation's replacingOccurrences
+    // goes through NSString on Linux.
+    var out = ""
+    var rest = Substring(template)
+    while let open = rest.firstIndex(of: "{") {
+        out += rest[..<open]
+        guard let close = rest[open...].firstIndex(of: "}") else { break }
+        let key = rest[rest.index(after: open)..<close]
+        switch key {
+        case "split": out += split
+        case "name": out += name
+        case "stem": out += stemOf(name)
+        case "stem1": out += name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        default: out += rest[open...close]
+        }
+        rest = rest[rest.index(after: close)...]
+    }
+    out += rest
+    return out
+}
+
+/// The name without its last extension (`os.path.splitext`: a leading dot is not an extension).
+func stemOf(_ name: String) -> String {
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+    return String(name[..<dot])
 }

@@ -28,8 +28,12 @@ public struct Zoo: Sendable {
         self.extras = extras
     }
 
-    /// The zoo this binary carries (or `PREP_ZOO_DIR`'s).
-    public static func load() throws -> Zoo {
+    /// The zoo this binary carries (or `PREP_ZOO_DIR`'s), parsed once per process.
+    public static func load() throws -> Zoo { try cached.get() }
+
+    private static let cached: Result<Zoo, Error> = Result { try read() }
+
+    static func read() throws -> Zoo {
         if let dir = ProcessInfo.processInfo.environment["PREP_ZOO_DIR"], !dir.isEmpty {
             return try Zoo(files: readFolder(URL(fileURLWithPath: dir)))
         }

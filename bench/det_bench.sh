@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Detection benchmark (issue 3): prep icdar2015 against the reference icdar_converter.py on the
+# same generated input, in one run, at --nproc 1 and 2. Prints wall time, peak RSS and ratios.
+#
+# usage: bash bench/det_bench.sh [IMAGES]      (default 2000; needs ../shared/peer set up)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-2000}
+PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
+PY=$PEER/venv/bin/python
+WORK=bench/work/det-$N
+bash ../shared/peer/setup.sh >/dev/null
+"$PY" bench/gen_icdar.py "$WORK/ic15" --images "$N"
+swift build -c release --product prep >/dev/null
+PREP=$(swift build -c release --show-bin-path)/prep
+REPS=${REPS:-3}
+MEASURE=$(pwd)/bench/measure.py
+REPO=$(pwd)
+
+# Warm the page cache so both tools read from memory.
+cat "$WORK"/ic15/imgs/training/* > /dev/null
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+run() { # label, command...  → prints "wall rss" medians over REPS runs
+  local walls=() rsss=()
+  for _ in $(seq "$REPS"); do
+    local j; j=$("$PY" "$MEASURE" -- "$@" | tail -1)
+    walls+=("$(echo "$j" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["wall"])')")
+    rsss+=("$(echo "$j" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["rss_mib"])')")
+  done
+  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rsss[@]}" | median)"
+}
+
+printf '%-8s %-6s %10s %10s %10s\n' tool nproc wall_s rss_mib ratio
+for np in 1 2; do
+  rm -rf "$WORK/out-prep" "$WORK"/ic15/instances_training.json
+  read -r pw pr < <(run "$PREP" icdar2015 "$WORK/ic15" --split-list training --nproc "$np" -o "$WORK/out-prep" -q)
+  read -r rw rr < <(cd "$WORK" && run "$PY" "$REPO/../shared/peer/run.py" "$PEER/mmocr063/tools/data/textdet/icdar_converter.py" \
+                     ic15 -d icdar2015 --split-list training --nproc "$np")
+  printf '%-8s %-6s %10s %10s\n' reference "$np" "$rw" "$rr"
+  printf '%-8s %-6s %10s %10s %9.1fx\n' prep "$np" "$pw" "$pr" "$("$PY" -c "print($rw / $pw)")"
+done
+# Same content as the reference (order aside)?
+"$PY" - "$WORK/out-prep/instances_training.json" "$WORK/ic15/instances_training.json" <<'PY'
+import json, sys
+def norm(p):
+    d = json.load(open(p)); by = {}
+    for a in d['annotations']:
+        by.setdefault(a['image_id'], []).append({k: v for k, v in a.items() if k not in ('id', 'image_id')})
+    return {i['file_name']: ({k: v for k, v in i.items() if k != 'id'}, by.get(i['id'], [])) for i in d['images']}
+a, b = norm(sys.argv[1]), norm(sys.argv[2])
+print('same images and annotations as the reference:', a == b, '(%d images)' % len(a))
+PY
