@@ -41,12 +41,13 @@ struct PrepProcess {
         p.standardError = err
         try p.run()
         // Read both pipes concurrently so a full pipe never blocks the child.
-        var errData = Data()
+        let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errData = errBox.data
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
@@ -62,3 +63,6 @@ struct PrepProcess {
 }
 
 private final class Marker {}
+
+/// Holds what a background reader collected.
+private final class DataBox: @unchecked Sendable { var data = Data() }
