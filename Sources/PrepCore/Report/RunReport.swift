@@ -53,6 +53,10 @@ public final class RunReport: @unchecked Sendable {
     /// Counts for `split`, created on first use.
     public func update(split: String, _ body: (inout SplitCounts) -> Void) {
         lock.lock(); defer { lock.unlock() }
+        updateLocked(split: split, body)
+    }
+
+    private func updateLocked(split: String, _ body: (inout SplitCounts) -> Void) {
         if let i = splits.firstIndex(where: { $0.split == split }) { body(&splits[i]) }
         else { var c = SplitCounts(split: split); body(&c); splits.append(c) }
     }
@@ -61,9 +65,7 @@ public final class RunReport: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         issues.append(issue)
         if issue.severity == .skipped, let split = issue.split {
-            lock.unlock()
-            update(split: split) { $0.skipped += 1 }
-            lock.lock()
+            updateLocked(split: split) { $0.skipped += 1 }
         }
     }
 
