@@ -8,6 +8,10 @@ import PrepPipeline
 enum CLI {
     static func main(_ args: [String]) -> Int32 {
         var args = args
+        // `prep help icdar2015` is `prep icdar2015 --help`.
+        if args.count >= 2, args[0] == "help", let zoo = try? Zoo.load(), zoo.recipe(args[1]) != nil {
+            args = [args[1], "--help"]
+        }
         // `prep icdar2015 ROOT …`: the dataset name comes first, as in every zoo command.
         if let first = args.first, !first.hasPrefix("-"), !Prep.subcommandNames.contains(first),
            let zoo = try? Zoo.load(), zoo.recipe(first) != nil {

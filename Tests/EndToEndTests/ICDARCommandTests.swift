@@ -153,6 +153,8 @@ final class ICDARCommandTests: XCTestCase {
         let help = try PrepProcess.run(["icdar2015", "--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("Examples:") && help.stdout.contains("--split-list"), help.stdout)
+        let viaHelp = try PrepProcess.run(["help", "icdar2015"])
+        XCTAssertEqual(viaHelp.stdout, help.stdout)
         let root = try PrepProcess.run(["--help"])
         XCTAssertTrue(root.stdout.contains("icdar2017"), root.stdout)
         let zoo = try PrepProcess.run(["zoo"])
