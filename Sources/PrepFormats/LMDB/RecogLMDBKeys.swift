@@ -1,3 +1,5 @@
+import PrepCore
+
 /// The key layout MMOCR, PaddleOCR and the clovaai benchmark share for recognition LMDBs:
 /// `image-%09d` (the image file's bytes), `label-%09d` (UTF-8 text, or a JSON line in a
 /// label-only database), both counted from 1, and `num-samples` (decimal count). The deprecated
@@ -13,11 +15,36 @@ public enum RecogLMDBKeys {
 
     /// `prefix` followed by `n` zero-padded to nine digits (more digits when n needs them, as
     /// `%09d` does).
-    static func key(_ prefix: String, _ n: Int) -> [UInt8] {
-        var out = Array(prefix.utf8)
-        let digits = Array(String(n).utf8)
-        if digits.count < 9 { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 9 - digits.count)) }
-        out.append(contentsOf: digits)
+    static func key(_ prefix: StaticString, _ n: Int) -> [UInt8] {
+        precondition(n >= 0)
+        var digits = 0, v = n
+        repeat { digits += 1; v /= 10 } while v > 0
+        let width = max(9, digits)
+        let p = prefix.utf8Start
+        let plen = prefix.utf8CodeUnitCount
+        return [UInt8](unsafeUninitializedCapacity: plen + width) { buf, count in
+            for i in 0..<plen { buf[i] = p[i] }
+            var v = n
+            for i in stride(from: plen + width - 1, through: plen, by: -1) { buf[i] = UInt8(48 + v % 10); v /= 10 }
+            count = plen + width
+        }
+    }
+
+    /// The value of a label-only sample: `json.dumps({"filename": …, "text": …},
+    /// ensure_ascii=False)`, built straight from UTF-8 bytes. It equals
+    /// `PyJSON(ensureASCII: false)` on the same object (a test checks this) but needs no String or
+    /// JSONValue per line.
+    public static func labelOnlyValue(filename: [UInt8], text: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(filename.count + text.count + 32)
+        out.append(contentsOf: labelOnlyPrefix)
+        PyJSON.writeUTF8String(filename, to: &out)
+        out.append(contentsOf: labelOnlyMiddle)
+        PyJSON.writeUTF8String(text, to: &out)
+        out.append(0x7D)
         return out
     }
+
+    private static let labelOnlyPrefix = Array(#"{"filename": "#.utf8)
+    private static let labelOnlyMiddle = Array(#", "text": "#.utf8)
 }

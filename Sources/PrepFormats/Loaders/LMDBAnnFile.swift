@@ -15,6 +15,6 @@ public final class LMDBAnnFile: AnnFileBackend, @unchecked Sendable {
     public func line(at index: Int) throws -> String { try reader.line(at: index) }
 
     public func location(of index: Int) -> String {
-        reader.layout == .deprecated ? "\(source):\(index)" : "\(source):label-\(index + 1)"
+        "\(source) key " + (reader.layout == .deprecated ? String(index) : String(decoding: RecogLMDBKeys.label(index + 1), as: UTF8.self))
     }
 }

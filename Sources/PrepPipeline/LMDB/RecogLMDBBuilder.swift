@@ -48,34 +48,68 @@ public final class RecogLMDBBuilder {
 
     public init(job: RecogLMDBJob) { self.job = job }
 
-    /// One parsed label line.
+    /// One label line: parsed (UTF-8 bytes of the image name and the text), or the reason it is
+    /// skipped (kept in the chunk so the report lists skipped lines in file order).
     struct Entry {
         var line: Int
-        var filename: String
-        var text: String
+        var name: [UInt8] = []
+        var text: [UInt8] = []
+        var problem: String?
     }
 
-    /// Parses one label line (already decoded) or says why it is skipped.
-    static func parse(_ line: String, format: RecogLMDBJob.LabelFormat, separator: String) -> Result<(String, String), AnnParseError> {
-        if line.unicodeScalars.allSatisfy(PyString.isSpace) { return .failure(AnnParseError("blank line")) }
+    /// Parses one label line (raw bytes, BOM and line end removed) into image name and text, or
+    /// says why it is skipped. Works on bytes: this loop runs once per line of files with
+    /// millions of lines.
+    static func parse(_ bytes: [UInt8], format: RecogLMDBJob.LabelFormat, separator: [UInt8],
+                      file: String, line: Int) -> Result<([UInt8], [UInt8]), AnnParseError> {
+        var ascii = true
+        var blank = true
+        for b in bytes {
+            if b >= 0x80 { ascii = false; break }
+            if blank && !(b == 0x20 || (0x09...0x0D).contains(b) || (0x1C...0x1F).contains(b)) { blank = false }
+        }
+        var decoded: String?
+        if !ascii {
+            do { decoded = try TextEncoding.utf8.decode(bytes, file: file, line: line) } catch let PrepError.input(_, _, reason) {
+                return .failure(AnnParseError(reason))
+            } catch { return .failure(AnnParseError("\(error)")) }
+            blank = decoded!.unicodeScalars.allSatisfy(PyString.isSpace)
+        }
+        if blank { return .failure(AnnParseError("blank line")) }
         switch format {
         case .txt:
-            let parts = PyString.split(line, separator: separator, maxSplits: 1)
-            guard parts.count == 2 else {
-                return .failure(AnnParseError("no \(PyJSON().string(.string(separator))) separator (expected IMAGE\(separator == " " ? " " : separator)TEXT)"))
+            guard let at = firstIndex(of: separator, in: bytes) else {
+                let sep = PyJSON().string(.string(String(decoding: separator, as: UTF8.self)))
+                return .failure(AnnParseError("no \(sep) separator (expected IMAGE, separator, TEXT)"))
             }
-            guard !parts[0].isEmpty else { return .failure(AnnParseError("empty image name")) }
-            return .success((parts[0], parts[1]))
+            guard at > 0 else { return .failure(AnnParseError("empty image name")) }
+            return .success((Array(bytes[..<at]), Array(bytes[(at + separator.count)...])))
         case .jsonl:
             let v: JSONValue
-            do { v = try JSONReader.parse(line) } catch { return .failure(AnnParseError("not JSON: \(error)")) }
+            do { v = try JSONReader.parse(bytes) } catch { return .failure(AnnParseError("not JSON: \(error)")) }
             guard case .object = v else { return .failure(AnnParseError("not a JSON object")) }
             guard let name = v["filename"] else { return .failure(AnnParseError("key \"filename\" is missing")) }
             guard let text = v["text"] else { return .failure(AnnParseError("key \"text\" is missing")) }
             guard let n = name.string, !n.isEmpty else { return .failure(AnnParseError("\"filename\" is not a non-empty string")) }
             guard let t = text.string else { return .failure(AnnParseError("\"text\" is not a string")) }
-            return .success((n, t))
+            return .success((Array(n.utf8), Array(t.utf8)))
         }
+    }
+
+    /// The first occurrence of `needle` in `hay` (valid UTF-8 matches only at code point starts).
+    static func firstIndex(of needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard let first = needle.first, hay.count >= needle.count else { return nil }
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Runs the conversion; per-line and per-image problems go to `report`, anything that stops
@@ -107,7 +141,7 @@ public final class RecogLMDBBuilder {
         let labelPath = job.labelFile.path
         let total = (try? LMDBEnvironment.fileSize(job.labelFile)) ?? 0
         let progress = Progress(label: "lmdb", total: total, quiet: job.quiet)
-        let json = PyJSON(ensureASCII: false)
+        let separator = Array(job.separator.utf8)
         var lastOffset = 0
         var chunk: [Entry] = []
         let chunkSize = job.labelOnly ? 4096 : 512
@@ -115,16 +149,17 @@ public final class RecogLMDBBuilder {
         func flushChunk() throws {
             if job.labelOnly {
                 for e in chunk {
-                    var value: [UInt8] = []
-                    value.reserveCapacity(e.filename.utf8.count + e.text.utf8.count + 32)
-                    json.write(.object([("filename", .string(e.filename)), ("text", .string(e.text))]), to: &value)
-                    try writer.append(image: nil, label: value)
+                    if let problem = e.problem {
+                        report.skip(split: splitName, file: labelPath, line: e.line, reason: problem)
+                        continue
+                    }
+                    try writer.append(image: nil, label: RecogLMDBKeys.labelOnlyValue(filename: e.name, text: e.text))
                 }
             } else {
                 let results = verifyImages(chunk)
                 for (e, r) in zip(chunk, results) {
                     switch r {
-                    case let .success(bytes): try writer.append(image: bytes, label: Array(e.text.utf8))
+                    case let .success(bytes): try writer.append(image: bytes, label: e.text)
                     case let .failure(why): report.skip(split: splitName, file: labelPath, line: e.line, reason: why.reason)
                     }
                 }
@@ -133,15 +168,9 @@ public final class RecogLMDBBuilder {
         }
 
         while let line = reader.next() {
-            let text: String
-            do { text = try reader.decode(line) } catch let e as PrepError {
-                if case let .input(_, _, reason) = e { report.skip(split: splitName, file: labelPath, line: line.number, reason: reason) }
-                else { throw e }
-                continue
-            }
-            switch RecogLMDBBuilder.parse(text, format: job.format, separator: job.separator) {
-            case let .success((name, t)): chunk.append(Entry(line: line.number, filename: name, text: t))
-            case let .failure(why): report.skip(split: splitName, file: labelPath, line: line.number, reason: why.reason)
+            switch RecogLMDBBuilder.parse(line.bytes, format: job.format, separator: separator, file: labelPath, line: line.number) {
+            case let .success((name, t)): chunk.append(Entry(line: line.number, name: name, text: t))
+            case let .failure(why): chunk.append(Entry(line: line.number, problem: why.reason))
             }
             if chunk.count == chunkSize {
                 try flushChunk()
@@ -170,15 +199,17 @@ public final class RecogLMDBBuilder {
     /// Reads and decodes (grayscale, as the reference verifies) every image of `entries` in
     /// parallel; results are in input order.
     private func verifyImages(_ entries: [Entry]) -> [Result<[UInt8], AnnParseError>] {
-        let root = job.imageRoot ?? URL(fileURLWithPath: ".")
-        var results = [Result<[UInt8], AnnParseError>](repeating: .failure(AnnParseError("")), count: entries.count)
+        // URL.path decodes percent escapes on every call: resolve the root once.
+        var root = (job.imageRoot ?? URL(fileURLWithPath: ".")).path
+        if !root.hasSuffix("/") { root += "/" }
+        var results = entries.map { Result<[UInt8], AnnParseError>.failure(AnnParseError($0.problem ?? "")) }
         let workers = max(1, min(job.workers, entries.count))
         results.withUnsafeMutableBufferPointer { buf in
             let base = buf.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var i = w
                 while i < entries.count {
-                    base[i] = RecogLMDBBuilder.loadVerified(entries[i].filename, root: root)
+                    if entries[i].problem == nil { base[i] = RecogLMDBBuilder.loadVerified(String(decoding: entries[i].name, as: UTF8.self), root: root) }
                     i += workers
                 }
             }
@@ -188,20 +219,22 @@ public final class RecogLMDBBuilder {
 
     /// The bytes of image `name` (relative to `root` unless absolute, as `os.path.join`), after
     /// a full decode proved them sound.
-    static func loadVerified(_ name: String, root: URL) -> Result<[UInt8], AnnParseError> {
-        let path = name.hasPrefix("/") ? name : root.path + (root.path.hasSuffix("/") ? "" : "/") + name
+    static func loadVerified(_ name: String, root: String) -> Result<[UInt8], AnnParseError> {
+        let path = name.hasPrefix("/") ? name : root + name
         let bytes: [UInt8]
         switch readFile(path) {
         case let .success(b): bytes = b
-        case let .failure(e): return .failure(e)
+        case let .failure(e): return .failure(AnnParseError("\(name): \(e.reason)"))
         }
         do {
-            _ = try ImageCodec.decode(bytes, name: path, gray: true)
+            let size = try ImageCodec.verify(bytes, name: path)
+            // The reference skips an image only when it decodes to zero pixels.
+            if size.width * size.height == 0 { return .failure(AnnParseError("\(name): empty image (0 pixels)")) }
         } catch let e as PrepError {
-            if case let .image(_, reason) = e { return .failure(AnnParseError("\(path): \(reason)")) }
-            return .failure(AnnParseError("\(path): \(e)"))
+            if case let .image(_, reason) = e { return .failure(AnnParseError("\(name): \(reason)")) }
+            return .failure(AnnParseError("\(name): \(e)"))
         } catch {
-            return .failure(AnnParseError("\(path): \(error)"))
+            return .failure(AnnParseError("\(name): \(error)"))
         }
         return .success(bytes)
     }
@@ -211,12 +244,12 @@ public final class RecogLMDBBuilder {
     static func readFile(_ path: String) -> Result<[UInt8], AnnParseError> {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            return .failure(AnnParseError(errno == ENOENT ? "\(path): missing image" : "\(path): cannot open (\(String(cString: strerror(errno))))"))
+            return .failure(AnnParseError(errno == ENOENT ? "missing image" : "cannot open (\(String(cString: strerror(errno))))"))
         }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(AnnParseError("\(path): not a regular file"))
+            return .failure(AnnParseError("not a regular file"))
         }
         let size = Int(st.st_size)
         var out = [UInt8](repeating: 0, count: size)
@@ -227,7 +260,7 @@ public final class RecogLMDBBuilder {
             if n <= 0 { break }
             got += n
         }
-        guard got == size else { return .failure(AnnParseError("\(path): cannot read (\(got) of \(size) bytes)")) }
+        guard got == size else { return .failure(AnnParseError("cannot read (\(got) of \(size) bytes)")) }
         return .success(out)
     }
 }
