@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "PrepConvertersTests", dependencies: ["PrepConverters"], swiftSettings: swift5),
         .testTarget(name: "PrepFormatsTests", dependencies: ["PrepFormats"], swiftSettings: swift5),
         .testTarget(name: "PrepPipelineTests", dependencies: ["PrepPipeline"], swiftSettings: swift5),
-        .testTarget(name: "EndToEndTests", dependencies: ["prep"], swiftSettings: swift5),
+        .testTarget(name: "EndToEndTests", dependencies: ["prep", "PrepFormats"], swiftSettings: swift5),
     ]
 )

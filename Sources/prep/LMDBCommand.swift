@@ -86,6 +86,8 @@ struct LMDBCommand: ParsableCommand {
             try RecogLMDBBuilder(job: job).run(report: report)
         } catch let error as PrepError {
             if case .usage = error { throw error }
+            // Said on stderr even with --quiet (the summary, which repeats it, goes to stdout).
+            CLI.printError(error.description)
             report.failure = error.description
             try common.finish(report)
             throw ExitCode.failure
