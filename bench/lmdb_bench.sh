@@ -7,7 +7,9 @@
 # Inputs are generated deterministically by bench/gen_recog.py into bench/work/ (git-ignored), as
 # in ../shared/reference/peer-timings.md (b). Needs the peer (PEER, see ../shared/peer/README.md)
 # and GNU time. Prints the median wall time and peak RSS of each tool and the ratios; also checks
-# that both LMDBs hold the same keys and values.
+# that both LMDBs hold the same keys and values. CPU time (user + system) is printed too: on a
+# shared machine the wall time of the multi-threaded prep suffers more from other load than the
+# single-threaded reference's does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
@@ -15,7 +17,7 @@ PY=$PEER/venv/bin/python
 RUN=${PEER_RUN:-$(cd .. && pwd)/shared/peer/run.py}
 CONV=$PEER/mmocr063/tools/data/utils/lmdb_converter.py
 ROUNDS=${ROUNDS:-3}
-WORK=bench/work
+WORK=$(pwd)/bench/work
 OUT=$WORK/out
 mkdir -p "$WORK" "$OUT"
 
@@ -23,11 +25,11 @@ mkdir -p "$WORK" "$OUT"
 swift build -c release >/dev/null
 PREP=$(swift build -c release --show-bin-path)/prep
 
-# measure NAME CMD... : appends "NAME wall_s rss_kb" to $WORK/times.txt
+# measure NAME CMD... : appends "NAME wall_s rss_kb cpu_s" to $WORK/times.txt
 measure() {
   local name=$1; shift
   rm -rf "$OUT"/*.lmdb
-  /usr/bin/time -f "$name %e %M" -a -o "$WORK/times.txt" "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err"; exit 1; }
+  /usr/bin/time -f "$name %e %M %U %S" -a -o "$WORK/times.txt" "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err"; exit 1; }
 }
 
 : > "$WORK/times.txt"
@@ -69,15 +71,17 @@ fi
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, wall, rss = line.split()
-    rows.setdefault(name, []).append((float(wall), int(rss) / 1024))
-med = {k: (statistics.median(w for w, _ in v), max(r for _, r in v)) for k, v in rows.items()}
-print(f"{'run':18} {'wall s (median)':>16} {'peak RSS MiB':>13}  rounds")
-for k, (w, r) in med.items():
-    print(f"{k:18} {w:16.2f} {r:13.1f}  {len(rows[k])}")
+    name, wall, rss, user, system = line.split()
+    rows.setdefault(name, []).append((float(wall), int(rss) / 1024, float(user) + float(system)))
+med = {k: (statistics.median(w for w, _, _ in v), max(r for _, r, _ in v), statistics.median(c for _, _, c in v))
+       for k, v in rows.items()}
+print(f"{'run':18} {'wall s (median)':>16} {'CPU s (median)':>15} {'peak RSS MiB':>13}  rounds")
+for k, (w, r, c) in med.items():
+    print(f"{k:18} {w:16.2f} {c:15.2f} {r:13.1f}  {len(rows[k])}")
 for what in ["images", "labels"]:
     if f"ref-{what}" in med:
-        print(f"{what}: prep is {med[f'ref-{what}'][0] / med[f'prep-{what}'][0]:.1f}x faster than the reference")
+        ref, prep = med[f"ref-{what}"], med[f"prep-{what}"]
+        print(f"{what}: prep is {ref[0] / prep[0]:.1f}x faster than the reference (wall), {ref[2] / prep[2]:.1f}x less CPU")
 if "big-prep-labels" in med:
     print(f"7M-line label-only peak RSS: prep {med['big-prep-labels'][1]:.1f} MiB, reference {med['big-ref-labels'][1]:.1f} MiB; "
           f"wall prep {med['big-prep-labels'][0]:.1f} s, reference {med['big-ref-labels'][0]:.1f} s")

@@ -127,6 +127,12 @@ public final class RecogLMDBBuilder {
         guard fm.fileExists(atPath: job.labelFile.path) else {
             throw PrepError.io(path: job.labelFile.path, reason: "no such label file")
         }
+        if let root = job.imageRoot, !job.labelOnly {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
+                throw PrepError.layout("\(root.path): no such image folder (-i)")
+            }
+        }
         if fm.fileExists(atPath: out.path) && !job.force {
             throw PrepError.io(path: out.path, reason: "already exists; use --force to replace it")
         }
@@ -199,9 +205,11 @@ public final class RecogLMDBBuilder {
     /// Reads and decodes (grayscale, as the reference verifies) every image of `entries` in
     /// parallel; results are in input order.
     private func verifyImages(_ entries: [Entry]) -> [Result<[UInt8], AnnParseError>] {
-        // URL.path decodes percent escapes on every call: resolve the root once.
-        var root = (job.imageRoot ?? URL(fileURLWithPath: ".")).path
-        if !root.hasSuffix("/") { root += "/" }
+        // Names are opened relative to the root folder's descriptor: the kernel then walks one
+        // path component per image instead of the whole absolute path.
+        let rootPath = (job.imageRoot ?? URL(fileURLWithPath: ".")).path
+        let rootFD = open(rootPath, O_RDONLY | O_DIRECTORY)
+        defer { if rootFD >= 0 { close(rootFD) } }
         var results = entries.map { Result<[UInt8], AnnParseError>.failure(AnnParseError($0.problem ?? "")) }
         let workers = max(1, min(job.workers, entries.count))
         results.withUnsafeMutableBufferPointer { buf in
@@ -209,7 +217,9 @@ public final class RecogLMDBBuilder {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var i = w
                 while i < entries.count {
-                    if entries[i].problem == nil { base[i] = RecogLMDBBuilder.loadVerified(String(decoding: entries[i].name, as: UTF8.self), root: root) }
+                    if entries[i].problem == nil {
+                        base[i] = RecogLMDBBuilder.loadVerified(String(decoding: entries[i].name, as: UTF8.self), rootFD: rootFD)
+                    }
                     i += workers
                 }
             }
@@ -217,17 +227,16 @@ public final class RecogLMDBBuilder {
         return results
     }
 
-    /// The bytes of image `name` (relative to `root` unless absolute, as `os.path.join`), after
-    /// a full decode proved them sound.
-    static func loadVerified(_ name: String, root: String) -> Result<[UInt8], AnnParseError> {
-        let path = name.hasPrefix("/") ? name : root + name
+    /// The bytes of image `name` (relative to the image folder `rootFD` unless absolute, as
+    /// `os.path.join`), after a decode proved them sound.
+    static func loadVerified(_ name: String, rootFD: Int32) -> Result<[UInt8], AnnParseError> {
         let bytes: [UInt8]
-        switch readFile(path) {
+        switch readFile(name, rootFD: rootFD) {
         case let .success(b): bytes = b
         case let .failure(e): return .failure(AnnParseError("\(name): \(e.reason)"))
         }
         do {
-            let size = try ImageCodec.verify(bytes, name: path)
+            let size = try ImageCodec.verify(bytes, name: name)
             // The reference skips an image only when it decodes to zero pixels.
             if size.width * size.height == 0 { return .failure(AnnParseError("\(name): empty image (0 pixels)")) }
         } catch let e as PrepError {
@@ -241,8 +250,9 @@ public final class RecogLMDBBuilder {
 
     /// Reads a whole file with one `fstat` and `read` calls (Foundation's readers cost more per
     /// small file than the decode of a word crop).
-    static func readFile(_ path: String) -> Result<[UInt8], AnnParseError> {
-        let fd = open(path, O_RDONLY)
+    static func readFile(_ name: String, rootFD: Int32) -> Result<[UInt8], AnnParseError> {
+        // An absolute name ignores the folder, as os.path.join does.
+        let fd = openat(rootFD, name, O_RDONLY)
         guard fd >= 0 else {
             return .failure(AnnParseError(errno == ENOENT ? "missing image" : "cannot open (\(String(cString: strerror(errno))))"))
         }
