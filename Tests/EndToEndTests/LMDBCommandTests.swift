@@ -142,6 +142,17 @@ final class LMDBCommandTests: XCTestCase {
         XCTAssertEqual(try PrepProcess.run(["cat", fixture("rec-toy/label.lmdb"), "--parser", "line-str"]).status, 2)
     }
 
+    func testMissingInputsFailClearly() throws {
+        let dir = try PrepProcess.tempDir(self)
+        let noImages = try PrepProcess.run(["lmdb", fixture("rec-toy/label.txt"), dir.path + "/x.lmdb", "-i", dir.path + "/nope", "-q"])
+        XCTAssertEqual(noImages.status, 1)
+        XCTAssertTrue(noImages.stderr.contains("no such image folder"), noImages.stderr)
+        let noLabels = try PrepProcess.run(["lmdb", dir.path + "/nope.txt", dir.path + "/x.lmdb", "--label-only", "-q"])
+        XCTAssertEqual(noLabels.status, 1)
+        XCTAssertTrue(noLabels.stderr.contains("no such label file"), noLabels.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+    }
+
     func testBadLMDBsGiveClearErrorsNeverACrash() throws {
         let cases: [(String, String)] = [
             ("rec-toy/broken.lmdb", "image-000000001: truncated"),
