@@ -40,8 +40,8 @@ struct CatCommand: ParsableCommand {
     @Option(name: .customLong("keys-idx"), parsing: .upToNextOption, help: "line-str: field index of each key (default 0 1 …).")
     var keysIdx: [Int] = []
 
-    @Option(name: .long, help: "line-str: field separator (a string, or tab).")
-    var separator: String = " "
+    @Option(name: .long, help: ArgumentHelp("line-str: field separator: a string, space (the default) or tab.", valueName: "SEP"))
+    var separator: String?
 
     @Flag(name: .customLong("rest-in-last-key"), help: "line-str: the key with the highest index gets the rest of the line (texts with spaces).")
     var restInLastKey = false
@@ -76,9 +76,8 @@ struct CatCommand: ParsableCommand {
             switch kind {
             case .lineJson: annParser = try LineJsonParser(keys: keys)
             case .lineStr:
-                let sep = separator == "tab" || separator == "\\t" ? "\t" : separator
                 annParser = try LineStrParser(keys: keys, keysIdx: keysIdx.isEmpty ? Array(0..<keys.count) : keysIdx,
-                                              separator: sep, strip: !noStrip, restInLastKey: restInLastKey)
+                                              separator: CLI.separator(separator), strip: !noStrip, restInLastKey: restInLastKey)
             }
         } catch let e as AnnParseError { throw PrepError.usage(e.reason) }
         let loader = try AnnFileLoader(backend: backend, parser: annParser, repeat: `repeat`)

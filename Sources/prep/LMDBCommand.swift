@@ -44,8 +44,8 @@ struct LMDBCommand: ParsableCommand {
     @Option(name: [.short, .customLong("batch-size")], help: "Samples per write transaction.")
     var batchSize: Int = 1000
 
-    @Option(name: .long, help: "Where a txt line splits into image and text: a string, or tab (clovaai gt.txt).")
-    var separator: String = " "
+    @Option(name: .long, help: ArgumentHelp("Where a txt line splits into image and text (at its first occurrence): a string, space (the default) or tab (clovaai gt.txt).", valueName: "SEP"))
+    var separator: String?
 
     @Flag(name: .long, help: "Replace OUT if it exists.")
     var force = false
@@ -64,13 +64,7 @@ struct LMDBCommand: ParsableCommand {
         guard !separatorValue.isEmpty else { throw ValidationError("--separator must not be empty") }
     }
 
-    var separatorValue: String {
-        switch separator {
-        case "tab", "\\t": return "\t"
-        case "space": return " "
-        default: return separator
-        }
-    }
+    var separatorValue: String { CLI.separator(separator) }
 
     func run() throws {
         let labelURL = URL(fileURLWithPath: label).standardizedFileURL

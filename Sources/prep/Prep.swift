@@ -15,6 +15,7 @@ struct Prep: ParsableCommand {
               prep icdar2015 /data/icdar2015 --split-list training test
               prep icdar2017 /data/icdar2017 --split-list training val -o out --nproc 4
               prep zoo icdar2015
+              prep lmdb data/label.txt data/train.lmdb -i data/imgs && prep cat data/train.lmdb --head 3
 
             Exit status: 0 success, 1 failure (or skipped samples under --strict), 2 usage error.
             """,
