@@ -150,7 +150,7 @@ public final class RecogLMDBBuilder {
         let separator = Array(job.separator.utf8)
         var lastOffset = 0
         var chunk: [Entry] = []
-        let chunkSize = job.labelOnly ? 4096 : 512
+        let chunkSize = job.labelOnly ? 4096 : 2048
 
         func flushChunk() throws {
             if job.labelOnly {
@@ -212,15 +212,16 @@ public final class RecogLMDBBuilder {
         defer { if rootFD >= 0 { close(rootFD) } }
         var results = entries.map { Result<[UInt8], AnnParseError>.failure(AnnParseError($0.problem ?? "")) }
         let workers = max(1, min(job.workers, entries.count))
+        // Workers take the next image as they become free (not a fixed stripe): on a busy
+        // machine a descheduled worker would otherwise hold the whole chunk back.
+        let next = NextIndex()
         results.withUnsafeMutableBufferPointer { buf in
             let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < entries.count {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let i = next.take(below: entries.count) {
                     if entries[i].problem == nil {
                         base[i] = RecogLMDBBuilder.loadVerified(String(decoding: entries[i].name, as: UTF8.self), rootFD: rootFD)
                     }
-                    i += workers
                 }
             }
         }
@@ -272,5 +273,18 @@ public final class RecogLMDBBuilder {
         }
         guard got == size else { return .failure(AnnParseError("cannot read (\(got) of \(size) bytes)")) }
         return .success(out)
+    }
+}
+
+/// A shared counter handing out indices 0, 1, 2, … to worker threads.
+private final class NextIndex: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }
