@@ -140,6 +140,9 @@ public final class RecogLMDBBuilder {
 
         while let line = reader.next() {
             switch RecogLMDBBuilder.parse(line.bytes, format: job.format, separator: separator, file: labelPath, line: line.number) {
+            case let .success((name, _)) where !job.labelOnly && name.contains(0):
+                // A C path ends at the first NUL: the name would open a different file.
+                chunk.append(Entry(line: line.number, problem: "image name contains a NUL byte"))
             case let .success((name, t)): chunk.append(Entry(line: line.number, name: name, text: t))
             case let .failure(why): chunk.append(Entry(line: line.number, problem: why.reason))
             }
