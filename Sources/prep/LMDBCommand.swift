@@ -50,8 +50,12 @@ struct LMDBCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace OUT if it exists.")
     var force = false
 
-    @Option(name: [.short, .customLong("lmdb-map-size")], help: .hidden)
+    // The reference's -m (map size) and -e (encoding), accepted so its command lines work.
+    @Option(name: [.customShort("m"), .customLong("lmdb-map-size")], help: .hidden)
     var lmdbMapSize: Int?
+
+    @Option(name: [.customShort("e"), .customLong("encoding")], help: .hidden)
+    var encoding: String?
 
     @OptionGroup var common: RunOptions
 
@@ -62,6 +66,9 @@ struct LMDBCommand: ParsableCommand {
             throw ValidationError("--label-format must be txt or jsonl, not '\(format)'")
         }
         guard !separatorValue.isEmpty else { throw ValidationError("--separator must not be empty") }
+        if let encoding, !["utf8", "utf-8"].contains(encoding.lowercased()) {
+            throw ValidationError("only UTF-8 label files are supported (-e \(encoding))")
+        }
     }
 
     var separatorValue: String { CLI.separator(separator) }

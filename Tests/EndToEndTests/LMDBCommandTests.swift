@@ -137,6 +137,12 @@ final class LMDBCommandTests: XCTestCase {
 
     func testUsageErrors() throws {
         let dir = try PrepProcess.tempDir(self)
+        // The reference's -m and -e are accepted (map size ignored; only UTF-8).
+        let compat = try PrepProcess.run(["lmdb", fixture("rec-toy/label.txt"), dir.path + "/m.lmdb", "--label-only",
+                                          "-m", "1099511627776", "-e", "utf8", "-b", "3", "-q"])
+        XCTAssertEqual(compat.status, 0, compat.stderr)
+        XCTAssertEqual(try dump(dir.path + "/m.lmdb").count, 11)
+        XCTAssertEqual(try PrepProcess.run(["lmdb", fixture("rec-toy/label.txt"), dir.path + "/x.lmdb", "--label-only", "-e", "latin1"]).status, 2)
         XCTAssertEqual(try PrepProcess.run(["lmdb", fixture("rec-toy/label.txt"), dir.path + "/u.lmdb"]).status, 2)
         XCTAssertEqual(try PrepProcess.run(["lmdb", fixture("rec-toy/label.txt"), dir.path + "/u.lmdb", "--label-only", "-b", "0"]).status, 2)
         XCTAssertEqual(try PrepProcess.run(["cat", fixture("rec-toy/label.lmdb"), "--parser", "line-str"]).status, 2)
