@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "PrepConverters", dependencies: ["PrepCore"], path: "converters",
                 swiftSettings: swift5),
         // Canonical samples ⇄ output files.
-        .target(name: "PrepFormats", dependencies: ["PrepCore"], swiftSettings: swift5),
+        .target(name: "PrepFormats", dependencies: ["PrepCore", "CLMDB"], swiftSettings: swift5),
         // Zoo recipes, gather, pack, parallel ordered run.
         .target(name: "PrepPipeline",
                 dependencies: ["PrepCore", "PrepConverters", "PrepFormats",
@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "PrepConvertersTests", dependencies: ["PrepConverters"], swiftSettings: swift5),
         .testTarget(name: "PrepFormatsTests", dependencies: ["PrepFormats"], swiftSettings: swift5),
         .testTarget(name: "PrepPipelineTests", dependencies: ["PrepPipeline"], swiftSettings: swift5),
-        .testTarget(name: "EndToEndTests", dependencies: ["prep"], swiftSettings: swift5),
+        .testTarget(name: "EndToEndTests", dependencies: ["prep", "PrepFormats"], swiftSettings: swift5),
     ]
 )

@@ -369,3 +369,39 @@ int prep_png_encode(const unsigned char *pixels, int width, int height, int colo
 }
 
 void prep_image_free(void *p) { free(p); }
+
+/* ------------------------------------------------------- JPEG verification */
+
+int prep_jpeg_verify(const unsigned char *data, size_t len, int *width, int *height, prep_image_error *err) {
+    struct jpeg_decompress_struct ci;
+    shim_jpeg_error je;
+    unsigned char *volatile row = NULL;
+    setup_jpeg_errors(&ci, &je, err);
+    if (setjmp(je.jump)) {
+        free(row);
+        jpeg_destroy_decompress(&ci);
+        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, data, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    if (width) *width = (int)ci.image_width;
+    if (height) *height = (int)ci.image_height;
+    /* Every entropy-coded coefficient is still decoded (that is where damage shows); only the
+     * inverse DCT is reduced to the DC term and colour conversion is skipped. */
+    ci.out_color_space = JCS_GRAYSCALE;
+    ci.scale_num = 1;
+    ci.scale_denom = 8;
+    ci.do_fancy_upsampling = FALSE;
+    jpeg_start_decompress(&ci);
+    row = (unsigned char *)malloc((size_t)ci.output_width * (size_t)ci.output_components + 1);
+    if (!row) { jpeg_destroy_decompress(&ci); return PREP_ERR_MEMORY; }
+    while (ci.output_scanline < ci.output_height) {
+        JSAMPROW rp = row;
+        jpeg_read_scanlines(&ci, &rp, 1);
+    }
+    free(row); row = NULL;
+    jpeg_finish_decompress(&ci);
+    jpeg_destroy_decompress(&ci);
+    return PREP_OK;
+}

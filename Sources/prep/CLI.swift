@@ -46,4 +46,14 @@ enum CLI {
     static func printError(_ message: String) {
         FileHandle.standardError.write("prep: error: \(message)\n".data(using: .utf8)!)
     }
+
+    /// A `--separator` value: `tab` (or a typed `\t`) and `space` by name, anything else as given;
+    /// nil is a space.
+    static func separator(_ value: String?) -> String {
+        switch value {
+        case nil, "space": return " "
+        case "tab", "\\t": return "\t"
+        default: return value!
+        }
+    }
 }

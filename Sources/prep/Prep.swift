@@ -15,6 +15,7 @@ struct Prep: ParsableCommand {
               prep icdar2015 /data/icdar2015 --split-list training test
               prep icdar2017 /data/icdar2017 --split-list training val -o out --nproc 4
               prep zoo icdar2015
+              prep lmdb data/label.txt data/train.lmdb -i data/imgs && prep cat data/train.lmdb --head 3
 
             Exit status: 0 success, 1 failure (or skipped samples under --strict), 2 usage error.
             """,
@@ -22,7 +23,7 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, LMDBCommand.self, CatCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

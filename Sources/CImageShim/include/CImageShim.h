@@ -52,6 +52,13 @@ int prep_png_decode(const unsigned char *data, size_t len, int color, unsigned c
 int prep_png_encode(const unsigned char *pixels, int width, int height, int color, int level,
                     unsigned char **out, size_t *out_len, prep_image_error *err);
 
+/*
+ * Checks that a JPEG decodes, as cheaply as a full check allows: every entropy-coded block is
+ * decoded (a cut or corrupt file fails exactly as in a full decode) but the output is a 1/8-scale
+ * grayscale image that is thrown away. Reports the stored width and height.
+ */
+int prep_jpeg_verify(const unsigned char *data, size_t len, int *width, int *height, prep_image_error *err);
+
 /* Frees a buffer returned by an encoder. */
 void prep_image_free(void *p);
 

@@ -80,7 +80,7 @@ public enum ImageCodec {
         return Array(UnsafeBufferPointer(start: outPtr, count: len))
     }
 
-    private static func check(_ rc: Int32, _ err: prep_image_error, _ name: String) throws {
+    static func check(_ rc: Int32, _ err: prep_image_error, _ name: String) throws {
         guard rc != 0 else { return }
         let msg = withUnsafeBytes(of: err.message) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)

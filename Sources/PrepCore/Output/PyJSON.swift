@@ -109,38 +109,52 @@ public struct PyJSON: Sendable {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private func appendEscape(_ unit: UInt16, to out: inout [UInt8]) {
+    private static func appendEscape(_ unit: UInt16, to out: inout [UInt8]) {
         out.append(0x5C); out.append(0x75)
         out.append(PyJSON.hex[Int(unit >> 12) & 0xF]); out.append(PyJSON.hex[Int(unit >> 8) & 0xF])
         out.append(PyJSON.hex[Int(unit >> 4) & 0xF]); out.append(PyJSON.hex[Int(unit) & 0xF])
+    }
+
+    /// One ASCII character as `json.dumps` writes it inside a string (DEL is the caller's choice).
+    private static func appendASCII(_ v: UInt8, to out: inout [UInt8]) {
+        switch v {
+        case 0x22: out.append(0x5C); out.append(0x22)
+        case 0x5C: out.append(0x5C); out.append(0x5C)
+        case 0x0A: out.append(0x5C); out.append(0x6E)
+        case 0x0D: out.append(0x5C); out.append(0x72)
+        case 0x09: out.append(0x5C); out.append(0x74)
+        case 0x08: out.append(0x5C); out.append(0x62)
+        case 0x0C: out.append(0x5C); out.append(0x66)
+        case 0..<0x20: appendEscape(UInt16(v), to: &out)
+        default: out.append(v)
+        }
     }
 
     public func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         for scalar in s.unicodeScalars {
             let v = scalar.value
-            switch v {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            case 0x08: out.append(0x5C); out.append(0x62)
-            case 0x0C: out.append(0x5C); out.append(0x66)
-            case 0..<0x20: appendEscape(UInt16(v), to: &out)
-            case 0x20..<0x7F: out.append(UInt8(v))
-            default:
-                if !ensureASCII {
-                    out.append(contentsOf: Array(String(scalar).utf8))
-                } else if v < 0x10000 {
-                    appendEscape(UInt16(v), to: &out)
-                } else {
-                    let u = v - 0x10000
-                    appendEscape(UInt16(0xD800 + (u >> 10)), to: &out)
-                    appendEscape(UInt16(0xDC00 + (u & 0x3FF)), to: &out)
-                }
+            if v < 0x7F {
+                PyJSON.appendASCII(UInt8(v), to: &out)
+            } else if !ensureASCII {
+                out.append(contentsOf: Array(String(scalar).utf8))
+            } else if v < 0x10000 {
+                PyJSON.appendEscape(UInt16(v), to: &out)
+            } else {
+                let u = v - 0x10000
+                PyJSON.appendEscape(UInt16(0xD800 + (u >> 10)), to: &out)
+                PyJSON.appendEscape(UInt16(0xDC00 + (u & 0x3FF)), to: &out)
             }
         }
+        out.append(0x22)
+    }
+
+    /// A string given as valid UTF-8 bytes, as `json.dumps(…, ensure_ascii=False)` writes it:
+    /// only ASCII characters can need escaping there, so it works byte by byte without building a
+    /// String (label files with millions of lines go through this).
+    public static func writeUTF8String(_ bytes: [UInt8], to out: inout [UInt8]) {
+        out.append(0x22)
+        for b in bytes { appendASCII(b, to: &out) }
         out.append(0x22)
     }
 }

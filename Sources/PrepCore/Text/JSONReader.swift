@@ -1,0 +1,196 @@
+/// Parses one JSON document (a jsonl line, an LMDB label value) into a `JSONValue` the way
+/// Python's `json.loads` does, which is what MMOCR's LineJsonParser and the reference LMDB
+/// converter use: object key order kept (a repeated key keeps its first place and takes the last
+/// value), integers kept apart from floats, `NaN`/`Infinity`/`-Infinity` accepted, control
+/// characters inside strings rejected, surrounding JSON whitespace allowed.
+public struct JSONReader {
+    /// Why a document is not JSON, with the 0-based byte offset where parsing stopped.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var offset: Int
+        public var message: String
+        public var description: String { "\(message) at byte \(offset + 1)" }
+    }
+
+    private let b: [UInt8]
+    private var i = 0
+
+    private init(_ bytes: [UInt8]) { b = bytes }
+
+    /// Parses a whole document; trailing non-whitespace is an error ("extra data").
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var r = JSONReader(bytes)
+        r.skipSpace()
+        let v = try r.value(depth: 0)
+        r.skipSpace()
+        if r.i < r.b.count { throw Failure(offset: r.i, message: "extra data after the JSON value") }
+        return v
+    }
+
+    public static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
+
+    private mutating func skipSpace() {
+        while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+    }
+
+    private func fail(_ message: String) -> Failure { Failure(offset: i, message: message) }
+
+    private mutating func literal(_ word: String, _ v: JSONValue) throws -> JSONValue {
+        let w = Array(word.utf8)
+        guard i + w.count <= b.count, Array(b[i..<i + w.count]) == w else { throw fail("expecting a value") }
+        i += w.count
+        return v
+    }
+
+    private mutating func value(depth: Int) throws -> JSONValue {
+        guard depth < 512 else { throw fail("nested too deeply") }
+        guard i < b.count else { throw fail("expecting a value") }
+        switch b[i] {
+        case 0x7B: return try object(depth: depth)
+        case 0x5B: return try array(depth: depth)
+        case 0x22: return .string(try string())
+        case 0x6E: return try literal("null", .null)
+        case 0x74: return try literal("true", .bool(true))
+        case 0x66: return try literal("false", .bool(false))
+        case 0x4E: return try literal("NaN", .double(.nan))
+        case 0x49: return try literal("Infinity", .double(.infinity))
+        case 0x2D where i + 1 < b.count && b[i + 1] == 0x49:
+            i += 1
+            return try literal("Infinity", .double(-.infinity))
+        case 0x2D, 0x30...0x39: return try number()
+        default: throw fail("expecting a value")
+        }
+    }
+
+    private mutating func object(depth: Int) throws -> JSONValue {
+        i += 1
+        var pairs: [(String, JSONValue)] = []
+        skipSpace()
+        if i < b.count, b[i] == 0x7D { i += 1; return .object(pairs) }
+        while true {
+            skipSpace()
+            guard i < b.count, b[i] == 0x22 else { throw fail("expecting a property name in double quotes") }
+            let key = try string()
+            skipSpace()
+            guard i < b.count, b[i] == 0x3A else { throw fail("expecting ':' delimiter") }
+            i += 1
+            skipSpace()
+            let v = try value(depth: depth + 1)
+            if let k = pairs.firstIndex(where: { $0.0 == key }) { pairs[k].1 = v } else { pairs.append((key, v)) }
+            skipSpace()
+            guard i < b.count else { throw fail("expecting ',' delimiter") }
+            if b[i] == 0x2C { i += 1; continue }
+            if b[i] == 0x7D { i += 1; return .object(pairs) }
+            throw fail("expecting ',' delimiter")
+        }
+    }
+
+    private mutating func array(depth: Int) throws -> JSONValue {
+        i += 1
+        var items: [JSONValue] = []
+        skipSpace()
+        if i < b.count, b[i] == 0x5D { i += 1; return .array(items) }
+        while true {
+            skipSpace()
+            items.append(try value(depth: depth + 1))
+            skipSpace()
+            guard i < b.count else { throw fail("expecting ',' delimiter") }
+            if b[i] == 0x2C { i += 1; continue }
+            if b[i] == 0x5D { i += 1; return .array(items) }
+            throw fail("expecting ',' delimiter")
+        }
+    }
+
+    private mutating func number() throws -> JSONValue {
+        let start = i
+        if b[i] == 0x2D { i += 1 }
+        guard i < b.count, (0x30...0x39).contains(b[i]) else { throw Failure(offset: start, message: "expecting a value") }
+        if b[i] == 0x30 { i += 1 } else { while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 } }
+        var isFloat = false
+        if i + 1 < b.count, b[i] == 0x2E, (0x30...0x39).contains(b[i + 1]) {
+            isFloat = true
+            i += 1
+            while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+        }
+        if i < b.count, b[i] == 0x65 || b[i] == 0x45 {
+            var j = i + 1
+            if j < b.count, b[j] == 0x2B || b[j] == 0x2D { j += 1 }
+            if j < b.count, (0x30...0x39).contains(b[j]) {
+                isFloat = true
+                i = j
+                while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+            }
+        }
+        let text = String(decoding: b[start..<i], as: UTF8.self)
+        if !isFloat, let n = Int(text) { return .int(n) }
+        // Integers beyond 64 bits (Python keeps them exact) degrade to the nearest double.
+        guard let d = Double(text) else { throw Failure(offset: start, message: "bad number") }
+        return .double(d)
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= b.count else { throw fail("invalid \\uXXXX escape") }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = b[i + k]
+            let d: UInt8
+            switch c {
+            case 0x30...0x39: d = c - 0x30
+            case 0x41...0x46: d = c - 0x41 + 10
+            case 0x61...0x66: d = c - 0x61 + 10
+            default: throw fail("invalid \\uXXXX escape")
+            }
+            v = v << 4 | UInt32(d)
+        }
+        i += 4
+        return v
+    }
+
+    private mutating func string() throws -> String {
+        i += 1
+        var out: [UInt8] = []
+        var runStart = i
+        while true {
+            guard i < b.count else { throw Failure(offset: runStart - 1, message: "unterminated string") }
+            let c = b[i]
+            if c == 0x22 {
+                out.append(contentsOf: b[runStart..<i])
+                i += 1
+                break
+            }
+            if c < 0x20 { throw fail("invalid control character in a string") }
+            if c != 0x5C { i += 1; continue }
+            out.append(contentsOf: b[runStart..<i])
+            i += 1
+            guard i < b.count else { throw fail("unterminated string") }
+            let e = b[i]
+            i += 1
+            switch e {
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x2F: out.append(0x2F)
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                var u = try hex4()
+                if (0xD800...0xDBFF).contains(u), i + 6 <= b.count, b[i] == 0x5C, b[i + 1] == 0x75 {
+                    let save = i
+                    i += 2
+                    let lo = try hex4()
+                    if (0xDC00...0xDFFF).contains(lo) { u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00) } else { i = save }
+                }
+                // Python accepts a lone surrogate; a Swift string cannot hold one.
+                guard let scalar = Unicode.Scalar(u) else { throw fail("lone surrogate \\u\(String(u, radix: 16)) in a string") }
+                out.append(contentsOf: Array(String(scalar).utf8))
+            default:
+                i -= 1
+                throw fail("invalid escape")
+            }
+            runStart = i
+        }
+        guard let s = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+        return s
+    }
+}

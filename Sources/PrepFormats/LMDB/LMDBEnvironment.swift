@@ -1,0 +1,263 @@
+import Foundation
+import CLMDB
+import PrepCore
+
+/// One LMDB database (the default unnamed one) opened either to read or to build.
+///
+/// Reading never takes a lock and never writes (as MMOCR's reader opens it: `lock=False`), so an
+/// LMDB on a read-only medium opens. Before LMDB maps the file, its size is checked against the
+/// last page the meta page claims, because reading a page beyond the end of a cut `data.mdb`
+/// would kill the process with SIGBUS instead of returning an error.
+///
+/// Building starts with a small map and doubles it whenever LMDB reports the map full (the
+/// batch is retried), so no 1 TiB reservation is needed and `data.mdb` is only as large as the
+/// pages in use. Commits are not fsynced one by one (`MDB_NOSYNC`); `finish()` syncs once, which
+/// is safe because the database is built in a staging folder and renamed into place afterwards.
+public final class LMDBEnvironment: @unchecked Sendable {
+    private let env: OpaquePointer
+    /// The LMDB directory (or the `.mdb` file for a single-file database).
+    public let path: URL
+    private let dataFile: URL
+    public let readOnly: Bool
+    public private(set) var mapSize: Int
+    private var closed = false
+
+    /// Opens an existing database read-only. `path` is the directory holding `data.mdb` or a
+    /// `.mdb` file itself.
+    public init(readingAt path: URL) throws {
+        self.path = path
+        readOnly = true
+        mapSize = 0
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDir) else {
+            throw PrepError.io(path: path.path, reason: "no such LMDB (directory or data.mdb)")
+        }
+        var flags = UInt32(MDB_RDONLY | MDB_NOLOCK | MDB_NORDAHEAD)
+        if isDir.boolValue {
+            dataFile = path.appendingPathComponent("data.mdb")
+        } else {
+            dataFile = path
+            flags |= UInt32(MDB_NOSUBDIR)
+        }
+        let size = try LMDBEnvironment.fileSize(dataFile)
+        // Two meta pages of at least 4 KiB are the smallest database LMDB writes.
+        guard size >= 8192 else {
+            throw PrepError.input(file: dataFile.path, line: nil,
+                                  reason: "not an LMDB database: \(size) bytes (a valid data.mdb holds at least two 4096-byte meta pages)")
+        }
+        env = try LMDBEnvironment.create()
+        do {
+            try LMDBEnvironment.check(mdb_env_open(env, path.path, flags, 0o644), dataFile.path, "cannot open")
+            var info = MDB_envinfo()
+            var stat = MDB_stat()
+            try LMDBEnvironment.check(mdb_env_info(env, &info), dataFile.path, "cannot read the environment info")
+            try LMDBEnvironment.check(mdb_env_stat(env, &stat), dataFile.path, "cannot read the database statistics")
+            let needed = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+            if needed > size {
+                throw PrepError.input(file: dataFile.path, line: nil,
+                                      reason: "damaged LMDB: the file is cut short (\(size) bytes, its last page ends at byte \(needed))")
+            }
+            mapSize = info.me_mapsize
+        } catch {
+            mdb_env_close(env)
+            closed = true
+            throw error
+        }
+    }
+
+    /// Creates a database in the existing, empty directory `path` for writing.
+    public init(buildingAt path: URL, initialMapSize: Int = 64 << 20) throws {
+        self.path = path
+        dataFile = path.appendingPathComponent("data.mdb")
+        readOnly = false
+        mapSize = initialMapSize
+        env = try LMDBEnvironment.create()
+        do {
+            try LMDBEnvironment.check(mdb_env_set_mapsize(env, initialMapSize), path.path, "cannot set the map size")
+            try LMDBEnvironment.check(mdb_env_open(env, path.path, UInt32(MDB_NOSYNC), 0o644), path.path, "cannot create the LMDB")
+        } catch {
+            mdb_env_close(env)
+            closed = true
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the environment (idempotent).
+    public func close() {
+        if closed { return }
+        closed = true
+        mdb_env_close(env)
+    }
+
+    private static func create() throws -> OpaquePointer {
+        var e: OpaquePointer?
+        let rc = mdb_env_create(&e)
+        guard rc == 0, let e else { throw PrepError.failed("LMDB: cannot create an environment: \(message(rc))") }
+        return e
+    }
+
+    /// The size of a file in bytes (throws when it does not exist).
+    public static func fileSize(_ url: URL) throws -> Int {
+        var st = stat()
+        guard stat(url.path, &st) == 0 else { throw PrepError.io(path: url.path, reason: "no data.mdb: not an LMDB database") }
+        return Int(st.st_size)
+    }
+
+    static func message(_ rc: Int32) -> String { String(cString: mdb_strerror(rc)) }
+
+    static func check(_ rc: Int32, _ file: String, _ what: String) throws {
+        guard rc != 0 else { return }
+        let m = message(rc)
+        switch rc {
+        case MDB_INVALID, MDB_VERSION_MISMATCH:
+            throw PrepError.input(file: file, line: nil, reason: "not an LMDB database (\(m))")
+        case MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_BAD_TXN:
+            throw PrepError.input(file: file, line: nil, reason: "damaged LMDB: \(what): \(m)")
+        default:
+            throw PrepError.io(path: file, reason: "LMDB: \(what): \(m)")
+        }
+    }
+
+    // MARK: reading
+
+    /// A read-only view of the database inside one read transaction; values handed out are
+    /// copies, valid after the transaction ends.
+    public struct Reader {
+        fileprivate let txn: OpaquePointer
+        fileprivate let dbi: MDB_dbi
+        fileprivate let file: String
+
+        /// The value stored under `key`, or nil when the key is absent.
+        public func get(_ key: [UInt8]) throws -> [UInt8]? {
+            var k = key
+            return try k.withUnsafeMutableBytes { kb in
+                var kv = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+                var v = MDB_val()
+                let rc = mdb_get(txn, dbi, &kv, &v)
+                if rc == MDB_NOTFOUND { return nil }
+                try LMDBEnvironment.check(rc, file, "cannot read key '\(String(decoding: key, as: UTF8.self))'")
+                guard v.mv_size == 0 || v.mv_data != nil else { return [] }
+                return Array(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+            }
+        }
+
+        public func get(_ key: String) throws -> [UInt8]? { try get(Array(key.utf8)) }
+
+        /// Every key and value in key order; `body` returns false to stop.
+        public func forEach(_ body: ([UInt8], [UInt8]) throws -> Bool) throws {
+            var cursor: OpaquePointer?
+            try LMDBEnvironment.check(mdb_cursor_open(txn, dbi, &cursor), file, "cannot open a cursor")
+            defer { mdb_cursor_close(cursor) }
+            var k = MDB_val(), v = MDB_val()
+            var op = MDB_FIRST
+            while true {
+                let rc = mdb_cursor_get(cursor, &k, &v, op)
+                if rc == MDB_NOTFOUND { return }
+                try LMDBEnvironment.check(rc, file, "cannot iterate")
+                let key = Array(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size))
+                let value = Array(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+                if try !body(key, value) { return }
+                op = MDB_NEXT
+            }
+        }
+
+        /// The number of entries.
+        public func count() throws -> Int {
+            var st = MDB_stat()
+            try LMDBEnvironment.check(mdb_stat(txn, dbi, &st), file, "cannot read the statistics")
+            return st.ms_entries
+        }
+    }
+
+    /// Runs `body` inside one read transaction.
+    public func read<T>(_ body: (Reader) throws -> T) throws -> T {
+        var txn: OpaquePointer?
+        try LMDBEnvironment.check(mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn), dataFile.path, "cannot begin a read transaction")
+        defer { mdb_txn_abort(txn) }
+        var dbi = MDB_dbi()
+        try LMDBEnvironment.check(mdb_dbi_open(txn, nil, 0, &dbi), dataFile.path, "cannot open the database")
+        return try body(Reader(txn: txn!, dbi: dbi, file: dataFile.path))
+    }
+
+    // MARK: writing
+
+    /// Puts `pairs` (overwriting equal keys) in one write transaction. When the map is full the
+    /// transaction is dropped, the map doubled and the batch written again.
+    public func write(_ pairs: [(key: [UInt8], value: [UInt8])]) throws {
+        precondition(!readOnly)
+        while true {
+            let rc = writeOnce(pairs)
+            if rc == 0 { releaseMappedPages(); return }
+            if rc == MDB_MAP_FULL {
+                let grown = mapSize * 2
+                try LMDBEnvironment.check(mdb_env_set_mapsize(env, grown), path.path, "cannot grow the map")
+                mapSize = grown
+                continue
+            }
+            try LMDBEnvironment.check(rc, path.path, "cannot write")
+        }
+    }
+
+    /// Every transaction copies the pages on its path to new places, and the next one reads
+    /// them through the map: left alone, those clean file pages pile up in the process's resident
+    /// set (over 100 MB for a 7M-line label file) though nothing needs them. Between transactions
+    /// no pointer into the map is alive, so they can be dropped from the mapping (they stay in
+    /// the page cache).
+    private func releaseMappedPages() {
+        commits += 1
+        guard commits % 8 == 0 else { return }
+        if mappedRegion == nil || mappedRegion!.size != mapSize { mappedRegion = findMapping() }
+        guard let region = mappedRegion else { return }
+        _ = madvise(region.base, region.size, MADV_DONTNEED)
+    }
+
+    /// Where LMDB mapped data.mdb. `mdb_env_info` only reports a fixed map's address, so it is
+    /// looked up in /proc/self/maps (Linux); elsewhere nothing is released.
+    private func findMapping() -> (base: UnsafeMutableRawPointer, size: Int)? {
+        guard let real = realpath(dataFile.path, nil) else { return nil }
+        let target = String(cString: real)
+        free(real)
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+        for line in maps.split(separator: "\n") where line.hasSuffix(" " + target) {
+            let range = line.prefix(while: { $0 != " " }).split(separator: "-")
+            guard range.count == 2, let lo = UInt(range[0], radix: 16), let hi = UInt(range[1], radix: 16),
+                  let base = UnsafeMutableRawPointer(bitPattern: lo) else { continue }
+            return (base, Int(hi - lo))
+        }
+        return nil
+    }
+
+    private var mappedRegion: (base: UnsafeMutableRawPointer, size: Int)?
+    private var commits = 0
+
+    private func writeOnce(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Int32 {
+        var txn: OpaquePointer?
+        var rc = mdb_txn_begin(env, nil, 0, &txn)
+        if rc != 0 { return rc }
+        var dbi = MDB_dbi()
+        rc = mdb_dbi_open(txn, nil, 0, &dbi)
+        if rc != 0 { mdb_txn_abort(txn); return rc }
+        for (key, value) in pairs {
+            // LMDB copies both buffers and never writes through them (no MDB_RESERVE), so
+            // handing it the arrays' own storage avoids a copy per record.
+            rc = key.withUnsafeBytes { kb in
+                value.withUnsafeBytes { vb in
+                    var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
+                    var v = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
+                    return mdb_put(txn, dbi, &k, &v, 0)
+                }
+            }
+            if rc != 0 { mdb_txn_abort(txn); return rc }
+        }
+        return mdb_txn_commit(txn)
+    }
+
+    /// Flushes everything to disk and closes the environment.
+    public func finish() throws {
+        precondition(!readOnly)
+        try LMDBEnvironment.check(mdb_env_sync(env, 1), path.path, "cannot sync")
+        close()
+    }
+}
