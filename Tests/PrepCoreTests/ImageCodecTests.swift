@@ -140,20 +140,6 @@ final class ImageCodecTests: XCTestCase {
     }
 }
 
-/// CRC-32 (zlib's polynomial), to compare pixel buffers with the golden file compactly.
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { i -> UInt32 in
-        var c = UInt32(i)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-    static func of(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        bytes.withUnsafeBufferPointer { for b in $0 { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) } }
-        return c ^ 0xFFFF_FFFF
-    }
-}
-
 /// A small seeded generator so region choices are reproducible.
 struct SplitMix {
     var state: UInt64
