@@ -22,7 +22,7 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, CropsCommand.self, DatasetCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

@@ -22,6 +22,18 @@ public struct RecogPacker {
         self.countsExif = countsExif
     }
 
+    /// Crop names come from image names: two images with the same prefix would overwrite each
+    /// other's crops (the reference's `stem1` collisions, §9.9). Returns, for each later image
+    /// of a clash, the index of the image that keeps the prefix; those are reported and left out.
+    public static func prefixClashes(_ prefixes: [String]) -> [Int: Int] {
+        var first: [String: Int] = [:]
+        var clashes: [Int: Int] = [:]
+        for (i, p) in prefixes.enumerated() {
+            if let f = first[p] { clashes[i] = f } else { first[p] = i }
+        }
+        return clashes
+    }
+
     /// Totals of one split, beyond what the report's split row shows.
     public struct Totals {
         public var crops = 0, diverted = 0, droppedVertical = 0, rotated = 0

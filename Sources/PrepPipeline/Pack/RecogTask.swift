@@ -55,22 +55,15 @@ struct RecogTask {
              load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
         let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
         let template = recog.cropName ?? "{stem1}"
-        // Crop names come from the image name: two images sharing it would overwrite each
-        // other's crops (the reference's `stem1` collisions, §9.9), so the later one is skipped.
-        var seen: [String: String] = [:]
-        var collides = Set<Int>()
-        for (i, p) in pairs.enumerated() {
-            let prefix = expandTemplate(template, split: split, name: p.imageName)
-            if let first = seen[prefix] {
-                collides.insert(i)
-                report.skip(split: "\(split) recog", file: p.image.path,
-                            reason: "its crops would be named \(prefix)_N like those of \(first); image skipped for recog")
-            } else { seen[prefix] = p.imageName }
+        let prefixes = pairs.map { expandTemplate(template, split: split, name: $0.imageName) }
+        let clashes = RecogPacker.prefixClashes(prefixes)
+        for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {
+            report.skip(split: "\(split) recog", file: pairs[i].image.path,
+                        reason: "its crops would be named \(prefixes[i])_N like those of \(pairs[f].imageName); image skipped for recog")
         }
         try packer.run(split: split, row: "\(split) recog", count: pairs.count, load: { i in
-            if collides.contains(i) { return nil }
-            let pair = pairs[i]
-            return load(pair).map { (sample: $0, prefix: expandTemplate(template, split: split, name: pair.imageName)) }
+            if clashes[i] != nil { return nil }
+            return load(pairs[i]).map { (sample: $0, prefix: prefixes[i]) }
         }, sink: sink, report: report)
     }
 }
