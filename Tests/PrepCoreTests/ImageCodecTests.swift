@@ -94,6 +94,32 @@ final class ImageCodecTests: XCTestCase {
         }
     }
 
+    /// Several row bands decoded in one pass (rows between them skipped): every row inside a
+    /// band equals the full decode.
+    func testRowBandDecodeEqualsFullDecode() throws {
+        var rng = SplitMix(seed: 5)
+        for rel in ["detext-toy/imgs/training/img_1.jpg", "detext-toy/imgs/training/img_2.jpg", "images/progressive.jpg",
+                    "images/odd_420.jpg", "images/odd_422.jpg", "images/restart.jpg", "images/gray.jpg"] {
+            let b = try bytes(rel)
+            let full = try ImageCodec.decode(b, name: rel)
+            for _ in 0..<25 {
+                var bands: [(y0: Int, y1: Int)] = []
+                var y = rng.next(full.height / 3)
+                while y < full.height - 1 && bands.count < 6 {
+                    let y1 = min(full.height, y + 1 + rng.next(40))
+                    bands.append((y, y1))
+                    y = y1 + 1 + rng.next(120)
+                }
+                let x0 = rng.next(full.width - 1), x1 = x0 + 1 + rng.next(full.width - x0 - 1)
+                let got = try ImageCodec.decode(b, name: rel, columns: (x0, x1), rowBands: bands)
+                for band in bands {
+                    XCTAssertEqual(got.cropped(x0: 0, y0: band.y0 - bands[0].y0, x1: x1 - x0, y1: band.y1 - bands[0].y0),
+                                   full.cropped(x0: x0, y0: band.y0, x1: x1, y1: band.y1), "\(rel) bands \(bands) columns \(x0)..<\(x1)")
+                }
+            }
+        }
+    }
+
     /// A displayed-coordinates region of an EXIF-rotated image equals the crop of the rotated
     /// full image, for all eight orientations.
     func testOrientedRegionDecode() throws {

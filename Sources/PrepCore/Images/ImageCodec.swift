@@ -62,6 +62,34 @@ public enum ImageCodec {
         return try decode(bytes, name: name, gray: gray, region: stored).oriented(orientation)
     }
 
+    /// Decodes the columns `[x0, x1)` of several row bands `[y0, y1)` (sorted, not overlapping)
+    /// of the stored image, as one `Pixels` spanning the first band's top to the last band's
+    /// bottom; rows between bands are not decoded (left black) — for a JPEG they are skipped,
+    /// which makes crops spread over an image cheaper than one region covering them all.
+    /// Rows inside the bands equal a full decode.
+    public static func decode(_ bytes: [UInt8], name: String, columns: (x0: Int, x1: Int),
+                              rowBands: [(y0: Int, y1: Int)]) throws -> Pixels {
+        guard let first = rowBands.first, let last = rowBands.last else {
+            throw PrepError.image(path: name, reason: "no rows to decode")
+        }
+        guard ImageFormat.sniff(bytes) == .jpeg, rowBands.count > 1 else {
+            return try decode(bytes, name: name, region: (columns.x0, first.y0, columns.x1, last.y1))
+        }
+        var err = prep_image_error()
+        var out = [UInt8](repeating: 0, count: (columns.x1 - columns.x0) * (last.y1 - first.y0) * 3)
+        let flat = rowBands.flatMap { [Int32($0.y0), Int32($0.y1)] }
+        let rc = bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                flat.withUnsafeBufferPointer { b in
+                    prep_jpeg_decode_bands(src.baseAddress, src.count, Int32(columns.x0), Int32(columns.x1), b.baseAddress,
+                                           Int32(rowBands.count), Int32(PREP_BGR), dst.baseAddress, &err)
+                }
+            }
+        }
+        try check(rc, err, name)
+        return Pixels(width: columns.x1 - columns.x0, height: last.y1 - first.y0, channels: 3, order: .bgr, data: out)
+    }
+
     /// The stored pixel size from the header (JPEG or PNG).
     public static func storedSize(_ bytes: [UInt8], name: String) throws -> (width: Int, height: Int) {
         var err = prep_image_error()

@@ -78,12 +78,18 @@ public struct CropEngine: Sendable {
         guard !plans.isEmpty else { return result }
 
         // One decode of the region all crops need (bilinear warps read one pixel further).
-        let union = plans.dropFirst().reduce(plans[0].rect) { $0.union($1.rect) }
-            .expanded(by: plans.contains { $0.warp != nil } ? 2 : 0, width: size.width, height: size.height)
+        let union = !settings.partialDecode ? CropRect(x0: 0, y0: 0, x1: size.width, y1: size.height)
+            : plans.dropFirst().reduce(plans[0].rect) { $0.union($1.rect) }
+                .expanded(by: plans.contains { $0.warp != nil } ? 2 : 0, width: size.width, height: size.height)
         let region: Pixels
         do {
-            region = try ImageCodec.decode(bytes, name: file, region: (union.x0, union.y0, union.x1, union.y1),
-                                           orientation: orientation)
+            if settings.partialDecode && orientation.value == 1 && plans.allSatisfy({ $0.warp == nil }) {
+                region = try ImageCodec.decode(bytes, name: file, columns: (union.x0, union.x1),
+                                               rowBands: Self.rowBands(plans.map(\.rect)))
+            } else {
+                region = try ImageCodec.decode(bytes, name: file, region: (union.x0, union.y0, union.x1, union.y1),
+                                               orientation: orientation)
+            }
         } catch {
             let reason = (error as? PrepError).map(Self.reason) ?? "\(error)"
             result.skipped.append((file, "\(reason); its \(plans.count) crop\(plans.count == 1 ? "" : "s") skipped"))
@@ -116,6 +122,20 @@ public struct CropEngine: Sendable {
             }
         }
         return result
+    }
+
+    /// The rows the crops cover, as sorted bands; bands closer than 32 rows are merged, since
+    /// skipping fewer rows than the decoder's 16-row margin on each side saves nothing.
+    static func rowBands(_ rects: [CropRect]) -> [(y0: Int, y1: Int)] {
+        var bands: [(y0: Int, y1: Int)] = []
+        for r in rects.filter({ !$0.isEmpty }).sorted(by: { $0.y0 < $1.y0 }) {
+            if let last = bands.last, r.y0 <= last.y1 + 32 {
+                bands[bands.count - 1].y1 = max(last.y1, r.y1)
+            } else {
+                bands.append((r.y0, r.y1))
+            }
+        }
+        return bands
     }
 
     /// The reason part of an image error (the file is named separately).

@@ -1,3 +1,4 @@
+import Foundation
 import PrepCore
 
 /// How text instances become recognition crops: geometry, EXIF, vertical text, numbering.
@@ -42,6 +43,9 @@ public struct CropSettings: Sendable {
     public var skipEmptyText: Bool
     /// Crop file type: `png` (the reference's crop family) or `jpg` (quality 95).
     public var imageExtension: String
+    /// Decode only the rows and columns the crops need (pixels are identical either way).
+    /// `PREP_FULL_DECODE=1` turns it off, so the benchmark can show what it gains.
+    public var partialDecode: Bool = ProcessInfo.processInfo.environment["PREP_FULL_DECODE"] == nil
 
     public init(mode: Mode = .box(longPad: 0, shortPad: 0), exif: ExifPolicy = .ignore, vertical: VerticalRule = .ignores,
                 verticalRatio: Double = 2, verticalSplits: Set<String>? = nil, indexBeforeSkip: Bool = true,
