@@ -40,9 +40,24 @@ def count_lines(*paths):
     return n
 
 
+TRASH = []
+WORK = ['']
+
+
+def discard(path):
+    """Moves an earlier output aside instead of deleting it: ext4 makes creating files slow
+    right after many deletions (inode reuse checks), which would penalise whichever tool runs
+    next. The trash is deleted at the end."""
+    if os.path.exists(path):
+        trash = os.path.join(WORK[0], '.trash', str(len(TRASH)))
+        os.makedirs(os.path.dirname(trash), exist_ok=True)
+        os.rename(path, trash)
+        TRASH.append(trash)
+
+
 def clean_reference(root):
     for d in ('crops', 'ignores'):
-        shutil.rmtree(os.path.join(root, d), ignore_errors=True)
+        discard(os.path.join(root, d))
     for f in ('train_label.jsonl', 'val_label.jsonl'):
         if os.path.exists(os.path.join(root, f)):
             os.remove(os.path.join(root, f))
@@ -57,6 +72,7 @@ def main():
     ap.add_argument('--work', default=os.path.join(HERE, 'work'))
     args = ap.parse_args()
 
+    WORK[0] = args.work
     root = os.path.join(args.work, 'detext')
     marker = os.path.join(root, f'.generated-{args.images}')
     if not os.path.exists(marker):
@@ -76,7 +92,7 @@ def main():
                     w, r = measure([sys.executable, RUN, REF, 'detext', '--nproc', str(n)], cwd=args.work)
                     crops = count_lines(os.path.join(root, 'train_label.jsonl'), os.path.join(root, 'val_label.jsonl'))
                 else:
-                    shutil.rmtree(out, ignore_errors=True)
+                    discard(out)
                     env = dict(os.environ)
                     if tool == 'prep-full-decode':
                         env['PREP_FULL_DECODE'] = '1'
@@ -92,6 +108,8 @@ def main():
               f'partial decoding saves {100 * (1 - prep[0] / full[0]):.0f}% of prep\'s wall time ({full[0]:.2f} s -> {prep[0]:.2f} s)',
               flush=True)
     clean_reference(root)
+    for t in TRASH:
+        shutil.rmtree(t, ignore_errors=True)
     print()
     print('| tool | --nproc | wall s | peak RSS MiB | crops | crops/s |')
     print('|---|---|---|---|---|---|')

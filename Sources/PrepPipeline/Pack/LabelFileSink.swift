@@ -5,7 +5,8 @@ import PrepCore
 /// §1.3): `txt` = `<path> <text>`, `jsonl` = `{"filename": …, "text": …}`. Crops diverted by the
 /// vertical rule go to their own folder with their own label file, so every label line names a
 /// file that exists. Everything is staged and appears only when the run commits.
-public final class LabelFileSink: RecogSink {
+/// `begin`/`add`/`end` run on one thread; `storeConcurrently` on workers between them.
+public final class LabelFileSink: RecogSink, @unchecked Sendable {
     /// Label syntax.
     public enum Format: String, Sendable, CaseIterable { case jsonl, txt }
 
@@ -45,6 +46,7 @@ public final class LabelFileSink: RecogSink {
     private var cropRoot: URL?
     private var ignoreRoot: URL?
     private var madeDirs = Set<String>()
+    private let dirLock = NSLock()
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
                 writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -83,23 +85,34 @@ public final class LabelFileSink: RecogSink {
         return url
     }
 
-    public func add(_ crop: RecogCrop) throws {
-        guard let labels, let cropRoot else { preconditionFailure("add before begin") }
-        let root: URL, writer: BufferedFileWriter, template: String
-        if crop.diverted, let ignoreRoot, let ignoreLabels {
-            root = ignoreRoot; writer = ignoreLabels; template = layout.ignoreLabelPath
-        } else {
-            root = cropRoot; writer = labels; template = layout.labelPath
-        }
+    /// The crop's file: in the crop folder, or the ignores folder when diverted.
+    private func fileURL(_ crop: RecogCrop) throws -> URL {
+        guard let cropRoot else { preconditionFailure("crop before begin") }
+        let root = crop.diverted ? (ignoreRoot ?? cropRoot) : cropRoot
         let file = root.appendingPathComponent(crop.name)
         if crop.name.contains("/") {
             let dir = file.deletingLastPathComponent().path
+            dirLock.lock(); defer { dirLock.unlock() }
             if !madeDirs.contains(dir) {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 madeDirs.insert(dir)
             }
         }
-        try Self.writeFile(file, crop.bytes)
+        return file
+    }
+
+    /// Crop files do not depend on order: workers write them in parallel.
+    public func storeConcurrently(_ crop: RecogCrop) throws -> Bool {
+        try Self.writeFile(try fileURL(crop), crop.bytes)
+        return true
+    }
+
+    public func add(_ crop: RecogCrop) throws {
+        guard let labels else { preconditionFailure("add before begin") }
+        if !crop.stored { try Self.writeFile(try fileURL(crop), crop.bytes) }
+        let diverted = crop.diverted && ignoreLabels != nil
+        let writer = diverted ? ignoreLabels! : labels
+        let template = diverted ? layout.ignoreLabelPath : layout.labelPath
         let path = expandTemplate(template, split: split).replacingOccurrences(of: "{crop}", with: crop.name)
         try writer.append { buf in
             switch format {

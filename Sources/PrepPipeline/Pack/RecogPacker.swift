@@ -49,6 +49,7 @@ public struct RecogPacker {
         report.update(split: row) { _ in }
         let progress = Progress(label: row, total: count, quiet: quiet)
         var sinkError: Error?
+        let storeErrors = FirstError()
         let engine = self.engine
         OrderedParallel.forEach(Array(0..<count), workers: workers, batchSize: 64, transform: { i -> Result<(Sample, CropEngine.Result), PrepError>? in
             switch load(i) {
@@ -58,11 +59,20 @@ public struct RecogPacker {
                 guard let data = FileManager.default.contents(atPath: sample.image.url.path) else {
                     return .failure(.image(path: sample.image.url.path, reason: "cannot read image"))
                 }
-                return .success((sample, engine.cut(sample, prefix: prefix, split: split, bytes: [UInt8](data))))
+                var cut = engine.cut(sample, prefix: prefix, split: split, bytes: [UInt8](data))
+                do {
+                    for k in cut.crops.indices where try sink.storeConcurrently(cut.crops[k]) {
+                        cut.crops[k].bytes = []
+                        cut.crops[k].stored = true
+                    }
+                } catch {
+                    storeErrors.set(error)
+                }
+                return .success((sample, cut))
             }
         }) { _, result in
             progress.advance()
-            guard sinkError == nil, let result else { return }
+            guard sinkError == nil, storeErrors.value == nil, let result else { return }
             switch result {
             case let .failure(error):
                 DatasetRunner.reportSkip(error, row: row, report: report)
@@ -81,7 +91,7 @@ public struct RecogPacker {
                 }
             }
         }
-        if let sinkError { throw sinkError }
+        if let e = storeErrors.value ?? sinkError { throw e }
         progress.finish()
         let outputs = try sink.end()
         report.update(split: row) { $0.outputs.append(contentsOf: outputs) }
@@ -92,4 +102,12 @@ public struct RecogPacker {
         if !parts.isEmpty { report.notes.append("\(row): " + parts.joined(separator: "; ")) }
         return totals
     }
+}
+
+/// The first error raised on any worker thread.
+final class FirstError: @unchecked Sendable {
+    private var error: Error?
+    private let lock = NSLock()
+    var value: Error? { lock.lock(); defer { lock.unlock() }; return error }
+    func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }

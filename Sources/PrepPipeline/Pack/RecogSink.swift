@@ -11,6 +11,8 @@ public struct RecogCrop: Sendable {
     public var bytes: [UInt8]
     public var width: Int
     public var height: Int
+    /// Set once the sink has stored `bytes` from a worker thread (they are then dropped).
+    public var stored = false
 
     public init(name: String, text: String, diverted: Bool, bytes: [UInt8], width: Int, height: Int) {
         self.name = name
@@ -27,8 +29,16 @@ public struct RecogCrop: Sendable {
 public protocol RecogSink: AnyObject {
     /// Starts a split (opens its label file).
     func begin(split: String) throws
-    /// Adds one crop of the current split.
+    /// Called on worker threads, in any order, before `add`: a sink whose storage does not
+    /// depend on order (crop files) stores the bytes here, in parallel, and returns true.
+    func storeConcurrently(_ crop: RecogCrop) throws -> Bool
+    /// Adds one crop of the current split, in input order.
     func add(_ crop: RecogCrop) throws
     /// Ends the current split; returns the outputs written for it (relative paths).
     func end() throws -> [String]
+}
+
+extension RecogSink {
+    /// By default everything happens in `add` (an LMDB keeps its keys in order).
+    public func storeConcurrently(_ crop: RecogCrop) throws -> Bool { false }
 }
