@@ -28,6 +28,21 @@ final class CropGeometryTests: XCTestCase {
         XCTAssertEqual(CropRect.cropImg([0.5, 0.5, 10.5, 0.5, 10.5, 3.5, 0.5, 3.5], width: 100, height: 100).x0, 0)
     }
 
+    /// The JSON converters' direct numpy slices (§1.6), worked by hand from numpy's rules.
+    func testDirectSlices() {
+        // COCO-Text: x, y = max(0, floor(x)), max(0, floor(y)); w, h = ceil; src[y:y + h, x:x + w].
+        XCTAssertEqual(CropRect.xywhSlice(x: 10.7, y: 5.2, w: 20.1, h: 9.0, width: 100, height: 50),
+                       CropRect(x0: 10, y0: 5, x1: 31, y1: 14))
+        XCTAssertEqual(CropRect.xywhSlice(x: -3.5, y: -1, w: 10, h: 10, width: 100, height: 50),
+                       CropRect(x0: 0, y0: 0, x1: 10, y1: 10))  // clamped before the end is computed
+        XCTAssertEqual(CropRect.xywhSlice(x: 95, y: 45, w: 10, h: 10, width: 100, height: 50),
+                       CropRect(x0: 95, y0: 45, x1: 100, y1: 50))  // numpy clips the end
+        XCTAssertTrue(CropRect.xywhSlice(x: 120, y: 10, w: 10, h: 10, width: 100, height: 50).isEmpty)
+        // LSVT: polygon clamped to the image, [min y : max y, min x : max x].
+        XCTAssertEqual(CropRect.boundsSlice([-5, 3, 40, 3, 40, 70, -5, 70], width: 100, height: 50),
+                       CropRect(x0: 0, y0: 3, x1: 40, y1: 50))
+    }
+
     func testCropImgDefaultPadsMatchReference() throws {
         let (g, px) = try golden()
         for c in g.cases {

@@ -50,14 +50,16 @@ public struct CropRect: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The direct slice COCO-Text, TextOCR and HierText take of an xywh box (§1.6):
-    /// `[max(0, floor y) : floor y + ceil h, max(0, floor x) : floor x + ceil w]`, numpy-clipped to the image.
+    /// `x = max(0, floor x)`, `y = max(0, floor y)`, then `[y : y + ceil h, x : x + ceil w]`,
+    /// numpy-clipped to the image.
     public static func xywhSlice(x: Double, y: Double, w bw: Double, h bh: Double, width: Int, height: Int) -> CropRect {
-        let fx = Int(x.rounded(.down)), fy = Int(y.rounded(.down))
+        let fx = max(0, Int(x.rounded(.down))), fy = max(0, Int(y.rounded(.down)))
         let cw = Int(bw.rounded(.up)), ch = Int(bh.rounded(.up))
-        return numpySlice(y0: max(0, fy), y1: fy + ch, x0: max(0, fx), x1: fx + cw, width: width, height: height)
+        return numpySlice(y0: fy, y1: fy + ch, x0: fx, x1: fx + cw, width: width, height: height)
     }
 
-    /// The direct slice LSVT takes: the polygon's min/max clamped to the image, `[minY:maxY, minX:maxX]`.
+    /// The direct slice LSVT takes: the points clamped at 0, `[min y : max y, min x : max x]`
+    /// (clamping to the image size too changes nothing: numpy clips slice ends).
     public static func boundsSlice(_ polygon: [Double], width: Int, height: Int) -> CropRect {
         let b = Polygon.bounds(Polygon.clamped(polygon, width: Double(width), height: Double(height)))
         return numpySlice(y0: Int(b.minY), y1: Int(b.maxY), x0: Int(b.minX), x1: Int(b.maxX), width: width, height: height)
