@@ -93,7 +93,8 @@ final class CropsCommandTests: XCTestCase {
         // Hand-written COCO with text: odd polygon, degenerate polygon, outside, missing image, iscrowd.
         let coco = """
         {"images": [{"file_name": "test/img_2.jpg", "height": 720, "width": 1280, "id": 0},
-                    {"file_name": "test/missing.jpg", "height": 720, "width": 1280, "id": 1}],
+                    {"file_name": "test/missing.jpg", "height": 720, "width": 1280, "id": 1},
+                    {"file_name": "../test/img_2.jpg", "height": 720, "width": 1280, "id": 2}],
          "categories": [{"id": 1, "name": "text"}],
          "annotations": [
           {"iscrowd": 0, "category_id": 1, "bbox": [0, 0, 1, 1], "area": 1, "segmentation": [[602, 173, 635, 175, 634]], "text": "odd", "image_id": 0, "id": 0},
@@ -113,12 +114,13 @@ final class CropsCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("fewer than 3 points"), r.stdout)
         XCTAssertTrue(r.stdout.contains("outside the 1280x720 image"), r.stdout)
         XCTAssertTrue(r.stdout.contains("missing.jpg: missing image"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("../test/img_2.jpg: file_name leaves the image folder"), r.stdout)
         XCTAssertEqual(String(decoding: try Data(contentsOf: out.appendingPathComponent("label.txt")), as: UTF8.self),
                        "crops/test/img_2_4.png EXIT\n")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
         let totals = json["totals"] as! [String: Any]
         XCTAssertEqual(totals["ignored"] as? Int, 1)
-        XCTAssertEqual(totals["skipped"] as? Int, 4)
+        XCTAssertEqual(totals["skipped"] as? Int, 5)
 
         // --strict fails and leaves the earlier output as it was.
         r = try PrepProcess.run(["crops", hand.path, "-o", out.path, "--strict", "--format", "txt", "--vertical", "keep"])

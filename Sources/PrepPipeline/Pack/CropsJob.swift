@@ -62,8 +62,14 @@ public struct CropsJob {
             }
             let gtDir = gtDirectory ?? annotation.deletingLastPathComponent().appendingPathComponent("annotations")
             let prefixes = coco.images.map(Self.cropPrefix)
-            let clashes = RecogPacker.prefixClashes(prefixes)
-            for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {
+            var clashes = RecogPacker.prefixClashes(prefixes)
+            // Crop names mirror file_name: one that climbs out of the image folder would put
+            // crops outside crops/.
+            for (i, im) in coco.images.enumerated() where im.fileName.hasPrefix("/") || im.fileName.split(separator: "/").contains("..") {
+                report.skip(split: "crops", file: im.fileName, reason: "file_name leaves the image folder; image skipped")
+                clashes[i] = i
+            }
+            for (i, f) in clashes.sorted(by: { $0.key < $1.key }) where i != f {
                 report.skip(split: "crops", file: coco.images[i].fileName,
                             reason: "its crops would be named \(prefixes[i])_N like those of \(coco.images[f].fileName); image skipped")
             }
