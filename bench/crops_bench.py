@@ -28,6 +28,7 @@ def measure(cmd, cwd, env=None):
     err = p.stderr.read().decode(errors='replace')
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f'failed: {" ".join(cmd)}\n{err[-2000:]}')
+    CPU.append((ru.ru_utime, ru.ru_stime))
     return wall, ru.ru_maxrss / 1024
 
 
@@ -41,6 +42,7 @@ def count_lines(*paths):
 
 
 TRASH = []
+CPU = []  # (user, sys) seconds of each measured run
 WORK = ['']
 
 
@@ -85,7 +87,7 @@ def main():
     for n in args.nproc:
         runs = {}
         for tool in ('reference', 'prep', 'prep-full-decode'):
-            walls, rss = [], []
+            walls, rss, cpu = [], [], []
             for _ in range(args.repeat):
                 if tool == 'reference':
                     clean_reference(root)
@@ -100,8 +102,9 @@ def main():
                                    cwd=args.work, env=env)
                     crops = count_lines(*(os.path.join(out, f) for f in ('train_label.jsonl', 'val_label.jsonl',
                                                                           'ignores/train_label.jsonl')))
-                walls.append(w); rss.append(r)
-            runs[tool] = (statistics.median(walls), max(rss), crops)
+                walls.append(w); rss.append(r); cpu.append(CPU[-1])
+            runs[tool] = (statistics.median(walls), max(rss), crops,
+                          statistics.median(c[0] for c in cpu), statistics.median(c[1] for c in cpu))
             rows.append((tool, n) + runs[tool])
         ref, prep, full = runs['reference'], runs['prep'], runs['prep-full-decode']
         print(f'nproc {n}: prep {ref[0] / prep[0]:.1f}x faster (wall), {(prep[2] / prep[0]) / (ref[2] / ref[0]):.1f}x the crops/s; '
@@ -111,10 +114,10 @@ def main():
     for t in TRASH:
         shutil.rmtree(t, ignore_errors=True)
     print()
-    print('| tool | --nproc | wall s | peak RSS MiB | crops | crops/s |')
-    print('|---|---|---|---|---|---|')
-    for tool, n, w, r, c in rows:
-        print(f'| {tool} | {n} | {w:.2f} | {r:.0f} | {c} | {c / w:.0f} |')
+    print('| tool | --nproc | wall s | user s | sys s | peak RSS MiB | crops | crops/s |')
+    print('|---|---|---|---|---|---|---|---|')
+    for tool, n, w, r, c, u, k in rows:
+        print(f'| {tool} | {n} | {w:.2f} | {u:.2f} | {k:.2f} | {r:.0f} | {c} | {c / w:.0f} |')
 
 
 if __name__ == '__main__':
