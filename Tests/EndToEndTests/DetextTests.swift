@@ -85,6 +85,23 @@ final class DetextTests: XCTestCase {
         try assertCrops(root2, equal: "detext-toy/expected/recog-preserve/crops.json")
     }
 
+    /// DeText's labels escape non-ASCII like json.dumps' default (§1.3); txt keeps the text as is;
+    /// text keeps its commas (the reference would keep only the last comma field).
+    func testLabelEscapingAndCommas() throws {
+        let root = try copy("detext-toy")
+        let gt = root.appendingPathComponent("annotations/val/gt_img_6.txt")
+        var text = try String(contentsOf: gt, encoding: .utf8)
+        text += "100,100,200,100,200,130,100,130,Café, bar\r\n"
+        try text.write(to: gt, atomically: true, encoding: .utf8)
+        var r = try PrepProcess.run(["detext", root.path, "--task", "recog", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(String(decoding: try read(root, "val_label.jsonl"), as: UTF8.self)
+            .hasSuffix("{\"filename\": \"val/img_6_4.png\", \"text\": \"Caf\\u00e9, bar\"}\n"))
+        r = try PrepProcess.run(["detext", root.path, "--task", "recog", "--quiet", "--format", "txt"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(String(decoding: try read(root, "val_label.txt"), as: UTF8.self).hasSuffix("val/img_6_4.png Café, bar\n"))
+    }
+
     func testOutputsIdenticalForAnyNproc() throws {
         var trees: [[String: Data]] = []
         for n in ["1", "2", "3"] {
