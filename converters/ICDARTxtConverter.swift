@@ -8,11 +8,13 @@ import PrepCore
 /// skipped, float coordinates are read, and transcriptions keep their commas.
 ///
 /// Options: `script_field` (true for ICDAR 2017), `ignore` (default `###`),
-/// `encoding` (`utf-8` or `latin1`).
+/// `encoding` (`utf-8` or `latin1`), `strip_text` (trim spaces around the transcription, as
+/// DeText's and SROIE's readers do; the `ignore` marker is then compared after trimming).
 public struct ICDARTxtConverter: PerImageConverter {
     public let hasScriptField: Bool
     public let ignoreText: String
     public let encoding: TextEncoding
+    public let stripText: Bool
 
     public init(options: ConverterOptions) throws {
         hasScriptField = options.bool("script_field", default: false)
@@ -21,6 +23,7 @@ public struct ICDARTxtConverter: PerImageConverter {
             throw PrepError.usage("icdar-txt: unknown encoding '\(options.values["encoding"] ?? "")'")
         }
         encoding = enc
+        stripText = options.bool("strip_text", default: false)
     }
 
     public func parse(annotation url: URL) throws -> [TextInstance] {
@@ -57,10 +60,15 @@ public struct ICDARTxtConverter: PerImageConverter {
                 throw PrepError.input(file: file, line: number, reason: "coordinate \(k + 1) is not a number: '\(fields[k])'")
             }
         }
-        let text = fields[textIndex...].joined(separator: ",")
+        var text = fields[textIndex...].joined(separator: ",")
+        var marker = String(fields[textIndex])
+        if stripText {
+            text = String(TextTrim.strip(text))
+            marker = String(TextTrim.strip(marker))
+        }
         var attributes: [String: JSONValue] = [:]
         if hasScriptField { attributes["script"] = .string(String(fields[8])) }
         return TextInstance(polygon: polygon, integerCoordinates: integers, text: text,
-                            ignore: fields[textIndex] == ignoreText, attributes: attributes)
+                            ignore: marker == ignoreText, attributes: attributes)
     }
 }

@@ -68,6 +68,18 @@ int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *heigh
 
 int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int x1, int y1,
                      int color, unsigned char *out, prep_image_error *err) {
+    int band[2] = { y0, y1 };
+    if (x1 <= 0 && y1 <= 0) {
+        int w, h, c;
+        int rc = prep_jpeg_info(data, len, &w, &h, &c, err);
+        if (rc != PREP_OK) return rc;
+        x0 = 0; x1 = w; band[0] = 0; band[1] = h;
+    }
+    return prep_jpeg_decode_bands(data, len, x0, x1, band, 1, color, out, err);
+}
+
+int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1, const int *bands, int nbands,
+                           int color, unsigned char *out, prep_image_error *err) {
     struct jpeg_decompress_struct ci;
     shim_jpeg_error je;
     unsigned char *volatile row = NULL;
@@ -81,16 +93,22 @@ int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int 
     jpeg_mem_src(&ci, data, (unsigned long)len);
     jpeg_read_header(&ci, TRUE);
     int channels = color == PREP_GRAY ? 1 : 3;
-    if (color == PREP_GRAY) ci.out_color_space = JCS_GRAYSCALE;
-    else if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK) {
-        /* Handled below by converting CMYK rows; OpenCV does the same inversion-free conversion. */
+    if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK) {
+        /* libjpeg cannot convert CMYK to gray or RGB: decode CMYK and convert rows below as
+         * OpenCV does (so gray and colour both match cv2.imread). */
         ci.out_color_space = JCS_CMYK;
-    } else ci.out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
+    } else if (color == PREP_GRAY) ci.out_color_space = JCS_GRAYSCALE;
+    else ci.out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
     int W = (int)ci.image_width, H = (int)ci.image_height;
-    if (x1 <= 0 && y1 <= 0) { x0 = 0; y0 = 0; x1 = W; y1 = H; }
-    if (x0 < 0 || y0 < 0 || x1 > W || y1 > H || x0 >= x1 || y0 >= y1) {
+    int bad = nbands < 1 || x0 < 0 || x1 > W || x0 >= x1;
+    for (int b = 0; b < nbands && !bad; b++) {
+        int ya = bands[2*b], yb = bands[2*b+1];
+        if (ya < 0 || yb > H || ya >= yb || (b > 0 && ya < bands[2*b-1])) bad = 1;
+    }
+    if (bad) {
         if (err) snprintf(err->message, sizeof err->message,
-                          "region [%d,%d)x[%d,%d) outside a %dx%d image", x0, x1, y0, y1, W, H);
+                          "region [%d,%d)x[%d,%d) (%d bands) outside a %dx%d image", x0, x1,
+                          nbands > 0 ? bands[0] : 0, nbands > 0 ? bands[2*nbands-1] : 0, nbands, W, H);
         jpeg_destroy_decompress(&ci);
         return PREP_ERR_ARGS;
     }
@@ -108,38 +126,44 @@ int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int 
         cw = (JDIMENSION)(want_x1 - want_x0);
         jpeg_crop_scanline(&ci, &cx, &cw);
     }
-    /* Rows: skip to a few rows above y0 (same reasoning for vertical upsampling). */
-    int start_row = y0 - margin < 0 ? 0 : y0 - margin;
-    if (start_row > 0) jpeg_skip_scanlines(&ci, (JDIMENSION)start_row);
-
     row = (unsigned char *)malloc((size_t)cw * (size_t)outc);
     if (!row) { jpeg_destroy_decompress(&ci); return PREP_ERR_MEMORY; }
     size_t out_stride = (size_t)(x1 - x0) * (size_t)channels;
     int skip_cols = x0 - (int)cx;
-    while ((int)ci.output_scanline < y1) {
-        int y = (int)ci.output_scanline;
-        JSAMPROW rp = row;
-        jpeg_read_scanlines(&ci, &rp, 1);
-        if (y < y0) continue;
-        unsigned char *dst = out + (size_t)(y - y0) * out_stride;
-        const unsigned char *src = row + (size_t)skip_cols * (size_t)outc;
-        if (outc == channels) {
-            memcpy(dst, src, out_stride);
-        } else if (outc == 1) { /* gray source, colour output */
-            for (int i = 0; i < x1 - x0; i++) { dst[3*i] = dst[3*i+1] = dst[3*i+2] = src[i]; }
-        } else if (outc == 4) { /* CMYK (Adobe inverted) → BGR/RGB or gray */
-            for (int i = 0; i < x1 - x0; i++) {
-                int c = src[4*i], m = src[4*i+1], yy = src[4*i+2], k = src[4*i+3];
-                int r = c * k / 255, g = m * k / 255, b = yy * k / 255;
-                if (channels == 1) dst[i] = (unsigned char)((r * 299 + g * 587 + b * 114 + 500) / 1000);
-                else if (color == PREP_BGR) { dst[3*i] = (unsigned char)b; dst[3*i+1] = (unsigned char)g; dst[3*i+2] = (unsigned char)r; }
-                else { dst[3*i] = (unsigned char)r; dst[3*i+1] = (unsigned char)g; dst[3*i+2] = (unsigned char)b; }
+    int top = bands[0];
+    for (int b = 0; b < nbands; b++) {
+        int y0 = bands[2*b], y1 = bands[2*b+1];
+        /* Rows: skip to a few rows above the band (same reasoning for vertical upsampling);
+         * skipped rows are only entropy-decoded. */
+        int start_row = y0 - margin < 0 ? 0 : y0 - margin;
+        if (start_row > (int)ci.output_scanline) jpeg_skip_scanlines(&ci, (JDIMENSION)(start_row - (int)ci.output_scanline));
+        while ((int)ci.output_scanline < y1) {
+            int y = (int)ci.output_scanline;
+            JSAMPROW rp = row;
+            jpeg_read_scanlines(&ci, &rp, 1);
+            if (y < y0) continue;
+            unsigned char *dst = out + (size_t)(y - top) * out_stride;
+            const unsigned char *src = row + (size_t)skip_cols * (size_t)outc;
+            if (outc == channels) {
+                memcpy(dst, src, out_stride);
+            } else if (outc == 1) { /* gray source, colour output */
+                for (int i = 0; i < x1 - x0; i++) { dst[3*i] = dst[3*i+1] = dst[3*i+2] = src[i]; }
+            } else if (outc == 4) { /* CMYK (Adobe inverted): OpenCV's icvCvt_CMYK2BGR / CMYK2Gray */
+                for (int i = 0; i < x1 - x0; i++) {
+                    int c = src[4*i], m = src[4*i+1], yy = src[4*i+2], k = src[4*i+3];
+                    c = k - (((255 - c) * k) >> 8);
+                    m = k - (((255 - m) * k) >> 8);
+                    yy = k - (((255 - yy) * k) >> 8);
+                    if (channels == 1) dst[i] = (unsigned char)((yy * 7471 + m * 38470 + c * 19595 + (1 << 15)) >> 16);
+                    else if (color == PREP_BGR) { dst[3*i] = (unsigned char)yy; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)c; }
+                    else { dst[3*i] = (unsigned char)c; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)yy; }
+                }
+            } else {
+                free(row); row = NULL;
+                if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
+                jpeg_destroy_decompress(&ci);
+                return PREP_ERR_DECODE;
             }
-        } else {
-            free(row); row = NULL;
-            if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
-            jpeg_destroy_decompress(&ci);
-            return PREP_ERR_DECODE;
         }
     }
     free(row); row = NULL;
@@ -289,7 +313,7 @@ int prep_png_decode(const unsigned char *data, size_t len, int color, unsigned c
     png_set_strip_alpha(png);
     if (color == PREP_GRAY) {
         if (ct & PNG_COLOR_MASK_COLOR || ct == PNG_COLOR_TYPE_PALETTE)
-            png_set_rgb_to_gray(png, 1, -1, -1);
+            png_set_rgb_to_gray_fixed(png, 1, 29900, 58700); /* OpenCV: 0.299, 0.587 */
     } else {
         if (ct == PNG_COLOR_TYPE_GRAY || ct == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
         if (color == PREP_BGR) png_set_bgr(png);
@@ -356,7 +380,11 @@ int prep_png_encode(const unsigned char *pixels, int width, int height, int colo
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
                  channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    /* OpenCV's default PNG settings (imwrite without IMWRITE_PNG_COMPRESSION): Sub filter,
+     * zlib level 1, RLE strategy. Fast, and the crop files come out like the reference's. */
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
     png_set_compression_level(png, level);
+    png_set_compression_strategy(png, 3 /* Z_RLE */);
     png_write_info(png, info);
     if (color == PREP_BGR) png_set_bgr(png);
     size_t stride = (size_t)width * (size_t)channels;

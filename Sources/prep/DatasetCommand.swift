@@ -26,7 +26,11 @@ struct DatasetCommand: ParsableCommand {
         \(r.tree ?? "")
         Examples:
           prep \(r.name) /data/\(r.name) --split-list \((r.defaultSplits ?? r.splits).joined(separator: " "))
-          prep \(r.name) /data/\(r.name) -o /tmp/out --nproc 4 --report report.json
+          prep \(r.name) /data/\(r.name) -o /tmp/out --nproc 4 --report report.json\(r.tasks.contains("recog") ? """
+
+          prep \(r.name) /data/\(r.name) --task det recog --format txt
+          prep \(r.name) /data/\(r.name) --task recog --vertical rotate --exif apply
+        """ : "")
         """
     }
 
@@ -41,7 +45,7 @@ struct DatasetCommand: ParsableCommand {
     var splitList: [String] = []
 
     @Option(name: [.customLong("task"), .customLong("tasks")], parsing: .upToNextOption,
-            help: "Tasks: det (more as the zoo grows).")
+            help: "Tasks: det, recog (word crops + labels) where the dataset has them; --task det recog does both (default: det).")
     var tasks: [String] = []
 
     @Option(name: [.short, .customLong("out-dir")], help: "Output folder (default: ROOT).")
@@ -49,6 +53,16 @@ struct DatasetCommand: ParsableCommand {
 
     @Option(name: .long, help: "EXIF orientation policy: ignore (coordinates on stored pixels, the default) or apply.")
     var exif: ExifPolicy = .ignore
+
+    @Flag(name: [.customLong("preserve-vertical"), .customLong("preserve_vertical")],
+          help: "recog: keep vertical crops (height/width > 2) with the others, as the reference's --preserve-vertical.")
+    var preserveVertical = false
+
+    @Option(name: .long, help: ArgumentHelp("recog: what happens to vertical crops: ignores (default; written to ignores/<split>/ with their own label file), keep, rotate (90° counter-clockwise, as PaddleOCR), drop.", valueName: "rule"))
+    var vertical: CropSettings.VerticalRule?
+
+    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt.", valueName: "format"))
+    var format: String = "jsonl"
 
     @OptionGroup var common: RunOptions
 
@@ -60,11 +74,16 @@ struct DatasetCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
             throw PrepError.layout("\(root.path): no such folder (the dataset root)")
         }
-        let job = DatasetJob(recipe: recipe, root: root,
+        var job = DatasetJob(recipe: recipe, root: root,
                              outputDirectory: outDir.map { URL(fileURLWithPath: $0).standardizedFileURL },
                              splits: splitList.isEmpty ? nil : splitList,
                              tasks: tasks.isEmpty ? nil : tasks,
                              workers: common.nproc, exif: exif, strict: common.strict, quiet: common.quiet)
+        if preserveVertical, let v = vertical, v != .keep {
+            throw PrepError.usage("--preserve-vertical and --vertical \(v.rawValue) contradict each other")
+        }
+        job.vertical = preserveVertical ? .keep : vertical
+        job.recogFormat = format
         let report = RunReport(command: dataset)
         do {
             try DatasetRunner(job: job).run(report: report)
@@ -79,3 +98,4 @@ struct DatasetCommand: ParsableCommand {
 }
 
 extension ExifPolicy: ExpressibleByArgument {}
+extension CropSettings.VerticalRule: ExpressibleByArgument {}

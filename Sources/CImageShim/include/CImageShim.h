@@ -32,6 +32,15 @@ int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *heigh
 int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int x1, int y1,
                      int color, unsigned char *out, prep_image_error *err);
 
+/*
+ * Like prep_jpeg_decode, for several row bands at once: `bands` holds `nbands` pairs [y0, y1),
+ * sorted and not overlapping. `out` holds the rows from the first band's y0 to the last band's
+ * y1 (stride (x1-x0) × channels); rows between bands are left as they are. Rows between bands
+ * are skipped (entropy-decoded only), so crops spread over an image cost less than its full decode.
+ */
+int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1, const int *bands, int nbands,
+                           int color, unsigned char *out, prep_image_error *err);
+
 /* Encodes 8-bit pixels (channels 1 or 3, order given by `color`) as baseline JPEG. */
 int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
                      unsigned char **out, size_t *out_len, prep_image_error *err);

@@ -47,6 +47,64 @@ public enum ImageCodec {
         }
     }
 
+    /// Decodes the displayed image under an EXIF orientation (what `cv2.imread(path)` gives), or
+    /// only its region `[x0, x1) × [y0, y1)` in displayed coordinates: the stored rectangle
+    /// behind that region is decoded (partially, for a JPEG) and then rotated, so the pixels
+    /// equal a crop of the fully decoded, rotated image.
+    public static func decode(_ bytes: [UInt8], name: String, gray: Bool = false,
+                              region: (x0: Int, y0: Int, x1: Int, y1: Int)? = nil,
+                              orientation: ExifOrientation) throws -> Pixels {
+        if orientation.value == 1 { return try decode(bytes, name: name, gray: gray, region: region) }
+        guard let region else { return try decode(bytes, name: name, gray: gray).oriented(orientation) }
+        let size = try storedSize(bytes, name: name)
+        let stored = orientation.storedRect(x0: region.x0, y0: region.y0, x1: region.x1, y1: region.y1,
+                                            width: size.width, height: size.height)
+        return try decode(bytes, name: name, gray: gray, region: stored).oriented(orientation)
+    }
+
+    /// Decodes the columns `[x0, x1)` of several row bands `[y0, y1)` (sorted, not overlapping)
+    /// of the stored image, as one `Pixels` spanning the first band's top to the last band's
+    /// bottom; rows between bands are not decoded (left black) — for a JPEG they are skipped,
+    /// which makes crops spread over an image cheaper than one region covering them all.
+    /// Rows inside the bands equal a full decode.
+    public static func decode(_ bytes: [UInt8], name: String, columns: (x0: Int, x1: Int),
+                              rowBands: [(y0: Int, y1: Int)]) throws -> Pixels {
+        guard let first = rowBands.first, let last = rowBands.last else {
+            throw PrepError.image(path: name, reason: "no rows to decode")
+        }
+        guard ImageFormat.sniff(bytes) == .jpeg, rowBands.count > 1 else {
+            return try decode(bytes, name: name, region: (columns.x0, first.y0, columns.x1, last.y1))
+        }
+        var err = prep_image_error()
+        var out = [UInt8](repeating: 0, count: (columns.x1 - columns.x0) * (last.y1 - first.y0) * 3)
+        let flat = rowBands.flatMap { [Int32($0.y0), Int32($0.y1)] }
+        let rc = bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                flat.withUnsafeBufferPointer { b in
+                    prep_jpeg_decode_bands(src.baseAddress, src.count, Int32(columns.x0), Int32(columns.x1), b.baseAddress,
+                                           Int32(rowBands.count), Int32(PREP_BGR), dst.baseAddress, &err)
+                }
+            }
+        }
+        try check(rc, err, name)
+        return Pixels(width: columns.x1 - columns.x0, height: last.y1 - first.y0, channels: 3, order: .bgr, data: out)
+    }
+
+    /// The stored pixel size from the header (JPEG or PNG).
+    public static func storedSize(_ bytes: [UInt8], name: String) throws -> (width: Int, height: Int) {
+        var err = prep_image_error()
+        var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0, depth: Int32 = 0
+        let rc: Int32
+        switch ImageFormat.sniff(bytes) {
+        case .jpeg?: rc = bytes.withUnsafeBufferPointer { prep_jpeg_info($0.baseAddress, $0.count, &w, &h, &c, &err) }
+        case .png?: rc = bytes.withUnsafeBufferPointer { prep_png_info($0.baseAddress, $0.count, &w, &h, &c, &depth, &err) }
+        case let f?: throw PrepError.image(path: name, reason: "decoding \(f.rawValue.uppercased()) is not supported")
+        case nil: throw PrepError.image(path: name, reason: "unknown image format")
+        }
+        try check(rc, err, name)
+        return (Int(w), Int(h))
+    }
+
     /// Reads and decodes a file.
     public static func decode(file url: URL, gray: Bool = false) throws -> Pixels {
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -20,13 +20,15 @@ public struct Pixels: Sendable, Equatable {
     public func cropped(x0: Int, y0: Int, x1: Int, y1: Int) -> Pixels {
         precondition(x0 >= 0 && y0 >= 0 && x1 <= width && y1 <= height && x0 <= x1 && y0 <= y1)
         let w = x1 - x0, h = y1 - y0
+        if x0 == 0 && y0 == 0 && w == width && h == height { return self }
         var out = [UInt8](repeating: 0, count: w * h * channels)
         let rowBytes = w * channels
+        guard rowBytes > 0 else { return Pixels(width: w, height: h, channels: channels, order: order, data: out) }
         data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
                     let s = ((y0 + y) * width + x0) * channels
-                    for i in 0..<rowBytes { dst[y * rowBytes + i] = src[s + i] }
+                    (dst.baseAddress! + y * rowBytes).update(from: src.baseAddress! + s, count: rowBytes)
                 }
             }
         }

@@ -12,6 +12,10 @@ public struct DatasetJob: Sendable {
     public var exif: ExifPolicy
     public var strict: Bool
     public var quiet: Bool
+    /// Recognition labels: `jsonl` or `txt` (`lmdb` once the LMDB writer is connected).
+    public var recogFormat: String = "jsonl"
+    /// What happens to vertical crops (nil: the reference's rule, `ignores`).
+    public var vertical: CropSettings.VerticalRule? = nil
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
@@ -36,5 +40,11 @@ public struct DatasetJob: Sendable {
         }
         if Set(splits).count != splits.count { throw PrepError.usage("a split is named twice") }
         if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
+        if tasks.contains("recog") && recogFormat == "lmdb" {
+            throw PrepError.usage("--format lmdb is not yet available in this build (the LMDB writer is connected in a later change); use jsonl or txt")
+        }
+        if tasks.contains("recog") && !["jsonl", "txt"].contains(recogFormat) {
+            throw PrepError.usage("--format must be jsonl or txt (got '\(recogFormat)')")
+        }
     }
 }

@@ -25,9 +25,13 @@ public final class DatasetRunner {
             throw PrepError.failed("dataset-zoo/\(recipe.name): unknown converter '\(recipe.converter)' (known: \(ConverterRegistry.names.joined(separator: ", ")))")
         }
         let converter = try factory(ConverterOptions(recipe.options ?? [:]))
-        guard let detTemplate = recipe.outputs["det"] else {
+        let wantsDet = job.tasks.contains("det")
+        let detTemplate = recipe.outputs["det"]
+        if wantsDet && detTemplate == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): no det output named in 'outputs'")
         }
+        let recog = job.tasks.contains("recog") ? try RecogTask(recipe: recipe, job: job) : nil
+        cocoGeometry = try COCOGeometry(recipe.coco, recipe: recipe.name)
         let layout = try cocoLayout(recipe)
         let gatherer = PairGatherer(root: job.root, layout: recipe.layout)
 
@@ -37,18 +41,24 @@ public final class DatasetRunner {
 
         let staging = try OutputStaging(directory: job.outputDirectory)
         do {
+            let recogSink = try recog?.sink(staging: staging)
             for (split, pairs) in gathered {
-                let outName = expandTemplate(detTemplate, split: split)
-                let writer = try COCOWriter(url: try staging.url(for: outName), layout: layout)
-                report.update(split: split) { $0.outputs.append(outName) }
-                let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
-                OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
-                    progress.advance()
-                    self.consume(result, split: split, writer: writer, report: report)
+                if wantsDet, let detTemplate {
+                    let outName = expandTemplate(detTemplate, split: split)
+                    let writer = try COCOWriter(url: try staging.url(for: outName), layout: layout)
+                    report.update(split: split) { $0.outputs.append(outName) }
+                    let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
+                    OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
+                        progress.advance()
+                        self.consume(result, split: split, writer: writer, report: report)
+                    }
+                    if let e = writeError { throw e }
+                    progress.finish()
+                    try writer.finish()
                 }
-                if let e = writeError { throw e }
-                progress.finish()
-                try writer.finish()
+                if let recog, let recogSink {
+                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: !wantsDet) { self.load($0, converter) }
+                }
             }
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
@@ -61,6 +71,7 @@ public final class DatasetRunner {
     }
 
     private var writeError: Error?
+    private var cocoGeometry: COCOGeometry?
 
     /// Probe and parse one pair (runs on worker threads).
     func load(_ pair: GatheredPair, _ converter: any PerImageConverter) -> Result<Sample, PrepError> {
@@ -83,19 +94,25 @@ public final class DatasetRunner {
         case let .success(sample):
             if sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
             let size = sample.image.size(under: job.exif)
-            do { try writer.add(sample, width: size.width, height: size.height) } catch { writeError = error; return }
+            let written = cocoGeometry?.apply(sample) ?? sample
+            do { try writer.add(written, width: size.width, height: size.height) } catch { writeError = error; return }
             report.update(split: split) {
                 $0.images += 1
                 $0.instances += sample.instances.count
                 $0.ignored += sample.instances.filter(\.ignore).count
             }
         case let .failure(error):
-            switch error {
-            case let .input(file, line, reason): report.skip(split: split, file: file, line: line, reason: reason)
-            case let .image(path, reason): report.skip(split: split, file: path, reason: reason)
-            case let .io(path, reason): report.skip(split: split, file: path, reason: reason)
-            default: report.skip(split: split, file: "", reason: error.description)
-            }
+            Self.reportSkip(error, row: split, report: report)
+        }
+    }
+
+    /// Lists a sample-level failure as skipped, under the report row `row`.
+    static func reportSkip(_ error: PrepError, row: String, report: RunReport) {
+        switch error {
+        case let .input(file, line, reason): report.skip(split: row, file: file, line: line, reason: reason)
+        case let .image(path, reason): report.skip(split: row, file: path, reason: reason)
+        case let .io(path, reason): report.skip(split: row, file: path, reason: reason)
+        default: report.skip(split: row, file: "", reason: error.description)
         }
     }
 

@@ -23,6 +23,8 @@ public struct Recipe: Decodable, Sendable {
     /// Output file name per task, with `{split}`.
     public var outputs: [String: String]
     public var coco: COCOSettings?
+    /// How the recognition task cuts crops and names its outputs (datasets with `recog`).
+    public var recog: RecogSettings?
     /// Files to obtain, with their hashes.
     public var files: [RemoteFile]?
     /// The expected raw layout, as a tree for people.
@@ -53,7 +55,45 @@ public struct Recipe: Decodable, Sendable {
     /// COCO 0.x output details of the reference converter.
     public struct COCOSettings: Decodable, Sendable {
         public var annotationKeys: [String]?
-        enum CodingKeys: String, CodingKey { case annotationKeys = "annotation_keys" }
+        /// How `bbox` is computed: `bounds` (Shapely bounds as floats, the default) or
+        /// `clamped-xywh` (x = max(0, min x), y = max(0, min y), w = max x − x, h = max y − y,
+        /// integers when the coordinates are; the per-image-txt converters, §2.4).
+        public var bbox: String?
+        /// How `area` is computed: `polygon` (Shapely area, the default) or `bbox` (w·h).
+        public var area: String?
+        enum CodingKeys: String, CodingKey { case annotationKeys = "annotation_keys", bbox, area }
+    }
+
+    /// The recognition task of a crop-family converter (§3.1).
+    public struct RecogSettings: Decodable, Sendable {
+        /// `box` (crop_img), `warp` (warp_img), `xywh-slice`, `bounds-slice`.
+        public var crop: String?
+        /// crop_img's long and short edge padding ratios.
+        public var pad: [Double]?
+        /// Whether skipped instances leave gaps in the crop numbering (the reference's DeText).
+        public var indexBeforeSkip: Bool?
+        public var skipEmptyText: Bool?
+        /// Height / width above which a crop counts as vertical, and the splits where that matters.
+        public var verticalRatio: Double?
+        public var verticalSplits: [String]?
+        /// Label file (without extension) per split, e.g. `training: train_label`.
+        public var labels: [String: String]
+        /// Crop folders (templates over `{split}`) and the path label lines give (`{split}`, `{crop}`).
+        public var cropDir: String?
+        public var ignoreDir: String?
+        public var labelPath: String?
+        /// json.dumps escaping of jsonl labels (§1.3).
+        public var ensureAscii: Bool?
+        /// The crop name prefix, a template over the image name (`{stem1}` in the reference).
+        public var cropName: String?
+
+        enum CodingKeys: String, CodingKey {
+            case crop, pad, labels
+            case indexBeforeSkip = "index_before_skip", skipEmptyText = "skip_empty_text"
+            case verticalRatio = "vertical_ratio", verticalSplits = "vertical_splits"
+            case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
+            case ensureAscii = "ensure_ascii", cropName = "crop_name"
+        }
     }
 
     /// A file of the official download.
@@ -66,7 +106,7 @@ public struct Recipe: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, files, tree, notes
+        case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
         case defaultSplits = "default_splits"
     }
 

@@ -1,0 +1,140 @@
+import Foundation
+import PrepCore
+import PrepConverters
+import PrepFormats
+
+/// `prep crops`: any detection annotation prep writes (COCO 0.x so far) becomes recognition
+/// data: `crops/<image dir>/<stem1>_<n>.png` plus `label.jsonl|txt` (paths relative to the
+/// output folder), diverted vertical crops in `ignores/` with `ignores_label.*`.
+public struct CropsJob {
+    public var annotation: URL
+    public var images: URL
+    public var output: URL
+    public var settings: CropSettings
+    public var format: String
+    /// json.dumps escaping of jsonl labels (off: UTF-8 text as is).
+    public var ensureASCII: Bool
+    /// A zoo dataset whose converter reads the transcriptions from each image's `segm_file`
+    /// (for COCO files without `text`, like the ICDAR det outputs), and where those files are.
+    public var textFrom: Recipe?
+    public var gtDirectory: URL?
+    public var workers: Int
+    public var strict: Bool
+    public var quiet: Bool
+
+    public init(annotation: URL, images: URL, output: URL, settings: CropSettings, format: String = "jsonl",
+                ensureASCII: Bool = false, textFrom: Recipe? = nil, gtDirectory: URL? = nil,
+                workers: Int = 1, strict: Bool = false, quiet: Bool = true) {
+        self.annotation = annotation
+        self.images = images
+        self.output = output
+        self.settings = settings
+        self.format = format
+        self.ensureASCII = ensureASCII
+        self.textFrom = textFrom
+        self.gtDirectory = gtDirectory
+        self.workers = workers
+        self.strict = strict
+        self.quiet = quiet
+    }
+
+    public func run(report: RunReport) throws {
+        if format == "lmdb" {
+            throw PrepError.usage("--format lmdb is not yet available in this build (the LMDB writer is connected in a later change); use jsonl or txt")
+        }
+        guard let labelFormat = LabelFileSink.Format(rawValue: format) else {
+            throw PrepError.usage("--format must be jsonl, txt or lmdb (got '\(format)')")
+        }
+        report.options["exif"] = settings.exif.rawValue
+        report.options["nproc"] = String(workers)
+        report.options["vertical"] = settings.vertical.rawValue
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: images.path, isDirectory: &isDir), isDir.boolValue else {
+            throw PrepError.layout("\(images.path): no such image folder (give --images DIR)")
+        }
+        // The output folder is checked before anything is read or cut.
+        let staging = try OutputStaging(directory: output)
+        do {
+            let coco = try COCOReader(url: annotation)
+            let converter = try textConverter()
+            if converter == nil, let im = coco.images.first(where: { !$0.hasText && !$0.instances.isEmpty }) {
+                throw PrepError.usage("\(annotation.path): annotations of \(im.fileName) have no 'text' (MMOCR 0.x det files of ICDAR carry none); give --text-from DATASET (e.g. icdar2015) to read the transcriptions from each image's segm_file")
+            }
+            let gtDir = gtDirectory ?? annotation.deletingLastPathComponent().appendingPathComponent("annotations")
+            let prefixes = coco.images.map(Self.cropPrefix)
+            var clashes = RecogPacker.prefixClashes(prefixes)
+            // Crop names mirror file_name: one that climbs out of the image folder would put
+            // crops outside crops/.
+            for (i, im) in coco.images.enumerated() where im.fileName.hasPrefix("/") || im.fileName.split(separator: "/").contains("..") {
+                report.skip(split: "crops", file: im.fileName, reason: "file_name leaves the image folder; image skipped")
+                clashes[i] = i
+            }
+            for (i, f) in clashes.sorted(by: { $0.key < $1.key }) where i != f {
+                report.skip(split: "crops", file: coco.images[i].fileName,
+                            reason: "its crops would be named \(prefixes[i])_N like those of \(coco.images[f].fileName); image skipped")
+            }
+            let sink = LabelFileSink(
+                staging: staging,
+                layout: .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in "label" }, ignoreLabelFile: { _ in "ignores_label" },
+                              labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}"),
+                format: labelFormat, ensureASCII: ensureASCII, writesIgnores: { [settings] _ in settings.vertical == .ignores })
+            let packer = RecogPacker(engine: CropEngine(settings: settings), workers: workers, quiet: quiet)
+            let images = self.images
+            try packer.run(split: "crops", row: "crops", count: coco.images.count, load: { i in
+                if clashes[i] != nil { return nil }
+                return Self.load(coco.images[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
+            }, sink: sink, report: report)
+            if strict && report.skippedCount > 0 {
+                throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
+            }
+            try staging.commit()
+        } catch {
+            staging.discard()
+            throw error
+        }
+    }
+
+    func textConverter() throws -> (any PerImageConverter)? {
+        guard let recipe = textFrom else { return nil }
+        guard let factory = ConverterRegistry.perImage[recipe.converter] else {
+            throw PrepError.usage("--text-from \(recipe.name): its converter '\(recipe.converter)' does not read per-image files")
+        }
+        return try factory(ConverterOptions(recipe.options ?? [:]))
+    }
+
+    /// `<folders of file_name>/<name up to its first dot>`: the reference's `stem1`, keeping the
+    /// image's sub-folder so that `training/img_1.jpg` and `test/img_1.jpg` do not collide.
+    static func cropPrefix(_ image: COCOReader.Image) -> String {
+        let dir = (image.fileName as NSString).deletingLastPathComponent
+        let stem1 = expandTemplate("{stem1}", split: "", name: (image.fileName as NSString).lastPathComponent)
+        return dir.isEmpty ? stem1 : dir + "/" + stem1
+    }
+
+    /// Probes the image and, with a text converter, takes the transcriptions from its segm_file
+    /// (annotation k ↔ ground-truth line k; a count mismatch skips the image).
+    static func load(_ image: COCOReader.Image, images: URL, converter: (any PerImageConverter)?, gtDir: URL) -> Result<Sample, PrepError> {
+        let url = images.appendingPathComponent(image.fileName)
+        do {
+            let info = try ImageProbe.probe(url)
+            var instances = image.instances
+            if let converter, !image.hasText {
+                guard let segm = image.segmFile else {
+                    return .failure(.input(file: url.path, line: nil, reason: "no segm_file to read the transcriptions from"))
+                }
+                let gt = gtDir.appendingPathComponent(segm)
+                let parsed = try converter.parse(annotation: gt)
+                guard parsed.count == instances.count else {
+                    return .failure(.input(file: gt.path, line: nil, reason: "has \(parsed.count) instances but the annotation file lists \(instances.count) for \(image.fileName)"))
+                }
+                for k in instances.indices where instances[k].text == nil { instances[k].text = parsed[k].text }
+            }
+            let ref = ImageRef(url: url, name: image.fileName, width: info.width, height: info.height,
+                               format: info.format, exifOrientation: info.exifOrientation)
+            return .success(Sample(image: ref, annotationName: image.segmFile, instances: instances))
+        } catch let e as PrepError {
+            return .failure(e)
+        } catch {
+            return .failure(.failed("\(url.path): \(error)"))
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import PrepCore
+
+/// Writes crops as image files and one label line per crop (MMOCR 0.x recognition labels,
+/// §1.3): `txt` = `<path> <text>`, `jsonl` = `{"filename": …, "text": …}`. Crops diverted by the
+/// vertical rule go to their own folder with their own label file, so every label line names a
+/// file that exists. Everything is staged and appears only when the run commits.
+/// `begin`/`add`/`end` run on one thread; `storeConcurrently` on workers between them.
+public final class LabelFileSink: RecogSink, @unchecked Sendable {
+    /// Label syntax.
+    public enum Format: String, Sendable, CaseIterable { case jsonl, txt }
+
+    /// Where things go, as templates over `{split}` (folders and files relative to the output
+    /// folder) and `{crop}` (the crop's name, in label lines).
+    public struct Layout: Sendable {
+        public var cropDir: String
+        public var ignoreDir: String
+        /// Label file per split, without extension (e.g. `train_label` for DeText's training).
+        public var labelFile: @Sendable (String) -> String
+        public var ignoreLabelFile: @Sendable (String) -> String
+        /// The path written in a label line for a kept / diverted crop.
+        public var labelPath: String
+        public var ignoreLabelPath: String
+
+        public init(cropDir: String, ignoreDir: String, labelFile: @escaping @Sendable (String) -> String,
+                    ignoreLabelFile: @escaping @Sendable (String) -> String, labelPath: String, ignoreLabelPath: String) {
+            self.cropDir = cropDir
+            self.ignoreDir = ignoreDir
+            self.labelFile = labelFile
+            self.ignoreLabelFile = ignoreLabelFile
+            self.labelPath = labelPath
+            self.ignoreLabelPath = ignoreLabelPath
+        }
+    }
+
+    public let staging: OutputStaging
+    public let layout: Layout
+    public let format: Format
+    /// Whether a split gets an `ignores` folder and label file (where the vertical rule diverts crops).
+    public let writesIgnores: @Sendable (String) -> Bool
+    private let json: PyJSON
+    private var split = ""
+    private var labels: BufferedFileWriter?
+    private var ignoreLabels: BufferedFileWriter?
+    private var outputs: [String] = []
+    private var cropRoot: URL?
+    private var ignoreRoot: URL?
+    private var madeDirs = Set<String>()
+    private let dirLock = NSLock()
+
+    public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
+                writesIgnores: @escaping @Sendable (String) -> Bool) {
+        self.staging = staging
+        self.layout = layout
+        self.format = format
+        self.writesIgnores = writesIgnores
+        json = PyJSON(ensureASCII: ensureASCII)
+    }
+
+    public func begin(split: String) throws {
+        self.split = split
+        outputs = []
+        madeDirs = []
+        let labelName = layout.labelFile(split) + "." + format.rawValue
+        labels = try BufferedFileWriter(url: try staging.url(for: labelName))
+        outputs.append(labelName)
+        cropRoot = try stageDirectory(expandTemplate(layout.cropDir, split: split))
+        if writesIgnores(split) {
+            ignoreRoot = try stageDirectory(expandTemplate(layout.ignoreDir, split: split))
+            let ignoreName = layout.ignoreLabelFile(split) + "." + format.rawValue
+            ignoreLabels = try BufferedFileWriter(url: try staging.url(for: ignoreName))
+            outputs.append(ignoreName)
+        } else {
+            ignoreRoot = nil
+            ignoreLabels = nil
+        }
+    }
+
+    /// A folder that replaces its final counterpart as a whole on commit (so crops of an
+    /// earlier run do not linger beside the new ones).
+    private func stageDirectory(_ rel: String) throws -> URL {
+        let url = try staging.url(for: rel)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        outputs.append(rel + "/")
+        return url
+    }
+
+    /// The crop's file: in the crop folder, or the ignores folder when diverted.
+    private func fileURL(_ crop: RecogCrop) throws -> URL {
+        guard let cropRoot else { preconditionFailure("crop before begin") }
+        let root = crop.diverted ? (ignoreRoot ?? cropRoot) : cropRoot
+        let file = root.appendingPathComponent(crop.name)
+        if crop.name.contains("/") {
+            let dir = file.deletingLastPathComponent().path
+            dirLock.lock(); defer { dirLock.unlock() }
+            if !madeDirs.contains(dir) {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                madeDirs.insert(dir)
+            }
+        }
+        return file
+    }
+
+    /// Crop files do not depend on order: workers write them in parallel.
+    public func storeConcurrently(_ crop: RecogCrop) throws -> Bool {
+        try Self.writeFile(try fileURL(crop), crop.bytes)
+        return true
+    }
+
+    public func add(_ crop: RecogCrop) throws {
+        guard let labels else { preconditionFailure("add before begin") }
+        if !crop.stored { try Self.writeFile(try fileURL(crop), crop.bytes) }
+        let diverted = crop.diverted && ignoreLabels != nil
+        let writer = diverted ? ignoreLabels! : labels
+        let template = diverted ? layout.ignoreLabelPath : layout.labelPath
+        let path = expandTemplate(template, split: split).replacingOccurrences(of: "{crop}", with: crop.name)
+        try writer.append { buf in
+            switch format {
+            case .txt:
+                buf.append(contentsOf: path.utf8); buf.append(0x20); buf.append(contentsOf: crop.text.utf8)
+            case .jsonl:
+                json.write(.object([("filename", .string(path)), ("text", .string(crop.text))]), to: &buf)
+            }
+            buf.append(0x0A)
+        }
+    }
+
+    public func end() throws -> [String] {
+        try labels?.close()
+        try ignoreLabels?.close()
+        labels = nil
+        ignoreLabels = nil
+        return outputs
+    }
+
+    static func writeFile(_ url: URL, _ bytes: [UInt8]) throws {
+        guard let f = fopen(url.path, "wb") else {
+            throw PrepError.io(path: url.path, reason: "cannot create file (\(String(cString: strerror(errno))))")
+        }
+        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        if fclose(f) != 0 || n != bytes.count {
+            throw PrepError.io(path: url.path, reason: "write failed (disk full?)")
+        }
+    }
+}

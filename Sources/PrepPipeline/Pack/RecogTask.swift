@@ -1,0 +1,69 @@
+import Foundation
+import PrepCore
+
+/// A dataset's recognition task as its recipe (`recog:`) and the command line ask for it:
+/// crop settings, the label-file layout, and the per-split run over gathered pairs.
+struct RecogTask {
+    let settings: CropSettings
+    let recog: Recipe.RecogSettings
+    let format: LabelFileSink.Format
+    let job: DatasetJob
+
+    init(recipe: Recipe, job: DatasetJob) throws {
+        guard let recog = recipe.recog else {
+            throw PrepError.failed("dataset-zoo/\(recipe.name): the recog task needs a 'recog' section")
+        }
+        let mode: CropSettings.Mode
+        switch recog.crop ?? "box" {
+        case "box":
+            let pad = recog.pad ?? [0, 0]
+            guard pad.count == 2, pad.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
+                throw PrepError.failed("dataset-zoo/\(recipe.name): recog.pad must be two ratios in [0, 1)")
+            }
+            mode = .box(longPad: pad[0], shortPad: pad[1])
+        case "warp": mode = .warp
+        case "xywh-slice": mode = .xywhSlice
+        case "bounds-slice": mode = .boundsSlice
+        case let other: throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.crop '\(other)' (box, warp, xywh-slice, bounds-slice)")
+        }
+        guard let format = LabelFileSink.Format(rawValue: job.recogFormat) else {
+            throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name) (jsonl, txt)")
+        }
+        for split in job.splits where recog.labels[split] == nil {
+            throw PrepError.failed("dataset-zoo/\(recipe.name): recog.labels has no label file for split '\(split)'")
+        }
+        settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? .ignores,
+                                verticalRatio: recog.verticalRatio ?? 2, verticalSplits: recog.verticalSplits.map(Set.init),
+                                indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true)
+        self.recog = recog
+        self.format = format
+        self.job = job
+    }
+
+    func sink(staging: OutputStaging) throws -> LabelFileSink {
+        let labels = recog.labels
+        let layout = LabelFileSink.Layout(
+            cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",
+            labelFile: { labels[$0] ?? "\($0)_label" },
+            ignoreLabelFile: { "ignores/" + (labels[$0] ?? "\($0)_label") },
+            labelPath: recog.labelPath ?? "{split}/{crop}", ignoreLabelPath: recog.labelPath ?? "{split}/{crop}")
+        return LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
+                             writesIgnores: { [settings] in settings.vertical == .ignores && settings.verticalApplies(on: $0) })
+    }
+
+    func run(split: String, pairs: [GatheredPair], sink: RecogSink, report: RunReport, countsExif: Bool,
+             load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
+        let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
+        let template = recog.cropName ?? "{stem1}"
+        let prefixes = pairs.map { expandTemplate(template, split: split, name: $0.imageName) }
+        let clashes = RecogPacker.prefixClashes(prefixes)
+        for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {
+            report.skip(split: "\(split) recog", file: pairs[i].image.path,
+                        reason: "its crops would be named \(prefixes[i])_N like those of \(pairs[f].imageName); image skipped for recog")
+        }
+        try packer.run(split: split, row: "\(split) recog", count: pairs.count, load: { i in
+            if clashes[i] != nil { return nil }
+            return load(pairs[i]).map { (sample: $0, prefix: prefixes[i]) }
+        }, sink: sink, report: report)
+    }
+}
