@@ -28,6 +28,17 @@ public struct JSONReader {
 
     public static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
 
+    /// Parses the one JSON value that starts at byte `offset` (after JSON whitespace) and returns
+    /// it with the offset just past it, so a caller can walk a large document element by element
+    /// (and say where each one is) without building the whole tree.
+    public static func parsePrefix(_ bytes: [UInt8], at offset: Int) throws -> (value: JSONValue, end: Int) {
+        var r = JSONReader(bytes)
+        r.i = offset
+        r.skipSpace()
+        let v = try r.value(depth: 0)
+        return (v, r.i)
+    }
+
     private mutating func skipSpace() {
         while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
     }
