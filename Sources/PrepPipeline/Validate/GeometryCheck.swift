@@ -15,10 +15,11 @@ public struct GeometryCheck: Sendable {
         if p.contains(where: { !$0.isFinite }) { return [(.nonFiniteCoordinate, "a coordinate is NaN or infinite")] }
         if p.count < 6 { return [(.tooFewPoints, "fewer than 3 points (\(p.count / 2))")] }
         var out: [(AnomalyKind, String)] = []
-        if Polygon.area(p) == 0 {
-            out.append((.zeroArea, "the polygon has zero area"))
-        } else if let (a, b) = GeometryCheck.selfIntersection(p) {
+        // A crossing first: a symmetric bow-tie's shoelace area is 0 too, for another reason.
+        if let (a, b) = GeometryCheck.selfIntersection(p) {
             out.append((.selfIntersection, "edges \(a + 1) and \(b + 1) cross"))
+        } else if Polygon.area(p) == 0 {
+            out.append((.zeroArea, "the polygon has zero area"))
         }
         if let w = width, let h = height, w > 0, h > 0 {
             let bd = Polygon.bounds(p)
@@ -32,7 +33,7 @@ public struct GeometryCheck: Sendable {
         if let b = bbox, b.count == 4 {
             let xywh = Polygon.xywh(p)
             if zip(xywh, b).contains(where: { abs($0 - $1) > bboxTolerance }) {
-                out.append((.bboxMismatch, "bbox \(b.map(GeometryCheck.format)) but the polygon's bounds are \(xywh.map(GeometryCheck.format))"))
+                out.append((.bboxMismatch, "bbox [\(b.map(GeometryCheck.format).joined(separator: ", "))] but the polygon's bounds give [\(xywh.map(GeometryCheck.format).joined(separator: ", "))]"))
             }
         }
         return out
