@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages prep builds against, only those that are missing (safe to re-run).
 set -euo pipefail
-PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev pkg-config)
+# chromium: the headless browser the prep show test opens the gallery in.
+PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev pkg-config chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -23,7 +23,7 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, LMDBCommand.self, CatCommand.self, ValidateCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })
