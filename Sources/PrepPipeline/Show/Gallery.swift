@@ -109,7 +109,7 @@ public struct Gallery {
         let bytes: [UInt8]
         switch item.source {
         case .none: return nil
-        case let .file(url): guard let d = FileManager.default.contents(atPath: url.path) else { return nil }; bytes = [UInt8](d)
+        case .file, .named: guard let d = FileManager.default.contents(atPath: item.source.url!.path) else { return nil }; bytes = [UInt8](d)
         case let .lmdb(reader, i): guard let b = try? reader.image(at: i) else { return nil }; bytes = b
         }
         guard let full = try? ImageCodec.decode(bytes, name: item.name) else { return nil }

@@ -25,7 +25,8 @@ public struct ImageCheck: Sendable {
         let name: String
         switch source {
         case .none: return r
-        case let .file(url):
+        case .file, .named:
+            let url = source.url!
             name = url.path
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else {

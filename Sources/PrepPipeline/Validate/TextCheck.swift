@@ -24,7 +24,7 @@ public struct TextCheck: Sendable {
     /// Findings for `text`; `ignore` is the instance's do-not-care flag (false for labels).
     public func check(_ text: String, ignore: Bool) -> [(AnomalyKind, String)] {
         var out: [(AnomalyKind, String)] = []
-        let shown = PyJSON(ensureASCII: false).string(.string(text))
+        var shown: String { PyJSON(ensureASCII: false).string(.string(text)) }
         if text == "###" && !ignore {
             out.append((.ignoreMarkerText, "text \"###\" (the do-not-care marker) on an instance that is not ignored"))
             return out
@@ -44,7 +44,8 @@ public struct TextCheck: Sendable {
         }
         let length = text.unicodeScalars.count
         if let maxLength, length > maxLength { out.append((.textTooLong, "\(shown) is \(length) characters long (max \(maxLength))")) }
-        if PyString.strip(text) != text { out.append((.textWhitespace, "\(shown) has leading or trailing whitespace")) }
+        if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+           PyString.isSpace(first) || PyString.isSpace(last) { out.append((.textWhitespace, "\(shown) has leading or trailing whitespace")) }
         if !TextCheck.isNFC(text) { out.append((.textNotNFC, "\(shown) is not in Unicode NFC (composed) form")) }
         return out
     }

@@ -4,8 +4,20 @@ import PrepFormats
 
 /// Where a record's image bytes come from.
 public enum ValidationImageSource: @unchecked Sendable {
+    /// The file, for the file cases.
+    public var url: URL? {
+        switch self {
+        case let .file(u): return u
+        case let .named(name, root): return name.hasPrefix("/") ? URL(fileURLWithPath: name) : root.appendingPathComponent(name)
+        case .lmdb, .none: return nil
+        }
+    }
+
     /// A file (which may be missing).
     case file(URL)
+    /// A file `name` under `root`, resolved only when it is opened (building a URL per label
+    /// would cost more than all the label checks).
+    case named(String, root: URL)
     /// Sample `index` of a recognition LMDB with images.
     case lmdb(RecogLMDBReader, index: Int)
     /// Not known (no image folder, or `--skip-images`).
@@ -106,7 +118,6 @@ public enum ValidationInputs {
 
     /// An image named in a file: absolute names as they are, others under `root`.
     static func resolve(_ name: String, under root: URL) -> ValidationImageSource {
-        if name.hasPrefix("/") { return .file(URL(fileURLWithPath: name)) }
-        return .file(root.appendingPathComponent(name))
+        .named(name, root: root)
     }
 }

@@ -87,7 +87,7 @@ public final class Validator {
                 splits[s].images += 1
                 if pages[page.key] == nil { pageOrder.append(page.key) }
                 pages[page.key] = (page.name, page.width, page.height, 0)
-                pageStems[split, default: []].insert(Validator.stem(page.name))
+                pageStems[split, default: []].insert(String(Validator.stem(page.name)))
                 if !options.skipImages {
                     let expected = page.width.flatMap { w in page.height.map { (w, $0) } }
                     jobs.append(ImageJob(source: page.image, expected: expected, position: page.position, name: page.name))
@@ -157,14 +157,18 @@ public final class Validator {
         }
     }
 
-    static func stem(_ name: String) -> String {
-        URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
+    /// The last path component without its extension (string work: no URL per label).
+    static func stem(_ name: String) -> Substring {
+        let base = name.lastIndex(of: "/").map { name[name.index(after: $0)...] } ?? name[...]
+        if let dot = base.lastIndex(of: "."), dot != base.startIndex { return base[..<dot] }
+        return base
     }
 
     /// `training/img_12_3.png` → `img_12` (prep's and MMOCR's crop naming).
     static func cropSourceStem(_ name: String) -> String {
         let s = stem(name)
-        guard let u = s.lastIndex(of: "_"), s[s.index(after: u)...].allSatisfy(\.isNumber), s.index(after: u) < s.endIndex else { return s }
+        guard let u = s.lastIndex(of: "_"), s.index(after: u) < s.endIndex,
+              s[s.index(after: u)...].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return String(s) }
         return String(s[..<u])
     }
 }
