@@ -96,4 +96,61 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("not a format prep can validate"), r.stderr)
     }
+
+    private func anomalies(_ args: [String], cwd: URL? = nil) throws -> (Int32, [[String: Any]]) {
+        let out = try PrepProcess.tempDir(self).appendingPathComponent("r.json")
+        let r = try PrepProcess.run(args + ["--report", out.path, "-q"], cwd: cwd)
+        return (r.status, try report(out)["anomalies"] as! [[String: Any]])
+    }
+
+    func testLMDBImagesAndCounts() throws {
+        let lmdb = PrepProcess.fixture("lmdb")
+        let (status, a) = try anomalies(["validate", "rec-toy/broken.lmdb", "rec-toy/imgs.lmdb", "damaged/missingkey.lmdb", "--decode"], cwd: lmdb)
+        XCTAssertEqual(status, 1)
+        XCTAssertEqual(a.map { "\($0["type"]!) \($0["file"]!) \($0["item"]!)" }, [
+            "image-truncated rec-toy/broken.lmdb image-000000001",
+            "num-samples-mismatch damaged/missingkey.lmdb label-000000002",
+        ])
+    }
+
+    func testDetectionLineJSONAndDisplayedExifSize() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let exif = PrepProcess.fixture("images/exif_o6.jpg")
+        let info = try PrepProcess.run(["validate", "x=" + exif.path]).stderr
+        XCTAssertTrue(info.contains("not a format"), info)
+        // exif_o6.jpg: check its stored size through a first run, then record the displayed one.
+        let jsonl = tmp.appendingPathComponent("det.jsonl")
+        func write(_ w: Int, _ h: Int) throws {
+            try """
+            {"file_name": "\(exif.path)", "height": \(h), "width": \(w), "annotations": [{"iscrowd": 0, "bbox": [1, 1, 4, 4], "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5]], "text": "ok"}]}
+            {"file_name": "\(exif.path)", "height": \(h), "width": \(w), "annotations": [{"iscrowd": 0, "segmentation": [[1, 1, 5, 1, 5]], "text": "ok"}]}
+
+            """.write(to: jsonl, atomically: true, encoding: .utf8)
+        }
+        try write(1, 1)
+        var (_, a) = try anomalies(["validate", jsonl.path])
+        let mismatch = a.first { $0["type"] as? String == "image-size-mismatch" }!["message"] as! String
+        // "the annotation says 1x1, the file is WxH"
+        let size = mismatch.components(separatedBy: "the file is ").last!.split(separator: "x").map { Int($0)! }
+        try write(size[1], size[0])
+        (_, a) = try anomalies(["validate", jsonl.path])
+        // The displayed size is accepted (no image-size-mismatch); the same photo twice is a
+        // duplicate; the record's own finding comes before its image's on the same line.
+        XCTAssertEqual(a.map { "\($0["type"]!) \($0["line"]!)" },
+                       ["exif-orientation 1", "odd-coordinates 2", "exif-orientation 2", "duplicate-image 2"])
+    }
+
+    func testReportIsTheSameForAnyNproc() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        var reports: [String] = []
+        for n in ["1", "2", "3"] {
+            let out = tmp.appendingPathComponent("r\(n).json")
+            try PrepProcess.run(seededArgs + ["--report", out.path, "--nproc", n, "-q"], cwd: seeded)
+            var text = try String(contentsOf: out, encoding: .utf8)
+            text = text.replacingOccurrences(of: #""seconds": [0-9.e-]+"#, with: "", options: .regularExpression)
+            reports.append(text)
+        }
+        XCTAssertEqual(reports[0], reports[1])
+        XCTAssertEqual(reports[0], reports[2])
+    }
 }

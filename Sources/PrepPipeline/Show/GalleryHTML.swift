@@ -9,6 +9,14 @@ struct GalleryHTML {
 
     static func pageFile(_ p: Int) -> String { String(format: "page-%04d.html", p + 1) }
 
+    private static let cwd = FileManager.default.currentDirectoryPath + "/"
+
+    /// A location as a person gave it: relative to the working directory when under it.
+    static func shown(_ p: RecordPosition) -> String {
+        let l = p.location
+        return l.hasPrefix(cwd) ? String(l.dropFirst(cwd.count)) : l
+    }
+
     static func esc(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars {
@@ -65,7 +73,7 @@ struct GalleryHTML {
 
     func item(_ item: Gallery.Item, id: Int, thumb: String?) -> String {
         var h = "<div class=\"item\" id=\"item-\(id)\">"
-        h += "<div><b>\(GalleryHTML.esc(item.name))</b> <small>\(GalleryHTML.esc(item.position.location))</small></div>"
+        h += "<div><b>\(GalleryHTML.esc(item.name))</b> <small>\(GalleryHTML.esc(GalleryHTML.shown(item.position)))</small></div>"
         if let thumb {
             h += "<img src=\"\(thumb)\" alt=\"\(GalleryHTML.esc(item.name))\">"
         } else {

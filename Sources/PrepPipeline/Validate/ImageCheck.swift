@@ -65,13 +65,17 @@ public struct ImageCheck: Sendable {
                 return r
             }
         }
+        // The displayed (EXIF-rotated) size is consistent too: what `--exif apply` records.
+        var displayed = false
         if let e = expected, e.width > 0, e.height > 0, e.width != info.width || e.height != info.height {
-            let swapped = e.width == info.height && e.height == info.width && info.exifOrientation >= 5
-            r.findings.append((.imageSizeMismatch, "the annotation says \(e.width)x\(e.height), the file is \(info.width)x\(info.height)"
-                               + (swapped ? " (the annotation has the EXIF-rotated size)" : "")))
+            displayed = e.width == info.height && e.height == info.width && info.exifOrientation >= 5
+            if !displayed {
+                r.findings.append((.imageSizeMismatch, "the annotation says \(e.width)x\(e.height), the file is \(info.width)x\(info.height)"))
+            }
         }
         if info.exifOrientation != 1 {
-            r.findings.append((.exifOrientation, ImageCheck.meaning(info.exifOrientation, width: info.width, height: info.height)))
+            r.findings.append((.exifOrientation, ImageCheck.meaning(info.exifOrientation, width: info.width, height: info.height)
+                               + (displayed ? "; the annotation records the displayed size" : "")))
         }
         return r
     }
