@@ -43,6 +43,9 @@ struct ShowCommand: ParsableCommand {
     @Option(name: .customLong("max-len"), help: "Longest transcription (as prep validate).")
     var maxLen: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Write the validation report (as prep validate --report) to this file.", valueName: "FILE.json"))
+    var report: String?
+
     @Flag(name: [.short, .long], help: "No summary.")
     var quiet = false
 
@@ -67,7 +70,12 @@ struct ShowCommand: ParsableCommand {
         options.validation.workers = nproc
         let (split, file) = ValidationInputs.split(for: path)
         let out = URL(fileURLWithPath: output)
+        let started = Date()
         let r = try Gallery(options: options).write(path: file, split: split, to: out)
+        if let report {
+            try ValidationReport(validator: r.validator, seconds: Date().timeIntervalSince(started), strict: false)
+                .write(to: URL(fileURLWithPath: report))
+        }
         if !quiet {
             print("prep show: \(r.items) items (\(r.instances) instances) on \(r.pages) page(s), \(r.errors) error(s), \(r.warnings) warning(s) → \(out.appendingPathComponent("index.html").path)")
         }

@@ -64,7 +64,10 @@ final class ShowCommandTests: XCTestCase {
         var r = try PrepProcess.run(["show", "instances_training.json", "-o", out.path, "--only", "exif-orientation"], cwd: seeded)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("1 items"), r.stdout)
-        r = try PrepProcess.run(["show", "train_label.txt", "-o", out.path], cwd: seeded)
+        let report = out.deletingLastPathComponent().appendingPathComponent("show.json")
+        r = try PrepProcess.run(["show", "train_label.txt", "-o", out.path, "--report", report.path], cwd: seeded)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
+        XCTAssertEqual((json["anomalies"] as! [Any]).count, 1)  // the one-field line
         XCTAssertTrue(r.stdout.contains("2 items"), r.stdout)
         let page = try String(contentsOf: out.appendingPathComponent("page-0001.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("label: <code>leak</code>"))

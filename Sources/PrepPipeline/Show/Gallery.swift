@@ -36,6 +36,8 @@ public struct Gallery {
         public var instances: Int
         public var errors: Int
         public var warnings: Int
+        /// The validation behind the anomaly list (for `--report`).
+        public var validator: Validator
     }
 
     let options: Options
@@ -49,10 +51,7 @@ public struct Gallery {
         try validator.validate(ValidationInputs.open(url, images: options.images), path: path, split: split)
         validator.finish()
         var byImage: [String: [Anomaly]] = [:]
-        var unplaced: [Anomaly] = []
-        for a in validator.anomalies {
-            if let i = a.image { byImage[i, default: []].append(a) } else { unplaced.append(a) }
-        }
+        for a in validator.anomalies { if let i = a.image { byImage[i, default: []].append(a) } }
         // Then the items, up to the limit (instances only for pages kept).
         var items: [Item] = []
         var index: [String: Int] = [:]
@@ -98,8 +97,8 @@ public struct Gallery {
         }
         let instances = items.reduce(0) { $0 + $1.instances.count }
         let result = Result(items: items.count, pages: pageCount, instances: instances,
-                            errors: validator.errorCount, warnings: validator.warningCount)
-        try html.index(validator: validator, result: result, itemPage: itemPage, unplaced: unplaced, only: options.only)
+                            errors: validator.errorCount, warnings: validator.warningCount, validator: validator)
+        try html.index(validator: validator, result: result, itemPage: itemPage, only: options.only)
             .write(to: out.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         return result
     }

@@ -95,7 +95,7 @@ struct GalleryHTML {
     }
 
     func index(validator: Validator, result: Gallery.Result, itemPage: [String: (page: Int, id: Int)],
-               unplaced: [Anomaly], only: AnomalyKind?) -> String {
+               only: AnomalyKind?) -> String {
         var b = "<h1>prep show: \(GalleryHTML.esc(title))</h1>\n\(nav(nil))\n"
         b += "<p id=\"counts\"><span id=\"items\">\(result.items)</span> items shown, <span id=\"instances\">\(result.instances)</span> instances, "
         b += "<span id=\"errors\" class=\"error\">\(result.errors)</span> errors, <span id=\"warnings\" class=\"warning\">\(result.warnings)</span> warnings"
