@@ -11,7 +11,11 @@ public struct LMDBValidationInput: ValidationInput {
     /// Label-only databases name images elsewhere: checked only when a folder is given.
     let imageRoot: URL?
 
-    public static func detect(_ url: URL) -> Bool { AnnFileLoader.isLMDB(url) }
+    /// A directory holding `data.mdb`, or an `.mdb` file (any other folder is not an input).
+    public static func detect(_ url: URL) -> Bool {
+        guard AnnFileLoader.isLMDB(url) else { return false }
+        return url.pathExtension == "mdb" || FileManager.default.fileExists(atPath: url.appendingPathComponent("data.mdb").path)
+    }
 
     public init(url: URL, images: URL?) throws {
         self.url = url
