@@ -74,11 +74,15 @@ struct ValidateCommand: ParsableCommand {
         options.skipImages = skipImages
         options.workers = nproc
         let validator = Validator(options: options)
+        // Progress per input, on a terminal only.
+        let progress = Progress(label: "validate", total: paths.count, quiet: quiet || format == .json)
         for argument in paths {
             let (split, path) = ValidationInputs.split(for: argument)
             let input = try ValidationInputs.open(URL(fileURLWithPath: path), images: options.images)
             try validator.validate(input, path: path, split: split)
+            progress.advance()
         }
+        progress.finish()
         validator.finish()
         let result = ValidationReport(validator: validator, seconds: Date().timeIntervalSince(started), strict: strict)
         if let report { try result.write(to: URL(fileURLWithPath: report)) }
