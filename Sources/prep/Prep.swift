@@ -23,7 +23,7 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, LMDBCommand.self, CatCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self, LMDBCommand.self, CatCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

@@ -1,0 +1,67 @@
+import Foundation
+import PrepCore
+
+/// Reads an annotation file record by record, in file order.
+///
+/// Every format prep writes or the reference tools write has a reader (`AnnotationFormat.open`).
+/// `next()` returns the next record or nil at the end. A record that cannot be read throws a
+/// `PrepError.input` naming the file and line (line formats) or the JSON element / LMDB key
+/// (`RecordLocation`); the reader can go on with `next()` after such an error (line formats
+/// skip the line; JSON documents skip the element), so callers can report and continue —
+/// except where the whole file is unreadable (not JSON at all), which `open` already throws.
+/// Line formats stream; JSON documents are parsed once and their records handed out in order.
+public protocol AnnotationReader: AnyObject {
+    /// The format being read.
+    var format: AnnotationFormat { get }
+    /// Detection (pages with regions) or recognition (word images with labels).
+    var kind: AnnotationKind { get }
+    /// The next record, nil at the end; throws for a record that cannot be read (skip it and go on).
+    func next() throws -> AnnotationRecord?
+}
+
+/// A reader over records already in memory (JSON documents), with per-element errors.
+final class ListReader: AnnotationReader {
+    let format: AnnotationFormat
+    let kind: AnnotationKind
+    private let count: Int
+    private let make: (Int) throws -> AnnotationRecord
+    private var i = 0
+
+    init(format: AnnotationFormat, kind: AnnotationKind, count: Int, make: @escaping (Int) throws -> AnnotationRecord) {
+        self.format = format
+        self.kind = kind
+        self.count = count
+        self.make = make
+    }
+
+    func next() throws -> AnnotationRecord? {
+        guard i < count else { return nil }
+        i += 1
+        return try make(i - 1)
+    }
+}
+
+/// A reader over the lines of a text file (blank lines skipped), one record per line.
+final class LineFileReader: AnnotationReader {
+    let format: AnnotationFormat
+    let kind: AnnotationKind
+    private let reader: LineReader
+    private let parse: (String, RecordLocation) throws -> AnnotationRecord
+
+    init(url: URL, format: AnnotationFormat, kind: AnnotationKind,
+         parse: @escaping (String, RecordLocation) throws -> AnnotationRecord) throws {
+        reader = try LineReader(url: url)
+        self.format = format
+        self.kind = kind
+        self.parse = parse
+    }
+
+    func next() throws -> AnnotationRecord? {
+        while let line = reader.next() {
+            let text = try reader.decode(line)
+            if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            return try parse(text, RecordLocation(file: reader.url.path, line: line.number))
+        }
+        return nil
+    }
+}
