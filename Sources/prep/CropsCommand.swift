@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import PrepCore
+import PrepFormats
 import PrepPipeline
 
 /// `prep crops ANNOTATION`: detection annotations → recognition crops and labels.
@@ -16,6 +17,8 @@ struct CropsCommand: ParsableCommand {
           prep crops data/icdar2015/instances_test.json --images data/icdar2015/imgs --text-from icdar2015 -o rec/test
           prep crops instances.json --images imgs -o out --pad 0.4,0.2 --vertical rotate --format txt
           prep crops instances.json --images imgs -o out --warp --exif apply --nproc 4
+          prep crops instances.json --images imgs -o out --format lmdb
+          prep crops instances.json --images imgs -o out --to paddle
         """)
 
     @Argument(help: "A detection annotation: COCO 0.x JSON (instances_<split>.json).")
@@ -39,8 +42,11 @@ struct CropsCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Vertical crops: ignores (default), keep, rotate (90° counter-clockwise), drop.", valueName: "rule"))
     var vertical: CropSettings.VerticalRule?
 
-    @Option(name: .long, help: ArgumentHelp("Labels: jsonl (default) or txt; lmdb once the LMDB writer is connected.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Labels: jsonl (default) or txt label files, or lmdb (crops and labels in OUT/label.lmdb, the clovaai / MMOCR layout).", valueName: "format"))
     var format: String = "jsonl"
+
+    @Option(name: .long, help: ArgumentHelp("Label format family: mmocr0 (default: label.jsonl|txt), mmocr1 (textrecog.json), paddle (rec_gt.txt, img_path<TAB>text).", valueName: "format"))
+    var to: AnnotationTarget = .mmocr0
 
     @Flag(name: .customLong("ensure-ascii"), help: "Escape non-ASCII text in jsonl labels as \\uXXXX (json.dumps' default).")
     var ensureASCII = false
@@ -73,13 +79,14 @@ struct CropsCommand: ParsableCommand {
         let annotation = URL(fileURLWithPath: self.annotation).standardizedFileURL
         let settings = CropSettings(mode: warp ? .warp : .box(longPad: long, shortPad: short), exif: exif,
                                     vertical: preserveVertical ? .keep : (vertical ?? .ignores))
-        let job = CropsJob(annotation: annotation,
+        var job = CropsJob(annotation: annotation,
                            images: images.map { URL(fileURLWithPath: $0).standardizedFileURL }
                                ?? annotation.deletingLastPathComponent().appendingPathComponent("imgs"),
                            output: URL(fileURLWithPath: out).standardizedFileURL, settings: settings, format: format,
                            ensureASCII: ensureASCII, textFrom: recipe,
                            gtDirectory: gtDir.map { URL(fileURLWithPath: $0).standardizedFileURL },
                            workers: common.nproc, strict: common.strict, quiet: common.quiet)
+        job.target = to
         let report = RunReport(command: "crops")
         do {
             try job.run(report: report)

@@ -12,6 +12,9 @@ public struct CropsJob {
     public var output: URL
     public var settings: CropSettings
     public var format: String
+    /// Label format family (`--to`): mmocr0 (`label.jsonl|txt`), mmocr1 (`textrecog.json`),
+    /// paddle (`rec_gt.txt`); `format == "lmdb"` puts the crops in `label.lmdb` instead.
+    public var target: AnnotationTarget = .mmocr0
     /// json.dumps escaping of jsonl labels (off: UTF-8 text as is).
     public var ensureASCII: Bool
     /// A zoo dataset whose converter reads the transcriptions from each image's `segm_file`
@@ -39,12 +42,20 @@ public struct CropsJob {
     }
 
     public func run(report: RunReport) throws {
-        if format == "lmdb" {
-            throw PrepError.usage("--format lmdb is not yet available in this build (the LMDB writer is connected in a later change); use jsonl or txt")
-        }
-        guard let labelFormat = LabelFileSink.Format(rawValue: format) else {
+        guard format == "lmdb" || format == "jsonl" || format == "txt" else {
             throw PrepError.usage("--format must be jsonl, txt or lmdb (got '\(format)')")
         }
+        let labelFormat: LabelFileSink.Format
+        let labelName: String
+        switch target {
+        case .mmocr0: labelFormat = format == "txt" ? .txt : .jsonl; labelName = "label"
+        case .mmocr1: labelFormat = .mmocr1; labelName = "textrecog"
+        case .paddle: labelFormat = .paddle; labelName = "rec_gt"
+        case .coco, .lineJSON, .lmdb:
+            throw PrepError.usage("prep crops writes recognition data: --to mmocr0, mmocr1 or paddle (and --format lmdb for an LMDB)")
+        }
+        report.options["to"] = target.rawValue
+        report.options["format"] = format
         report.options["exif"] = settings.exif.rawValue
         report.options["nproc"] = String(workers)
         report.options["vertical"] = settings.vertical.rawValue
@@ -73,11 +84,15 @@ public struct CropsJob {
                 report.skip(split: "crops", file: coco.images[i].fileName,
                             reason: "its crops would be named \(prefixes[i])_N like those of \(coco.images[f].fileName); image skipped")
             }
-            let sink = LabelFileSink(
-                staging: staging,
-                layout: .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in "label" }, ignoreLabelFile: { _ in "ignores_label" },
-                              labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}"),
-                format: labelFormat, ensureASCII: ensureASCII, writesIgnores: { [settings] _ in settings.vertical == .ignores })
+            let writesIgnores: @Sendable (String) -> Bool = { [settings] _ in settings.vertical == .ignores }
+            let sink: RecogSink = format == "lmdb"
+                ? LMDBSink(staging: staging, database: { _ in labelName + ".lmdb" }, ignoreDatabase: { _ in "ignores_" + labelName + ".lmdb" },
+                           writesIgnores: writesIgnores)
+                : LabelFileSink(
+                    staging: staging,
+                    layout: .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in labelName }, ignoreLabelFile: { _ in "ignores_" + labelName },
+                                  labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}"),
+                    format: labelFormat, ensureASCII: ensureASCII, writesIgnores: writesIgnores)
             let packer = RecogPacker(engine: CropEngine(settings: settings), workers: workers, quiet: quiet)
             let images = self.images
             try packer.run(split: "crops", row: "crops", count: coco.images.count, load: { i in
