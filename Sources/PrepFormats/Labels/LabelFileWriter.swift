@@ -27,6 +27,9 @@ public final class LabelFileWriter: AnnotationWriter {
             if text.contains(where: { $0 == "\n" || $0 == "\r" }) {
                 throw record.location.error("the text holds a line break, which a txt label line cannot (use jsonl)")
             }
+            if let f = text.unicodeScalars.first, let l = text.unicodeScalars.last, PyString.isSpace(f) || PyString.isSpace(l) {
+                throw record.location.error("the text begins or ends with whitespace, which txt label lines lose (the line is stripped; use jsonl)")
+            }
             if record.imagePath.contains(" ") || record.imagePath.contains("\n") {
                 throw record.location.error("the image path holds a space, which a txt label line cannot (use jsonl)")
             }

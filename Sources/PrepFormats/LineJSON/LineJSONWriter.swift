@@ -16,6 +16,7 @@ public final class LineJSONWriter: AnnotationWriter {
 
     public func add(_ record: AnnotationRecord) throws {
         if record.width == nil { losses.note("image sizes (the source has none; written as 0)") }
+        if record.segmFile != nil { losses.note("segm_file names (line-JSON has none)") }
         let annotations: [JSONValue] = record.instances.map { inst in
             var pairs: [(String, JSONValue)] = [
                 ("iscrowd", .int(inst.ignore ? 1 : 0)), ("category_id", .int(1)),

@@ -36,6 +36,7 @@ public final class MMOCR1Writer: AnnotationWriter {
             if record.instances.first?.ignore == true { losses.note("ignore flags (textrecog items have none)") }
             item = .object([("instances", .array([.object([("text", .string(text))])])), ("img_path", .string(record.imagePath))])
         case .textdet, .textspotting:
+            if record.segmFile != nil { losses.note("segm_file names (MMOCR 1.x has none)") }
             var instances: [JSONValue] = []
             for inst in record.instances {
                 var pairs: [(String, JSONValue)] = [

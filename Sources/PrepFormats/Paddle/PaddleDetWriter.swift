@@ -36,6 +36,7 @@ public final class PaddleDetWriter: AnnotationWriter {
             items.append(.object([("transcription", .string(text)), ("points", .array(points))]))
         }
         if record.width != nil { losses.note("image sizes (PaddleOCR labels have none)") }
+        if record.segmFile != nil { losses.note("segm_file names (PaddleOCR labels have none)") }
         try out.append { buf in
             buf.append(contentsOf: Array(record.imagePath.utf8))
             buf.append(0x09)

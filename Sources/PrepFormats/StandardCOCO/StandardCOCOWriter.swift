@@ -25,6 +25,7 @@ public final class StandardCOCOWriter: AnnotationWriter {
     }
 
     public func add(_ record: AnnotationRecord) throws {
+        if record.segmFile != nil { losses.note("segm_file names (standard COCO has none)") }
         imageCount += 1
         let imageID = imageCount
         var image: [(String, JSONValue)] = [("id", .int(imageID)), ("file_name", .string(record.imagePath))]

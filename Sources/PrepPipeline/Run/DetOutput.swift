@@ -39,7 +39,7 @@ final class RecordDetWriter: DetSplitWriter {
 
     func add(_ sample: Sample, width: Int, height: Int) throws {
         let record = AnnotationRecord(imagePath: try imagePath(sample), width: width, height: height,
-                                      instances: sample.instances, segmFile: sample.annotationName,
+                                      instances: sample.instances,
                                       location: RecordLocation(file: sample.image.url.path))
         for (name, w) in writers where !dropped.contains(name) {
             if let m = w as? MMOCR1Writer, m.task == .textspotting, record.instances.contains(where: { $0.text == nil }) {
