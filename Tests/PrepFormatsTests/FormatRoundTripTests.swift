@@ -5,16 +5,7 @@ import PrepCore
 
 /// Every format written and read back, and every pair A → B → A: the data comes back wherever
 /// both formats can hold it, and what one cannot hold is listed in its writer's losses.
-final class FormatRoundTripTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("prep-fmt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+final class FormatRoundTripTests: TempDirTestCase {
     static let loc = RecordLocation(file: "test")
 
     /// Pages with what real data has: integer and float coordinates, a curved polygon, `###`,
