@@ -142,6 +142,16 @@ final class FormatsCommandTests: XCTestCase {
         }
     }
 
+    /// The golden is the reference's own `coco_to_line_dict.py` (MMOCR 0.6.3, run through
+    /// ../shared/peer) on fixtures/expected/icdar2015-toy/instances_test.json.
+    func testConvertToLineJSONMatchesTheReferenceByteForByte() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let out = tmp.appendingPathComponent("instances_test.jsonl")
+        let r = try PrepProcess.run(["convert", PrepProcess.fixture("expected/icdar2015-toy/instances_test.json").path, "-o", out.path, "--to", "line-json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: out), try expected("icdar2015-toy/instances_test.jsonl"))
+    }
+
     func testConvertBadInput() throws {
         let tmp = try PrepProcess.tempDir(self)
         let junk = tmp.appendingPathComponent("junk.txt")
