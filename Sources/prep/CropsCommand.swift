@@ -8,7 +8,7 @@ import PrepPipeline
 struct CropsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crops",
-        abstract: "Cut word crops from a detection annotation (COCO 0.x) into recognition data: crops + label file.",
+        abstract: "Cut word crops from a detection annotation (COCO 0.x, MMOCR 1.x, PaddleOCR, COCO, line-JSON) into recognition data: crops + labels.",
         discussion: """
         Writes OUT/crops/<image dir>/<image stem>_<n>.png and OUT/label.jsonl (or .txt), label paths relative to OUT. Ignored instances (iscrowd, ###) are skipped and counted. Vertical crops (height/width > 2) go to OUT/ignores/ with OUT/ignores_label.* unless --vertical says otherwise. Crops are cut as MMOCR's crop_img (padding ratios --pad) or warp_img (--warp; polygons with more than 4 points are warped from their minimum-area rectangle).
 
@@ -21,7 +21,7 @@ struct CropsCommand: ParsableCommand {
           prep crops instances.json --images imgs -o out --to paddle
         """)
 
-    @Argument(help: "A detection annotation: COCO 0.x JSON (instances_<split>.json).")
+    @Argument(help: "A detection annotation: COCO 0.x JSON (instances_<split>.json) or any detection format prep convert reads (detected).")
     var annotation: String
 
     @Option(name: .long, help: ArgumentHelp("Folder the annotation's file_name entries are relative to (default: imgs/ beside the annotation).", valueName: "DIR"))

@@ -243,4 +243,36 @@ final class FormatsCommandTests: XCTestCase {
         let db = try RecogLMDBReader(url: tmp.appendingPathComponent("lmdb/label.lmdb"))
         XCTAssertEqual(db.count, 21)
     }
+
+    /// `prep crops` reads every detection format: MMOCR 1.x textspotting and PaddleOCR det files
+    /// give the same crops (bytes) and texts as the COCO 0.x file with --text-from.
+    func testCropsReadsEveryDetectionFormat() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let ic15 = PrepProcess.fixture("icdar2015-toy")
+        func labels(_ out: URL) throws -> [(Data, String)] {
+            try String(contentsOf: out.appendingPathComponent("label.jsonl"), encoding: .utf8).split(separator: "\n").map { line in
+                let v = try JSONReader.parse(String(line))
+                return (try Data(contentsOf: out.appendingPathComponent(v["filename"]!.string!)), v["text"]!.string!)
+            }
+        }
+        var r = try PrepProcess.run(["icdar2015", ic15.path, "--split-list", "test", "-o", tmp.appendingPathComponent("m0").path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try PrepProcess.run(["crops", tmp.appendingPathComponent("m0/instances_test.json").path, "--images", ic15.appendingPathComponent("imgs").path,
+                                 "--text-from", "icdar2015", "--gt-dir", ic15.appendingPathComponent("annotations").path, "-o", tmp.appendingPathComponent("c0").path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let reference = try labels(tmp.appendingPathComponent("c0"))
+        XCTAssertEqual(reference.count, 21)
+        for (to, file) in [("mmocr1", "textspotting_test.json"), ("paddle", "det_gt_test.txt")] {
+            let data = tmp.appendingPathComponent(to)
+            r = try PrepProcess.run(["icdar2015", ic15.path, "--split-list", "test", "--to", to, "-o", data.path, "-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let out = tmp.appendingPathComponent("c-\(to)")
+            r = try PrepProcess.run(["crops", data.appendingPathComponent(file).path, "--images", data.path, "-o", out.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("note: detected "), r.stdout)
+            let got = try labels(out)
+            XCTAssertEqual(got.map(\.1), reference.map(\.1), to)
+            XCTAssertEqual(got.map(\.0), reference.map(\.0), to)
+        }
+    }
 }

@@ -65,3 +65,19 @@ final class LineFileReader: AnnotationReader {
         return nil
     }
 }
+
+extension AnnotationReader {
+    /// Calls `body` with every record in order; a record that cannot be read goes to `skipped`
+    /// (with its location) and reading goes on.
+    public func forEach(skipped: (PrepError) -> Void, _ body: (AnnotationRecord) throws -> Void) throws {
+        while true {
+            let next: AnnotationRecord?
+            do { next = try self.next() } catch let e as PrepError {
+                skipped(e)
+                continue
+            }
+            guard let record = next else { return }
+            try body(record)
+        }
+    }
+}

@@ -33,3 +33,11 @@ extension COCOWriter: AnnotationWriter {
         }
     }
 }
+
+extension COCOReader.Image {
+    /// A page of any detection format, as `prep crops` reads pages.
+    public init(record: AnnotationRecord) {
+        self.init(fileName: record.imagePath, width: record.width ?? 0, height: record.height ?? 0, segmFile: record.segmFile,
+                  instances: record.instances, hasText: record.instances.allSatisfy { $0.text != nil })
+    }
+}

@@ -66,17 +66,12 @@ public struct ConvertJob {
             let imagesDirName = (output.lastPathComponent as NSString).deletingPathExtension + "_images"
             var imagesDir: URL?
             var records = 0, instances = 0, ignored = 0
-            while true {
-                let next: AnnotationRecord?
-                do { next = try reader.next() } catch let e as PrepError {
-                    DatasetRunner.reportSkip(e, row: row, report: report)
-                    continue
-                }
-                guard var record = next else { break }
+            try reader.forEach(skipped: { DatasetRunner.reportSkip($0, row: row, report: report) }) { next in
+                var record = next
                 if let reason = Self.escapes(record.imagePath) {
                     report.skip(split: row, file: record.location.file, line: record.location.line,
                                 reason: (record.location.element.map { "\($0): " } ?? "") + "image path \(record.imagePath) \(reason); record skipped")
-                    continue
+                    return
                 }
                 if let bytes = record.imageBytes, target != .lmdb {
                     if imagesDir == nil {
@@ -90,7 +85,7 @@ public struct ConvertJob {
                 }
                 do { try writer.add(record) } catch let e as PrepError {
                     DatasetRunner.reportSkip(e, row: row, report: report)
-                    continue
+                    return
                 }
                 records += 1
                 instances += record.instances.count

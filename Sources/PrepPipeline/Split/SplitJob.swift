@@ -95,13 +95,7 @@ public struct SplitJob {
         var groups: [String] = []
         var hasText = false
         var noPage = 0
-        while true {
-            let next: AnnotationRecord?
-            do { next = try reader.next() } catch let e as PrepError {
-                DatasetRunner.reportSkip(e, row: "split", report: report)
-                continue
-            }
-            guard let r = next else { break }
+        try reader.forEach(skipped: { DatasetRunner.reportSkip($0, row: "split", report: report) }) { r in
             var key = grouping == .page ? Self.pageKey(r, kind: kind) : r.imagePath
             if grouping == .record || (r.imageBytes != nil) { key = r.imagePath; if grouping == .page { noPage += 1 } }
             if kind == .detection && r.instances.contains(where: { $0.text != nil }) { hasText = true }
