@@ -84,4 +84,16 @@ final class FormatDetectionTests: TempDirTestCase {
         }
         XCTAssertEqual(try r.next()?.imagePath, "b.jpg")
     }
+
+    func testCOCOAnnotationsOfNoImageAreReportedOnceAfterTheImages() throws {
+        let url = try file("c.json", """
+        {"images": [{"file_name": "a.jpg", "height": 10, "width": 20, "id": 0}], "categories": [], "annotations": [{"iscrowd": 0, "segmentation": [[0, 0, 4, 0, 4, 2]], "image_id": 0, "id": 0}, {"iscrowd": 1, "segmentation": [[0, 0, 4, 0, 4, 2]], "image_id": 5, "id": 1}]}
+        """)
+        let r = try AnnotationFormat.mmocr0COCO.open(url)
+        let a = try XCTUnwrap(try r.next())
+        XCTAssertEqual(a.instances.count, 1)
+        XCTAssertEqual(a.width, 20)
+        XCTAssertThrowsError(try r.next()) { e in XCTAssertEqual("\(e)", "\(url.path) annotations[1]: refers to no image (1 annotation(s) like it left out)") }
+        XCTAssertNil(try r.next())
+    }
 }

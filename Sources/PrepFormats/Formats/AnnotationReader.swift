@@ -17,6 +17,8 @@ public protocol AnnotationReader: AnyObject {
     var kind: AnnotationKind { get }
     /// The next record, nil at the end; throws for a record that cannot be read (skip it and go on).
     func next() throws -> AnnotationRecord?
+    /// Starts again from the first record (a second pass without parsing a document again).
+    func restart() throws
 }
 
 /// A reader over records already in memory (JSON documents), with per-element errors.
@@ -34,6 +36,8 @@ final class ListReader: AnnotationReader {
         self.make = make
     }
 
+    func restart() { i = 0 }
+
     func next() throws -> AnnotationRecord? {
         guard i < count else { return nil }
         i += 1
@@ -45,7 +49,7 @@ final class ListReader: AnnotationReader {
 final class LineFileReader: AnnotationReader {
     let format: AnnotationFormat
     let kind: AnnotationKind
-    private let reader: LineReader
+    private var reader: LineReader
     private let parse: (String, RecordLocation) throws -> AnnotationRecord
 
     init(url: URL, format: AnnotationFormat, kind: AnnotationKind,
@@ -55,6 +59,8 @@ final class LineFileReader: AnnotationReader {
         self.kind = kind
         self.parse = parse
     }
+
+    func restart() throws { reader = try LineReader(url: reader.url) }
 
     func next() throws -> AnnotationRecord? {
         while let line = reader.next() {

@@ -39,7 +39,7 @@ public struct ConvertJob {
         report.options["from"] = format.rawValue
         report.options["to"] = target.rawValue
         let row = "convert"
-        var reader = try format.open(input)
+        let reader = try format.open(input)
         let kind = reader.kind
         let syntax: LabelFileWriter.Syntax = output.pathExtension == "txt" ? .txt : .jsonl
         // A first pass finds whether detection instances carry text (MMOCR 1.x then writes
@@ -52,7 +52,7 @@ public struct ConvertJob {
                 guard let r else { break }
                 if r.instances.contains(where: { $0.text != nil }) { hasText = true; break }
             }
-            reader = try format.open(input)
+            try reader.restart()
         }
         let outDir = output.deletingLastPathComponent()
         let staging = try OutputStaging(directory: outDir)

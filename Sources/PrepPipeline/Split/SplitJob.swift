@@ -88,7 +88,7 @@ public struct SplitJob {
             report.notes.append("detected \(format.rawValue): \(d.reason)")
         }
         // Pass 1: groups (and whether there is text), streaming.
-        var reader = try format.open(input)
+        let reader = try format.open(input)
         let kind = reader.kind
         var groupOf: [String] = []
         var seen = Set<String>()
@@ -132,7 +132,7 @@ public struct SplitJob {
                                                  imageRoot: images ?? input.deletingLastPathComponent()))
             }
             // Pass 2: each record to its group's split, in input order.
-            reader = try format.open(input)
+            try reader.restart()
             var i = 0
             while true {
                 let next: AnnotationRecord?
