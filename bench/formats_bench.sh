@@ -18,16 +18,7 @@ mkdir -p "$WORK"
 swift build -c release --product prep >/dev/null
 PREP=$(swift build -c release --show-bin-path)/prep
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-run() { # command... → "wall rss" medians over REPS runs
-  local walls=() rsss=()
-  for _ in $(seq "$REPS"); do
-    local j; j=$("$PY" "$MEASURE" -- "$@" | tail -1)
-    walls+=("$(echo "$j" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["wall"])')")
-    rsss+=("$(echo "$j" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["rss_mib"])')")
-  done
-  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rsss[@]}" | median)"
-}
+. bench/lib.sh
 
 printf '%-34s %10s %10s %10s\n' "task ($N images, $((N * 10)) boxes)" wall_s rss_mib ratio
 read -r rw rr < <(run "$PY" ../shared/peer/run.py "$PEER/mmocr063/tools/data/textdet/coco_to_line_dict.py" \
