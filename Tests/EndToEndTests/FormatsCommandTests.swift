@@ -275,4 +275,64 @@ final class FormatsCommandTests: XCTestCase {
             XCTAssertEqual(got.map(\.0), reference.map(\.0), to)
         }
     }
+
+    /// `--to mmocr1 --lmdb --emit-config`: textrecog LMDBs in the TextRecogLMDBDumper layout and
+    /// MMOCR 1.x base configs naming every output (train filtered, val in test mode); an
+    /// existing config is kept.
+    func testMMOCR1LMDBAndConfigs() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let out = tmp.appendingPathComponent("data"), cfg = tmp.appendingPathComponent("configs")
+        var r = try PrepProcess.run(["detext", PrepProcess.fixture("detext-toy").path, "--task", "det", "recog", "--to", "mmocr1", "--lmdb",
+                                     "--emit-config", cfg.path, "-o", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let db = try RecogLMDBReader(url: out.appendingPathComponent("textrecog_val.lmdb"))
+        XCTAssertEqual(db.layout, .images)
+        XCTAssertGreaterThan(db.count, 0)
+        let det = try String(contentsOf: cfg.appendingPathComponent("textdet/_base_/datasets/detext.py"), encoding: .utf8)
+        XCTAssertEqual(det, """
+        detext_textdet_data_root = '\(out.path)'
+
+        detext_textdet_train = dict(
+            type='OCRDataset',
+            data_root=detext_textdet_data_root,
+            ann_file='textdet_training.json',
+            filter_cfg=dict(filter_empty_gt=True, min_size=32),
+            pipeline=None)
+
+        detext_textdet_val = dict(
+            type='OCRDataset',
+            data_root=detext_textdet_data_root,
+            ann_file='textdet_val.json',
+            test_mode=True,
+            pipeline=None)
+
+        """)
+        let rec = try String(contentsOf: cfg.appendingPathComponent("textrecog/_base_/datasets/detext.py"), encoding: .utf8)
+        XCTAssertTrue(rec.contains("detext_textrecog_train = dict(\n    type='RecogLMDBDataset',"), rec)
+        XCTAssertTrue(rec.contains("ann_file='textrecog_val.lmdb',\n    test_mode=True,"), rec)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cfg.appendingPathComponent("textspotting/_base_/datasets/detext.py").path))
+        // Run again: the configs are kept and the summary says so.
+        r = try PrepProcess.run(["detext", PrepProcess.fixture("detext-toy").path, "--task", "det", "--to", "mmocr1", "--emit-config", cfg.path, "-o", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("exists; kept"), r.stdout)
+        r = try PrepProcess.run(["detext", PrepProcess.fixture("detext-toy").path, "--emit-config", cfg.path, "-o", out.path])
+        XCTAssertEqual(r.status, 2)
+    }
+
+    /// `prep split` of a detection file into another format, pages whole.
+    func testSplitDetectionIntoPaddle() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let src = tmp.appendingPathComponent("instances_test.json")
+        try FileManager.default.copyItem(at: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json"), to: src)
+        let r = try PrepProcess.run(["split", src.path, "--ratios", "train=0.8,val=0.2", "--seed", "3", "--to", "paddle"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var pages: [String] = []
+        for s in ["train", "val"] {
+            let text = try String(contentsOf: tmp.appendingPathComponent("instances_test_\(s).txt"), encoding: .utf8)
+            let lines = text.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+            XCTAssertEqual(lines.count, s == "train" ? 8 : 2)
+            pages += lines
+        }
+        XCTAssertEqual(pages.sorted(), (1...10).map { "test/img_\($0).jpg" }.sorted())
+    }
 }

@@ -26,6 +26,16 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
     case labelJsonl = "label-jsonl"
     case lmdb
 
+    /// The usual file extension (with its dot; empty for an LMDB folder).
+    public var fileExtension: String {
+        switch self {
+        case .mmocr0COCO, .mmocr1, .coco: return ".json"
+        case .lineJSON, .labelJsonl: return ".jsonl"
+        case .paddleDet, .paddleRec, .labelTxt: return ".txt"
+        case .lmdb: return ""
+        }
+    }
+
     /// A reader over `url` in this format.
     public func open(_ url: URL) throws -> AnnotationReader {
         switch self {

@@ -114,7 +114,8 @@ public struct SplitJob {
         let target = self.target ?? Self.family(format)
         let syntax: LabelFileWriter.Syntax = format == .labelTxt ? .txt : .jsonl
         let written = target.format(kind: kind, labelSyntax: syntax)
-        let ext = target == .lmdb ? "" : (input.pathExtension.isEmpty ? "" : "." + input.pathExtension)
+        // The input's extension when the format stays, else the target's usual one.
+        let ext = written == format && !input.pathExtension.isEmpty ? "." + input.pathExtension : written.fileExtension
         let stem = (input.lastPathComponent as NSString).deletingPathExtension
         report.options["seed"] = String(seed)
         report.options["group_by"] = grouping.rawValue
