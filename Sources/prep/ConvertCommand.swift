@@ -51,7 +51,8 @@ struct ConvertCommand: ParsableCommand {
         let output = URL(fileURLWithPath: self.output).standardizedFileURL
         if input == output { throw PrepError.usage("the output would replace the input; give another -o") }
         let job = ConvertJob(input: input, output: output, target: to, from: format,
-                             images: images.map { URL(fileURLWithPath: $0).standardizedFileURL }, strict: common.strict)
+                             images: images.map { URL(fileURLWithPath: $0).standardizedFileURL }, strict: common.strict,
+                             quiet: common.quiet)
         let report = RunReport(command: "convert")
         try common.perform(report) { try job.run(report: report) }
     }

@@ -17,6 +17,9 @@ public protocol AnnotationReader: AnyObject {
     var kind: AnnotationKind { get }
     /// The next record, nil at the end; throws for a record that cannot be read (skip it and go on).
     func next() throws -> AnnotationRecord?
+    /// How many records there are, where known without reading them (JSON documents, LMDBs);
+    /// nil for line formats, which stream.
+    var recordCount: Int? { get }
     /// Starts again from the first record (a second pass without parsing a document again).
     func restart() throws
 }
@@ -35,6 +38,8 @@ final class ListReader: AnnotationReader {
         self.count = count
         self.make = make
     }
+
+    var recordCount: Int? { count }
 
     func restart() { i = 0 }
 
@@ -59,6 +64,8 @@ final class LineFileReader: AnnotationReader {
         self.kind = kind
         self.parse = parse
     }
+
+    var recordCount: Int? { nil }
 
     func restart() throws { reader = try LineReader(url: reader.url) }
 

@@ -16,8 +16,12 @@ public struct ConvertJob {
     /// input's folder.
     public var images: URL?
     public var strict: Bool
+    /// No progress bar.
+    public var quiet: Bool
 
-    public init(input: URL, output: URL, target: AnnotationTarget, from: AnnotationFormat? = nil, images: URL? = nil, strict: Bool = false) {
+    public init(input: URL, output: URL, target: AnnotationTarget, from: AnnotationFormat? = nil, images: URL? = nil,
+                strict: Bool = false, quiet: Bool = true) {
+        self.quiet = quiet
         self.input = input
         self.output = output
         self.target = target
@@ -66,7 +70,10 @@ public struct ConvertJob {
             let imagesDirName = (output.lastPathComponent as NSString).deletingPathExtension + "_images"
             var imagesDir: URL?
             var records = 0, instances = 0, ignored = 0
+            // A bar where the count is known (documents, LMDBs); line formats stream.
+            let progress = Progress(label: "convert", total: reader.recordCount ?? 0, quiet: quiet)
             try reader.forEach(skipped: { DatasetRunner.reportSkip($0, row: row, report: report) }) { next in
+                progress.advance()
                 var record = next
                 if let reason = Self.escapes(record.imagePath) {
                     report.skip(split: row, file: record.location.file, line: record.location.line,
@@ -91,6 +98,7 @@ public struct ConvertJob {
                 instances += record.instances.count
                 ignored += record.instances.filter(\.ignore).count
             }
+            progress.finish()
             try writer.finish()
             report.update(split: row) {
                 $0.images = records
