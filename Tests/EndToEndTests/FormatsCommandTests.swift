@@ -335,4 +335,26 @@ final class FormatsCommandTests: XCTestCase {
         }
         XCTAssertEqual(pages.sorted(), (1...10).map { "test/img_\($0).jpg" }.sorted())
     }
+
+    /// `--to` outputs are byte-identical for any --nproc (detection files, recognition labels, crops).
+    func testOtherFormatsAreIdenticalForAnyNproc() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        for to in ["mmocr1", "paddle"] {
+            var outs: [URL] = []
+            for np in ["1", "2"] {
+                let out = tmp.appendingPathComponent("\(to)-\(np)")
+                let r = try PrepProcess.run(["detext", PrepProcess.fixture("detext-toy").path, "--task", "det", "recog", "--to", to, "--nproc", np, "-o", out.path, "-q"])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                outs.append(out)
+            }
+            let files = try FileManager.default.subpathsOfDirectory(atPath: outs[0].path).sorted()
+            XCTAssertEqual(files, try FileManager.default.subpathsOfDirectory(atPath: outs[1].path).sorted(), to)
+            for f in files {
+                var isDir: ObjCBool = false
+                FileManager.default.fileExists(atPath: outs[0].appendingPathComponent(f).path, isDirectory: &isDir)
+                if isDir.boolValue { continue }
+                XCTAssertEqual(try Data(contentsOf: outs[0].appendingPathComponent(f)), try Data(contentsOf: outs[1].appendingPathComponent(f)), "\(to): \(f)")
+            }
+        }
+    }
 }
