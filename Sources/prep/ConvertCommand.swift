@@ -37,6 +37,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder the input's image paths are relative to (for --to lmdb; default: the input's folder).", valueName: "DIR"))
     var images: String?
 
+    @Flag(name: .long, help: "Replace OUTPUT if it exists (atomically, when the conversion succeeded).")
+    var force = false
+
     @OptionGroup var common: RunOptions
 
     func run() throws {
@@ -50,6 +53,9 @@ struct ConvertCommand: ParsableCommand {
         let input = URL(fileURLWithPath: self.input).standardizedFileURL
         let output = URL(fileURLWithPath: self.output).standardizedFileURL
         if input == output { throw PrepError.usage("the output would replace the input; give another -o") }
+        if !force && FileManager.default.fileExists(atPath: output.path) {
+            throw PrepError.usage("\(output.path) exists; give --force to replace it")
+        }
         let job = ConvertJob(input: input, output: output, target: to, from: format,
                              images: images.map { URL(fileURLWithPath: $0).standardizedFileURL }, strict: common.strict,
                              quiet: common.quiet)

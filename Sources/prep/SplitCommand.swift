@@ -42,6 +42,9 @@ struct SplitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder image paths are relative to (for --to lmdb).", valueName: "DIR"))
     var images: String?
 
+    @Flag(name: .long, help: "Replace split files that exist.")
+    var force = false
+
     @OptionGroup var common: RunOptions
 
     func run() throws {
@@ -52,9 +55,10 @@ struct SplitCommand: ParsableCommand {
             format = f
         }
         let input = URL(fileURLWithPath: self.input).standardizedFileURL
-        let job = SplitJob(input: input, outputDirectory: out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? input.deletingLastPathComponent(),
+        var job = SplitJob(input: input, outputDirectory: out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? input.deletingLastPathComponent(),
                            ratios: try SplitJob.parseRatios(ratios), seed: seed, grouping: grouping, from: format, target: to,
                            images: images.map { URL(fileURLWithPath: $0).standardizedFileURL })
+        job.force = force
         let report = RunReport(command: "split")
         try common.perform(report) { try job.run(report: report) }
     }

@@ -26,6 +26,8 @@ public struct SplitJob {
     public var from: AnnotationFormat?
     public var target: AnnotationTarget?
     public var images: URL?
+    /// Replace split files that exist.
+    public var force = false
 
     public init(input: URL, outputDirectory: URL, ratios: [(name: String, ratio: Double)], seed: UInt64 = 0,
                 grouping: Grouping = .page, from: AnnotationFormat? = nil, target: AnnotationTarget? = nil, images: URL? = nil) {
@@ -122,12 +124,15 @@ public struct SplitJob {
         report.options["ratios"] = ratios.map { "\($0.name)=\($0.ratio)" }.joined(separator: ",")
         report.options["format"] = written.rawValue
 
+        let fileNames = ratios.map { "\(stem)_\($0.name)\(ext)" }
+        if !force, let existing = fileNames.first(where: { FileManager.default.fileExists(atPath: outputDirectory.appendingPathComponent($0).path) }) {
+            throw PrepError.usage("\(outputDirectory.appendingPathComponent(existing).path) exists; give --force to replace the split files")
+        }
         let staging = try OutputStaging(directory: outputDirectory)
         do {
             var writers: [AnnotationWriter] = []
             var names: [String] = []
-            for (name, _) in ratios {
-                let file = "\(stem)_\(name)\(ext)"
+            for file in fileNames {
                 names.append(file)
                 writers.append(try target.writer(kind: kind, url: try staging.url(for: file), hasText: hasText, labelSyntax: syntax,
                                                  imageRoot: images ?? input.deletingLastPathComponent()))
