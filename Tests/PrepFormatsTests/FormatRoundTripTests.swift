@@ -31,7 +31,8 @@ final class FormatRoundTripTests: TempDirTestCase {
                syntax: LabelFileWriter.Syntax = .jsonl) throws -> (URL, AnnotationWriter) {
         let url = dir.appendingPathComponent(name)
         let hasText = records.contains { $0.instances.contains { $0.text != nil } }
-        let w = try target.writer(kind: kind, url: url, hasText: hasText, labelSyntax: syntax, imageRoot: dir)
+        let w = try target.writer(kind: kind, url: url, hasText: hasText, labelSyntax: syntax, imageRoot: dir,
+                                  verifyImages: false)  // the test's images are stand-in bytes
         for r in records { try w.add(r) }
         try w.finish()
         return (url, w)
@@ -160,5 +161,15 @@ final class FormatRoundTripTests: TempDirTestCase {
         ignored.instances[0].ignore = true
         try txt.add(ignored)
         XCTAssertEqual(txt.losses.lines, ["1 × ignore flags (recognition labels have none)"])
+    }
+
+    func testLMDBTargetRefusesImagesThatDoNotDecode() throws {
+        try Data(Self.png(1)).write(to: dir.appendingPathComponent("cut.png"))
+        let w = try LMDBRecordWriter(directory: dir.appendingPathComponent("x.lmdb"), imageRoot: dir)
+        XCTAssertThrowsError(try w.add(.recognition("cut.png", text: "a", location: RecordLocation(file: "l.txt", line: 2)))) { e in
+            XCTAssertTrue("\(e)".hasPrefix("l.txt:2: image cut.png does not decode"), "\(e)")
+        }
+        try w.finish()
+        XCTAssertEqual(try RecogLMDBReader(url: dir.appendingPathComponent("x.lmdb")).count, 0)
     }
 }

@@ -19,9 +19,9 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
 
     /// Opens the writer for `kind` at `url`. `hasText`: whether detection instances carry
     /// transcriptions (MMOCR 1.x then writes textspotting, 0.x COCO a `text` key), `labelSyntax`
-    /// for 0.x labels, `imageRoot` for LMDB images. Impossible pairs are usage errors.
+    /// for 0.x labels, `imageRoot` for LMDB images (decoded to check them unless `verifyImages` is off). Impossible pairs are usage errors.
     public func writer(kind: AnnotationKind, url: URL, hasText: Bool, labelSyntax: LabelFileWriter.Syntax = .jsonl,
-                       imageRoot: URL? = nil) throws -> AnnotationWriter {
+                       imageRoot: URL? = nil, verifyImages: Bool = true) throws -> AnnotationWriter {
         switch (self, kind) {
         case (.mmocr0, .detection):
             var layout = COCOWriter.Layout()
@@ -34,7 +34,7 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
         case (.paddle, .recognition): return try PaddleRecWriter(url: url)
         case (.coco, .detection): return try StandardCOCOWriter(url: url)
         case (.lineJSON, .detection): return try LineJSONWriter(url: url)
-        case (.lmdb, .recognition): return try LMDBRecordWriter(directory: url, imageRoot: imageRoot)
+        case (.lmdb, .recognition): return try LMDBRecordWriter(directory: url, imageRoot: imageRoot, verify: verifyImages)
         case (.coco, .recognition), (.lineJSON, .recognition):
             throw PrepError.usage("--to \(rawValue) holds detection annotations; the input is recognition data (try mmocr0, mmocr1, paddle or lmdb)")
         case (.lmdb, .detection):

@@ -4,14 +4,17 @@ import PrepCore
 /// Writes recognition records into an LMDB with images (`RecogLMDBWriter`, the
 /// TextRecogLMDBDumper / clovaai layout, peers.md §A.8): `image-N` = the image file's bytes,
 /// `label-N` = the text. Bytes come with the record (from another LMDB) or are read from
-/// `imageRoot/imagePath`; a missing image is refused at the record's location.
+/// `imageRoot/imagePath`; a missing image, or with `verify` one that does not decode (as the
+/// reference dumper checks with OpenCV), is refused at the record's location.
 public final class LMDBRecordWriter: AnnotationWriter {
     public var kind: AnnotationKind { .recognition }
     public let losses = LossLog()
     private let writer: RecogLMDBWriter
     private let imageRoot: URL?
+    private let verify: Bool
 
-    public init(directory: URL, imageRoot: URL?) throws {
+    public init(directory: URL, imageRoot: URL?, verify: Bool = true) throws {
+        self.verify = verify
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         writer = try RecogLMDBWriter(directory: directory)
         self.imageRoot = imageRoot
@@ -27,6 +30,11 @@ public final class LMDBRecordWriter: AnnotationWriter {
                 throw record.location.error("image \(url.path) cannot be read")
             }
             bytes = [UInt8](data)
+        }
+        if verify {
+            do { _ = try ImageCodec.verify(bytes!, name: record.imagePath) } catch let e as PrepError {
+                throw record.location.error("image \(record.imagePath) does not decode (\(e.description)); left out")
+            }
         }
         if record.instances.first?.ignore == true { losses.note("ignore flags (recognition LMDBs have none)") }
         losses.note("image paths (an LMDB names images image-N)")
