@@ -19,6 +19,7 @@ final class FormatsCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("textdet_imgs/test/img_1.jpg").path))
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: out.appendingPathComponent("textdet_imgs/test").path)
         XCTAssertFalse(link.hasPrefix("/"), link)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("textspotting_test.json")), try expected("icdar2015-toy/textspotting_test.json"))
         // textspotting: the same items with each instance's text.
         let spot = try AnnotationFormat.mmocr1.open(out.appendingPathComponent("textspotting_test.json"))
         let first = try XCTUnwrap(try spot.next())
