@@ -37,6 +37,10 @@ final class FormatDetectionTests: TempDirTestCase {
         XCTAssertEqual(try AnnotationFormat.detect(try file("a.txt", "img/1.png\tword\n")).format, .paddleRec)
         XCTAssertEqual(try AnnotationFormat.detect(try file("b.txt", "\u{FEFF}img/1.png\t[{\"transcription\": \"x\", \"points\": [[0, 0], [1, 0], [1, 1]]}]\r\n")).format, .paddleDet)
         XCTAssertEqual(try AnnotationFormat.detect(try file("c.txt", "\nimg/1.png a word\n")).format, .labelTxt)
+        // A first line longer than the sniffed bytes.
+        let long = "img/1.png\t[" + Array(repeating: "{\"transcription\": \"x\", \"points\": [[0, 0], [1, 0], [1, 1]]}", count: 3000).joined(separator: ", ") + "]\n"
+        XCTAssertEqual(try AnnotationFormat.detect(try file("long.txt", long)).format, .paddleDet)
+        XCTAssertEqual(try AnnotationFormat.detect(try file("empty-page.txt", "img/1.png\t[]\n")).format, .paddleDet)
         XCTAssertEqual(try AnnotationFormat.detect(try file("d.json", "{\n  \"info\": {},\n  \"images\": [\n")).format, .coco)
     }
 

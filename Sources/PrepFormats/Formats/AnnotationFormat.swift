@@ -103,7 +103,8 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             tried.append("JSON formats (the file does not begin with '{')")
             if let tab = firstLine.firstIndex(of: "\t") {
                 let rest = firstLine[firstLine.index(after: tab)...].trimmingCharacters(in: .whitespaces)
-                if rest.hasPrefix("["), (try? JSONReader.parse(rest))?.array != nil {
+                // A long first line may be cut at the end of the sniffed bytes: `[{"` is enough.
+                if rest.hasPrefix("[{\"") || (rest.hasPrefix("[") && (try? JSONReader.parse(rest))?.array != nil) {
                     return Detection(format: .paddleDet, reason: "line 1 is img_path<TAB>[JSON list]")
                 }
                 return Detection(format: .paddleRec, reason: "line 1 is img_path<TAB>text")
