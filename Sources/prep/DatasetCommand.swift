@@ -98,6 +98,7 @@ struct DatasetCommand: ParsableCommand {
         job.recogFormat = lmdb ? "lmdb" : format
         job.target = to
         if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
+        if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }
         if emitConfig != nil && to != .mmocr1 { throw PrepError.usage("--emit-config goes with --to mmocr1") }
         let report = RunReport(command: dataset)
         try common.perform(report, root: root.path) {
