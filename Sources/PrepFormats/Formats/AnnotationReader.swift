@@ -10,6 +10,15 @@ import PrepCore
 /// skip the line; JSON documents skip the element), so callers can report and continue —
 /// except where the whole file is unreadable (not JSON at all), which `open` already throws.
 /// Line formats stream; JSON documents are parsed once and their records handed out in order.
+/// Every record carries its own `location`, so a check on its content can name where it is.
+///
+/// Typical use (what `prep convert`, `prep split` and `prep crops` do):
+///
+///     let found = try AnnotationFormat.detect(url)        // or a format the user named
+///     let reader = try found.format.open(url)
+///     try reader.forEach(skipped: { error in report(error) }) { record in
+///         // record.imagePath, .width/.height, .instances, .location ("file:12", "file data_list[3]")
+///     }
 public protocol AnnotationReader: AnyObject {
     /// The format being read.
     var format: AnnotationFormat { get }
