@@ -367,4 +367,21 @@ final class FormatsCommandTests: XCTestCase {
             }
         }
     }
+
+    /// An LMDB splits into LMDBs holding every sample once (images included).
+    func testSplitLMDB() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        var r = try PrepProcess.run(["detext", PrepProcess.fixture("detext-toy").path, "--task", "recog", "--format", "lmdb", "-o", tmp.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try PrepProcess.run(["split", tmp.appendingPathComponent("train_label.lmdb").path, "--ratios", "a=0.6,b=0.4", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func samples(_ name: String) throws -> [String] {
+            let db = try RecogLMDBReader(url: tmp.appendingPathComponent(name))
+            return try (0..<db.count).map { try db.line(at: $0).split(separator: ",")[1] + "\(try db.image(at: $0).count)" }
+        }
+        let all = try samples("train_label.lmdb")
+        let a = try samples("train_label_a.lmdb"), b = try samples("train_label_b.lmdb")
+        XCTAssertEqual(a.count, 6)
+        XCTAssertEqual((a + b).sorted(), all.sorted())
+    }
 }

@@ -26,13 +26,13 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
     case labelJsonl = "label-jsonl"
     case lmdb
 
-    /// The usual file extension (with its dot; empty for an LMDB folder).
+    /// The usual file extension (with its dot; an LMDB folder's too).
     public var fileExtension: String {
         switch self {
         case .mmocr0COCO, .mmocr1, .coco: return ".json"
         case .lineJSON, .labelJsonl: return ".jsonl"
         case .paddleDet, .paddleRec, .labelTxt: return ".txt"
-        case .lmdb: return ""
+        case .lmdb: return ".lmdb"
         }
     }
 

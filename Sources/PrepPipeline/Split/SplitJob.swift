@@ -137,6 +137,7 @@ public struct SplitJob {
                 writers.append(try target.writer(kind: kind, url: try staging.url(for: file), hasText: hasText, labelSyntax: syntax,
                                                  imageRoot: images ?? input.deletingLastPathComponent()))
             }
+            for (name, _) in ratios { report.update(split: name) { _ in } }  // rows in ratio order
             // Pass 2: each record to its group's split, in input order.
             try reader.restart()
             var i = 0
