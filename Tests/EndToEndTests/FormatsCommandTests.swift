@@ -384,4 +384,25 @@ final class FormatsCommandTests: XCTestCase {
         XCTAssertEqual(a.count, 6)
         XCTAssertEqual((a + b).sorted(), all.sorted())
     }
+
+    /// A real `textdet_imgs/<split>` folder in the output (MMOCR 1.x's preparer moved the images
+    /// there) is used when it holds the images and never replaced by a link; one that lacks an
+    /// image stops the run with nothing changed.
+    func testMMOCR1KeepsAUsersImageFolder() throws {
+        let out = try PrepProcess.tempDir(self)
+        let folder = out.appendingPathComponent("textdet_imgs/test")
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PrepProcess.fixture("icdar2015-toy/imgs/test"), to: folder)
+        var r = try PrepProcess.run(["icdar2015", PrepProcess.fixture("icdar2015-toy").path, "--split-list", "test", "--to", "mmocr1", "-o", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("textdet_test.json")), try expected("icdar2015-toy/textdet_test.json"))
+        XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("img_1.jpg"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("textdet_test.json"))
+        r = try PrepProcess.run(["icdar2015", PrepProcess.fixture("icdar2015-toy").path, "--split-list", "test", "--to", "mmocr1", "-o", out.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("is not prep's link"), r.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).count, 9)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("textdet_test.json").path))
+    }
 }

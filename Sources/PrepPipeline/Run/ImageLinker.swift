@@ -37,9 +37,18 @@ final class ImageLinker {
             rel = split + "/" + (name as NSString).lastPathComponent
         }
         if let existing = links[linkName] {
-            guard existing == target else {
+            guard existing == target || existing == Self.userFolder else {
                 throw PrepError.failed("\(prefix)/\(linkName) would have to link both \(existing) and \(target)")
             }
+        } else if let kind = try? FileManager.default.attributesOfItem(atPath: staging.directory.appendingPathComponent(prefix + "/" + linkName).path)[.type] as? FileAttributeType,
+                  kind != .typeSymbolicLink {
+            // A real folder of the user's (MMOCR 1.x's preparer moves images there) is never
+            // replaced by a link: use it if it holds the images, else stop.
+            let final = staging.directory.appendingPathComponent(prefix + "/" + rel).path
+            guard FileManager.default.fileExists(atPath: final) else {
+                throw PrepError.failed("\(prefix)/\(linkName) exists in the output folder and is not prep's link, and \(final) is not there; move it away or choose another -o")
+            }
+            links[linkName] = Self.userFolder
         } else {
             let url = try staging.url(for: prefix + "/" + linkName)
             let from = staging.directory.appendingPathComponent(prefix).standardizedFileURL.path
@@ -48,6 +57,9 @@ final class ImageLinker {
         }
         return prefix + "/" + rel
     }
+
+    /// Marks a link name whose folder already exists in the output (not prep's).
+    static let userFolder = "(the user's folder)"
 
     /// `target` relative to the folder `from` (both absolute).
     static func relative(_ target: String, from: String) -> String {
