@@ -34,6 +34,8 @@ public final class COCOWriter {
     private let json = PyJSON(ensureASCII: true)
     public private(set) var imageCount = 0
     public private(set) var annotationCount = 0
+    /// What the layout could not hold (see `AnnotationWriter`).
+    public let losses = LossLog()
 
     public init(url: URL, layout: Layout = Layout()) throws {
         self.url = url
@@ -45,13 +47,19 @@ public final class COCOWriter {
 
     /// Adds one image with its instances; `width`/`height` are the sizes to record.
     public func add(_ sample: Sample, width: Int, height: Int) throws {
+        try addImage(name: sample.image.name, segmFile: sample.annotationName, width: width, height: height,
+                     instances: sample.instances)
+    }
+
+    /// Adds one image by name (`file_name`), with its `segm_file` and instances.
+    func addImage(name: String, segmFile: String?, width: Int, height: Int, instances: [TextInstance]) throws {
         let imageID = imageCount
         var image: [(String, JSONValue)] = [
-            ("file_name", .string(sample.image.name)),
+            ("file_name", .string(name)),
             ("height", .int(height)),
             ("width", .int(width)),
         ]
-        if layout.segmFile, let segm = sample.annotationName { image.append(("segm_file", .string(segm))) }
+        if layout.segmFile, let segm = segmFile { image.append(("segm_file", .string(segm))) }
         image.append(("id", .int(imageID)))
         let isFirstImage = imageCount == 0
         try out.append { buf in
@@ -59,7 +67,7 @@ public final class COCOWriter {
             json.write(.object(image), to: &buf)
         }
         imageCount += 1
-        for instance in sample.instances {
+        for instance in instances {
             let object = annotationObject(instance, imageID: imageID, id: annotationCount)
             let isFirst = annotationCount == 0
             try annotationsPart.append { buf in

@@ -26,4 +26,18 @@ struct RunOptions: ParsableArguments {
         if !quiet { print(report.summary(root: root)) }
         if let path = self.report { try report.write(to: URL(fileURLWithPath: path)) }
     }
+
+    /// Runs `body`, then prints/writes the report; a failure (other than a usage error) is
+    /// recorded in the report and ends with exit 1.
+    func perform(_ report: RunReport, root: String? = nil, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as PrepError {
+            if case .usage = error { throw error }
+            report.failure = error.description
+            try finish(report, root: root)
+            throw ExitCode.failure
+        }
+        try finish(report, root: root)
+    }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import ArgumentParser
 import PrepCore
+import PrepFormats
 import PrepPipeline
 
 /// `prep crops ANNOTATION`: detection annotations → recognition crops and labels.
 struct CropsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crops",
-        abstract: "Cut word crops from a detection annotation (COCO 0.x) into recognition data: crops + label file.",
+        abstract: "Cut word crops from a detection annotation (COCO 0.x, MMOCR 1.x, PaddleOCR, COCO, line-JSON) into recognition data: crops + labels.",
         discussion: """
         Writes OUT/crops/<image dir>/<image stem>_<n>.png and OUT/label.jsonl (or .txt), label paths relative to OUT. Ignored instances (iscrowd, ###) are skipped and counted. Vertical crops (height/width > 2) go to OUT/ignores/ with OUT/ignores_label.* unless --vertical says otherwise. Crops are cut as MMOCR's crop_img (padding ratios --pad) or warp_img (--warp; polygons with more than 4 points are warped from their minimum-area rectangle).
 
@@ -16,9 +17,11 @@ struct CropsCommand: ParsableCommand {
           prep crops data/icdar2015/instances_test.json --images data/icdar2015/imgs --text-from icdar2015 -o rec/test
           prep crops instances.json --images imgs -o out --pad 0.4,0.2 --vertical rotate --format txt
           prep crops instances.json --images imgs -o out --warp --exif apply --nproc 4
+          prep crops instances.json --images imgs -o out --format lmdb
+          prep crops instances.json --images imgs -o out --to paddle
         """)
 
-    @Argument(help: "A detection annotation: COCO 0.x JSON (instances_<split>.json).")
+    @Argument(help: "A detection annotation: COCO 0.x JSON (instances_<split>.json) or any detection format prep convert reads (detected).")
     var annotation: String
 
     @Option(name: .long, help: ArgumentHelp("Folder the annotation's file_name entries are relative to (default: imgs/ beside the annotation).", valueName: "DIR"))
@@ -39,8 +42,11 @@ struct CropsCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Vertical crops: ignores (default), keep, rotate (90° counter-clockwise), drop.", valueName: "rule"))
     var vertical: CropSettings.VerticalRule?
 
-    @Option(name: .long, help: ArgumentHelp("Labels: jsonl (default) or txt; lmdb once the LMDB writer is connected.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Labels: jsonl (default) or txt label files, or lmdb (crops and labels in OUT/label.lmdb, the clovaai / MMOCR layout).", valueName: "format"))
     var format: String = "jsonl"
+
+    @Option(name: .long, help: ArgumentHelp("Label format family: mmocr0 (default: label.jsonl|txt), mmocr1 (textrecog.json), paddle (rec_gt.txt, img_path<TAB>text).", valueName: "format"))
+    var to: AnnotationTarget = .mmocr0
 
     @Flag(name: .customLong("ensure-ascii"), help: "Escape non-ASCII text in jsonl labels as \\uXXXX (json.dumps' default).")
     var ensureASCII = false
@@ -73,13 +79,14 @@ struct CropsCommand: ParsableCommand {
         let annotation = URL(fileURLWithPath: self.annotation).standardizedFileURL
         let settings = CropSettings(mode: warp ? .warp : .box(longPad: long, shortPad: short), exif: exif,
                                     vertical: preserveVertical ? .keep : (vertical ?? .ignores))
-        let job = CropsJob(annotation: annotation,
+        var job = CropsJob(annotation: annotation,
                            images: images.map { URL(fileURLWithPath: $0).standardizedFileURL }
                                ?? annotation.deletingLastPathComponent().appendingPathComponent("imgs"),
                            output: URL(fileURLWithPath: out).standardizedFileURL, settings: settings, format: format,
                            ensureASCII: ensureASCII, textFrom: recipe,
                            gtDirectory: gtDir.map { URL(fileURLWithPath: $0).standardizedFileURL },
                            workers: common.nproc, strict: common.strict, quiet: common.quiet)
+        job.target = to
         let report = RunReport(command: "crops")
         do {
             try job.run(report: report)

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import PrepCore
+import PrepFormats
 import PrepPipeline
 
 /// `prep NAME ROOT …`: prepares one dataset of the zoo. Reached through the dataset's name.
@@ -26,7 +27,9 @@ struct DatasetCommand: ParsableCommand {
         \(r.tree ?? "")
         Examples:
           prep \(r.name) /data/\(r.name) --split-list \((r.defaultSplits ?? r.splits).joined(separator: " "))
-          prep \(r.name) /data/\(r.name) -o /tmp/out --nproc 4 --report report.json\(r.tasks.contains("recog") ? """
+          prep \(r.name) /data/\(r.name) -o /tmp/out --nproc 4 --report report.json
+          prep \(r.name) /data/\(r.name) --to mmocr1 --emit-config configs -o /tmp/mmocr1
+          prep \(r.name) /data/\(r.name) --to paddle -o /tmp/paddle\(r.tasks.contains("recog") ? """
 
           prep \(r.name) /data/\(r.name) --task det recog --format txt
           prep \(r.name) /data/\(r.name) --task recog --vertical rotate --exif apply
@@ -61,8 +64,17 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("recog: what happens to vertical crops: ignores (default; written to ignores/<split>/ with their own label file), keep, rotate (90° counter-clockwise, as PaddleOCR), drop.", valueName: "rule"))
     var vertical: CropSettings.VerticalRule?
 
-    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
     var format: String = "jsonl"
+
+    @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
+    var to: AnnotationTarget = .mmocr0
+
+    @Flag(name: .long, help: "--to mmocr1: recognition crops in textrecog_<split>.lmdb (MMOCR 1.x's TextRecogLMDBDumper layout) instead of textrecog_imgs/.")
+    var lmdb = false
+
+    @Option(name: .customLong("emit-config"), help: ArgumentHelp("--to mmocr1: write MMOCR 1.x base dataset configs (<DIR>/<task>/_base_/datasets/<name>.py) pointing at the outputs.", valueName: "DIR"))
+    var emitConfig: String?
 
     @OptionGroup var common: RunOptions
 
@@ -83,17 +95,22 @@ struct DatasetCommand: ParsableCommand {
             throw PrepError.usage("--preserve-vertical and --vertical \(v.rawValue) contradict each other")
         }
         job.vertical = preserveVertical ? .keep : vertical
-        job.recogFormat = format
+        job.recogFormat = lmdb ? "lmdb" : format
+        job.target = to
+        if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
+        if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }
+        if emitConfig != nil && to != .mmocr1 { throw PrepError.usage("--emit-config goes with --to mmocr1") }
         let report = RunReport(command: dataset)
-        do {
+        try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)
-        } catch let error as PrepError {
-            if case .usage = error { throw error }
-            report.failure = error.description
-            try common.finish(report, root: root.path)
-            throw ExitCode.failure
+            if let dir = emitConfig {
+                let (written, kept) = try MMOCR1Config.write(name: recipe.name, dataRoot: job.outputDirectory, splits: job.splits,
+                                                             outputs: report.splits.flatMap(\.outputs),
+                                                             to: URL(fileURLWithPath: dir).standardizedFileURL)
+                for p in written { report.notes.append("config: \(p)") }
+                for p in kept { report.warn(split: nil, file: p, reason: "exists; kept (remove it to regenerate)") }
+            }
         }
-        try common.finish(report, root: root.path)
     }
 }
 

@@ -16,6 +16,9 @@ struct Prep: ParsableCommand {
               prep icdar2017 /data/icdar2017 --split-list training val -o out --nproc 4
               prep zoo icdar2015
               prep lmdb data/label.txt data/train.lmdb -i data/imgs && prep cat data/train.lmdb --head 3
+              prep icdar2015 /data/icdar2015 --to mmocr1 --emit-config configs -o data/icdar2015
+              prep convert instances_test.json -o det_gt_test.txt --to paddle
+              prep split label.jsonl --ratios train=0.8,val=0.1,test=0.1 --seed 1
 
             Exit status: 0 success, 1 failure (or skipped samples under --strict), 2 usage error.
             """,
@@ -23,7 +26,7 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self, LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

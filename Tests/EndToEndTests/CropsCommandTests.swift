@@ -79,11 +79,11 @@ final class CropsCommandTests: XCTestCase {
     func testBadInput() throws {
         let root = try icdarToy()
         let ann = root.appendingPathComponent("instances_test.json")
-        // No text and no --text-from; lmdb not yet here; bad --pad; output is a file.
+        // No text and no --text-from; an unknown --format; bad --pad; output is a file.
         var r = try PrepProcess.run(["crops", ann.path, "-o", root.appendingPathComponent("o1").path])
         XCTAssertEqual(r.status, 2); XCTAssertTrue(r.stderr.contains("--text-from"), r.stderr)
-        r = try PrepProcess.run(["crops", ann.path, "-o", root.appendingPathComponent("o2").path, "--format", "lmdb", "--text-from", "icdar2015"])
-        XCTAssertEqual(r.status, 2); XCTAssertTrue(r.stderr.contains("not yet available"), r.stderr)
+        r = try PrepProcess.run(["crops", ann.path, "-o", root.appendingPathComponent("o2").path, "--format", "csv", "--text-from", "icdar2015"])
+        XCTAssertEqual(r.status, 2); XCTAssertTrue(r.stderr.contains("jsonl, txt or lmdb"), r.stderr)
         r = try PrepProcess.run(["crops", ann.path, "-o", root.appendingPathComponent("o3").path, "--pad", "1.5,0"])
         XCTAssertEqual(r.status, 2, r.stderr)
         r = try PrepProcess.run(["crops", ann.path, "-o", ann.path, "--text-from", "icdar2015"])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PrepFormats
 import PrepCore
 
 /// `prep detext` on the DeText toy layout (fixtures/detext-toy, real ICDAR 2015 images) against
@@ -209,8 +210,35 @@ final class DetextTests: XCTestCase {
         try Data().write(to: file)
         var r = try PrepProcess.run(["detext", root.path, "--task", "recog", "-o", file.path])
         XCTAssertEqual(r.status, 1, r.stderr)
-        r = try PrepProcess.run(["detext", root.path, "--task", "recog", "--format", "lmdb"])
+        r = try PrepProcess.run(["detext", root.path, "--task", "recog", "--format", "csv"])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("not yet available"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("jsonl, txt or lmdb"), r.stderr)
+    }
+
+    /// `--format lmdb` puts exactly the crops and labels of the jsonl run into an LMDB per split,
+    /// in the same order (image-N = the crop file's bytes, label-N = its text).
+    func testLMDBFormatHoldsTheJsonlRun() throws {
+        let root = try copy("detext-toy")
+        let files = root.deletingLastPathComponent().appendingPathComponent("files")
+        let lmdb = root.deletingLastPathComponent().appendingPathComponent("lmdb")
+        var r = try PrepProcess.run(["detext", root.path, "--task", "recog", "-o", files.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try PrepProcess.run(["detext", root.path, "--task", "recog", "--format", "lmdb", "-o", lmdb.path, "--nproc", "2", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for (labels, db, crops) in [("train_label.jsonl", "train_label.lmdb", "crops"), ("val_label.jsonl", "val_label.lmdb", "crops"),
+                                    ("ignores/train_label.jsonl", "ignores/train_label.lmdb", "ignores")] {
+            let lines = try String(contentsOf: files.appendingPathComponent(labels), encoding: .utf8).split(separator: "\n")
+            let reader = try RecogLMDBReader(url: lmdb.appendingPathComponent(db))
+            XCTAssertEqual(reader.count, lines.count, db)
+            XCTAssertGreaterThan(reader.count, 0, db)
+            for (k, line) in lines.enumerated() {
+                let v = try JSONReader.parse(String(line))
+                let name = v["filename"]!.string!
+                let bytes = try Data(contentsOf: files.appendingPathComponent(crops).appendingPathComponent(name))
+                XCTAssertEqual(try reader.image(at: k), [UInt8](bytes), "\(db) \(k)")
+                let stored = try JSONReader.parse(reader.line(at: k))
+                XCTAssertEqual(stored["text"], v["text"], "\(db) \(k)")
+            }
+        }
     }
 }

@@ -50,7 +50,9 @@ public final class OutputStaging: @unchecked Sendable {
     public func commit() throws {
         lock.lock(); defer { lock.unlock() }
         let fm = FileManager.default
-        for (temp, final) in staged where fm.fileExists(atPath: temp.path) {
+        // lstat, not fileExists: a staged relative symlink (an image-folder link) dangles until
+        // it is in its final place.
+        for (temp, final) in staged where (try? fm.attributesOfItem(atPath: temp.path)) != nil {
             try fm.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
             if rename(temp.path, final.path) != 0 {
                 // A directory output (an LMDB) cannot replace a non-empty directory by rename.

@@ -40,6 +40,8 @@ public final class RunReport: @unchecked Sendable {
     public private(set) var issues: [Issue] = []
     public private(set) var exifTagged: [String] = []
     public var notes: [String] = []
+    /// Command-specific sections appended to the JSON report (e.g. `prep split`'s assignment).
+    public var extra: [(String, JSONValue)] = []
     public var failure: String?
     private let started = Date()
     public private(set) var seconds: Double = 0
@@ -159,6 +161,7 @@ public final class RunReport: @unchecked Sendable {
         pairs.append(("issues", .array(issues.map(issueJSON))))
         pairs.append(("exif_tagged", .array(exifTagged.map { .string($0) })))
         pairs.append(("notes", .array(notes.map { .string($0) })))
+        pairs.append(contentsOf: extra)
         if let f = failure { pairs.append(("error", .string(f))) }
         pairs.append(("seconds", .double((seconds * 1000).rounded() / 1000)))
         return .object(pairs)

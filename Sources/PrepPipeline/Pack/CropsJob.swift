@@ -3,7 +3,7 @@ import PrepCore
 import PrepConverters
 import PrepFormats
 
-/// `prep crops`: any detection annotation prep writes (COCO 0.x so far) becomes recognition
+/// `prep crops`: any detection annotation prep reads (COCO 0.x, MMOCR 1.x, PaddleOCR, …) becomes recognition
 /// data: `crops/<image dir>/<stem1>_<n>.png` plus `label.jsonl|txt` (paths relative to the
 /// output folder), diverted vertical crops in `ignores/` with `ignores_label.*`.
 public struct CropsJob {
@@ -12,6 +12,9 @@ public struct CropsJob {
     public var output: URL
     public var settings: CropSettings
     public var format: String
+    /// Label format family (`--to`): mmocr0 (`label.jsonl|txt`), mmocr1 (`textrecog.json`),
+    /// paddle (`rec_gt.txt`); `format == "lmdb"` puts the crops in `label.lmdb` instead.
+    public var target: AnnotationTarget = .mmocr0
     /// json.dumps escaping of jsonl labels (off: UTF-8 text as is).
     public var ensureASCII: Bool
     /// A zoo dataset whose converter reads the transcriptions from each image's `segm_file`
@@ -39,12 +42,20 @@ public struct CropsJob {
     }
 
     public func run(report: RunReport) throws {
-        if format == "lmdb" {
-            throw PrepError.usage("--format lmdb is not yet available in this build (the LMDB writer is connected in a later change); use jsonl or txt")
-        }
-        guard let labelFormat = LabelFileSink.Format(rawValue: format) else {
+        guard format == "lmdb" || format == "jsonl" || format == "txt" else {
             throw PrepError.usage("--format must be jsonl, txt or lmdb (got '\(format)')")
         }
+        let labelFormat: LabelFileSink.Format
+        let labelName: String
+        switch target {
+        case .mmocr0: labelFormat = format == "txt" ? .txt : .jsonl; labelName = "label"
+        case .mmocr1: labelFormat = .mmocr1; labelName = "textrecog"
+        case .paddle: labelFormat = .paddle; labelName = "rec_gt"
+        case .coco, .lineJSON, .lmdb:
+            throw PrepError.usage("prep crops writes recognition data: --to mmocr0, mmocr1 or paddle (and --format lmdb for an LMDB)")
+        }
+        report.options["to"] = target.rawValue
+        report.options["format"] = format
         report.options["exif"] = settings.exif.rawValue
         report.options["nproc"] = String(workers)
         report.options["vertical"] = settings.vertical.rawValue
@@ -55,34 +66,38 @@ public struct CropsJob {
         // The output folder is checked before anything is read or cut.
         let staging = try OutputStaging(directory: output)
         do {
-            let coco = try COCOReader(url: annotation)
+            let pages = try Self.readPages(annotation, report: report)
             let converter = try textConverter()
-            if converter == nil, let im = coco.images.first(where: { !$0.hasText && !$0.instances.isEmpty }) {
+            if converter == nil, let im = pages.first(where: { !$0.hasText && !$0.instances.isEmpty }) {
                 throw PrepError.usage("\(annotation.path): annotations of \(im.fileName) have no 'text' (MMOCR 0.x det files of ICDAR carry none); give --text-from DATASET (e.g. icdar2015) to read the transcriptions from each image's segm_file")
             }
             let gtDir = gtDirectory ?? annotation.deletingLastPathComponent().appendingPathComponent("annotations")
-            let prefixes = coco.images.map(Self.cropPrefix)
+            let prefixes = pages.map(Self.cropPrefix)
             var clashes = RecogPacker.prefixClashes(prefixes)
             // Crop names mirror file_name: one that climbs out of the image folder would put
             // crops outside crops/.
-            for (i, im) in coco.images.enumerated() where im.fileName.hasPrefix("/") || im.fileName.split(separator: "/").contains("..") {
+            for (i, im) in pages.enumerated() where im.fileName.hasPrefix("/") || im.fileName.split(separator: "/").contains("..") {
                 report.skip(split: "crops", file: im.fileName, reason: "file_name leaves the image folder; image skipped")
                 clashes[i] = i
             }
             for (i, f) in clashes.sorted(by: { $0.key < $1.key }) where i != f {
-                report.skip(split: "crops", file: coco.images[i].fileName,
-                            reason: "its crops would be named \(prefixes[i])_N like those of \(coco.images[f].fileName); image skipped")
+                report.skip(split: "crops", file: pages[i].fileName,
+                            reason: "its crops would be named \(prefixes[i])_N like those of \(pages[f].fileName); image skipped")
             }
-            let sink = LabelFileSink(
-                staging: staging,
-                layout: .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in "label" }, ignoreLabelFile: { _ in "ignores_label" },
-                              labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}"),
-                format: labelFormat, ensureASCII: ensureASCII, writesIgnores: { [settings] _ in settings.vertical == .ignores })
+            let writesIgnores: @Sendable (String) -> Bool = { [settings] _ in settings.vertical == .ignores }
+            let sink: RecogSink = format == "lmdb"
+                ? LMDBSink(staging: staging, database: { _ in labelName + ".lmdb" }, ignoreDatabase: { _ in "ignores_" + labelName + ".lmdb" },
+                           writesIgnores: writesIgnores)
+                : LabelFileSink(
+                    staging: staging,
+                    layout: .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in labelName }, ignoreLabelFile: { _ in "ignores_" + labelName },
+                                  labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}"),
+                    format: labelFormat, ensureASCII: ensureASCII, writesIgnores: writesIgnores)
             let packer = RecogPacker(engine: CropEngine(settings: settings), workers: workers, quiet: quiet)
             let images = self.images
-            try packer.run(split: "crops", row: "crops", count: coco.images.count, load: { i in
+            try packer.run(split: "crops", row: "crops", count: pages.count, load: { i in
                 if clashes[i] != nil { return nil }
-                return Self.load(coco.images[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
+                return Self.load(pages[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
             }, sink: sink, report: report)
             if strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
@@ -92,6 +107,21 @@ public struct CropsJob {
             staging.discard()
             throw error
         }
+    }
+
+    /// The pages of any detection annotation (format detected): COCO 0.x through `COCOReader`
+    /// as before, the others through their readers (a broken record is reported and left out).
+    static func readPages(_ url: URL, report: RunReport) throws -> [COCOReader.Image] {
+        let detection = try AnnotationFormat.detect(url)
+        if detection.format == .mmocr0COCO { return try COCOReader(url: url).images }
+        report.notes.append("detected \(detection.format.rawValue): \(detection.reason)")
+        let reader = try detection.format.open(url)
+        guard reader.kind == .detection else {
+            throw PrepError.usage("\(url.path) holds recognition labels (\(detection.format.rawValue)); prep crops cuts words from detection annotations")
+        }
+        var pages: [COCOReader.Image] = []
+        try reader.forEach(skipped: { DatasetRunner.reportSkip($0, row: "crops", report: report) }) { pages.append(COCOReader.Image(record: $0)) }
+        return pages
     }
 
     func textConverter() throws -> (any PerImageConverter)? {

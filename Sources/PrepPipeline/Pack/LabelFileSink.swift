@@ -1,14 +1,32 @@
 import Foundation
 import PrepCore
+import PrepFormats
 
 /// Writes crops as image files and one label line per crop (MMOCR 0.x recognition labels,
-/// §1.3): `txt` = `<path> <text>`, `jsonl` = `{"filename": …, "text": …}`. Crops diverted by the
+/// §1.3): `txt` = `<path> <text>`, `jsonl` = `{"filename": …, "text": …}`; or, for `--to`, the
+/// label file of another format through its `AnnotationWriter` (`mmocr1`: textrecog JSON,
+/// `paddle`: `<path><TAB><text>`). Crops diverted by the
 /// vertical rule go to their own folder with their own label file, so every label line names a
 /// file that exists. Everything is staged and appears only when the run commits.
 /// `begin`/`add`/`end` run on one thread; `storeConcurrently` on workers between them.
 public final class LabelFileSink: RecogSink, @unchecked Sendable {
     /// Label syntax.
-    public enum Format: String, Sendable, CaseIterable { case jsonl, txt }
+    public enum Format: String, Sendable, CaseIterable {
+        case jsonl, txt
+        /// MMOCR 1.x `textrecog_<split>.json`.
+        case mmocr1
+        /// PaddleOCR recognition labels.
+        case paddle
+
+        /// The label file's extension.
+        public var fileExtension: String {
+            switch self {
+            case .jsonl: return "jsonl"
+            case .txt, .paddle: return "txt"
+            case .mmocr1: return "json"
+            }
+        }
+    }
 
     /// Where things go, as templates over `{split}` (folders and files relative to the output
     /// folder) and `{crop}` (the crop's name, in label lines).
@@ -42,6 +60,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var split = ""
     private var labels: BufferedFileWriter?
     private var ignoreLabels: BufferedFileWriter?
+    // The label files of the other formats (`mmocr1`, `paddle`).
+    private var records: AnnotationWriter?
+    private var ignoreRecords: AnnotationWriter?
     private var outputs: [String] = []
     private var cropRoot: URL?
     private var ignoreRoot: URL?
@@ -61,19 +82,34 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         self.split = split
         outputs = []
         madeDirs = []
-        let labelName = layout.labelFile(split) + "." + format.rawValue
-        labels = try BufferedFileWriter(url: try staging.url(for: labelName))
+        let labelName = layout.labelFile(split) + "." + format.fileExtension
+        labels = try openLabels(try staging.url(for: labelName), records: &records)
         outputs.append(labelName)
         cropRoot = try stageDirectory(expandTemplate(layout.cropDir, split: split))
         if writesIgnores(split) {
             ignoreRoot = try stageDirectory(expandTemplate(layout.ignoreDir, split: split))
-            let ignoreName = layout.ignoreLabelFile(split) + "." + format.rawValue
-            ignoreLabels = try BufferedFileWriter(url: try staging.url(for: ignoreName))
+            let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
+            ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
         } else {
             ignoreRoot = nil
             ignoreLabels = nil
         }
+    }
+
+    /// Opens a label file: a line writer for txt/jsonl (nil for the other formats, whose
+    /// writer goes to `records`).
+    private func openLabels(_ url: URL, records: inout AnnotationWriter?) throws -> BufferedFileWriter? {
+        switch format {
+        case .jsonl, .txt:
+            records = nil
+            return try BufferedFileWriter(url: url)
+        case .mmocr1:
+            records = try MMOCR1Writer(url: url, task: .textrecog)
+        case .paddle:
+            records = try PaddleRecWriter(url: url)
+        }
+        return nil
     }
 
     /// A folder that replaces its final counterpart as a whole on commit (so crops of an
@@ -108,18 +144,23 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     }
 
     public func add(_ crop: RecogCrop) throws {
-        guard let labels else { preconditionFailure("add before begin") }
         if !crop.stored { try Self.writeFile(try fileURL(crop), crop.bytes) }
-        let diverted = crop.diverted && ignoreLabels != nil
-        let writer = diverted ? ignoreLabels! : labels
+        let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         let template = diverted ? layout.ignoreLabelPath : layout.labelPath
         let path = expandTemplate(template, split: split).replacingOccurrences(of: "{crop}", with: crop.name)
+        if let records = diverted ? ignoreRecords : records {
+            try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
+            return
+        }
+        guard let writer = diverted ? ignoreLabels : labels else { preconditionFailure("add before begin") }
         try writer.append { buf in
             switch format {
             case .txt:
                 buf.append(contentsOf: path.utf8); buf.append(0x20); buf.append(contentsOf: crop.text.utf8)
             case .jsonl:
                 json.write(.object([("filename", .string(path)), ("text", .string(crop.text))]), to: &buf)
+            case .mmocr1, .paddle:
+                preconditionFailure("written by an AnnotationWriter")
             }
             buf.append(0x0A)
         }
@@ -128,8 +169,12 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     public func end() throws -> [String] {
         try labels?.close()
         try ignoreLabels?.close()
+        try records?.finish()
+        try ignoreRecords?.finish()
         labels = nil
         ignoreLabels = nil
+        records = nil
+        ignoreRecords = nil
         return outputs
     }
 

@@ -6,7 +6,8 @@ import PrepCore
 struct RecogTask {
     let settings: CropSettings
     let recog: Recipe.RecogSettings
-    let format: LabelFileSink.Format
+    /// Label files (nil: an LMDB per split).
+    let format: LabelFileSink.Format?
     let job: DatasetJob
 
     init(recipe: Recipe, job: DatasetJob) throws {
@@ -26,8 +27,16 @@ struct RecogTask {
         case "bounds-slice": mode = .boundsSlice
         case let other: throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.crop '\(other)' (box, warp, xywh-slice, bounds-slice)")
         }
-        guard let format = LabelFileSink.Format(rawValue: job.recogFormat) else {
-            throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name) (jsonl, txt)")
+        let format: LabelFileSink.Format?
+        switch (job.target, job.recogFormat) {
+        case (_, "lmdb"): format = nil
+        case (.mmocr1, _): format = .mmocr1
+        case (.paddle, _): format = .paddle
+        default:
+            guard let f = LabelFileSink.Format(rawValue: job.recogFormat), f == .jsonl || f == .txt else {
+                throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name) (jsonl, txt, lmdb)")
+            }
+            format = f
         }
         for split in job.splits where recog.labels[split] == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): recog.labels has no label file for split '\(split)'")
@@ -40,15 +49,38 @@ struct RecogTask {
         self.job = job
     }
 
-    func sink(staging: OutputStaging) throws -> LabelFileSink {
+    /// The sink for the job's target: MMOCR 0.x label files as the recipe names them, MMOCR 1.x
+    /// `textrecog_<split>.json` with crops in `textrecog_imgs/<split>/`, PaddleOCR
+    /// `rec_gt_<split>.txt` with crops in `rec_imgs/<split>/` (paths relative to the output
+    /// folder, PaddleOCR's `data_dir`), or an LMDB per split.
+    func sink(staging: OutputStaging) throws -> RecogSink {
         let labels = recog.labels
-        let layout = LabelFileSink.Layout(
-            cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",
-            labelFile: { labels[$0] ?? "\($0)_label" },
-            ignoreLabelFile: { "ignores/" + (labels[$0] ?? "\($0)_label") },
-            labelPath: recog.labelPath ?? "{split}/{crop}", ignoreLabelPath: recog.labelPath ?? "{split}/{crop}")
+        let writesIgnores: @Sendable (String) -> Bool = { [settings] in settings.vertical == .ignores && settings.verticalApplies(on: $0) }
+        let labelFile: @Sendable (String) -> String
+        switch job.target {
+        case .mmocr1: labelFile = { "textrecog_\($0)" }
+        case .paddle: labelFile = { "rec_gt_\($0)" }
+        default: labelFile = { labels[$0] ?? "\($0)_label" }
+        }
+        guard let format else {
+            return LMDBSink(staging: staging, database: { labelFile($0) + ".lmdb" }, ignoreDatabase: { "ignores/" + labelFile($0) + ".lmdb" },
+                            writesIgnores: writesIgnores)
+        }
+        let layout: LabelFileSink.Layout
+        switch format {
+        case .mmocr1, .paddle:
+            let dir = format == .mmocr1 ? "textrecog_imgs" : "rec_imgs"
+            layout = LabelFileSink.Layout(cropDir: dir + "/{split}", ignoreDir: "ignores/" + dir + "/{split}", labelFile: labelFile,
+                                          ignoreLabelFile: { "ignores/" + labelFile($0) },
+                                          labelPath: dir + "/{split}/{crop}", ignoreLabelPath: "ignores/" + dir + "/{split}/{crop}")
+        case .jsonl, .txt:
+            layout = LabelFileSink.Layout(
+                cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",
+                labelFile: labelFile, ignoreLabelFile: { "ignores/" + labelFile($0) },
+                labelPath: recog.labelPath ?? "{split}/{crop}", ignoreLabelPath: recog.labelPath ?? "{split}/{crop}")
+        }
         return LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
-                             writesIgnores: { [settings] in settings.vertical == .ignores && settings.verticalApplies(on: $0) })
+                             writesIgnores: writesIgnores)
     }
 
     func run(split: String, pairs: [GatheredPair], sink: RecogSink, report: RunReport, countsExif: Bool,

@@ -1,5 +1,6 @@
 import Foundation
 import PrepCore
+import PrepFormats
 
 /// Everything a dataset command asks for, after argument parsing.
 public struct DatasetJob: Sendable {
@@ -12,8 +13,10 @@ public struct DatasetJob: Sendable {
     public var exif: ExifPolicy
     public var strict: Bool
     public var quiet: Bool
-    /// Recognition labels: `jsonl` or `txt` (`lmdb` once the LMDB writer is connected).
+    /// Recognition labels: `jsonl` or `txt` label files, or `lmdb` (crops in an LMDB per split).
     public var recogFormat: String = "jsonl"
+    /// Output format family (`--to`): the reference's MMOCR 0.x files by default.
+    public var target: AnnotationTarget = .mmocr0
     /// What happens to vertical crops (nil: the reference's rule, `ignores`).
     public var vertical: CropSettings.VerticalRule? = nil
 
@@ -40,11 +43,12 @@ public struct DatasetJob: Sendable {
         }
         if Set(splits).count != splits.count { throw PrepError.usage("a split is named twice") }
         if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
-        if tasks.contains("recog") && recogFormat == "lmdb" {
-            throw PrepError.usage("--format lmdb is not yet available in this build (the LMDB writer is connected in a later change); use jsonl or txt")
+        if tasks.contains("recog") && !["jsonl", "txt", "lmdb"].contains(recogFormat) {
+            throw PrepError.usage("--format must be jsonl, txt or lmdb (got '\(recogFormat)')")
         }
-        if tasks.contains("recog") && !["jsonl", "txt"].contains(recogFormat) {
-            throw PrepError.usage("--format must be jsonl or txt (got '\(recogFormat)')")
+        if target == .lmdb { throw PrepError.usage("--to lmdb: use --task recog --format lmdb (or --to mmocr1 --lmdb)") }
+        if tasks.contains("recog") && recogFormat != "lmdb" && (target == .coco || target == .lineJSON) {
+            throw PrepError.usage("--to \(target.rawValue) holds detection only; recognition labels need mmocr0, mmocr1 or paddle")
         }
     }
 }

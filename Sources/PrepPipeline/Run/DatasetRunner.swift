@@ -21,6 +21,7 @@ public final class DatasetRunner {
         report.options["nproc"] = String(job.workers)
         report.options["splits"] = job.splits.joined(separator: ",")
         report.options["tasks"] = job.tasks.joined(separator: ",")
+        report.options["to"] = job.target.rawValue
         guard let factory = ConverterRegistry.perImage[recipe.converter] else {
             throw PrepError.failed("dataset-zoo/\(recipe.name): unknown converter '\(recipe.converter)' (known: \(ConverterRegistry.names.joined(separator: ", ")))")
         }
@@ -42,11 +43,11 @@ public final class DatasetRunner {
         let staging = try OutputStaging(directory: job.outputDirectory)
         do {
             let recogSink = try recog?.sink(staging: staging)
+            var linker: ImageLinker? = nil
             for (split, pairs) in gathered {
                 if wantsDet, let detTemplate {
-                    let outName = expandTemplate(detTemplate, split: split)
-                    let writer = try COCOWriter(url: try staging.url(for: outName), layout: layout)
-                    report.update(split: split) { $0.outputs.append(outName) }
+                    let (writer, outNames) = try DetOutput.open(target: job.target, template: detTemplate, split: split, layout: layout,
+                                                                staging: staging, report: report, linker: &linker)
                     let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
                     OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
                         progress.advance()
@@ -55,6 +56,9 @@ public final class DatasetRunner {
                     if let e = writeError { throw e }
                     progress.finish()
                     try writer.finish()
+                    let dropped = (writer as? RecordDetWriter)?.droppedNames ?? []
+                    for name in dropped { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
+                    report.update(split: split) { $0.outputs.append(contentsOf: outNames.filter { !dropped.contains($0) }) }
                 }
                 if let recog, let recogSink {
                     try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: !wantsDet) { self.load($0, converter) }
@@ -88,7 +92,7 @@ public final class DatasetRunner {
         }
     }
 
-    func consume(_ result: Result<Sample, PrepError>, split: String, writer: COCOWriter, report: RunReport) {
+    func consume(_ result: Result<Sample, PrepError>, split: String, writer: DetSplitWriter, report: RunReport) {
         guard writeError == nil else { return }
         switch result {
         case let .success(sample):

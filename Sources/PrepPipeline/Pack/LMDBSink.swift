@@ -1,0 +1,59 @@
+import Foundation
+import PrepCore
+import PrepFormats
+
+/// Puts recognition crops into an LMDB per split (`RecogLMDBWriter`: `image-N` = the encoded
+/// crop, `label-N` = its text, numbered from 1 in input order — the TextRecogLMDBDumper /
+/// clovaai layout), instead of crop files and a label file. Crops the vertical rule diverts go
+/// to their own database under `ignores/`, as `LabelFileSink` gives them their own label file.
+/// The databases are staged and appear only when the run commits.
+public final class LMDBSink: RecogSink {
+    public let staging: OutputStaging
+    /// The database folder of a split (relative to the output folder), and of its diverted crops.
+    public let database: @Sendable (String) -> String
+    public let ignoreDatabase: @Sendable (String) -> String
+    public let writesIgnores: @Sendable (String) -> Bool
+    private var writer: RecogLMDBWriter?
+    private var ignoreWriter: RecogLMDBWriter?
+    private var outputs: [String] = []
+
+    public init(staging: OutputStaging, database: @escaping @Sendable (String) -> String,
+                ignoreDatabase: @escaping @Sendable (String) -> String, writesIgnores: @escaping @Sendable (String) -> Bool) {
+        self.staging = staging
+        self.database = database
+        self.ignoreDatabase = ignoreDatabase
+        self.writesIgnores = writesIgnores
+    }
+
+    private func open(_ rel: String) throws -> RecogLMDBWriter {
+        let url = try staging.url(for: rel)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        outputs.append(rel + "/")
+        return try RecogLMDBWriter(directory: url)
+    }
+
+    public func begin(split: String) throws {
+        outputs = []
+        writer = try open(database(split))
+        ignoreWriter = writesIgnores(split) ? try open(ignoreDatabase(split)) : nil
+    }
+
+    public func add(_ crop: RecogCrop) throws {
+        guard let main = writer else { preconditionFailure("add before begin") }
+        let w = crop.diverted ? (ignoreWriter ?? main) : main
+        try w.append(image: crop.bytes, label: Array(crop.text.utf8))
+    }
+
+    public func end() throws -> [String] {
+        try writer?.finish()
+        try ignoreWriter?.finish()
+        writer = nil
+        ignoreWriter = nil
+        return outputs
+    }
+
+    deinit {
+        writer?.abandon()
+        ignoreWriter?.abandon()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PrepCore
+import PrepFormats
+
+/// The detection files one split of a dataset run writes, for the `--to` format: the
+/// reference's COCO 0.x (`COCOWriter`, byte for byte), or another format through its
+/// `AnnotationWriter`s with image paths as that format resolves them.
+protocol DetSplitWriter: AnyObject {
+    /// Adds one page; `width`/`height` are the sizes to record.
+    func add(_ sample: Sample, width: Int, height: Int) throws
+    func finish() throws
+}
+
+extension COCOWriter: DetSplitWriter {}
+
+/// `--to mmocr1|paddle|coco|line-json`: samples become records and go to every writer.
+///
+/// - mmocr1: `textdet_<split>.json` and `textspotting_<split>.json`, `img_path` =
+///   `textdet_imgs/<split>/<name>` (linked, see `ImageLinker`). If an instance has no
+///   transcription, the split's textspotting file is dropped with a warning (MMOCR 1.x's packer
+///   asserts one).
+/// - paddle: `det_gt_<split>.txt`, paths relative to the output folder (`data_dir`), through
+///   links under `images/` when the images are not inside it.
+/// - coco / line-json: `file_name` as the COCO 0.x output writes it.
+final class RecordDetWriter: DetSplitWriter {
+    private var writers: [(name: String, writer: AnnotationWriter)]
+    private let imagePath: (Sample) throws -> String
+    private let report: RunReport
+    private let split: String
+    private var dropped = Set<String>()
+
+    init(writers: [(name: String, writer: AnnotationWriter)], split: String, report: RunReport,
+         imagePath: @escaping (Sample) throws -> String) {
+        self.writers = writers
+        self.split = split
+        self.report = report
+        self.imagePath = imagePath
+    }
+
+    func add(_ sample: Sample, width: Int, height: Int) throws {
+        let record = AnnotationRecord(imagePath: try imagePath(sample), width: width, height: height,
+                                      instances: sample.instances,
+                                      location: RecordLocation(file: sample.image.url.path))
+        for (name, w) in writers where !dropped.contains(name) {
+            if let m = w as? MMOCR1Writer, m.task == .textspotting, record.instances.contains(where: { $0.text == nil }) {
+                dropped.insert(name)
+                report.warn(split: split, file: sample.image.url.path, reason: "an instance has no transcription; \(name) not written")
+                continue
+            }
+            try w.add(record)
+        }
+    }
+
+    func finish() throws {
+        for (name, w) in writers {
+            try w.finish()
+            if dropped.contains(name) { continue }
+            for line in w.losses.lines where !line.contains("transcriptions (textdet") {
+                report.warn(split: split, file: name, reason: "not held: \(line)")
+            }
+        }
+    }
+
+    /// Names written (the dropped ones removed from the staging folder by the caller).
+    var droppedNames: Set<String> { dropped }
+}
+
+/// Opens the detection writer of one split for the job's target; returns it with the names
+/// of the files it writes (relative to the output folder).
+enum DetOutput {
+    static func open(target: AnnotationTarget, template: String, split: String, layout: COCOWriter.Layout,
+                     staging: OutputStaging, report: RunReport, linker: inout ImageLinker?) throws -> (DetSplitWriter, [String]) {
+        switch target {
+        case .mmocr0:
+            let name = expandTemplate(template, split: split)
+            return (try COCOWriter(url: try staging.url(for: name), layout: layout), [name])
+        case .mmocr1:
+            let names = ["textdet_\(split).json", "textspotting_\(split).json"]
+            let writers: [(String, AnnotationWriter)] = [
+                (names[0], try MMOCR1Writer(url: try staging.url(for: names[0]), task: .textdet)),
+                (names[1], try MMOCR1Writer(url: try staging.url(for: names[1]), task: .textspotting)),
+            ]
+            let l = linker ?? ImageLinker(staging: staging, prefix: "textdet_imgs")
+            linker = l
+            return (RecordDetWriter(writers: writers, split: split, report: report) { try l.path(for: $0.image, split: split) }, names)
+        case .paddle:
+            let name = "det_gt_\(split).txt"
+            let l = linker ?? ImageLinker(staging: staging, prefix: "images")
+            linker = l
+            let root = staging.directory.standardizedFileURL.path + "/"
+            let writer = RecordDetWriter(writers: [(name, try PaddleDetWriter(url: try staging.url(for: name)))], split: split, report: report) { s in
+                let file = s.image.url.standardizedFileURL.path
+                return file.hasPrefix(root) ? String(file.dropFirst(root.count)) : try l.path(for: s.image, split: split)
+            }
+            return (writer, [name])
+        case .coco, .lineJSON:
+            let name = target == .coco ? "coco_\(split).json" : "instances_\(split).jsonl"
+            let w: AnnotationWriter = target == .coco ? try StandardCOCOWriter(url: try staging.url(for: name)) : try LineJSONWriter(url: try staging.url(for: name))
+            return (RecordDetWriter(writers: [(name, w)], split: split, report: report) { $0.image.name }, [name])
+        case .lmdb:
+            throw PrepError.usage("--to lmdb holds recognition crops; use --task recog --format lmdb")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import PrepCore
+
+/// Makes image paths relative to the output folder (a format's data root) without copying or
+/// moving the user's images: MMOCR 1.x wants `textdet_imgs/<split>/<name>`, which its preparer
+/// makes by moving the raw images; prep instead links `textdet_imgs/<split>` to the raw image
+/// folder (a relative symlink, staged like every output), so the raw data stays untouched and
+/// `img_path` is what MMOCR 1.x writes.
+final class ImageLinker {
+    let staging: OutputStaging
+    /// The folder links go in, relative to the output folder (`textdet_imgs`).
+    let prefix: String
+    private var links: [String: String] = [:]
+
+    init(staging: OutputStaging, prefix: String) {
+        self.staging = staging
+        self.prefix = prefix
+    }
+
+    /// The path of `image` relative to the output folder: `<prefix>/<name>` (the first folder of
+    /// the name, or the split when the name has none, linked to where the files are). A link
+    /// name that would have to point at two folders is refused.
+    func path(for image: ImageRef, split: String) throws -> String {
+        let name = image.name
+        let file = image.url.standardizedFileURL.path
+        var linkName: String
+        var target: String
+        var rel: String
+        if let slash = name.firstIndex(of: "/"), file.hasSuffix("/" + name) {
+            let first = String(name[..<slash])
+            linkName = first
+            target = String(file.dropLast(name.count)) + first
+            rel = name
+        } else {
+            linkName = split
+            target = (file as NSString).deletingLastPathComponent
+            rel = split + "/" + (name as NSString).lastPathComponent
+        }
+        if let existing = links[linkName] {
+            guard existing == target || existing == Self.userFolder else {
+                throw PrepError.failed("\(prefix)/\(linkName) would have to link both \(existing) and \(target)")
+            }
+        } else if let kind = try? FileManager.default.attributesOfItem(atPath: staging.directory.appendingPathComponent(prefix + "/" + linkName).path)[.type] as? FileAttributeType,
+                  kind != .typeSymbolicLink {
+            // A real folder of the user's (MMOCR 1.x's preparer moves images there) is never
+            // replaced by a link: use it if it holds the images, else stop.
+            let final = staging.directory.appendingPathComponent(prefix + "/" + rel).path
+            guard FileManager.default.fileExists(atPath: final) else {
+                throw PrepError.failed("\(prefix)/\(linkName) exists in the output folder and is not prep's link, and \(final) is not there; move it away or choose another -o")
+            }
+            links[linkName] = Self.userFolder
+        } else {
+            let url = try staging.url(for: prefix + "/" + linkName)
+            let from = staging.directory.appendingPathComponent(prefix).standardizedFileURL.path
+            try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: Self.relative(target, from: from))
+            links[linkName] = target
+        }
+        return prefix + "/" + rel
+    }
+
+    /// Marks a link name whose folder already exists in the output (not prep's).
+    static let userFolder = "(the user's folder)"
+
+    /// `target` relative to the folder `from` (both absolute).
+    static func relative(_ target: String, from: String) -> String {
+        let t = target.split(separator: "/"), f = from.split(separator: "/")
+        var k = 0
+        while k < t.count && k < f.count && t[k] == f[k] { k += 1 }
+        let ups = Array(repeating: "..", count: f.count - k)
+        let rest = t[k...].map(String.init)
+        let parts = ups + rest
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
