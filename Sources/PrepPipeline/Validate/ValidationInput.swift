@@ -92,7 +92,7 @@ public protocol ValidationInput {
 
 /// The known inputs and detection.
 public enum ValidationInputs {
-    public static let all: [ValidationInput.Type] = [LMDBValidationInput.self, COCOValidationInput.self, LabelFileValidationInput.self]
+    public static let all: [ValidationInput.Type] = [LMDBValidationInput.self, FormatReaderValidationInput.self, COCOValidationInput.self, LabelFileValidationInput.self]
 
     /// Opens `url` with the first input that detects it; a usage error if none does.
     public static func open(_ url: URL, images: URL?) throws -> ValidationInput {
@@ -100,18 +100,21 @@ public enum ValidationInputs {
             throw PrepError.usage("\(url.path): no such file or LMDB")
         }
         for type in all where type.detect(url) { return try type.init(url: url, images: images) }
-        throw PrepError.usage("\(url.path): not a format prep can validate (COCO JSON, txt/jsonl labels, LMDB)")
+        throw PrepError.usage("\(url.path): not a format prep can validate (COCO JSON, MMOCR 1.x JSON, PaddleOCR labels, txt/jsonl labels, LMDB)")
     }
 
-    /// The split an input belongs to: `NAME=PATH` names it, else the file name without
-    /// `instances_`, `_label(s)` and the extension (`instances_training.json` → `training`,
+    /// The split an input belongs to: `NAME=PATH` names it, else the file name without a format
+    /// prefix (`instances_`, `textdet_`, `det_gt_`, …), `_label(s)` and the extension (`instances_training.json` → `training`,
     /// `train_label.txt` → `train`, `val.lmdb` → `val`).
     public static func split(for argument: String) -> (split: String, path: String) {
         if let eq = argument.firstIndex(of: "="), !argument[..<eq].contains("/") {
             return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
         }
         var name = URL(fileURLWithPath: argument).deletingPathExtension().lastPathComponent
-        if name.hasPrefix("instances_") { name.removeFirst("instances_".count) }
+        for prefix in ["instances_", "textdet_", "textrecog_", "textspotting_", "det_gt_", "rec_gt_", "coco_"] where name.hasPrefix(prefix) {
+            name.removeFirst(prefix.count)
+            break
+        }
         for suffix in ["_labels", "_label", "_gt"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
         return (name.isEmpty ? "data" : name, argument)
     }
