@@ -20,16 +20,7 @@ REPO=$(pwd)
 # Warm the page cache so both tools read from memory.
 cat "$WORK"/ic15/imgs/training/* > /dev/null
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-run() { # label, command...  → prints "wall rss" medians over REPS runs
-  local walls=() rsss=()
-  for _ in $(seq "$REPS"); do
-    local j; j=$("$PY" "$MEASURE" -- "$@" | tail -1)
-    walls+=("$(echo "$j" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["wall"])')")
-    rsss+=("$(echo "$j" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["rss_mib"])')")
-  done
-  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rsss[@]}" | median)"
-}
+. bench/lib.sh
 
 printf '%-8s %-6s %10s %10s %10s\n' tool nproc wall_s rss_mib ratio
 for np in 1 2; do
