@@ -7,6 +7,7 @@ public enum ConverterRegistry {
     /// Converters that read one annotation file per image.
     public static let perImage: [String: PerImageFactory] = [
         "icdar-txt": { try ICDARTxtConverter(options: $0) },
+        "box-txt": { try BoxTxtConverter(options: $0) },
     ]
 
     /// Every registered converter name.

@@ -61,6 +61,13 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("recog: what happens to vertical crops: ignores (default; written to ignores/<split>/ with their own label file), keep, rotate (90° counter-clockwise, as PaddleOCR), drop.", valueName: "rule"))
     var vertical: CropSettings.VerticalRule?
 
+    @Option(name: [.customLong("val-ratio"), .customLong("val_ratio")],
+            help: ArgumentHelp("Datasets shipped as one set: move this share (0 < R < 1) of the pages to the val split (the reference's selection where 1/R is whole, else evenly spread).", valueName: "R"))
+    var valRatio: Double?
+
+    @Option(name: .customLong("split-seed"), help: ArgumentHelp("With --val-ratio: draw the val pages at random with this seed instead.", valueName: "S"))
+    var splitSeed: UInt64?
+
     @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt.", valueName: "format"))
     var format: String = "jsonl"
 
@@ -76,7 +83,7 @@ struct DatasetCommand: ParsableCommand {
         }
         var job = DatasetJob(recipe: recipe, root: root,
                              outputDirectory: outDir.map { URL(fileURLWithPath: $0).standardizedFileURL },
-                             splits: splitList.isEmpty ? nil : splitList,
+                             splits: splitList.isEmpty ? (valRatio == nil ? nil : recipe.valSplit.map { [$0.from, $0.to] }) : splitList,
                              tasks: tasks.isEmpty ? nil : tasks,
                              workers: common.nproc, exif: exif, strict: common.strict, quiet: common.quiet)
         if preserveVertical, let v = vertical, v != .keep {
@@ -84,6 +91,8 @@ struct DatasetCommand: ParsableCommand {
         }
         job.vertical = preserveVertical ? .keep : vertical
         job.recogFormat = format
+        job.valRatio = valRatio
+        job.splitSeed = splitSeed
         let report = RunReport(command: dataset)
         do {
             try DatasetRunner(job: job).run(report: report)

@@ -56,7 +56,7 @@ public struct PairGatherer {
         // Annotation files nobody claimed: their image is missing or has an unexpected extension.
         // Only where the annotation folder does not itself depend on the image name.
         let annDirRel = (expandTemplate(layout.annotation, split: split, name: "") as NSString).deletingLastPathComponent
-        let nameFree = !(layout.annotation as NSString).deletingLastPathComponent.contains("{name}")
+        let nameFree = layout.reportOrphans ?? true && !(layout.annotation as NSString).deletingLastPathComponent.contains("{name}")
             && !(layout.annotation as NSString).deletingLastPathComponent.contains("{stem")
         if nameFree, let annFiles = try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(annDirRel).path) {
             for f in annFiles.sorted() where !f.hasPrefix(".") && !expected.contains(annDirRel + "/" + f) {

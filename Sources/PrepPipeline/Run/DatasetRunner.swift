@@ -27,37 +27,42 @@ public final class DatasetRunner {
         let converter = try factory(ConverterOptions(recipe.options ?? [:]))
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]
-        if wantsDet && detTemplate == nil {
+        if (wantsDet || job.tasks.contains("spotting")) && detTemplate == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): no det output named in 'outputs'")
         }
         let recog = job.tasks.contains("recog") ? try RecogTask(recipe: recipe, job: job) : nil
         cocoGeometry = try COCOGeometry(recipe.coco, recipe: recipe.name)
         let layout = try cocoLayout(recipe)
+        // det, and spotting = det plus each instance's transcription (`text`, before `segmentation`).
+        var detOutputs: [(template: String, layout: COCOWriter.Layout)] = []
+        if wantsDet, let detTemplate { detOutputs.append((detTemplate, layout)) }
+        if job.tasks.contains("spotting") {
+            detOutputs.append((recipe.outputs["spotting"] ?? "spotting_" + (detTemplate ?? "instances_{split}.json"), Self.withText(layout)))
+        }
         let gatherer = PairGatherer(root: job.root, layout: recipe.layout)
 
         // Every split's layout is checked before any work starts.
-        var gathered: [(String, [GatheredPair])] = []
-        for split in job.splits { gathered.append((split, try gatherer.gather(split: split, report: report))) }
+        let gathered = try gatherSplits(gatherer, report: report)
 
         let staging = try OutputStaging(directory: job.outputDirectory)
         do {
             let recogSink = try recog?.sink(staging: staging)
             for (split, pairs) in gathered {
-                if wantsDet, let detTemplate {
+                for (detTemplate, layout) in detOutputs {
                     let outName = expandTemplate(detTemplate, split: split)
                     let writer = try COCOWriter(url: try staging.url(for: outName), layout: layout)
                     report.update(split: split) { $0.outputs.append(outName) }
                     let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
                     OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
                         progress.advance()
-                        self.consume(result, split: split, writer: writer, report: report)
+                        self.consume(result, split: split, writer: writer, report: report, counts: detTemplate == detOutputs[0].template)
                     }
                     if let e = writeError { throw e }
                     progress.finish()
                     try writer.finish()
                 }
                 if let recog, let recogSink {
-                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: !wantsDet) { self.load($0, converter) }
+                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: detOutputs.isEmpty) { self.load($0, converter) }
                 }
             }
             if job.strict && report.skippedCount > 0 {
@@ -68,6 +73,25 @@ public final class DatasetRunner {
             staging.discard()
             throw error
         }
+    }
+
+    /// The pairs of every requested split. A `val_split` dataset is gathered once as its `from`
+    /// split; with `--val-ratio` the chosen pages move to the `to` split.
+    func gatherSplits(_ gatherer: PairGatherer, report: RunReport) throws -> [(String, [GatheredPair])] {
+        guard let v = job.recipe.valSplit else {
+            return try job.splits.map { ($0, try gatherer.gather(split: $0, report: report)) }
+        }
+        let all = try gatherer.gather(split: v.from, report: report)
+        var bySplit: [String: [GatheredPair]] = [v.from: all, v.to: []]
+        if let ratio = job.valRatio {
+            let assigner = try SplitAssigner(ratio: ratio, pattern: v.pattern, seed: job.splitSeed)
+            report.options["val_ratio"] = String(ratio)
+            if let seed = job.splitSeed { report.options["split_seed"] = String(seed) }
+            let mask = assigner.validationMask(count: all.count)
+            bySplit[v.from] = zip(all, mask).filter { !$0.1 }.map(\.0)
+            bySplit[v.to] = zip(all, mask).filter { $0.1 }.map(\.0)
+        }
+        return job.splits.map { ($0, bySplit[$0] ?? []) }
     }
 
     private var writeError: Error?
@@ -88,21 +112,23 @@ public final class DatasetRunner {
         }
     }
 
-    func consume(_ result: Result<Sample, PrepError>, split: String, writer: COCOWriter, report: RunReport) {
+    /// Writes one sample; only the first det-like output of a split counts images and skips.
+    func consume(_ result: Result<Sample, PrepError>, split: String, writer: COCOWriter, report: RunReport, counts: Bool = true) {
         guard writeError == nil else { return }
         switch result {
         case let .success(sample):
-            if sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
+            if counts && sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
             let size = sample.image.size(under: job.exif)
             let written = cocoGeometry?.apply(sample) ?? sample
             do { try writer.add(written, width: size.width, height: size.height) } catch { writeError = error; return }
+            guard counts else { return }
             report.update(split: split) {
                 $0.images += 1
                 $0.instances += sample.instances.count
                 $0.ignored += sample.instances.filter(\.ignore).count
             }
         case let .failure(error):
-            Self.reportSkip(error, row: split, report: report)
+            if counts { Self.reportSkip(error, row: split, report: report) }
         }
     }
 
@@ -114,6 +140,14 @@ public final class DatasetRunner {
         case let .io(path, reason): report.skip(split: row, file: path, reason: reason)
         default: report.skip(split: row, file: "", reason: error.description)
         }
+    }
+
+    /// The layout with `text` before `segmentation` (or last), as MMOCR 1.x's spotting files.
+    static func withText(_ layout: COCOWriter.Layout) -> COCOWriter.Layout {
+        var l = layout
+        guard !l.annotationKeys.contains(.text) else { return l }
+        if let i = l.annotationKeys.firstIndex(of: .segmentation) { l.annotationKeys.insert(.text, at: i) } else { l.annotationKeys.append(.text) }
+        return l
     }
 
     func cocoLayout(_ recipe: Recipe) throws -> COCOWriter.Layout {

@@ -23,6 +23,8 @@ public struct Recipe: Decodable, Sendable {
     /// Output file name per task, with `{split}`.
     public var outputs: [String: String]
     public var coco: COCOSettings?
+    /// Datasets shipped as one set that `--val-ratio` divides (MTWI, RCTW, BID, …).
+    public var valSplit: ValSplit?
     /// How the recognition task cuts crops and names its outputs (datasets with `recog`).
     public var recog: RecogSettings?
     /// Files to obtain, with their hashes.
@@ -43,9 +45,13 @@ public struct Recipe: Decodable, Sendable {
         public var fileName: String
         /// The annotation's name in outputs (`segm_file`).
         public var segmFile: String?
+        /// Whether annotation files nobody claimed are reported (false where one annotation
+        /// folder serves every split, as VinText's).
+        public var reportOrphans: Bool?
 
         enum CodingKeys: String, CodingKey {
             case images, annotation
+            case reportOrphans = "report_orphans"
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"
@@ -57,7 +63,8 @@ public struct Recipe: Decodable, Sendable {
         public var annotationKeys: [String]?
         /// How `bbox` is computed: `bounds` (Shapely bounds as floats, the default) or
         /// `clamped-xywh` (x = max(0, min x), y = max(0, min y), w = max x − x, h = max y − y,
-        /// integers when the coordinates are; the per-image-txt converters, §2.4).
+        /// integers when the coordinates are; the per-image-txt converters, §2.4) or `xywh` (the
+        /// same without clamping at 0: VinText, BID).
         public var bbox: String?
         /// How `area` is computed: `polygon` (Shapely area, the default) or `bbox` (w·h).
         public var area: String?
@@ -96,6 +103,14 @@ public struct Recipe: Decodable, Sendable {
         }
     }
 
+    /// How `--val-ratio` divides a dataset shipped as one set: the layout is read for split
+    /// `from` and the chosen pages move to split `to`, with the reference's selection pattern.
+    public struct ValSplit: Decodable, Sendable {
+        public var pattern: SplitAssigner.Pattern
+        public var from: String
+        public var to: String
+    }
+
     /// A file of the official download.
     public struct RemoteFile: Decodable, Sendable {
         public var name: String
@@ -108,6 +123,7 @@ public struct Recipe: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
         case defaultSplits = "default_splits"
+        case valSplit = "val_split"
     }
 
     /// Parses a recipe, naming the file on error.
@@ -131,8 +147,10 @@ public struct RecipeError: Error, CustomStringConvertible {
     public var description: String { "\(source): \(reason)" }
 }
 
-/// Fills `{split}`, `{name}`, `{stem}` (name without its last extension) and `{stem1}` (name
-/// up to its first dot) in a layout template.
+/// Fills `{split}`, `{name}`, `{stem}` (name without its last extension), `{stem1}` (name
+/// up to its first dot) and `{number}` (the first run of digits in the name as a number, without
+/// leading zeros: VinText's `im0001.jpg` → `1`) and `{head}` (the name up to its first `_`: BID's
+/// `00000001_in.jpg` → `00000001`) in a layout template.
 public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
     // Plain string scanning: this runs once per image, and Foundation's replacingOccurrences
     // goes through NSString on Linux.
@@ -147,12 +165,22 @@ public func expandTemplate(_ template: String, split: String, name: String = "")
         case "name": out += name
         case "stem": out += stemOf(name)
         case "stem1": out += name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        case "number": out += numberIn(name)
+        case "head": out += name.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
         default: out += rest[open...close]
         }
         rest = rest[rest.index(after: close)...]
     }
     out += rest
     return out
+}
+
+/// The first run of ASCII digits in `name` without leading zeros (`0` for all zeros, empty if none).
+func numberIn(_ name: String) -> String {
+    let digits = name.utf8.drop(while: { $0 < 0x30 || $0 > 0x39 }).prefix(while: { $0 >= 0x30 && $0 <= 0x39 })
+    guard !digits.isEmpty else { return "" }
+    let trimmed = digits.drop(while: { $0 == 0x30 })
+    return trimmed.isEmpty ? "0" : String(decoding: trimmed, as: UTF8.self)
 }
 
 /// The name without its last extension (`os.path.splitext`: a leading dot is not an extension).
