@@ -10,6 +10,13 @@ public enum ConverterRegistry {
         "box-txt": { try BoxTxtConverter(options: $0) },
     ]
 
+    public typealias WholeFileFactory = @Sendable (ConverterOptions) throws -> any WholeFileConverter
+
+    /// Converters that read one annotation file for many images.
+    public static let wholeFile: [String: WholeFileFactory] = [
+        "image-dict-json": { try ImageDictJSONConverter(options: $0) },
+    ]
+
     /// Every registered converter name.
-    public static var names: [String] { perImage.keys.sorted() }
+    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys)).sorted() }
 }

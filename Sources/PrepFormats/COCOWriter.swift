@@ -83,7 +83,9 @@ public final class COCOWriter {
             case .text:
                 pairs.append(("text", inst.text.map { .string($0) } ?? .null))
             case .segmentation:
-                pairs.append(("segmentation", .array([JSONValue.numbers(inst.polygon, integers: inst.integerCoordinates)])))
+                // A converter that must keep each number's JSON type (ArT mixes ints and floats in one
+                // polygon) passes the exact list; otherwise one type for the whole polygon.
+                pairs.append(("segmentation", .array([inst.attributes["segmentation"] ?? JSONValue.numbers(inst.polygon, integers: inst.integerCoordinates)])))
             }
         }
         pairs.append(("image_id", .int(imageID)))

@@ -93,16 +93,7 @@ struct DatasetCommand: ParsableCommand {
         job.recogFormat = format
         job.valRatio = valRatio
         job.splitSeed = splitSeed
-        let report = RunReport(command: dataset)
-        do {
-            try DatasetRunner(job: job).run(report: report)
-        } catch let error as PrepError {
-            if case .usage = error { throw error }
-            report.failure = error.description
-            try common.finish(report, root: root.path)
-            throw ExitCode.failure
-        }
-        try common.finish(report, root: root.path)
+        try RunOptions.running(dataset, common, root: root.path) { try DatasetRunner(job: job).run(report: $0) }
     }
 }
 

@@ -3,7 +3,7 @@ import XCTest
 
 /// The per-image-txt family (ICDAR 2011/2013, SROIE, VinText, BID, MTWI, RCTW-17) on their toy
 /// fixtures against MMOCR 0.6.3's textdet/textrecog converters (fixtures/expected/<name>-toy, made
-/// by fixtures/tools/txt_family_golden.py, normalised only for prep's documented fixes).
+/// by fixtures/tools/family_golden.py, normalised only for prep's documented fixes).
 final class TxtFamilyTests: XCTestCase {
     func copy(_ name: String) throws -> URL {
         let dir = try PrepProcess.tempDir(self).appendingPathComponent(name)

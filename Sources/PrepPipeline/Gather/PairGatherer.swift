@@ -1,5 +1,6 @@
 import Foundation
 import PrepCore
+import PrepConverters
 
 /// One image of a split paired with its annotation file.
 public struct GatheredPair: Sendable {
@@ -10,6 +11,9 @@ public struct GatheredPair: Sendable {
     /// Names the outputs use (`file_name`, `segm_file`).
     public var outputName: String
     public var outputAnnotationName: String?
+    /// Set when a whole-file converter already read the annotation (the `annotation` URL is then
+    /// that shared file and is not parsed again).
+    public var parsed: AnnotatedImage?
 }
 
 /// Pairs each image of a split with its annotation file **by name** (the recipe's templates),

@@ -21,10 +21,8 @@ public final class DatasetRunner {
         report.options["nproc"] = String(job.workers)
         report.options["splits"] = job.splits.joined(separator: ",")
         report.options["tasks"] = job.tasks.joined(separator: ",")
-        guard let factory = ConverterRegistry.perImage[recipe.converter] else {
-            throw PrepError.failed("dataset-zoo/\(recipe.name): unknown converter '\(recipe.converter)' (known: \(ConverterRegistry.names.joined(separator: ", ")))")
-        }
-        let converter = try factory(ConverterOptions(recipe.options ?? [:]))
+        let source = try DatasetSource(recipe: recipe, root: job.root)
+        let converter = source.perImage
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]
         if (wantsDet || job.tasks.contains("spotting")) && detTemplate == nil {
@@ -39,10 +37,9 @@ public final class DatasetRunner {
         if job.tasks.contains("spotting") {
             detOutputs.append((recipe.outputs["spotting"] ?? "spotting_" + (detTemplate ?? "instances_{split}.json"), Self.withText(layout)))
         }
-        let gatherer = PairGatherer(root: job.root, layout: recipe.layout)
 
         // Every split's layout is checked before any work starts.
-        let gathered = try gatherSplits(gatherer, report: report)
+        let gathered = try gatherSplits(source, report: report)
 
         let staging = try OutputStaging(directory: job.outputDirectory)
         do {
@@ -77,11 +74,11 @@ public final class DatasetRunner {
 
     /// The pairs of every requested split. A `val_split` dataset is gathered once as its `from`
     /// split; with `--val-ratio` the chosen pages move to the `to` split.
-    func gatherSplits(_ gatherer: PairGatherer, report: RunReport) throws -> [(String, [GatheredPair])] {
+    func gatherSplits(_ source: DatasetSource, report: RunReport) throws -> [(String, [GatheredPair])] {
         guard let v = job.recipe.valSplit else {
-            return try job.splits.map { ($0, try gatherer.gather(split: $0, report: report)) }
+            return try job.splits.map { ($0, try source.gather(split: $0, report: report)) }
         }
-        let all = try gatherer.gather(split: v.from, report: report)
+        let all = try source.gather(split: v.from, report: report)
         var bySplit: [String: [GatheredPair]] = [v.from: all, v.to: []]
         if let ratio = job.valRatio {
             let assigner = try SplitAssigner(ratio: ratio, pattern: v.pattern, seed: job.splitSeed)
@@ -98,10 +95,17 @@ public final class DatasetRunner {
     private var cocoGeometry: COCOGeometry?
 
     /// Probe and parse one pair (runs on worker threads).
-    func load(_ pair: GatheredPair, _ converter: any PerImageConverter) -> Result<Sample, PrepError> {
+    func load(_ pair: GatheredPair, _ converter: (any PerImageConverter)?) -> Result<Sample, PrepError> {
         do {
             let info = try ImageProbe.probe(pair.image)
-            let instances = try converter.parse(annotation: pair.annotation)
+            let instances: [TextInstance]
+            if let parsed = pair.parsed {
+                instances = parsed.instances
+            } else if let converter {
+                instances = try converter.parse(annotation: pair.annotation)
+            } else {
+                throw PrepError.failed("\(pair.annotation.path): no converter for this annotation")
+            }
             let image = ImageRef(url: pair.image, name: pair.outputName, width: info.width, height: info.height,
                                  format: info.format, exifOrientation: info.exifOrientation)
             return .success(Sample(image: image, annotationName: pair.outputAnnotationName, instances: instances))

@@ -1,0 +1,78 @@
+import Foundation
+import XCTest
+
+/// The JSON family on toy fixtures against MMOCR 0.6.3's converters (fixtures/expected/<name>-toy,
+/// made by fixtures/tools/family_golden.py), and bad JSON input.
+final class JSONFamilyTests: XCTestCase {
+    func copy(_ name: String) throws -> URL {
+        let dir = try PrepProcess.tempDir(self).appendingPathComponent(name)
+        try FileManager.default.copyItem(at: PrepProcess.fixture(name), to: dir)
+        return dir
+    }
+
+    func expected(_ fixture: String, _ rel: String) throws -> String {
+        String(decoding: try Data(contentsOf: PrepProcess.fixture("expected/\(fixture)/\(rel)")), as: UTF8.self)
+    }
+
+    func read(_ root: URL, _ rel: String) throws -> String {
+        String(decoding: try Data(contentsOf: root.appendingPathComponent(rel)), as: UTF8.self)
+    }
+
+    func check(_ dataset: String, args: [String], det: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let fixture = "\(dataset)-toy"
+        let root = try copy(fixture)
+        let r = try PrepProcess.run([dataset, root.path] + args + ["--nproc", "2", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        for f in det { XCTAssertEqual(try read(root, f), try expected(fixture, f), "\(dataset) \(f)", file: file, line: line) }
+    }
+
+    func testArT() throws {
+        try check("art", args: ["--val-ratio", "0.5"], det: ["instances_training.json", "instances_val.json"])
+    }
+
+    func testLSVTIgnoresOnlyIllegible() throws {
+        try check("lsvt", args: ["--val-ratio", "0.5"], det: ["instances_training.json", "instances_val.json"])
+    }
+
+    func testMissingImageIsReported() throws {
+        let root = try copy("art-toy")
+        let r = try PrepProcess.run(["art", root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("train_labels.json: gt_9: image imgs/gt_9.jpg is absent"), r.stdout)
+    }
+
+    func testBadJSON() throws {
+        let root = try copy("art-toy")
+        let ann = root.appendingPathComponent("annotations/train_labels.json")
+        let good = try Data(contentsOf: ann)
+        // Truncated: exit 1 with the byte position, nothing written.
+        try good.prefix(good.count / 2).write(to: ann)
+        var r = try PrepProcess.run(["art", root.path, "-q"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("train_labels.json") && r.stderr.contains("at byte"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("instances_training.json").path))
+        // A BOM is accepted (the reference's json.load fails on it).
+        try (Data([0xEF, 0xBB, 0xBF]) + good).write(to: ann)
+        r = try PrepProcess.run(["art", root.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Wrong top-level shape.
+        try Data("[1, 2]".utf8).write(to: ann)
+        r = try PrepProcess.run(["art", root.path, "-q"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("expected a JSON object"), r.stderr)
+        // Wrong types and missing keys: that image is skipped with the key and instance named.
+        try Data(#"{"gt_0": [{"transcription": "a", "points": [[1, 2], [3, 4], [5, 6]], "illegibility": false}], "gt_2": [{"points": "x"}], "gt_7": [{"transcription": 5, "points": [[1, 2], [3, 4], [5, 6]]}], "gt_10": [{"transcription": "b", "points": [[1, 2], [3, 4]]}]}"#.utf8).write(to: ann)
+        r = try PrepProcess.run(["art", root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("gt_2: instance 0: no 'points' list"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("gt_7: instance 0: no 'transcription' string"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("gt_10: instance 0: a polygon needs at least 3 points"), r.stdout)
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_training.json"))) as! [String: Any]
+        XCTAssertEqual((j["images"] as! [[String: Any]]).map { $0["file_name"] as! String }, ["gt_0.jpg"])
+        // Missing annotation file: a layout error.
+        try FileManager.default.removeItem(at: ann)
+        r = try PrepProcess.run(["art", root.path, "-q"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("missing annotation file"), r.stderr)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import PrepCore
+
+/// One image of a whole-file annotation (JSON dicts, COCO-like files, `.mat`, XML with every
+/// image): its name relative to the recipe's image folder, its instances, and its size when the
+/// annotation records it.
+public struct AnnotatedImage: Sendable {
+    public var name: String
+    public var instances: [TextInstance]
+    public var width: Int?
+    public var height: Int?
+    /// Where the entry sits in the annotation, for messages (`train_labels.json: gt_12`).
+    public var location: String
+
+    public init(name: String, instances: [TextInstance], width: Int? = nil, height: Int? = nil, location: String) {
+        self.name = name
+        self.instances = instances
+        self.width = width
+        self.height = height
+        self.location = location
+    }
+}
+
+/// A raw format with one annotation file for many images. The converter turns the file into
+/// canonical images with their instances, in file order; finding the image files, probing sizes
+/// and writing outputs belong to the pipeline.
+public protocol WholeFileConverter: Sendable {
+    /// Reads the annotation file of `split`. Structural problems (not JSON, wrong top-level
+    /// shape) throw and stop the run; an entry that cannot be read is passed to `skip` with its
+    /// location and reason and left out.
+    func read(file: URL, split: String, skip: (_ location: String, _ reason: String) -> Void) throws -> [AnnotatedImage]
+}
+
+extension WholeFileConverter {
+    /// The file parsed as one JSON document, with BOM and position errors reported as input errors.
+    public func loadJSON(_ file: URL) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw PrepError.io(path: file.path, reason: "cannot read the annotation file")
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        do { return try JSONReader.parse(bytes) } catch let e as JSONReader.Failure {
+            throw PrepError.input(file: file.path, line: nil, reason: "not valid JSON: \(e)")
+        }
+    }
+}
