@@ -4,26 +4,12 @@ import XCTest
 /// The JSON family on toy fixtures against MMOCR 0.6.3's converters (fixtures/expected/<name>-toy,
 /// made by fixtures/tools/family_golden.py), and bad JSON input.
 final class JSONFamilyTests: XCTestCase {
-    func copy(_ name: String) throws -> URL {
-        let dir = try PrepProcess.tempDir(self).appendingPathComponent(name)
-        try FileManager.default.copyItem(at: PrepProcess.fixture(name), to: dir)
-        return dir
-    }
-
-    func expected(_ fixture: String, _ rel: String) throws -> String {
-        String(decoding: try Data(contentsOf: PrepProcess.fixture("expected/\(fixture)/\(rel)")), as: UTF8.self)
-    }
-
-    func read(_ root: URL, _ rel: String) throws -> String {
-        String(decoding: try Data(contentsOf: root.appendingPathComponent(rel)), as: UTF8.self)
-    }
-
     func check(_ dataset: String, args: [String], det: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let fixture = "\(dataset)-toy"
-        let root = try copy(fixture)
+        let root = try fixtureCopy(fixture)
         let r = try PrepProcess.run([dataset, root.path] + args + ["--nproc", "2", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
-        for f in det { XCTAssertEqual(try read(root, f), try expected(fixture, f), "\(dataset) \(f)", file: file, line: line) }
+        for f in det { XCTAssertEqual(try readText(root, f), try golden(fixture, f), "\(dataset) \(f)", file: file, line: line) }
     }
 
     func testArT() throws {
@@ -35,14 +21,14 @@ final class JSONFamilyTests: XCTestCase {
     }
 
     func testMissingImageIsReported() throws {
-        let root = try copy("art-toy")
+        let root = try fixtureCopy("art-toy")
         let r = try PrepProcess.run(["art", root.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("train_labels.json: gt_9: image imgs/gt_9.jpg is absent"), r.stdout)
     }
 
     func testBadJSON() throws {
-        let root = try copy("art-toy")
+        let root = try fixtureCopy("art-toy")
         let ann = root.appendingPathComponent("annotations/train_labels.json")
         let good = try Data(contentsOf: ann)
         // Truncated: exit 1 with the byte position, nothing written.

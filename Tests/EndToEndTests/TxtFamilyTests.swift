@@ -5,29 +5,14 @@ import XCTest
 /// fixtures against MMOCR 0.6.3's textdet/textrecog converters (fixtures/expected/<name>-toy, made
 /// by fixtures/tools/family_golden.py, normalised only for prep's documented fixes).
 final class TxtFamilyTests: XCTestCase {
-    func copy(_ name: String) throws -> URL {
-        let dir = try PrepProcess.tempDir(self).appendingPathComponent(name)
-        try FileManager.default.copyItem(at: PrepProcess.fixture(name), to: dir)
-        return dir
-    }
-
-    func expected(_ fixture: String, _ rel: String) throws -> String {
-        String(decoding: try Data(contentsOf: PrepProcess.fixture("expected/\(fixture)/\(rel)")), as: UTF8.self)
-    }
-
-    func read(_ root: URL, _ rel: String) throws -> String {
-        String(decoding: try Data(contentsOf: root.appendingPathComponent(rel)), as: UTF8.self)
-    }
-
-    /// Runs det (and recog when labels are given) and compares every output with the golden files.
     func check(_ dataset: String, det: [String], labels: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
         let fixture = "\(dataset)-toy"
-        let root = try copy(fixture)
+        let root = try fixtureCopy(fixture)
         let r = try PrepProcess.run([dataset, root.path, "--task", "det"] + (labels.isEmpty ? [] : ["recog"]) + ["--nproc", "2", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
-        for f in det { XCTAssertEqual(try read(root, f), try expected(fixture, f), "\(dataset) \(f)", file: file, line: line) }
+        for f in det { XCTAssertEqual(try readText(root, f), try golden(fixture, f), "\(dataset) \(f)", file: file, line: line) }
         for f in labels {
-            XCTAssertEqual(try read(root, f), try expected(fixture, "recog/" + f), "\(dataset) \(f)", file: file, line: line)
+            XCTAssertEqual(try readText(root, f), try golden(fixture, "recog/" + f), "\(dataset) \(f)", file: file, line: line)
         }
         if !labels.isEmpty { try assertCrops(root, equal: "expected/\(fixture)/recog/crops.json", file: file, line: line) }
     }
@@ -37,7 +22,7 @@ final class TxtFamilyTests: XCTestCase {
     func testICDAR2011ReadsGIFInPlace() throws {
         try check("icdar2011", det: ["instances_training.json", "instances_test.json"])
         // The raw data is untouched (the reference converts the GIF to PNG and deletes it).
-        let root = try copy("icdar2011-toy")
+        let root = try fixtureCopy("icdar2011-toy")
         XCTAssertEqual(try PrepProcess.run(["icdar2011", root.path, "-q"]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("imgs/training/100.gif").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("imgs/training/100.png").path))
@@ -63,7 +48,7 @@ final class TxtFamilyTests: XCTestCase {
     }
 
     func testSpottingAddsTranscriptions() throws {
-        let root = try copy("icdar2013-toy")
+        let root = try fixtureCopy("icdar2013-toy")
         let r = try PrepProcess.run(["icdar2013", root.path, "--task", "spotting", "--split-list", "test", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_test.json"))) as! [String: Any]
@@ -74,7 +59,7 @@ final class TxtFamilyTests: XCTestCase {
 
     func testValRatioSplitsPagesAndTheirCrops() throws {
         // Pattern A (MTWI): 1/R = 2 → images 0 and 2 (name order) go to val.
-        let root = try copy("mtwi-toy")
+        let root = try fixtureCopy("mtwi-toy")
         var r = try PrepProcess.run(["mtwi", root.path, "--task", "det", "recog", "--val-ratio", "0.5", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         func names(_ f: String) throws -> [String] {
@@ -83,10 +68,10 @@ final class TxtFamilyTests: XCTestCase {
         }
         XCTAssertEqual(try names("instances_val.json"), ["TB1_0abc.jpg.jpg", "TB1_2abc.jpg.jpg"])
         XCTAssertEqual(try names("instances_training.json"), ["TB1_1abc.jpg.jpg", "TB1_3abc.jpg.jpg"])
-        XCTAssertTrue(try read(root, "val_label.jsonl").hasPrefix("{\"filename\": \"val/TB1_0abc_1.png\""))
+        XCTAssertTrue(try readText(root, "val_label.jsonl").hasPrefix("{\"filename\": \"val/TB1_0abc_1.png\""))
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("crops/val/TB1_2abc_1.png").path))
         // Pattern B (BID): the first ⌊n·R⌋ = 1 image; a ratio without a whole inverse: round(5·0.3) = 2 spread evenly.
-        let bid = try copy("bid-toy")
+        let bid = try fixtureCopy("bid-toy")
         r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.2", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let b = try JSONSerialization.jsonObject(with: Data(contentsOf: bid.appendingPathComponent("instances_val.json"))) as! [String: Any]
@@ -96,9 +81,9 @@ final class TxtFamilyTests: XCTestCase {
         XCTAssertEqual((b3["images"] as! [[String: Any]]).map { $0["file_name"] as! String }, ["00000001_in.jpg", "00000003_in.jpg"])
         // Seeded: the same seed, the same split; 2 of 5 in val.
         r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.4", "--split-seed", "7", "-q"])
-        let s1 = try read(bid, "instances_val.json")
+        let s1 = try readText(bid, "instances_val.json")
         r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.4", "--split-seed", "7", "--nproc", "1", "-q"])
-        XCTAssertEqual(try read(bid, "instances_val.json"), s1)
+        XCTAssertEqual(try readText(bid, "instances_val.json"), s1)
         XCTAssertEqual(((try JSONSerialization.jsonObject(with: Data(s1.utf8)) as! [String: Any])["images"] as! [Any]).count, 2)
         // Usage errors: R outside (0, 1), val without a ratio, a ratio on a dataset with its own splits.
         for args in [["bid", bid.path, "--val-ratio", "1"], ["bid", bid.path, "--val-ratio", "0"],
@@ -109,16 +94,16 @@ final class TxtFamilyTests: XCTestCase {
 
     func testQuirksTheReferenceCrashesOn() throws {
         // VinText: BOM, blank lines, a bad coordinate (reported with its line), an orphan number.
-        let root = try copy("vintext-toy")
+        let root = try fixtureCopy("vintext-toy")
         let gt = root.appendingPathComponent("annotations/gt_2.txt")
         try Data("\u{FEFF}10,5,20,5,20,50,10,50,Dọc\n\n25,10,55,10,55,25,25,25,phở\n".utf8).write(to: gt)
         try Data("1,2,x,4,5,6,7,8,bad\n".utf8).write(to: root.appendingPathComponent("annotations/gt_1201.txt"))
         let r = try PrepProcess.run(["vintext", root.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("annotations/gt_1201.txt:1: coordinate 3 is not a number"), r.stdout)
-        XCTAssertEqual(try read(root, "instances_training.json"), try expected("vintext-toy", "instances_training.json"))
+        XCTAssertEqual(try readText(root, "instances_training.json"), try golden("vintext-toy", "instances_training.json"))
         // IC13: an image without ground truth and a ground truth without image are reported.
-        let ic = try copy("icdar2013-toy")
+        let ic = try fixtureCopy("icdar2013-toy")
         try FileManager.default.removeItem(at: ic.appendingPathComponent("annotations/training/gt_101.txt"))
         try Data("1 2 3 4 \"a\"\n".utf8).write(to: ic.appendingPathComponent("annotations/training/gt_999.txt"))
         let r2 = try PrepProcess.run(["icdar2013", ic.path])

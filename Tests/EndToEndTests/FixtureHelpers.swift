@@ -24,4 +24,21 @@ extension XCTestCase {
         XCTAssertEqual(got.keys.sorted(), exp.keys.sorted(), "crop files", file: file, line: line)
         for (k, v) in exp { XCTAssertEqual(got[k], v, "pixels of \(k)", file: file, line: line) }
     }
+
+    /// A writable copy of a fixture dataset.
+    func fixtureCopy(_ name: String) throws -> URL {
+        let dir = try PrepProcess.tempDir(self).appendingPathComponent(name)
+        try FileManager.default.copyItem(at: PrepProcess.fixture(name), to: dir)
+        return dir
+    }
+
+    /// A golden file under fixtures/expected/<fixture>/, as text.
+    func golden(_ fixture: String, _ rel: String) throws -> String {
+        String(decoding: try Data(contentsOf: PrepProcess.fixture("expected/\(fixture)/\(rel)")), as: UTF8.self)
+    }
+
+    /// An output file as text.
+    func readText(_ root: URL, _ rel: String) throws -> String {
+        String(decoding: try Data(contentsOf: root.appendingPathComponent(rel)), as: UTF8.self)
+    }
 }
