@@ -15,6 +15,7 @@ public enum ConverterRegistry {
     /// Converters that read one annotation file for many images.
     public static let wholeFile: [String: WholeFileFactory] = [
         "image-dict-json": { try ImageDictJSONConverter(options: $0) },
+        "coco-text-json": { try COCOTextJSONConverter(options: $0) },
     ]
 
     /// Every registered converter name.

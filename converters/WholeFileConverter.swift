@@ -11,13 +11,17 @@ public struct AnnotatedImage: Sendable {
     public var height: Int?
     /// Where the entry sits in the annotation, for messages (`train_labels.json: gt_12`).
     public var location: String
+    /// The source's image record, passed through to the COCO output (see `Sample.imageObject`).
+    public var imageObject: JSONValue?
 
-    public init(name: String, instances: [TextInstance], width: Int? = nil, height: Int? = nil, location: String) {
+    public init(name: String, instances: [TextInstance], width: Int? = nil, height: Int? = nil, location: String,
+                imageObject: JSONValue? = nil) {
         self.name = name
         self.instances = instances
         self.width = width
         self.height = height
         self.location = location
+        self.imageObject = imageObject
     }
 }
 

@@ -46,13 +46,18 @@ public final class COCOWriter {
     /// Adds one image with its instances; `width`/`height` are the sizes to record.
     public func add(_ sample: Sample, width: Int, height: Int) throws {
         let imageID = imageCount
-        var image: [(String, JSONValue)] = [
-            ("file_name", .string(sample.image.name)),
-            ("height", .int(height)),
-            ("width", .int(width)),
-        ]
-        if layout.segmFile, let segm = sample.annotationName { image.append(("segm_file", .string(segm))) }
-        image.append(("id", .int(imageID)))
+        var image: [(String, JSONValue)]
+        if case let .object(source)? = sample.imageObject {
+            // Passed through as the reference does: source keys in order, segm_file and id
+            // replaced in place or appended.
+            image = source
+            if layout.segmFile, let segm = sample.annotationName { Self.set(&image, "segm_file", .string(segm)) }
+            Self.set(&image, "id", .int(imageID))
+        } else {
+            image = [("file_name", .string(sample.image.name)), ("height", .int(height)), ("width", .int(width))]
+            if layout.segmFile, let segm = sample.annotationName { image.append(("segm_file", .string(segm))) }
+            image.append(("id", .int(imageID)))
+        }
         let isFirstImage = imageCount == 0
         try out.append { buf in
             if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
@@ -68,6 +73,11 @@ public final class COCOWriter {
             }
             annotationCount += 1
         }
+    }
+
+    /// A Python dict assignment: replace in place, or append.
+    static func set(_ pairs: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }
     }
 
     func annotationObject(_ inst: TextInstance, imageID: Int, id: Int) -> JSONValue {

@@ -20,6 +20,26 @@ final class JSONFamilyTests: XCTestCase {
         try check("lsvt", args: ["--val-ratio", "0.5"], det: ["instances_training.json", "instances_val.json"])
     }
 
+    func testCOCOText() throws { try check("cocotext", args: [], det: ["instances_training.json", "instances_val.json"]) }
+
+    func testTextOCR() throws { try check("textocr", args: [], det: ["instances_training.json", "instances_val.json"]) }
+
+    func testTextOCRBadPolygonAndMissingImage() throws {
+        let root = try fixtureCopy("textocr-toy")
+        let ann = root.appendingPathComponent("TextOCR_0.1_val.json")
+        var text = try readText(root, "TextOCR_0.1_val.json")
+        // An odd value count in one word's points: its image is skipped and named.
+        text = text.replacingOccurrences(of: #""points": [3.7, 4.2, 33.7, 4.2, 33.7, 12.2, 3.7, 12.2]"#, with: #""points": [3.7, 4.2, 33.7, 4.2, 33.7]"#)
+        try Data(text.utf8).write(to: ann)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("train/0b3aa5a0dd24c20d.jpg"))
+        let r = try PrepProcess.run(["textocr", root.path, "--task", "spotting"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("TextOCR_0.1_val.json: imgs[ff00ab12cd34ef56]: anns[ff00ab12cd34ef56_1]: 'points' has 5 values"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("imgs[0b3aa5a0dd24c20d]: image ./train/0b3aa5a0dd24c20d.jpg is absent"), r.stdout)
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_training.json"))) as! [String: Any]
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["text"] as! String }, ["Wörd 0", ".", "Wörd 2"])
+    }
+
     func testMissingImageIsReported() throws {
         let root = try fixtureCopy("art-toy")
         let r = try PrepProcess.run(["art", root.path])

@@ -18,14 +18,15 @@ public struct WholeFileGatherer {
     }
 
     public func gather(split: String, report: RunReport) throws -> [GatheredPair] {
-        let annRel = expandTemplate(layout.annotation, split: split)
+        let set = layout.sets?[split] ?? split
+        let annRel = expandTemplate(layout.annotation.replacingOccurrences(of: "{set}", with: set), split: split)
         let ann = root.appendingPathComponent(annRel)
         guard FileManager.default.fileExists(atPath: ann.path) else {
             throw PrepError.layout("\(ann.path): missing annotation file for split '\(split)' (expected \(annRel) under the dataset root)")
         }
         let imageDirRel = expandTemplate(layout.images, split: split)
         let imageDir = root.appendingPathComponent(imageDirRel)
-        let entries = try converter.read(file: ann, split: split) { location, reason in
+        let entries = try converter.read(file: ann, split: set) { location, reason in
             report.skip(split: split, file: location, reason: reason)
         }
         var pairs: [GatheredPair] = []
@@ -45,7 +46,9 @@ public struct WholeFileGatherer {
             let base = (entry.name as NSString).lastPathComponent
             pairs.append(GatheredPair(image: image, imageName: base, annotation: ann,
                                       outputName: expandTemplate(layout.fileName, split: split, name: entry.name),
-                                      outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: entry.name) },
+                                      outputAnnotationName: layout.segmFile.map {
+                                          expandTemplate($0.replacingOccurrences(of: "{set}", with: set), split: split, name: entry.name)
+                                      },
                                       parsed: entry))
         }
         return pairs

@@ -108,7 +108,8 @@ public final class DatasetRunner {
             }
             let image = ImageRef(url: pair.image, name: pair.outputName, width: info.width, height: info.height,
                                  format: info.format, exifOrientation: info.exifOrientation)
-            return .success(Sample(image: image, annotationName: pair.outputAnnotationName, instances: instances))
+            return .success(Sample(image: image, annotationName: pair.outputAnnotationName, instances: instances,
+                                   imageObject: pair.parsed?.imageObject))
         } catch let e as PrepError {
             return .failure(e)
         } catch {

@@ -48,10 +48,13 @@ public struct Recipe: Decodable, Sendable {
         /// Whether annotation files nobody claimed are reported (false where one annotation
         /// folder serves every split, as VinText's).
         public var reportOrphans: Bool?
+        /// The name a split has inside the raw data (`training: train`), for `{set}` in the
+        /// annotation template and for converters that pick images by it (COCO-Text's `set`).
+        public var sets: [String: String]?
 
         enum CodingKeys: String, CodingKey {
             case images, annotation
-            case reportOrphans = "report_orphans"
+            case reportOrphans = "report_orphans", sets
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"
