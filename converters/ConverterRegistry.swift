@@ -8,6 +8,7 @@ public enum ConverterRegistry {
     public static let perImage: [String: PerImageFactory] = [
         "icdar-txt": { try ICDARTxtConverter(options: $0) },
         "box-txt": { try BoxTxtConverter(options: $0) },
+        "xml-box": { try XMLBoxConverter(options: $0) },
     ]
 
     public typealias WholeFileFactory = @Sendable (ConverterOptions) throws -> any WholeFileConverter

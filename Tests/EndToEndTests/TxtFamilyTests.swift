@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-/// The per-image-txt family (ICDAR 2011/2013, SROIE, VinText, BID, MTWI, RCTW-17) on their toy
+/// The per-image-txt and XML families (ICDAR 2011/2013, SROIE, VinText, BID, MTWI, RCTW-17,
+/// IIIT-ILST, KAIST) on their toy
 /// fixtures against MMOCR 0.6.3's textdet/textrecog converters (fixtures/expected/<name>-toy, made
 /// by fixtures/tools/family_golden.py, normalised only for prep's documented fixes).
 final class TxtFamilyTests: XCTestCase {
@@ -45,6 +46,32 @@ final class TxtFamilyTests: XCTestCase {
 
     func testRCTW() throws {
         try check("rctw", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testILST() throws {
+        try check("ilst", det: ["instances_training.json"], labels: ["training_label.jsonl", "ignores/training_label.jsonl"])
+    }
+
+    func testKAIST() throws {
+        try check("kaist", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testBadXML() throws {
+        let root = try fixtureCopy("ilst-toy")
+        try Data("<annotation><object><name>a</name>\n<bndbox><xmin>1</xmin></bndbox>\n</annotation>".utf8)
+            .write(to: root.appendingPathComponent("annotations/img0.xml"))
+        try Data("<annotation><object><name></name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>9</xmax><ymax>7</ymax></bndbox></object></annotation>".utf8)
+            .write(to: root.appendingPathComponent("annotations/img1.xml"))
+        try Data("<annotation><object><name>x</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>z</xmax><ymax>7</ymax></bndbox></object>\n</annotation>".utf8)
+            .write(to: root.appendingPathComponent("annotations/img2.xml"))
+        let r = try PrepProcess.run(["ilst", root.path, "--task", "det", "spotting"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("annotations/img0.xml:3: not well-formed XML"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("annotations/img2.xml:1: bndbox/xmax is missing or not an integer"), r.stdout)
+        // An empty name: ignored (iscrowd 1), where the reference crashes.
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_training.json"))) as! [String: Any]
+        XCTAssertEqual((j["images"] as! [[String: Any]]).map { $0["file_name"] as! String }, ["img1.jpg", "img3.jpg"])
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).first?["iscrowd"] as? Int, 1)
     }
 
     func testSpottingAddsTranscriptions() throws {
