@@ -26,7 +26,8 @@ public struct DatasetJob: Sendable {
         self.root = root
         self.outputDirectory = outputDirectory ?? root
         self.splits = splits ?? recipe.defaultSplits ?? recipe.splits
-        self.tasks = tasks ?? ["det"]
+        // det by default; recognition-only datasets default to their first task.
+        self.tasks = tasks ?? [recipe.tasks.contains("det") ? "det" : recipe.tasks.first ?? "det"]
         self.workers = workers
         self.exif = exif
         self.strict = strict

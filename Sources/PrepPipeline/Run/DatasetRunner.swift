@@ -21,14 +21,19 @@ public final class DatasetRunner {
         report.options["nproc"] = String(job.workers)
         report.options["splits"] = job.splits.joined(separator: ",")
         report.options["tasks"] = job.tasks.joined(separator: ",")
-        let source = try DatasetSource(recipe: recipe, root: job.root)
-        let converter = source.perImage
+        // Label-only recognition (crops shipped) reads its own label files, not the det source.
+        let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") ? recipe.recog.flatMap { r in
+            try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
+        } : nil
+        let needsSource = !job.tasks.filter { $0 != "recog" || labelOnly == nil }.isEmpty
+        let source = needsSource ? try DatasetSource(recipe: recipe, root: job.root) : nil
+        let converter = source?.perImage
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]
         if (wantsDet || job.tasks.contains("spotting")) && detTemplate == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): no det output named in 'outputs'")
         }
-        let recog = job.tasks.contains("recog") ? try RecogTask(recipe: recipe, job: job) : nil
+        let recog = job.tasks.contains("recog") && labelOnly == nil ? try RecogTask(recipe: recipe, job: job) : nil
         cocoGeometry = try COCOGeometry(recipe.coco, recipe: recipe.name)
         let layout = try cocoLayout(recipe)
         // det, and spotting = det plus each instance's transcription (`text`, before `segmentation`).
@@ -39,7 +44,8 @@ public final class DatasetRunner {
         }
 
         // Every split's layout is checked before any work starts.
-        let gathered = try gatherSplits(source, report: report)
+        let gathered = try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) }
+        if let labelOnly { for split in job.splits { _ = try labelOnly.input(for: split) } }
 
         let staging = try OutputStaging(directory: job.outputDirectory)
         do {
@@ -58,6 +64,7 @@ public final class DatasetRunner {
                     progress.finish()
                     try writer.finish()
                 }
+                try labelOnly?.run(split: split, staging: staging, report: report)
                 if let recog, let recogSink {
                     try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: detOutputs.isEmpty) { self.load($0, converter) }
                 }

@@ -96,14 +96,25 @@ public struct Recipe: Decodable, Sendable {
         public var ensureAscii: Bool?
         /// The crop name prefix, a template over the image name (`{stem1}` in the reference).
         public var cropName: String?
+        /// Datasets that ship their crops: the label file to read instead of cutting crops.
+        public var labelSource: LabelSource?
 
         enum CodingKeys: String, CodingKey {
             case crop, pad, labels
             case indexBeforeSkip = "index_before_skip", skipEmptyText = "skip_empty_text"
             case verticalRatio = "vertical_ratio", verticalSplits = "vertical_splits"
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
-            case ensureAscii = "ensure_ascii", cropName = "crop_name"
+            case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source"
         }
+    }
+
+    /// A shipped recognition label file: its path (template over `{split}`, `{set}`), its line
+    /// format (`quoted-comma`, `space`) and the folder its image names are relative to (also the
+    /// prefix of the written label paths).
+    public struct LabelSource: Decodable, Sendable {
+        public var file: String
+        public var format: String
+        public var images: String
     }
 
     /// How `--val-ratio` divides a dataset shipped as one set: the layout is read for split

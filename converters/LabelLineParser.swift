@@ -1,0 +1,39 @@
+import PrepCore
+
+/// Recognition label lines shipped with word crops, read into (image name, text):
+///
+/// - `quoted-comma`: ICDAR 2011/2013 `word_1.png, "flying"` — split at the first `, "`; the text is
+///   the rest without its closing quote (the reference removes `"\n` only, so a last line without
+///   a newline keeps its quote; a text containing `, "` crashes it).
+/// - `space`: `train/1009_2.png You` (IIIT5K, SVTP, CUTE80 label files) — split at the first
+///   space; the text keeps any further spaces.
+public struct LabelLineParser: Sendable {
+    public enum Format: String, Sendable { case quotedComma = "quoted-comma", space }
+    public let format: Format
+
+    public init(format: Format) { self.format = format }
+
+    /// Parses one line (without its newline); nil reason means a blank line.
+    public func parse(_ line: String) -> Result<(name: String, text: String), LabelLineError> {
+        switch format {
+        case .quotedComma:
+            guard let r = line.range(of: ", \"") else {
+                return .failure(LabelLineError(reason: "expected `name, \"text\"`"))
+            }
+            var text = line[r.upperBound...]
+            if text.last == "\"" { text = text.dropLast() }
+            let name = String(TextTrim.strip(line[..<r.lowerBound]))
+            guard !name.isEmpty else { return .failure(LabelLineError(reason: "no image name before `, \"`")) }
+            return .success((name, String(text)))
+        case .space:
+            let trimmed = TextTrim.strip(line)
+            guard let sp = trimmed.firstIndex(of: " ") else {
+                return .failure(LabelLineError(reason: "expected `name text` separated by a space"))
+            }
+            return .success((String(trimmed[..<sp]), String(trimmed[trimmed.index(after: sp)...])))
+        }
+    }
+}
+
+/// Why a label line could not be read.
+public struct LabelLineError: Error, Sendable { public var reason: String }
