@@ -51,11 +51,7 @@ struct COCOToLinesCommand: ParsableCommand {
             if lines.droppedAnnotations > 0 {
                 report.warn(split: nil, file: input.path, reason: "\(lines.droppedAnnotations) annotation(s) name an image_id not in 'images' (dropped, as the reference does)")
             }
-            if common.strict && report.skippedCount > 0 {
-                throw PrepError.failed("--strict: \(report.skippedCount) entr(ies) skipped; no output was written")
-            }
-            let staging = try OutputStaging(directory: output.deletingLastPathComponent())
-            do {
+            try OutputStaging.writing(into: output.deletingLastPathComponent(), strict: common.strict, report: report) { staging in
                 let writer = try BufferedFileWriter(url: try staging.url(for: output.lastPathComponent))
                 let json = PyJSON(ensureASCII: true)
                 for line in lines.lines {
@@ -63,10 +59,6 @@ struct COCOToLinesCommand: ParsableCommand {
                     report.update(split: "images") { $0.images += 1; $0.instances += line.annotationCount }
                 }
                 try writer.close()
-                try staging.commit()
-            } catch {
-                staging.discard()
-                throw error
             }
             report.update(split: "images") { $0.outputs.append(output.lastPathComponent) }
         }

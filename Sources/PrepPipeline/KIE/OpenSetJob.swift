@@ -24,8 +24,7 @@ public struct OpenSetJob {
         let row = "openset"
         report.options["merge"] = converter.mergeOthers ? "true" : "false"
         let reader = try LineReader(url: input)
-        let staging = try OutputStaging(directory: output.deletingLastPathComponent())
-        do {
+        try OutputStaging.writing(into: output.deletingLastPathComponent(), strict: strict, report: report) { staging in
             let writer = try BufferedFileWriter(url: try staging.url(for: output.lastPathComponent))
             let json = PyJSON(ensureASCII: false)
             while let line = reader.next() {
@@ -55,13 +54,6 @@ public struct OpenSetJob {
             }
             try writer.close()
             report.update(split: row) { $0.outputs.append(output.lastPathComponent) }
-            if strict && report.skippedCount > 0 {
-                throw PrepError.failed("--strict: \(report.skippedCount) line(s) skipped; no output was written")
-            }
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw error
         }
     }
 }

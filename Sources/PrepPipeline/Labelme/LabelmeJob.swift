@@ -62,8 +62,7 @@ public struct LabelmeJob {
         report.options["tasks"] = tasks.sorted().joined(separator: ",")
         report.options["exif"] = exif.rawValue
         let row = "training"
-        let staging = try OutputStaging(directory: output)
-        do {
+        try OutputStaging.writing(into: output, strict: strict, report: report) { staging in
             let det = tasks.contains("det") ? try BufferedFileWriter(url: try staging.url(for: "instances_training.txt")) : nil
             var cropRoot: URL? = nil
             var labels: BufferedFileWriter? = nil, warpLabels: BufferedFileWriter? = nil
@@ -127,13 +126,6 @@ public struct LabelmeJob {
                 if labels != nil { $0.outputs += ["train_label.\(format.rawValue)", "crops/"] }
                 if warpLabels != nil { $0.outputs.append("warp_train_label.\(format.rawValue)") }
             }
-            if strict && report.skippedCount > 0 {
-                throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
-            }
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw error
         }
     }
 

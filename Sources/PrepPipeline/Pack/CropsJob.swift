@@ -53,8 +53,7 @@ public struct CropsJob {
             throw PrepError.layout("\(images.path): no such image folder (give --images DIR)")
         }
         // The output folder is checked before anything is read or cut.
-        let staging = try OutputStaging(directory: output)
-        do {
+        try OutputStaging.writing(into: output, strict: strict, report: report) { staging in
             let coco = try COCOReader(url: annotation)
             let converter = try textConverter()
             if converter == nil, let im = coco.images.first(where: { !$0.hasText && !$0.instances.isEmpty }) {
@@ -84,13 +83,6 @@ public struct CropsJob {
                 if clashes[i] != nil { return nil }
                 return Self.load(coco.images[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
             }, sink: sink, report: report)
-            if strict && report.skippedCount > 0 {
-                throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
-            }
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw error
         }
     }
 
