@@ -9,6 +9,7 @@ public enum ConverterRegistry {
         "icdar-txt": { try ICDARTxtConverter(options: $0) },
         "box-txt": { try BoxTxtConverter(options: $0) },
         "xml-box": { try XMLBoxConverter(options: $0) },
+        "page-json": { try PageJSONConverter(options: $0) },
     ]
 
     public typealias WholeFileFactory = @Sendable (ConverterOptions) throws -> any WholeFileConverter

@@ -22,3 +22,15 @@ enum PyNumber {
         return .double(a.number! * b.number!)
     }
 }
+
+extension PyNumber {
+    /// `max(0, v)`: v itself when positive, else the int 0 (Python returns its first argument on ties).
+    static func clampedAtZero(_ v: JSONValue) -> JSONValue { (v.number ?? 0) > 0 ? v : .int(0) }
+
+    static func abs(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case let .int(i): return .int(Swift.abs(i))
+        default: return .double(Swift.abs(v.number ?? 0))
+        }
+    }
+}

@@ -8,7 +8,7 @@ extension XCTestCase {
         let exp = try JSONSerialization.jsonObject(with: try Data(contentsOf: PrepProcess.fixture(golden))) as! [String: [String: NSNumber]]
         var got: [String: [String: NSNumber]] = [:]
         let fm = FileManager.default
-        for sub in ["crops", "ignores"] {
+        for sub in ["crops", "ignores", "dst_imgs"] {
             let base = root.appendingPathComponent(sub)
             for split in (try? fm.contentsOfDirectory(atPath: base.path)) ?? [] {
                 let dir = base.appendingPathComponent(split)

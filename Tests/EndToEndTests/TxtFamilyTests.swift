@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// The per-image-txt and XML families (ICDAR 2011/2013, SROIE, VinText, BID, MTWI, RCTW-17,
-/// IIIT-ILST, KAIST) on their toy
+/// The per-image families — txt, XML and JSON (ICDAR 2011/2013, SROIE, VinText, BID, MTWI,
+/// RCTW-17, IIIT-ILST, KAIST, FUNSD, ReCTS) — on their toy
 /// fixtures against MMOCR 0.6.3's textdet/textrecog converters (fixtures/expected/<name>-toy, made
 /// by fixtures/tools/family_golden.py, normalised only for prep's documented fixes).
 final class TxtFamilyTests: XCTestCase {
@@ -54,6 +54,19 @@ final class TxtFamilyTests: XCTestCase {
 
     func testKAIST() throws {
         try check("kaist", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testFUNSDPairsByNameAndDropsVertical() throws {
+        try check("funsd", det: ["instances_training.json", "instances_test.json"], labels: ["train_label.jsonl", "test_label.jsonl"])
+        // The reference's option spelling keeps the vertical crop.
+        let root = try fixtureCopy("funsd-toy")
+        let r = try PrepProcess.run(["funsd", root.path, "--task", "recog", "--preserve_vertical", "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try readText(root, "test_label.jsonl").contains("\"text\": \"Tall\""))
+    }
+
+    func testReCTS() throws {
+        try check("rects", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
     }
 
     func testBadXML() throws {

@@ -51,10 +51,13 @@ public struct Recipe: Decodable, Sendable {
         /// The name a split has inside the raw data (`training: train`), for `{set}` in the
         /// annotation template and for converters that pick images by it (COCO-Text's `set`).
         public var sets: [String: String]?
+        /// `annotations`: list the annotation folder and find each file's image (FUNSD keeps every
+        /// split's images in one folder); by default the image folder is listed.
+        public var pairBy: String?
 
         enum CodingKeys: String, CodingKey {
             case images, annotation
-            case reportOrphans = "report_orphans", sets
+            case reportOrphans = "report_orphans", sets, pairBy = "pair_by"
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"
@@ -96,6 +99,9 @@ public struct Recipe: Decodable, Sendable {
         public var ensureAscii: Bool?
         /// The crop name prefix, a template over the image name (`{stem1}` in the reference).
         public var cropName: String?
+        /// The reference's treatment of vertical crops when the command line names none
+        /// (`ignores` by default; FUNSD `drop`).
+        public var vertical: String?
         /// Datasets that ship their crops: the label file to read instead of cutting crops.
         public var labelSource: LabelSource?
 
@@ -104,7 +110,7 @@ public struct Recipe: Decodable, Sendable {
             case indexBeforeSkip = "index_before_skip", skipEmptyText = "skip_empty_text"
             case verticalRatio = "vertical_ratio", verticalSplits = "vertical_splits"
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
-            case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source"
+            case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source", vertical
         }
     }
 
