@@ -25,7 +25,7 @@ public struct COCOTextJSONConverter: WholeFileConverter {
     struct EntryError: Error { var reason: String }
 
     public func read(file: URL, split: String, skip: (String, String) -> Void) throws -> [AnnotatedImage] {
-        let doc = try loadJSON(file)
+        let doc = try JSONFile.load(file)
         let fileName = file.lastPathComponent
         guard case let .object(imgs)? = doc["imgs"], case .object? = doc["anns"], case .object? = doc["imgToAnns"] else {
             throw PrepError.input(file: file.path, line: nil, reason: "expected a JSON object with 'imgs', 'anns' and 'imgToAnns' objects")

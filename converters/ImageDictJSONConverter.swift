@@ -23,7 +23,7 @@ public struct ImageDictJSONConverter: WholeFileConverter {
     }
 
     public func read(file: URL, split: String, skip: (String, String) -> Void) throws -> [AnnotatedImage] {
-        guard case let .object(entries) = try loadJSON(file) else {
+        guard case let .object(entries) = try JSONFile.load(file) else {
             throw PrepError.input(file: file.path, line: nil, reason: "expected a JSON object mapping image keys to instance lists")
         }
         var images: [AnnotatedImage] = []

@@ -30,15 +30,7 @@ public struct LabelmeFile: Sendable {
     public var skipped: [(Int, String)]
 
     public init(url: URL, ignore: String = "###") throws {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the file")
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let doc: JSONValue
-        do { doc = try JSONReader.parse(bytes) } catch let e as JSONReader.Failure {
-            throw PrepError.input(file: url.path, line: nil, reason: "not valid JSON: \(e)")
-        }
+        let doc = try JSONFile.load(url)
         guard case .object = doc else { throw PrepError.input(file: url.path, line: nil, reason: "expected a labelme JSON object") }
         guard case let .string(path)? = doc["imagePath"] else {
             throw PrepError.input(file: url.path, line: nil, reason: "no 'imagePath' string")

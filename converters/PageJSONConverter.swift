@@ -23,15 +23,7 @@ public struct PageJSONConverter: PerImageConverter {
     }
 
     public func parse(annotation url: URL) throws -> [TextInstance] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the annotation file")
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let doc: JSONValue
-        do { doc = try JSONReader.parse(bytes) } catch let e as JSONReader.Failure {
-            throw PrepError.input(file: url.path, line: nil, reason: "not valid JSON: \(e)")
-        }
+        let doc = try JSONFile.load(url)
         func fail(_ reason: String) -> PrepError { .input(file: url.path, line: nil, reason: reason) }
         switch schema {
         case .funsd:

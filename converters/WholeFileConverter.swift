@@ -34,17 +34,3 @@ public protocol WholeFileConverter: Sendable {
     /// location and reason and left out.
     func read(file: URL, split: String, skip: (_ location: String, _ reason: String) -> Void) throws -> [AnnotatedImage]
 }
-
-extension WholeFileConverter {
-    /// The file parsed as one JSON document, with BOM and position errors reported as input errors.
-    public func loadJSON(_ file: URL) throws -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw PrepError.io(path: file.path, reason: "cannot read the annotation file")
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        do { return try JSONReader.parse(bytes) } catch let e as JSONReader.Failure {
-            throw PrepError.input(file: file.path, line: nil, reason: "not valid JSON: \(e)")
-        }
-    }
-}
