@@ -64,6 +64,10 @@ public struct JSONReader {
     private mutating func object(depth: Int) throws -> JSONValue {
         i += 1
         var pairs: [(String, JSONValue)] = []
+        // Repeated keys are found by a linear scan while the object is small and through an index
+        // once it is large (a dataset JSON maps hundreds of thousands of ids: a scan per key
+        // would be quadratic).
+        var index: [String: Int]? = nil
         skipSpace()
         if i < b.count, b[i] == 0x7D { i += 1; return .object(pairs) }
         while true {
@@ -75,7 +79,16 @@ public struct JSONReader {
             i += 1
             skipSpace()
             let v = try value(depth: depth + 1)
-            if let k = pairs.firstIndex(where: { $0.0 == key }) { pairs[k].1 = v } else { pairs.append((key, v)) }
+            if index == nil && pairs.count >= 32 {
+                index = Dictionary(pairs.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            }
+            if index != nil {
+                if let k = index![key] { pairs[k].1 = v } else { index![key] = pairs.count; pairs.append((key, v)) }
+            } else if let k = pairs.firstIndex(where: { $0.0 == key }) {
+                pairs[k].1 = v
+            } else {
+                pairs.append((key, v))
+            }
             skipSpace()
             guard i < b.count else { throw fail("expecting ',' delimiter") }
             if b[i] == 0x2C { i += 1; continue }
