@@ -25,15 +25,20 @@ public struct COCOTextJSONConverter: WholeFileConverter {
     struct EntryError: Error { var reason: String }
 
     public func read(file: URL, split: String, skip: (String, String) -> Void) throws -> [AnnotatedImage] {
-        let doc = try JSONFile.load(file)
+        // Files reach several hundred MB (TextOCR train ~700 MB): the file is indexed, not parsed
+        // whole; each image's annotations are parsed when the image is processed.
+        let source = try IndexedJSONFile(file)
         let fileName = file.lastPathComponent
-        guard case let .object(imgs)? = doc["imgs"], case .object? = doc["anns"], case .object? = doc["imgToAnns"] else {
+        guard let imgsRange = source.top["imgs"], let annsRange = source.top["anns"], let mapRange = source.top["imgToAnns"] else {
             throw PrepError.input(file: file.path, line: nil, reason: "expected a JSON object with 'imgs', 'anns' and 'imgToAnns' objects")
         }
-        let anns = Self.index(doc["anns"]!), imgToAnns = Self.index(doc["imgToAnns"]!)
+        let imgs = try source.members(imgsRange, "imgs")
+        let anns = try source.index(annsRange, "anns"), imgToAnns = try source.index(mapRange, "imgToAnns")
         var images: [AnnotatedImage] = []
-        for (key, img) in imgs {
+        for (key, range) in imgs {
             let location = "\(fileName): imgs[\(key)]"
+            let img: JSONValue
+            do { img = try source.value(range) } catch let e as PrepError { skip(location, e.description); continue }
             guard case .object = img else { skip(location, "not an object"); continue }
             if variant == .cocotext {
                 guard case let .string(set)? = img["set"] else { skip(location, "no 'set' string"); continue }
@@ -42,31 +47,30 @@ public struct COCOTextJSONConverter: WholeFileConverter {
             guard case let .string(name)? = img["file_name"] else { skip(location, "no 'file_name' string"); continue }
             guard let id = img["id"] else { skip(location, "no 'id'"); continue }
             let idKey = id.string ?? PyJSON().string(id)
-            guard let annIDs = imgToAnns[idKey]?.array else { skip(location, "imgToAnns has no entry \(idKey)"); continue }
-            if variant == .cocotext && annIDs.isEmpty { continue }
+            guard let mapEntry = imgToAnns[idKey] else { skip(location, "imgToAnns has no entry \(idKey)"); continue }
+            let annIDs: [JSONValue]
             do {
-                let instances = try annIDs.map { annID -> TextInstance in
+                guard let list = try source.value(mapEntry).array else { skip(location, "imgToAnns[\(idKey)] is not a list"); continue }
+                annIDs = list
+            } catch let e as PrepError { skip(location, e.description); continue }
+            if variant == .cocotext && annIDs.isEmpty { continue }
+            let converter = self
+            let load: @Sendable () throws -> [TextInstance] = {
+                try annIDs.map { annID -> TextInstance in
                     let annKey = annID.string ?? PyJSON().string(annID)
-                    guard let ann = anns[annKey] else { throw EntryError(reason: "annotation \(annKey) is not in 'anns'") }
-                    do { return try instance(ann) } catch let e as EntryError {
-                        throw EntryError(reason: "anns[\(annKey)]: \(e.reason)")
+                    guard let range = anns[annKey] else {
+                        throw PrepError.input(file: location, line: nil, reason: "annotation \(annKey) is not in 'anns'")
+                    }
+                    do { return try converter.instance(try source.value(range)) } catch let e as EntryError {
+                        throw PrepError.input(file: location, line: nil, reason: "anns[\(annKey)]: \(e.reason)")
                     }
                 }
-                images.append(AnnotatedImage(name: name, instances: instances, width: img["width"].flatMap(Self.int),
-                                             height: img["height"].flatMap(Self.int), location: location, imageObject: img))
-            } catch let e as EntryError {
-                skip(location, e.reason)
             }
+            images.append(AnnotatedImage(name: name, instances: [], width: img["width"].flatMap(Self.int),
+                                         height: img["height"].flatMap(Self.int), location: location, imageObject: img,
+                                         lazyInstances: load))
         }
         return images
-    }
-
-    static func index(_ v: JSONValue) -> [String: JSONValue] {
-        guard case let .object(pairs) = v else { return [:] }
-        var d: [String: JSONValue] = [:]
-        d.reserveCapacity(pairs.count)
-        for (k, v) in pairs { d[k] = v }   // a repeated key takes the last value, as json.loads
-        return d
     }
 
     static func int(_ v: JSONValue) -> Int? { if case let .int(i) = v { return i } else { return nil } }

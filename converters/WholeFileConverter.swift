@@ -13,9 +13,13 @@ public struct AnnotatedImage: Sendable {
     public var location: String
     /// The source's image record, passed through to the COCO output (see `Sample.imageObject`).
     public var imageObject: JSONValue?
+    /// For large files: the instances are read when the image is processed (on a worker), so
+    /// only the file's bytes and an index stay in memory, not every parsed annotation.
+    public var lazyInstances: (@Sendable () throws -> [TextInstance])?
 
     public init(name: String, instances: [TextInstance], width: Int? = nil, height: Int? = nil, location: String,
-                imageObject: JSONValue? = nil) {
+                imageObject: JSONValue? = nil, lazyInstances: (@Sendable () throws -> [TextInstance])? = nil) {
+        self.lazyInstances = lazyInstances
         self.name = name
         self.instances = instances
         self.width = width
@@ -23,6 +27,9 @@ public struct AnnotatedImage: Sendable {
         self.location = location
         self.imageObject = imageObject
     }
+
+    /// The instances, read now if they were left for later.
+    public func loadInstances() throws -> [TextInstance] { try lazyInstances?() ?? instances }
 }
 
 /// A raw format with one annotation file for many images. The converter turns the file into

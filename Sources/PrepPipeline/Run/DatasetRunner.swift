@@ -107,7 +107,7 @@ public final class DatasetRunner {
             let info = try ImageProbe.probe(pair.image)
             let instances: [TextInstance]
             if let parsed = pair.parsed {
-                instances = parsed.instances
+                instances = try parsed.loadInstances()
             } else if let converter {
                 instances = try converter.parse(annotation: pair.annotation)
             } else {
