@@ -47,6 +47,25 @@ final class KIEAndLinesCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out2.path))
     }
 
+    func testWildReceiptKIETask() throws {
+        let out = try PrepProcess.tempDir(self).appendingPathComponent("out")
+        let root = PrepProcess.fixture("wildreceipt-toy")
+        var r = try PrepProcess.run(["wildreceipt", root.path, "-o", out.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("openset_train.txt")), try golden("kie-toy/openset.txt"))
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("openset_test.txt")), try golden("kie-toy/quirks_openset.txt"))
+        for f in ["train.txt", "test.txt", "class_list.txt", "dict.txt"] {
+            XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(f)), try Data(contentsOf: root.appendingPathComponent(f)), f)
+        }
+        // In place: only the open-set files are added, nothing raw is rewritten.
+        let copy = try PrepProcess.tempDir(self).appendingPathComponent("wr")
+        try FileManager.default.copyItem(at: root, to: copy)
+        r = try PrepProcess.run(["wildreceipt", copy.path, "--task", "kie", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: copy.path).sorted(),
+                       ["class_list.txt", "dict.txt", "openset_test.txt", "openset_train.txt", "test.txt", "train.txt"])
+    }
+
     func testCOCOToLinesMatchesReference() throws {
         let dir = try PrepProcess.tempDir(self)
         for name in ["instances_training", "quirks"] {

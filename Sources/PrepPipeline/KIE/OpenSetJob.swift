@@ -21,39 +21,43 @@ public struct OpenSetJob {
 
     /// Runs the conversion; the output file appears only when the run succeeded.
     public func run(report: RunReport) throws {
-        let row = "openset"
         report.options["merge"] = converter.mergeOthers ? "true" : "false"
-        let reader = try LineReader(url: input)
         try OutputStaging.writing(into: output.deletingLastPathComponent(), strict: strict, report: report) { staging in
-            let writer = try BufferedFileWriter(url: try staging.url(for: output.lastPathComponent))
-            let json = PyJSON(ensureASCII: false)
-            while let line = reader.next() {
-                let record: JSONValue
-                do {
-                    let text = try reader.decode(line)
-                    if TextTrim.strip(text).isEmpty {
-                        report.skip(split: row, file: input.path, line: line.number, reason: "blank line")
-                        continue
-                    }
-                    record = try converter.convert(try JSONReader.parse(text))
-                } catch let e as JSONReader.Failure {
-                    report.skip(split: row, file: input.path, line: line.number, reason: "not valid JSON: \(e)")
-                    continue
-                } catch let e as CloseSetToOpenSet.Failure {
-                    report.skip(split: row, file: input.path, line: line.number, reason: e.reason)
-                    continue
-                } catch let PrepError.input(_, _, reason) {
-                    report.skip(split: row, file: input.path, line: line.number, reason: reason)
-                    continue
-                }
-                try writer.append { json.write(record, to: &$0); $0.append(0x0A) }
-                report.update(split: row) {
-                    $0.images += 1
-                    $0.instances += record["annotations"]?.array?.count ?? 0
-                }
-            }
-            try writer.close()
-            report.update(split: row) { $0.outputs.append(output.lastPathComponent) }
+            try Self.convert(input, to: try staging.url(for: output.lastPathComponent), converter: converter, row: "openset", report: report)
+            report.update(split: "openset") { $0.outputs.append(output.lastPathComponent) }
         }
+    }
+
+    /// Converts one close-set file into `url`, line by line; bad lines are reported under `row`.
+    static func convert(_ input: URL, to url: URL, converter: CloseSetToOpenSet, row: String, report: RunReport) throws {
+        let reader = try LineReader(url: input)
+        let writer = try BufferedFileWriter(url: url)
+        let json = PyJSON(ensureASCII: false)
+        while let line = reader.next() {
+            let record: JSONValue
+            do {
+                let text = try reader.decode(line)
+                if TextTrim.strip(text).isEmpty {
+                    report.skip(split: row, file: input.path, line: line.number, reason: "blank line")
+                    continue
+                }
+                record = try converter.convert(try JSONReader.parse(text))
+            } catch let e as JSONReader.Failure {
+                report.skip(split: row, file: input.path, line: line.number, reason: "not valid JSON: \(e)")
+                continue
+            } catch let e as CloseSetToOpenSet.Failure {
+                report.skip(split: row, file: input.path, line: line.number, reason: e.reason)
+                continue
+            } catch let PrepError.input(_, _, reason) {
+                report.skip(split: row, file: input.path, line: line.number, reason: reason)
+                continue
+            }
+            try writer.append { json.write(record, to: &$0); $0.append(0x0A) }
+            report.update(split: row) {
+                $0.images += 1
+                $0.instances += record["annotations"]?.array?.count ?? 0
+            }
+        }
+        try writer.close()
     }
 }

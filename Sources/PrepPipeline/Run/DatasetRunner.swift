@@ -25,7 +25,9 @@ public final class DatasetRunner {
         let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") ? recipe.recog.flatMap { r in
             try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
         } : nil
-        let needsSource = !job.tasks.filter { $0 != "recog" || labelOnly == nil }.isEmpty
+        let kie = job.tasks.contains("kie") ? try KIETask(recipe: recipe, job: job) : nil
+        try kie?.check()
+        let needsSource = !job.tasks.filter { ($0 != "recog" || labelOnly == nil) && $0 != "kie" }.isEmpty
         let source = needsSource ? try DatasetSource(recipe: recipe, root: job.root) : nil
         let converter = source?.perImage
         let wantsDet = job.tasks.contains("det")
@@ -65,10 +67,12 @@ public final class DatasetRunner {
                     try writer.finish()
                 }
                 try labelOnly?.run(split: split, staging: staging, report: report)
+                try kie?.run(split: split, staging: staging, report: report)
                 if let recog, let recogSink {
                     try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: detOutputs.isEmpty) { self.load($0, converter) }
                 }
             }
+            try kie?.finish(staging: staging, report: report)
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }

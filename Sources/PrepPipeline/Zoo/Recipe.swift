@@ -23,6 +23,8 @@ public struct Recipe: Decodable, Sendable {
     /// Output file name per task, with `{split}`.
     public var outputs: [String: String]
     public var coco: COCOSettings?
+    /// Key information extraction (WildReceipt): the close-set files and what is made of them.
+    public var kie: KIESettings?
     /// Datasets shipped as one set that `--val-ratio` divides (MTWI, RCTW, BID, …).
     public var valSplit: ValSplit?
     /// How the recognition task cuts crops and names its outputs (datasets with `recog`).
@@ -123,6 +125,15 @@ public struct Recipe: Decodable, Sendable {
         public var images: String
     }
 
+    /// The KIE task: close-set line-JSON per split (`closeset`, template over `{split}`/`{set}`),
+    /// the open-set file written from it (`openset`), and files copied to OUT as they are
+    /// (`class_list.txt`, `dict.txt`) when OUT is not the dataset root.
+    public struct KIESettings: Decodable, Sendable {
+        public var closeset: String
+        public var openset: String
+        public var copy: [String]?
+    }
+
     /// How `--val-ratio` divides a dataset shipped as one set: the layout is read for split
     /// `from` and the chosen pages move to split `to`, with the reference's selection pattern.
     public struct ValSplit: Decodable, Sendable {
@@ -143,7 +154,7 @@ public struct Recipe: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
         case defaultSplits = "default_splits"
-        case valSplit = "val_split"
+        case valSplit = "val_split", kie
     }
 
     /// Parses a recipe, naming the file on error.
