@@ -48,15 +48,15 @@ public struct COCOTextJSONConverter: WholeFileConverter {
             guard let id = img["id"] else { skip(location, "no 'id'"); continue }
             let idKey = id.string ?? PyJSON().string(id)
             guard let mapEntry = imgToAnns[idKey] else { skip(location, "imgToAnns has no entry \(idKey)"); continue }
-            let annIDs: [JSONValue]
-            do {
-                guard let list = try source.value(mapEntry).array else { skip(location, "imgToAnns[\(idKey)] is not a list"); continue }
-                annIDs = list
-            } catch let e as PrepError { skip(location, e.description); continue }
-            if variant == .cocotext && annIDs.isEmpty { continue }
+            if variant == .cocotext && source.isEmptyList(mapEntry) { continue }
             let converter = self
+            // The id list too is parsed on the worker: a million ids as values would cost more
+            // than the index.
             let load: @Sendable () throws -> [TextInstance] = {
-                try annIDs.map { annID -> TextInstance in
+                guard let annIDs = try source.value(mapEntry).array else {
+                    throw PrepError.input(file: location, line: nil, reason: "imgToAnns[\(idKey)] is not a list")
+                }
+                return try annIDs.map { annID -> TextInstance in
                     let annKey = annID.string ?? PyJSON().string(annID)
                     guard let range = anns[annKey] else {
                         throw PrepError.input(file: location, line: nil, reason: "annotation \(annKey) is not in 'anns'")

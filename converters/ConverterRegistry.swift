@@ -10,6 +10,7 @@ public enum ConverterRegistry {
         "box-txt": { try BoxTxtConverter(options: $0) },
         "xml-box": { try XMLBoxConverter(options: $0) },
         "page-json": { try PageJSONConverter(options: $0) },
+        "ctw1500": { try CTW1500Converter(options: $0) },
     ]
 
     public typealias WholeFileFactory = @Sendable (ConverterOptions) throws -> any WholeFileConverter

@@ -13,10 +13,7 @@ public final class IndexedJSONFile: @unchecked Sendable {
 
     public init(_ url: URL) throws {
         self.url = url
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the file")
-        }
-        bytes = [UInt8](data)
+        bytes = try Self.readAll(url)
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let members: [(key: String, value: Range<Int>)]
         do { members = try JSONReader.members(bytes, range: start..<bytes.count) } catch let e as JSONReader.Failure {
@@ -25,6 +22,34 @@ public final class IndexedJSONFile: @unchecked Sendable {
         var top: [String: Range<Int>] = [:]
         for m in members { top[m.key] = m.value }
         self.top = top
+    }
+
+    /// The whole file straight into one array (going through `Data` would hold it twice).
+    static func readAll(_ url: URL) throws -> [UInt8] {
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open the file") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw PrepError.io(path: url.path, reason: "cannot stat the file") }
+        let size = Int(st.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            var done = 0
+            while done < size {
+                let n = read(fd, buf.baseAddress! + done, size - done)
+                if n <= 0 { failed = n < 0; break }
+                done += n
+            }
+            count = done
+        }
+        if failed { throw PrepError.io(path: url.path, reason: "read failed") }
+        return bytes
+    }
+
+    /// Whether the value at `range` is an empty list (`[]`, spaces allowed), without parsing it.
+    public func isEmptyList(_ range: Range<Int>) -> Bool {
+        let inner = bytes[range].filter { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        return inner == [0x5B, 0x5D]
     }
 
     /// The members of the object at `range`, in file order (`what` names it in errors).

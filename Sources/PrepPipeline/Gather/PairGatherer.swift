@@ -46,7 +46,7 @@ public struct PairGatherer {
         var pairs: [GatheredPair] = []
         var expected = Set<String>()
         for name in names {
-            let annRel = expandTemplate(layout.annotation, split: split, name: name)
+            let annRel = expandTemplate(layout.annotation(for: split), split: split, name: name)
             let ann = root.appendingPathComponent(annRel)
             expected.insert(annRel)
             guard fm.fileExists(atPath: ann.path) else {
@@ -60,9 +60,9 @@ public struct PairGatherer {
         }
         // Annotation files nobody claimed: their image is missing or has an unexpected extension.
         // Only where the annotation folder does not itself depend on the image name.
-        let annDirRel = (expandTemplate(layout.annotation, split: split, name: "") as NSString).deletingLastPathComponent
-        let nameFree = layout.reportOrphans ?? true && !(layout.annotation as NSString).deletingLastPathComponent.contains("{name}")
-            && !(layout.annotation as NSString).deletingLastPathComponent.contains("{stem")
+        let annDirRel = (expandTemplate(layout.annotation(for: split), split: split, name: "") as NSString).deletingLastPathComponent
+        let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
+        let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
         if nameFree, let annFiles = try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(annDirRel).path) {
             for f in annFiles.sorted() where !f.hasPrefix(".") && !expected.contains(annDirRel + "/" + f) {
                 report.skip(split: split, file: root.appendingPathComponent(annDirRel).appendingPathComponent(f).path,
@@ -78,7 +78,7 @@ public struct PairGatherer {
     /// is reported.
     func gatherByAnnotation(split: String, report: RunReport) throws -> [GatheredPair] {
         let fm = FileManager.default
-        let annTemplate = expandTemplate(layout.annotation, split: split, name: "\u{0}")
+        let annTemplate = expandTemplate(layout.annotation(for: split), split: split, name: "\u{0}")
         let annDirRel = (annTemplate as NSString).deletingLastPathComponent
         let last = (annTemplate as NSString).lastPathComponent
         guard let hole = last.range(of: "\u{0}") else {

@@ -53,13 +53,18 @@ public struct Recipe: Decodable, Sendable {
         /// The name a split has inside the raw data (`training: train`), for `{set}` in the
         /// annotation template and for converters that pick images by it (COCO-Text's `set`).
         public var sets: [String: String]?
+        /// A split whose annotation files are named differently (CTW1500's `test`: `000{stem}.txt`).
+        public var annotationBySplit: [String: String]?
         /// `annotations`: list the annotation folder and find each file's image (FUNSD keeps every
         /// split's images in one folder); by default the image folder is listed.
         public var pairBy: String?
 
+        /// The annotation template of a split.
+        public func annotation(for split: String) -> String { annotationBySplit?[split] ?? annotation }
+
         enum CodingKeys: String, CodingKey {
             case images, annotation
-            case reportOrphans = "report_orphans", sets, pairBy = "pair_by"
+            case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split"
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"
