@@ -69,6 +69,17 @@ final class TxtFamilyTests: XCTestCase {
         try check("rects", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
     }
 
+    func testCTW1500() throws {
+        try check("ctw1500", det: ["instances_training.json", "instances_test.json"])
+        // A test transcription keeps its commas.
+        let root = try fixtureCopy("ctw1500-toy")
+        let gt = root.appendingPathComponent("annotations/test/0001001.txt")
+        try Data(try readText(root, "annotations/test/0001001.txt").replacingOccurrences(of: "####Latin 9", with: "####Latin, 9").utf8).write(to: gt)
+        let r = try PrepProcess.run(["ctw1500", root.path, "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try readText(root, "instances_test.json").contains("\"text\": \"Latin, 9\""))
+    }
+
     func testBadXML() throws {
         let root = try fixtureCopy("ilst-toy")
         try Data("<annotation><object><name>a</name>\n<bndbox><xmin>1</xmin></bndbox>\n</annotation>".utf8)

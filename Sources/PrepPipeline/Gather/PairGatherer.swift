@@ -56,7 +56,9 @@ public struct PairGatherer {
             }
             pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name), imageName: name, annotation: ann,
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
-                                      outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) }))
+                                      outputAnnotationName: layout.segmFile.map {
+                                          expandTemplate($0.replacingOccurrences(of: "{annotation}", with: ann.lastPathComponent), split: split, name: name)
+                                      }))
         }
         // Annotation files nobody claimed: their image is missing or has an unexpected extension.
         // Only where the annotation folder does not itself depend on the image name.

@@ -45,7 +45,7 @@ public struct Recipe: Decodable, Sendable {
         public var annotation: String
         /// The image's name in outputs (`file_name`).
         public var fileName: String
-        /// The annotation's name in outputs (`segm_file`).
+        /// The annotation's name in outputs (`segm_file`); `{annotation}` is the annotation file's name.
         public var segmFile: String?
         /// Whether annotation files nobody claimed are reported (false where one annotation
         /// folder serves every split, as VinText's).
