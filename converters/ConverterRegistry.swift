@@ -19,6 +19,7 @@ public enum ConverterRegistry {
     public static let wholeFile: [String: WholeFileFactory] = [
         "image-dict-json": { try ImageDictJSONConverter(options: $0) },
         "coco-text-json": { try COCOTextJSONConverter(options: $0) },
+        "hiertext": { try HierTextConverter(options: $0) },
     ]
 
     /// Every registered converter name.

@@ -68,6 +68,9 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .customLong("split-seed"), help: ArgumentHelp("With --val-ratio: draw the val pages at random with this seed instead.", valueName: "S"))
     var splitSeed: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp("HierText: annotation level: word (default), line or paragraph.", valueName: "level"))
+    var level: String?
+
     @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt.", valueName: "format"))
     var format: String = "jsonl"
 
@@ -91,6 +94,10 @@ struct DatasetCommand: ParsableCommand {
         }
         job.vertical = preserveVertical ? .keep : vertical
         job.recogFormat = format
+        if let level {
+            guard recipe.converter == "hiertext" else { throw PrepError.usage("--level applies to hiertext only") }
+            job.converterOptions["level"] = level
+        }
         job.valRatio = valRatio
         job.splitSeed = splitSeed
         try RunOptions.running(dataset, common, root: root.path) { try DatasetRunner(job: job).run(report: $0) }

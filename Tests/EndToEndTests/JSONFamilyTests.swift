@@ -40,6 +40,35 @@ final class JSONFamilyTests: XCTestCase {
         XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["text"] as! String }, ["Wörd 0", ".", "Wörd 2"])
     }
 
+    func testHierTextLineLevelMatchesReference() throws {
+        try check("hiertext", args: ["--level", "line"], det: ["instances_training.json", "instances_val.json"])
+    }
+
+    func testHierTextWordsGzipAndOfficialNames() throws {
+        let root = try fixtureCopy("hiertext-toy")
+        // Word level: the words themselves (the reference repeats the line polygon per word).
+        var r = try PrepProcess.run(["hiertext", root.path, "--task", "spotting", "--split-list", "training", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_training.json"))) as! [String: Any]
+        let anns = j["annotations"] as! [[String: Any]]
+        XCTAssertEqual(anns.map { $0["text"] as! String }, ["Hello", "big", "world", "Hello", "big", "world", ""])
+        XCTAssertEqual((anns[1]["segmentation"] as! [[Int]])[0], [28, 6, 48, 6, 48, 16, 28, 16])
+        XCTAssertEqual(anns[6]["iscrowd"] as? Int, 1)
+        // The official validation.jsonl name, gzipped.
+        let ann = root.appendingPathComponent("annotations")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        p.arguments = [ann.appendingPathComponent("val.jsonl").path]
+        try p.run(); p.waitUntilExit()
+        try FileManager.default.moveItem(at: ann.appendingPathComponent("val.jsonl.gz"), to: ann.appendingPathComponent("validation.jsonl.gz"))
+        r = try PrepProcess.run(["hiertext", root.path, "--level", "line", "--split-list", "val", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readText(root, "instances_val.json"),
+                       try golden("hiertext-toy", "instances_val.json").replacingOccurrences(of: "annotations/val.jsonl", with: "annotations/validation.jsonl.gz"))
+        r = try PrepProcess.run(["hiertext", root.path, "--level", "sentence", "-q"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+    }
+
     func testMissingImageIsReported() throws {
         let root = try fixtureCopy("art-toy")
         let r = try PrepProcess.run(["art", root.path])

@@ -77,6 +77,29 @@ public struct JSONReader {
         }
     }
 
+    /// The elements of the array in `range` of `bytes`, each as its byte range, values skipped
+    /// (see `members`).
+    public static func elements(_ bytes: [UInt8], range: Range<Int>) throws -> [Range<Int>] {
+        var r = JSONReader(bytes, range: range)
+        r.skipSpace()
+        guard r.i < r.end, r.b[r.i] == 0x5B else { throw r.fail("expecting an array") }
+        r.i += 1
+        var out: [Range<Int>] = []
+        r.skipSpace()
+        if r.i < r.end, r.b[r.i] == 0x5D { return out }
+        while true {
+            r.skipSpace()
+            let start = r.i
+            try r.skipValue()
+            out.append(start..<r.i)
+            r.skipSpace()
+            guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
+            if r.b[r.i] == 0x2C { r.i += 1; continue }
+            if r.b[r.i] == 0x5D { return out }
+            throw r.fail("expecting ',' delimiter")
+        }
+    }
+
     /// Moves past one value without building it.
     private mutating func skipValue() throws {
         guard i < end else { throw fail("expecting a value") }

@@ -10,8 +10,9 @@ public struct DatasetSource {
     public let perImage: (any PerImageConverter)?
     let gatherSplit: (String, RunReport) throws -> [GatheredPair]
 
-    public init(recipe: Recipe, root: URL) throws {
-        let options = ConverterOptions(recipe.options ?? [:])
+    /// `overrides`: converter options the command line sets (`--level`).
+    public init(recipe: Recipe, root: URL, overrides: [String: String] = [:]) throws {
+        let options = ConverterOptions((recipe.options ?? [:]).merging(overrides) { _, new in new })
         if let factory = ConverterRegistry.perImage[recipe.converter] {
             let converter = try factory(options)
             let gatherer = PairGatherer(root: root, layout: recipe.layout)

@@ -19,12 +19,17 @@ public struct WholeFileGatherer {
 
     public func gather(split: String, report: RunReport) throws -> [GatheredPair] {
         let set = layout.sets?[split] ?? split
-        let annRel = expandTemplate(layout.annotation.replacingOccurrences(of: "{set}", with: set), split: split)
-        let ann = root.appendingPathComponent(annRel)
-        guard FileManager.default.fileExists(atPath: ann.path) else {
-            throw PrepError.layout("\(ann.path): missing annotation file for split '\(split)' (expected \(annRel) under the dataset root)")
+        // The recipe's name first, then its gzipped form and the split's alternative names.
+        let templates = [layout.annotation(for: split)] + (layout.alternatives?[split] ?? [])
+        let candidates = templates.flatMap { t -> [String] in
+            let rel = layout.expand(t, split: split)
+            return [rel, rel + ".gz"]
         }
-        let imageDirRel = expandTemplate(layout.images, split: split)
+        guard let annRel = candidates.first(where: { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }) else {
+            throw PrepError.layout("\(root.appendingPathComponent(candidates[0]).path): missing annotation file for split '\(split)' (expected \(candidates.joined(separator: " or ")) under the dataset root)")
+        }
+        let ann = root.appendingPathComponent(annRel)
+        let imageDirRel = layout.expand(layout.images, split: split)
         let imageDir = root.appendingPathComponent(imageDirRel)
         let entries = try converter.read(file: ann, split: set) { location, reason in
             report.skip(split: split, file: location, reason: reason)
@@ -47,7 +52,7 @@ public struct WholeFileGatherer {
             pairs.append(GatheredPair(image: image, imageName: base, annotation: ann,
                                       outputName: expandTemplate(layout.fileName, split: split, name: entry.name),
                                       outputAnnotationName: layout.segmFile.map {
-                                          expandTemplate($0.replacingOccurrences(of: "{set}", with: set), split: split, name: entry.name)
+                                          layout.expand($0.replacingOccurrences(of: "{annotation}", with: annRel), split: split, name: entry.name)
                                       },
                                       parsed: entry))
         }

@@ -9,18 +9,16 @@ import PrepConverters
 struct KIETask {
     let settings: Recipe.KIESettings
     let job: DatasetJob
-    let sets: [String: String]
+    let layout: Recipe.Layout
 
     init(recipe: Recipe, job: DatasetJob) throws {
         guard let kie = recipe.kie else { throw PrepError.failed("dataset-zoo/\(recipe.name): the kie task needs a 'kie' section") }
         settings = kie
         self.job = job
-        sets = recipe.layout.sets ?? [:]
+        layout = recipe.layout
     }
 
-    func expand(_ template: String, _ split: String) -> String {
-        expandTemplate(template.replacingOccurrences(of: "{set}", with: sets[split] ?? split), split: split)
-    }
+    func expand(_ template: String, _ split: String) -> String { layout.expand(template, split: split) }
 
     /// Checks every input before work starts.
     func check() throws {

@@ -11,7 +11,7 @@ struct LabelOnlyTask {
     let recog: Recipe.RecogSettings
     let format: LabelFileSink.Format
     let job: DatasetJob
-    let sets: [String: String]
+    let layout: Recipe.Layout
 
     init(recipe: Recipe, recog: Recipe.RecogSettings, source: Recipe.LabelSource, job: DatasetJob) throws {
         guard let format = LabelFileSink.Format(rawValue: job.recogFormat) else {
@@ -27,14 +27,10 @@ struct LabelOnlyTask {
         self.recog = recog
         self.format = format
         self.job = job
-        self.sets = recipe.layout.sets ?? [:]
+        self.layout = recipe.layout
     }
 
-    func expand(_ template: String, _ split: String) -> String {
-        let set = sets[split] ?? split
-        return expandTemplate(template.replacingOccurrences(of: "{set}", with: set)
-            .replacingOccurrences(of: "{set_lower}", with: set.lowercased()), split: split)
-    }
+    func expand(_ template: String, _ split: String) -> String { layout.expand(template, split: split) }
 
     /// The label file of `split`, checked before any work (a missing one is a layout error).
     func input(for split: String) throws -> URL {

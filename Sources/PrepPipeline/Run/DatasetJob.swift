@@ -19,6 +19,8 @@ public struct DatasetJob: Sendable {
     /// `--val-ratio`, `--split-seed` (datasets with a `val_split` recipe section).
     public var valRatio: Double? = nil
     public var splitSeed: UInt64? = nil
+    /// Converter options set on the command line (`--level` for HierText).
+    public var converterOptions: [String: String] = [:]
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {

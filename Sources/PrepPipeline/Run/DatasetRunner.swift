@@ -28,7 +28,7 @@ public final class DatasetRunner {
         let kie = job.tasks.contains("kie") ? try KIETask(recipe: recipe, job: job) : nil
         try kie?.check()
         let needsSource = !job.tasks.filter { ($0 != "recog" || labelOnly == nil) && $0 != "kie" }.isEmpty
-        let source = needsSource ? try DatasetSource(recipe: recipe, root: job.root) : nil
+        let source = needsSource ? try DatasetSource(recipe: recipe, root: job.root, overrides: job.converterOptions) : nil
         let converter = source?.perImage
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]

@@ -55,16 +55,27 @@ public struct Recipe: Decodable, Sendable {
         public var sets: [String: String]?
         /// A split whose annotation files are named differently (CTW1500's `test`: `000{stem}.txt`).
         public var annotationBySplit: [String: String]?
+        /// Other names a split's annotation file may have (HierText's `val.jsonl`, what the
+        /// reference expects, beside the official `validation.jsonl`); each also tried with `.gz`.
+        public var alternatives: [String: [String]]?
         /// `annotations`: list the annotation folder and find each file's image (FUNSD keeps every
         /// split's images in one folder); by default the image folder is listed.
         public var pairBy: String?
+
+        /// Expands a template of this layout: `{set}` (the split's raw name, `sets`),
+        /// `{set_lower}`, then `expandTemplate`'s keys.
+        public func expand(_ template: String, split: String, name: String = "") -> String {
+            let set = sets?[split] ?? split
+            return expandTemplate(template.replacingOccurrences(of: "{set_lower}", with: set.lowercased())
+                .replacingOccurrences(of: "{set}", with: set), split: split, name: name)
+        }
 
         /// The annotation template of a split.
         public func annotation(for split: String) -> String { annotationBySplit?[split] ?? annotation }
 
         enum CodingKeys: String, CodingKey {
             case images, annotation
-            case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split"
+            case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split", alternatives
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"

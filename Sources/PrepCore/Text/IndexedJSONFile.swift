@@ -1,5 +1,6 @@
 import Foundation
-import PrepCore
+
+import CZlib
 
 /// A large JSON file kept as bytes with an index of its top-level members (and, on request, of
 /// the members of one of them), so entries are parsed one at a time: memory is the file plus a
@@ -13,7 +14,7 @@ public final class IndexedJSONFile: @unchecked Sendable {
 
     public init(_ url: URL) throws {
         self.url = url
-        bytes = try Self.readAll(url)
+        bytes = url.pathExtension == "gz" ? try Self.gunzip(url) : try Self.readAll(url)
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let members: [(key: String, value: Range<Int>)]
         do { members = try JSONReader.members(bytes, range: start..<bytes.count) } catch let e as JSONReader.Failure {
@@ -44,6 +45,29 @@ public final class IndexedJSONFile: @unchecked Sendable {
         }
         if failed { throw PrepError.io(path: url.path, reason: "read failed") }
         return bytes
+    }
+
+    /// A gzip file, inflated into one array (HierText's official annotations are `.jsonl.gz`).
+    static func gunzip(_ url: URL) throws -> [UInt8] {
+        guard let gz = gzopen(url.path, "rb") else { throw PrepError.io(path: url.path, reason: "cannot open the gzip file") }
+        defer { gzclose(gz) }
+        _ = gzbuffer(gz, 1 << 20)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, UInt32($0.count)) }
+            if n < 0 { throw PrepError.input(file: url.path, line: nil, reason: "not a valid gzip file") }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<Int(n)])
+        }
+        return out
+    }
+
+    /// The elements of the array at `range`, in order.
+    public func elements(_ range: Range<Int>, _ what: String) throws -> [Range<Int>] {
+        do { return try JSONReader.elements(bytes, range: range) } catch let e as JSONReader.Failure {
+            throw PrepError.input(file: url.path, line: nil, reason: "'\(what)' is not a valid JSON array: \(e)")
+        }
     }
 
     /// Whether the value at `range` is an empty list (`[]`, spaces allowed), without parsing it.
