@@ -20,6 +20,7 @@ public enum ConverterRegistry {
         "image-dict-json": { try ImageDictJSONConverter(options: $0) },
         "coco-text-json": { try COCOTextJSONConverter(options: $0) },
         "hiertext": { try HierTextConverter(options: $0) },
+        "imgur-json": { try IMGURJSONConverter(options: $0) },
     ]
 
     /// Every registered converter name.

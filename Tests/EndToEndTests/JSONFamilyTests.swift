@@ -69,6 +69,20 @@ final class JSONFamilyTests: XCTestCase {
         XCTAssertEqual(r.status, 2, r.stderr)
     }
 
+    func testIMGUR5K() throws {
+        try check("imgur5k", args: [], det: ["instances_train.json", "instances_val.json", "instances_test.json"])
+        // The angle is read whole: 5.27 stays 5.27 (the reference reads 5.2).
+        let root = try fixtureCopy("imgur5k-toy")
+        let ann = root.appendingPathComponent("annotations/imgur5k_annotations_test.json")
+        try Data(try readText(root, "annotations/imgur5k_annotations_test.json")
+            .replacingOccurrences(of: "[40.5, 20.25, 50.0, 12.0, 0.0]", with: "[40.0, 20.0, 50.0, 10.0, 90]").utf8).write(to: ann)
+        let r = try PrepProcess.run(["imgur5k", root.path, "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_test.json"))) as! [String: Any]
+        // A 50×10 box turned by 90° (a whole angle; the reference's slice would read "9").
+        XCTAssertEqual(((j["annotations"] as! [[String: Any]])[0]["bbox"] as! [Int]), [35, 0, 10, 45])
+    }
+
     func testMissingImageIsReported() throws {
         let root = try fixtureCopy("art-toy")
         let r = try PrepProcess.run(["art", root.path])
