@@ -11,6 +11,7 @@ public enum ConverterRegistry {
         "xml-box": { try XMLBoxConverter(options: $0) },
         "page-json": { try PageJSONConverter(options: $0) },
         "ctw1500": { try CTW1500Converter(options: $0) },
+        "totaltext-txt": { try TotalTextConverter(options: $0) },
     ]
 
     public typealias WholeFileFactory = @Sendable (ConverterOptions) throws -> any WholeFileConverter

@@ -80,6 +80,23 @@ final class TxtFamilyTests: XCTestCase {
         XCTAssertTrue(try readText(root, "instances_test.json").contains("\"text\": \"Latin, 9\""))
     }
 
+    func testTotalTextWithoutEval() throws {
+        try check("totaltext", det: ["instances_training.json", "instances_test.json"])
+        // A literal ',' stays a comma (the reference makes it an ignored '#'); code is never run.
+        let root = try fixtureCopy("totaltext-toy")
+        try Data("x: [[1 9 9 1]], y: [[1 1 5 5]], ornt: [u'h'], transcriptions: [u',']\nx: [[1 9 9 1]], y: [[6 6 9 9]], ornt: [u'h'], transcriptions: [u'__import__(\"os\")']\nx: [[1 9]], y: [[1 1]], ornt: [u'h'], transcriptions: [u'two']\n".utf8)
+            .write(to: root.appendingPathComponent("annotations/test/poly_gt_img1001.txt"))
+        var r = try PrepProcess.run(["totaltext", root.path, "--task", "spotting", "--split-list", "test"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("poly_gt_img1001.txt:3: a polygon needs at least 3 points (has 2)"), r.stdout)
+        try Data("x: [[1 9 9 1]], y: [[1 1 5 5]], ornt: [u'h'], transcriptions: [u',']\nx: [[1 9 9 1]], y: [[6 6 9 9]], ornt: [u'h'], transcriptions: [u'__import__(\"os\")']\n".utf8)
+            .write(to: root.appendingPathComponent("annotations/test/poly_gt_img1001.txt"))
+        r = try PrepProcess.run(["totaltext", root.path, "--task", "spotting", "--split-list", "test", "-q"])
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_test.json"))) as! [String: Any]
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["text"] as! String }, [",", "__import__(\"os\")"])
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["iscrowd"] as! Int }, [0, 0])
+    }
+
     func testBadXML() throws {
         let root = try fixtureCopy("ilst-toy")
         try Data("<annotation><object><name>a</name>\n<bndbox><xmin>1</xmin></bndbox>\n</annotation>".utf8)
