@@ -22,6 +22,7 @@ public enum ConverterRegistry {
         "coco-text-json": { try COCOTextJSONConverter(options: $0) },
         "hiertext": { try HierTextConverter(options: $0) },
         "imgur-json": { try IMGURJSONConverter(options: $0) },
+        "naf": { try NAFConverter(options: $0) },
     ]
 
     /// Every registered converter name.

@@ -83,6 +83,17 @@ final class JSONFamilyTests: XCTestCase {
         XCTAssertEqual(((j["annotations"] as! [[String: Any]])[0]["bbox"] as! [Int]), [35, 0, 10, 45])
     }
 
+    func testNAF() throws {
+        try check("naf", args: [], det: ["instances_training.json", "instances_val.json", "instances_test.json"])
+        let root = try fixtureCopy("naf-toy")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("annotations/groups/g2/004225566_00006.json"))
+        let r = try PrepProcess.run(["naf", root.path, "--task", "spotting", "--split-list", "training"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("004225566_00006.json: missing ground truth for 004225566_00006.jpg"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("missing_00001.jpg is absent"), r.stdout)
+        XCTAssertTrue(try readText(root, "spotting_instances_training.json").contains("\"text\": \"J. Doe\""))
+    }
+
     func testMissingImageIsReported() throws {
         let root = try fixtureCopy("art-toy")
         let r = try PrepProcess.run(["art", root.path])
