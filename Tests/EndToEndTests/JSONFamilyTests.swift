@@ -94,6 +94,22 @@ final class JSONFamilyTests: XCTestCase {
         XCTAssertTrue(try readText(root, "spotting_instances_training.json").contains("\"text\": \"J. Doe\""))
     }
 
+    /// Recognition crops of the COCO-like and IMGUR datasets: one crop per legible word, named
+    /// after the image, every label naming a file that exists (hand-checked counts).
+    func testRecogCropsFromWholeFileDatasets() throws {
+        for (dataset, label, expected) in [("cocotext", "train_label.jsonl", 2), ("textocr", "val_label.jsonl", 1), ("imgur5k", "test_label.jsonl", 3)] {
+            let root = try fixtureCopy("\(dataset)-toy")
+            let r = try PrepProcess.run([dataset, root.path, "--task", "recog", "-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = try readText(root, label).split(separator: "\n")
+            XCTAssertEqual(lines.count, expected, dataset)
+            for line in lines {
+                let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: String]
+                XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("crops/" + obj["filename"]!).path), String(line))
+            }
+        }
+    }
+
     func testMissingImageIsReported() throws {
         let root = try fixtureCopy("art-toy")
         let r = try PrepProcess.run(["art", root.path])
