@@ -40,4 +40,26 @@ final class LabelOnlyTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try readText(out, "train_label.txt"), "train/1009_2.png You\ntrain/1010_1.png New York\n")
     }
+
+    func testMJSynthWordsFromFileNames() throws {
+        let root = try fixtureCopy("mjsynth-toy")
+        let r = try PrepProcess.run(["mjsynth", root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readText(root, "train_label.jsonl"),
+                       "{\"filename\": \"2697/6/466_MONIKER_49537.jpg\", \"text\": \"MONIKER\"}\n{\"filename\": \"1/1/3_JERKIER_41625.jpg\", \"text\": \"JERKIER\"}\n")
+        XCTAssertTrue(r.stdout.contains("annotation.txt:3: image 9/9/1_GONE_7.jpg is absent"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("annotation.txt:4: expected"), r.stdout)
+    }
+
+    /// Whole-file sources parse on the workers: outputs are byte-identical for any --nproc.
+    func testWholeFileOutputsIdenticalForAnyNproc() throws {
+        var outputs: [String] = []
+        for n in ["1", "2", "3"] {
+            let root = try fixtureCopy("textocr-toy")
+            let r = try PrepProcess.run(["textocr", root.path, "--task", "det", "recog", "spotting", "--nproc", n, "-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            outputs.append(try readText(root, "instances_training.json") + readText(root, "spotting_instances_val.json") + readText(root, "train_label.jsonl"))
+        }
+        XCTAssertEqual(Set(outputs).count, 1)
+    }
 }
