@@ -7,8 +7,24 @@ public enum ConverterRegistry {
     /// Converters that read one annotation file per image.
     public static let perImage: [String: PerImageFactory] = [
         "icdar-txt": { try ICDARTxtConverter(options: $0) },
+        "box-txt": { try BoxTxtConverter(options: $0) },
+        "xml-box": { try XMLBoxConverter(options: $0) },
+        "page-json": { try PageJSONConverter(options: $0) },
+        "ctw1500": { try CTW1500Converter(options: $0) },
+        "totaltext-txt": { try TotalTextConverter(options: $0) },
+    ]
+
+    public typealias WholeFileFactory = @Sendable (ConverterOptions) throws -> any WholeFileConverter
+
+    /// Converters that read one annotation file for many images.
+    public static let wholeFile: [String: WholeFileFactory] = [
+        "image-dict-json": { try ImageDictJSONConverter(options: $0) },
+        "coco-text-json": { try COCOTextJSONConverter(options: $0) },
+        "hiertext": { try HierTextConverter(options: $0) },
+        "imgur-json": { try IMGURJSONConverter(options: $0) },
+        "naf": { try NAFConverter(options: $0) },
     ]
 
     /// Every registered converter name.
-    public static var names: [String] { perImage.keys.sorted() }
+    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys)).sorted() }
 }

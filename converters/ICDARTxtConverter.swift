@@ -9,12 +9,18 @@ import PrepCore
 ///
 /// Options: `script_field` (true for ICDAR 2017), `ignore` (default `###`),
 /// `encoding` (`utf-8` or `latin1`), `strip_text` (trim spaces around the transcription, as
-/// DeText's and SROIE's readers do; the `ignore` marker is then compared after trimming).
-public struct ICDARTxtConverter: PerImageConverter {
+/// DeText's and SROIE's readers do; the `ignore` marker is then compared after trimming),
+/// `difficult_field` (RCTW-17: field 9 is a difficult flag, anything but `0` marks the box
+/// ignored), `unquote` (remove `"` around the transcription, as RCTW's `strip('"')`), `floor`
+/// (float coordinates floored to integers, as MTWI's `math.floor(float(v))`).
+public struct ICDARTxtConverter: LineConverter {
     public let hasScriptField: Bool
     public let ignoreText: String
     public let encoding: TextEncoding
     public let stripText: Bool
+    public let hasDifficultField: Bool
+    public let unquote: Bool
+    public let floorCoordinates: Bool
 
     public init(options: ConverterOptions) throws {
         hasScriptField = options.bool("script_field", default: false)
@@ -24,26 +30,19 @@ public struct ICDARTxtConverter: PerImageConverter {
         }
         encoding = enc
         stripText = options.bool("strip_text", default: false)
-    }
-
-    public func parse(annotation url: URL) throws -> [TextInstance] {
-        var instances: [TextInstance] = []
-        let reader = try LineReader(url: url, encoding: encoding)
-        while let raw = reader.next() {
-            let line = try reader.decode(raw)
-            let trimmed = TextTrim.strip(line)
-            if trimmed.isEmpty { continue }
-            instances.append(try parseLine(trimmed, file: url.path, number: raw.number))
-        }
-        return instances
+        hasDifficultField = options.bool("difficult_field", default: false)
+        unquote = options.bool("unquote", default: false)
+        floorCoordinates = options.bool("floor", default: false)
+        if hasScriptField && hasDifficultField { throw PrepError.usage("icdar-txt: script_field and difficult_field exclude each other") }
     }
 
     /// Parses one non-blank line.
-    public func parseLine<S: StringProtocol>(_ line: S, file: String, number: Int) throws -> TextInstance {
+    public func parseLine(_ line: Substring, file: String, number: Int) throws -> TextInstance {
         let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-        let textIndex = hasScriptField ? 9 : 8
+        let textIndex = hasScriptField || hasDifficultField ? 9 : 8
         guard fields.count > textIndex else {
-            let expected = hasScriptField ? "8 coordinates, a script and a transcription" : "8 coordinates and a transcription"
+            let expected = hasScriptField ? "8 coordinates, a script and a transcription"
+                : hasDifficultField ? "8 coordinates, a difficult flag and a transcription" : "8 coordinates and a transcription"
             throw PrepError.input(file: file, line: number, reason: "expected \(expected) separated by commas, found \(fields.count) field\(fields.count == 1 ? "" : "s")")
         }
         var polygon: [Double] = []
@@ -54,8 +53,7 @@ public struct ICDARTxtConverter: PerImageConverter {
             if let i = Int(f) {
                 polygon.append(Double(i))
             } else if let d = Double(f), d.isFinite {
-                polygon.append(d)
-                integers = false
+                if floorCoordinates { polygon.append(d.rounded(.down)) } else { polygon.append(d); integers = false }
             } else {
                 throw PrepError.input(file: file, line: number, reason: "coordinate \(k + 1) is not a number: '\(fields[k])'")
             }
@@ -66,9 +64,26 @@ public struct ICDARTxtConverter: PerImageConverter {
             text = String(TextTrim.strip(text))
             marker = String(TextTrim.strip(marker))
         }
+        if unquote {
+            text = Self.stripQuotes(text)
+            marker = Self.stripQuotes(marker)
+        }
         var attributes: [String: JSONValue] = [:]
         if hasScriptField { attributes["script"] = .string(String(fields[8])) }
+        var difficult = false
+        if hasDifficultField {
+            difficult = fields[8] != "0"
+            attributes["difficult"] = .bool(difficult)
+        }
         return TextInstance(polygon: polygon, integerCoordinates: integers, text: text,
-                            ignore: marker == ignoreText, attributes: attributes)
+                            ignore: marker == ignoreText || difficult, attributes: attributes)
+    }
+
+    /// Python's `s.strip('"')`.
+    static func stripQuotes(_ s: String) -> String {
+        var sub = Substring(s)
+        while sub.first == "\"" { sub = sub.dropFirst() }
+        while sub.last == "\"" { sub = sub.dropLast() }
+        return String(sub)
     }
 }

@@ -48,19 +48,26 @@ public final class COCOWriter {
     /// Adds one image with its instances; `width`/`height` are the sizes to record.
     public func add(_ sample: Sample, width: Int, height: Int) throws {
         try addImage(name: sample.image.name, segmFile: sample.annotationName, width: width, height: height,
-                     instances: sample.instances)
+                     instances: sample.instances, imageObject: sample.imageObject)
     }
 
-    /// Adds one image by name (`file_name`), with its `segm_file` and instances.
-    func addImage(name: String, segmFile: String?, width: Int, height: Int, instances: [TextInstance]) throws {
+    /// Adds one image by name (`file_name`), with its `segm_file` and instances; `imageObject` is
+    /// the source's own image record where the reference passes it through (COCO-Text, TextOCR).
+    func addImage(name: String, segmFile: String?, width: Int, height: Int, instances: [TextInstance],
+                  imageObject: JSONValue? = nil) throws {
         let imageID = imageCount
-        var image: [(String, JSONValue)] = [
-            ("file_name", .string(name)),
-            ("height", .int(height)),
-            ("width", .int(width)),
-        ]
-        if layout.segmFile, let segm = segmFile { image.append(("segm_file", .string(segm))) }
-        image.append(("id", .int(imageID)))
+        var image: [(String, JSONValue)]
+        if case let .object(source)? = imageObject {
+            // Passed through as the reference does: source keys in order, segm_file and id
+            // replaced in place or appended.
+            image = source
+            if layout.segmFile, let segm = segmFile { Self.set(&image, "segm_file", .string(segm)) }
+            Self.set(&image, "id", .int(imageID))
+        } else {
+            image = [("file_name", .string(name)), ("height", .int(height)), ("width", .int(width))]
+            if layout.segmFile, let segm = segmFile { image.append(("segm_file", .string(segm))) }
+            image.append(("id", .int(imageID)))
+        }
         let isFirstImage = imageCount == 0
         try out.append { buf in
             if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
@@ -78,6 +85,11 @@ public final class COCOWriter {
         }
     }
 
+    /// A Python dict assignment: replace in place, or append.
+    static func set(_ pairs: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }
+    }
+
     func annotationObject(_ inst: TextInstance, imageID: Int, id: Int) -> JSONValue {
         var pairs: [(String, JSONValue)] = []
         for key in layout.annotationKeys {
@@ -91,7 +103,9 @@ public final class COCOWriter {
             case .text:
                 pairs.append(("text", inst.text.map { .string($0) } ?? .null))
             case .segmentation:
-                pairs.append(("segmentation", .array([JSONValue.numbers(inst.polygon, integers: inst.integerCoordinates)])))
+                // A converter that must keep each number's JSON type (ArT mixes ints and floats in one
+                // polygon) passes the exact list; otherwise one type for the whole polygon.
+                pairs.append(("segmentation", .array([inst.attributes["segmentation"] ?? JSONValue.numbers(inst.polygon, integers: inst.integerCoordinates)])))
             }
         }
         pairs.append(("image_id", .int(imageID)))

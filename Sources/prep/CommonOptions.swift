@@ -36,8 +36,19 @@ struct RunOptions: ParsableArguments {
             if case .usage = error { throw error }
             report.failure = error.description
             try finish(report, root: root)
+            // The summary (stdout) names the failure too, but not under --quiet.
+            CLI.printError(error.description)
             throw ExitCode.failure
         }
         try finish(report, root: root)
+    }
+}
+
+extension RunOptions {
+    /// Runs a command body with a fresh report: the summary and JSON report are written whether
+    /// the body succeeds or fails (then exit 1); usage errors pass through (exit 2).
+    static func running(_ command: String, _ options: RunOptions, root: String? = nil, _ body: (RunReport) throws -> Void) throws {
+        let report = RunReport(command: command)
+        try options.perform(report, root: root) { try body(report) }
     }
 }

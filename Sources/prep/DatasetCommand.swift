@@ -64,6 +64,16 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("recog: what happens to vertical crops: ignores (default; written to ignores/<split>/ with their own label file), keep, rotate (90° counter-clockwise, as PaddleOCR), drop.", valueName: "rule"))
     var vertical: CropSettings.VerticalRule?
 
+    @Option(name: [.customLong("val-ratio"), .customLong("val_ratio")],
+            help: ArgumentHelp("Datasets shipped as one set: move this share (0 < R < 1) of the pages to the val split (the reference's selection where 1/R is whole, else evenly spread).", valueName: "R"))
+    var valRatio: Double?
+
+    @Option(name: .customLong("split-seed"), help: ArgumentHelp("With --val-ratio: draw the val pages at random with this seed instead.", valueName: "S"))
+    var splitSeed: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("HierText: annotation level: word (default), line or paragraph.", valueName: "level"))
+    var level: String?
+
     @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
     var format: String = "jsonl"
 
@@ -88,7 +98,7 @@ struct DatasetCommand: ParsableCommand {
         }
         var job = DatasetJob(recipe: recipe, root: root,
                              outputDirectory: outDir.map { URL(fileURLWithPath: $0).standardizedFileURL },
-                             splits: splitList.isEmpty ? nil : splitList,
+                             splits: splitList.isEmpty ? (valRatio == nil ? nil : recipe.valSplit.map { [$0.from, $0.to] }) : splitList,
                              tasks: tasks.isEmpty ? nil : tasks,
                              workers: common.nproc, exif: exif, strict: common.strict, quiet: common.quiet)
         if preserveVertical, let v = vertical, v != .keep {
@@ -100,6 +110,12 @@ struct DatasetCommand: ParsableCommand {
         if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
         if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }
         if emitConfig != nil && to != .mmocr1 { throw PrepError.usage("--emit-config goes with --to mmocr1") }
+        if let level {
+            guard recipe.converter == "hiertext" else { throw PrepError.usage("--level applies to hiertext only") }
+            job.converterOptions["level"] = level
+        }
+        job.valRatio = valRatio
+        job.splitSeed = splitSeed
         let report = RunReport(command: dataset)
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)

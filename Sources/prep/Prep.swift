@@ -26,7 +26,9 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self, LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
+                                                       LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self,
+                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

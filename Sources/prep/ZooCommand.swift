@@ -18,12 +18,15 @@ struct ZooCommand: ParsableCommand {
     func run() throws {
         let zoo = try Zoo.load()
         guard let name else {
-            print("dataset        tasks      converter    title")
-            for n in zoo.names {
+            // Columns as wide as their longest entry.
+            let rows = zoo.names.map { n -> [String] in
                 let r = zoo.recipe(n)!
-                print(n.padding(toLength: 15, withPad: " ", startingAt: 0)
-                      + r.tasks.joined(separator: ",").padding(toLength: 11, withPad: " ", startingAt: 0)
-                      + r.converter.padding(toLength: 13, withPad: " ", startingAt: 0) + r.title)
+                return [n, r.tasks.joined(separator: ","), r.converter, r.title]
+            }
+            let header = ["dataset", "tasks", "converter", "title"]
+            let widths = (0..<3).map { c in ([header] + rows).map { $0[c].count }.max()! + 2 }
+            for row in [header] + rows {
+                print((0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined() + row[3])
             }
             print("\n\(zoo.names.count) datasets. prep zoo NAME shows one; prep NAME ROOT prepares it.")
             return

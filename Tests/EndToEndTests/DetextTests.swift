@@ -20,28 +20,6 @@ final class DetextTests: XCTestCase {
         try Data(contentsOf: PrepProcess.fixture(name).appendingPathComponent("expected").appendingPathComponent(rel))
     }
 
-    /// Every crop under crops/ and ignores/ decodes to the reference's pixels (size + CRC-32).
-    func assertCrops(_ root: URL, equal golden: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let exp = try JSONSerialization.jsonObject(with: try Data(contentsOf: PrepProcess.fixture(golden))) as! [String: [String: NSNumber]]
-        var got: [String: [String: NSNumber]] = [:]
-        let fm = FileManager.default
-        for sub in ["crops", "ignores"] {
-            let base = root.appendingPathComponent(sub)
-            for split in (try? fm.contentsOfDirectory(atPath: base.path)) ?? [] {
-                let dir = base.appendingPathComponent(split)
-                var isDir: ObjCBool = false
-                guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else { continue }
-                for f in try fm.contentsOfDirectory(atPath: dir.path) {
-                    let px = try ImageCodec.decode(file: dir.appendingPathComponent(f))
-                    got["\(sub)/\(split)/\(f)"] = ["width": NSNumber(value: px.width), "height": NSNumber(value: px.height),
-                                                   "crc": NSNumber(value: CRC32.of(px.data))]
-                }
-            }
-        }
-        XCTAssertEqual(got.keys.sorted(), exp.keys.sorted(), "crop files", file: file, line: line)
-        for (k, v) in exp { XCTAssertEqual(got[k], v, "pixels of \(k)", file: file, line: line) }
-    }
-
     func read(_ root: URL, _ rel: String) throws -> Data { try Data(contentsOf: root.appendingPathComponent(rel)) }
 
     func testDetAndRecogMatchReference() throws {

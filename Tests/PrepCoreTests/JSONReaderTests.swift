@@ -11,6 +11,18 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(try JSONReader.parse("-Infinity"), .double(-.infinity))
     }
 
+    func testRepeatedKeysInSmallAndLargeObjects() throws {
+        // json.loads: a repeated key keeps its first place and takes the last value.
+        XCTAssertEqual(try JSONReader.parse(#"{"a": 1, "b": 2, "a": 3}"#), .object([("a", .int(3)), ("b", .int(2))]))
+        let keys = (0..<5000).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
+        let big = try JSONReader.parse("{" + keys + #", "k7": "again", "k4999": null}"#)
+        guard case let .object(pairs) = big else { return XCTFail() }
+        XCTAssertEqual(pairs.count, 5000)
+        XCTAssertEqual(pairs[7].0, "k7")
+        XCTAssertEqual(pairs[7].1, .string("again"))
+        XCTAssertEqual(pairs[4999].1, .null)
+    }
+
     func testErrorsSayWhere() {
         XCTAssertThrowsError(try JSONReader.parse(#"{"a": 1"#)) { XCTAssertEqual(($0 as? JSONReader.Failure)?.offset, 7) }
         XCTAssertThrowsError(try JSONReader.parse("{} x"))

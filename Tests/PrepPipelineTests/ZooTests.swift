@@ -1,5 +1,6 @@
 import XCTest
 @testable import PrepPipeline
+import PrepConverters
 
 final class ZooTests: XCTestCase {
     func testEmbeddedZooHasEveryFolder() throws {
@@ -17,6 +18,33 @@ final class ZooTests: XCTestCase {
             XCTAssertEqual(r.outputs["det"], "instances_{split}.json")
         }
         XCTAssertEqual(zoo.recipe("icdar2017")?.options?["script_field"], "true")
+    }
+
+    /// Every recipe: citation, license and layout for `prep zoo`, a known converter (or a
+    /// recognition/KIE-only dataset), tasks it can run, and a val split where --val-ratio applies.
+    func testEveryRecipeIsComplete() throws {
+        let zoo = try Zoo.load()
+        for name in zoo.names {
+            let r = try XCTUnwrap(zoo.recipe(name))
+            XCTAssertNotNil(r.citation, name)
+            XCTAssertNotNil(r.license, name)
+            XCTAssertNotNil(r.tree, name)
+            XCTAssertFalse(r.tasks.isEmpty, name)
+            if r.tasks.contains("det") || r.tasks.contains("spotting") {
+                XCTAssertTrue(ConverterRegistry.names.contains(r.converter), "\(name): converter \(r.converter)")
+                XCTAssertNotNil(r.outputs["det"], name)
+            }
+            if r.tasks.contains("recog") { XCTAssertNotNil(r.recog, name) }
+            if r.tasks.contains("kie") { XCTAssertNotNil(r.kie, name) }
+            if let v = r.valSplit { XCTAssertTrue(r.splits.contains(v.from) && r.splits.contains(v.to), name) }
+        }
+        XCTAssertGreaterThanOrEqual(zoo.names.count, 26)
+    }
+
+    func testLayoutExpansion() {
+        XCTAssertEqual(expandTemplate("annotations/gt_{number}.txt", split: "x", name: "im0012.jpg"), "annotations/gt_12.txt")
+        XCTAssertEqual(expandTemplate("annotations/{head}_gt_ocr.txt", split: "x", name: "00000001_in.jpg"), "annotations/00000001_gt_ocr.txt")
+        XCTAssertEqual(expandTemplate("{number}", split: "x", name: "im0000.jpg"), "0")
     }
 
     func testTemplates() {

@@ -8,11 +8,16 @@ public struct Sample: Sendable {
     /// names it (COCO 0.x `segm_file`), if any.
     public var annotationName: String?
     public var instances: [TextInstance]
+    /// The source's own image record (COCO-Text, TextOCR), written as the COCO image object in
+    /// its key order with `segm_file` and `id` set, as the reference passes it through; nil for
+    /// the usual `file_name, height, width, segm_file, id`.
+    public var imageObject: JSONValue?
 
-    public init(image: ImageRef, annotationName: String? = nil, instances: [TextInstance]) {
+    public init(image: ImageRef, annotationName: String? = nil, instances: [TextInstance], imageObject: JSONValue? = nil) {
         self.image = image
         self.annotationName = annotationName
         self.instances = instances
+        self.imageObject = imageObject
     }
 }
 

@@ -13,8 +13,13 @@ public struct JSONReader {
 
     private let b: [UInt8]
     private var i = 0
+    private let end: Int
 
-    private init(_ bytes: [UInt8]) { b = bytes }
+    private init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+        b = bytes
+        i = range?.lowerBound ?? 0
+        end = range?.upperBound ?? bytes.count
+    }
 
     /// Parses a whole document; trailing non-whitespace is an error ("extra data").
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
@@ -22,7 +27,7 @@ public struct JSONReader {
         r.skipSpace()
         let v = try r.value(depth: 0)
         r.skipSpace()
-        if r.i < r.b.count { throw Failure(offset: r.i, message: "extra data after the JSON value") }
+        if r.i < r.end { throw Failure(offset: r.i, message: "extra data after the JSON value") }
         return v
     }
 
@@ -39,22 +44,126 @@ public struct JSONReader {
         return (v, r.i)
     }
 
+    /// Parses the single value in `range` of `bytes` (a member `members` found). Offsets in
+    /// errors are offsets into `bytes`.
+    public static func parse(_ bytes: [UInt8], range: Range<Int>) throws -> JSONValue {
+        var r = JSONReader(bytes, range: range)
+        r.skipSpace()
+        let v = try r.value(depth: 0)
+        r.skipSpace()
+        if r.i < r.end { throw Failure(offset: r.i, message: "extra data after the JSON value") }
+        return v
+    }
+
+    /// The members of the object in `range` of `bytes` (the whole document by default), in file
+    /// order, each with its value's byte range; values are skipped, not built, so a large
+    /// document can be indexed in a fraction of its parsed size and its entries parsed one at a
+    /// time. Strings, brackets and the object's own syntax are checked; a value's content is
+    /// checked when it is parsed. A repeated key is listed twice (callers index by key, the last
+    /// one wins, as `json.loads`).
+    public static func members(_ bytes: [UInt8], range: Range<Int>? = nil) throws -> [(key: String, value: Range<Int>)] {
+        var r = JSONReader(bytes, range: range)
+        r.skipSpace()
+        guard r.i < r.end, r.b[r.i] == 0x7B else { throw r.fail("expecting an object") }
+        r.i += 1
+        var out: [(key: String, value: Range<Int>)] = []
+        r.skipSpace()
+        if r.i < r.end, r.b[r.i] == 0x7D { return out }
+        while true {
+            r.skipSpace()
+            guard r.i < r.end, r.b[r.i] == 0x22 else { throw r.fail("expecting a property name in double quotes") }
+            let key = try r.string()
+            r.skipSpace()
+            guard r.i < r.end, r.b[r.i] == 0x3A else { throw r.fail("expecting ':' delimiter") }
+            r.i += 1
+            r.skipSpace()
+            let start = r.i
+            try r.skipValue()
+            out.append((key, start..<r.i))
+            r.skipSpace()
+            guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
+            if r.b[r.i] == 0x2C { r.i += 1; continue }
+            if r.b[r.i] == 0x7D { return out }
+            throw r.fail("expecting ',' delimiter")
+        }
+    }
+
+    /// The elements of the array in `range` of `bytes`, each as its byte range, values skipped
+    /// (see `members`).
+    public static func elements(_ bytes: [UInt8], range: Range<Int>) throws -> [Range<Int>] {
+        var r = JSONReader(bytes, range: range)
+        r.skipSpace()
+        guard r.i < r.end, r.b[r.i] == 0x5B else { throw r.fail("expecting an array") }
+        r.i += 1
+        var out: [Range<Int>] = []
+        r.skipSpace()
+        if r.i < r.end, r.b[r.i] == 0x5D { return out }
+        while true {
+            r.skipSpace()
+            let start = r.i
+            try r.skipValue()
+            out.append(start..<r.i)
+            r.skipSpace()
+            guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
+            if r.b[r.i] == 0x2C { r.i += 1; continue }
+            if r.b[r.i] == 0x5D { return out }
+            throw r.fail("expecting ',' delimiter")
+        }
+    }
+
+    /// Moves past one value without building it.
+    private mutating func skipValue() throws {
+        guard i < end else { throw fail("expecting a value") }
+        switch b[i] {
+        case 0x22:
+            try skipString()
+        case 0x7B, 0x5B:
+            var depth = 0
+            while i < end {
+                switch b[i] {
+                case 0x22: try skipString(); continue
+                case 0x7B, 0x5B: depth += 1
+                case 0x7D, 0x5D:
+                    depth -= 1
+                    if depth == 0 { i += 1; return }
+                default: break
+                }
+                i += 1
+            }
+            throw fail("unterminated object or array")
+        default:
+            let start = i
+            while i < end, !(b[i] == 0x2C || b[i] == 0x7D || b[i] == 0x5D || b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09) { i += 1 }
+            if i == start { throw fail("expecting a value") }
+        }
+    }
+
+    private mutating func skipString() throws {
+        i += 1
+        while i < end {
+            if b[i] == 0x5C { i += 2; continue }
+            if b[i] == 0x22 { i += 1; return }
+            i += 1
+        }
+        throw Failure(offset: end, message: "unterminated string")
+    }
+
     private mutating func skipSpace() {
-        while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+        while i < end, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
     }
 
     private func fail(_ message: String) -> Failure { Failure(offset: i, message: message) }
 
     private mutating func literal(_ word: String, _ v: JSONValue) throws -> JSONValue {
         let w = Array(word.utf8)
-        guard i + w.count <= b.count, Array(b[i..<i + w.count]) == w else { throw fail("expecting a value") }
+        guard i + w.count <= end, Array(b[i..<i + w.count]) == w else { throw fail("expecting a value") }
         i += w.count
         return v
     }
 
     private mutating func value(depth: Int) throws -> JSONValue {
         guard depth < 512 else { throw fail("nested too deeply") }
-        guard i < b.count else { throw fail("expecting a value") }
+        guard i < end else { throw fail("expecting a value") }
         switch b[i] {
         case 0x7B: return try object(depth: depth)
         case 0x5B: return try array(depth: depth)
@@ -64,7 +173,7 @@ public struct JSONReader {
         case 0x66: return try literal("false", .bool(false))
         case 0x4E: return try literal("NaN", .double(.nan))
         case 0x49: return try literal("Infinity", .double(.infinity))
-        case 0x2D where i + 1 < b.count && b[i + 1] == 0x49:
+        case 0x2D where i + 1 < end && b[i + 1] == 0x49:
             i += 1
             return try literal("Infinity", .double(-.infinity))
         case 0x2D, 0x30...0x39: return try number()
@@ -75,20 +184,33 @@ public struct JSONReader {
     private mutating func object(depth: Int) throws -> JSONValue {
         i += 1
         var pairs: [(String, JSONValue)] = []
+        // Repeated keys are found by a linear scan while the object is small and through an index
+        // once it is large (a dataset JSON maps hundreds of thousands of ids: a scan per key
+        // would be quadratic).
+        var index: [String: Int]? = nil
         skipSpace()
-        if i < b.count, b[i] == 0x7D { i += 1; return .object(pairs) }
+        if i < end, b[i] == 0x7D { i += 1; return .object(pairs) }
         while true {
             skipSpace()
-            guard i < b.count, b[i] == 0x22 else { throw fail("expecting a property name in double quotes") }
+            guard i < end, b[i] == 0x22 else { throw fail("expecting a property name in double quotes") }
             let key = try string()
             skipSpace()
-            guard i < b.count, b[i] == 0x3A else { throw fail("expecting ':' delimiter") }
+            guard i < end, b[i] == 0x3A else { throw fail("expecting ':' delimiter") }
             i += 1
             skipSpace()
             let v = try value(depth: depth + 1)
-            if let k = pairs.firstIndex(where: { $0.0 == key }) { pairs[k].1 = v } else { pairs.append((key, v)) }
+            if index == nil && pairs.count >= 32 {
+                index = Dictionary(pairs.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            }
+            if index != nil {
+                if let k = index![key] { pairs[k].1 = v } else { index![key] = pairs.count; pairs.append((key, v)) }
+            } else if let k = pairs.firstIndex(where: { $0.0 == key }) {
+                pairs[k].1 = v
+            } else {
+                pairs.append((key, v))
+            }
             skipSpace()
-            guard i < b.count else { throw fail("expecting ',' delimiter") }
+            guard i < end else { throw fail("expecting ',' delimiter") }
             if b[i] == 0x2C { i += 1; continue }
             if b[i] == 0x7D { i += 1; return .object(pairs) }
             throw fail("expecting ',' delimiter")
@@ -99,12 +221,12 @@ public struct JSONReader {
         i += 1
         var items: [JSONValue] = []
         skipSpace()
-        if i < b.count, b[i] == 0x5D { i += 1; return .array(items) }
+        if i < end, b[i] == 0x5D { i += 1; return .array(items) }
         while true {
             skipSpace()
             items.append(try value(depth: depth + 1))
             skipSpace()
-            guard i < b.count else { throw fail("expecting ',' delimiter") }
+            guard i < end else { throw fail("expecting ',' delimiter") }
             if b[i] == 0x2C { i += 1; continue }
             if b[i] == 0x5D { i += 1; return .array(items) }
             throw fail("expecting ',' delimiter")
@@ -114,21 +236,21 @@ public struct JSONReader {
     private mutating func number() throws -> JSONValue {
         let start = i
         if b[i] == 0x2D { i += 1 }
-        guard i < b.count, (0x30...0x39).contains(b[i]) else { throw Failure(offset: start, message: "expecting a value") }
-        if b[i] == 0x30 { i += 1 } else { while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 } }
+        guard i < end, (0x30...0x39).contains(b[i]) else { throw Failure(offset: start, message: "expecting a value") }
+        if b[i] == 0x30 { i += 1 } else { while i < end, (0x30...0x39).contains(b[i]) { i += 1 } }
         var isFloat = false
-        if i + 1 < b.count, b[i] == 0x2E, (0x30...0x39).contains(b[i + 1]) {
+        if i + 1 < end, b[i] == 0x2E, (0x30...0x39).contains(b[i + 1]) {
             isFloat = true
             i += 1
-            while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+            while i < end, (0x30...0x39).contains(b[i]) { i += 1 }
         }
-        if i < b.count, b[i] == 0x65 || b[i] == 0x45 {
+        if i < end, b[i] == 0x65 || b[i] == 0x45 {
             var j = i + 1
-            if j < b.count, b[j] == 0x2B || b[j] == 0x2D { j += 1 }
-            if j < b.count, (0x30...0x39).contains(b[j]) {
+            if j < end, b[j] == 0x2B || b[j] == 0x2D { j += 1 }
+            if j < end, (0x30...0x39).contains(b[j]) {
                 isFloat = true
                 i = j
-                while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+                while i < end, (0x30...0x39).contains(b[i]) { i += 1 }
             }
         }
         let text = String(decoding: b[start..<i], as: UTF8.self)
@@ -139,7 +261,7 @@ public struct JSONReader {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= b.count else { throw fail("invalid \\uXXXX escape") }
+        guard i + 4 <= end else { throw fail("invalid \\uXXXX escape") }
         var v: UInt32 = 0
         for k in 0..<4 {
             let c = b[i + k]
@@ -161,7 +283,7 @@ public struct JSONReader {
         var out: [UInt8] = []
         var runStart = i
         while true {
-            guard i < b.count else { throw Failure(offset: runStart - 1, message: "unterminated string") }
+            guard i < end else { throw Failure(offset: runStart - 1, message: "unterminated string") }
             let c = b[i]
             if c == 0x22 {
                 out.append(contentsOf: b[runStart..<i])
@@ -172,7 +294,7 @@ public struct JSONReader {
             if c != 0x5C { i += 1; continue }
             out.append(contentsOf: b[runStart..<i])
             i += 1
-            guard i < b.count else { throw fail("unterminated string") }
+            guard i < end else { throw fail("unterminated string") }
             let e = b[i]
             i += 1
             switch e {
@@ -186,7 +308,7 @@ public struct JSONReader {
             case 0x74: out.append(0x09)
             case 0x75:
                 var u = try hex4()
-                if (0xD800...0xDBFF).contains(u), i + 6 <= b.count, b[i] == 0x5C, b[i + 1] == 0x75 {
+                if (0xD800...0xDBFF).contains(u), i + 6 <= end, b[i] == 0x5C, b[i + 1] == 0x75 {
                     let save = i
                     i += 2
                     let lo = try hex4()

@@ -64,8 +64,7 @@ public struct CropsJob {
             throw PrepError.layout("\(images.path): no such image folder (give --images DIR)")
         }
         // The output folder is checked before anything is read or cut.
-        let staging = try OutputStaging(directory: output)
-        do {
+        try OutputStaging.writing(into: output, strict: strict, report: report) { staging in
             let pages = try Self.readPages(annotation, report: report)
             let converter = try textConverter()
             if converter == nil, let im = pages.first(where: { !$0.hasText && !$0.instances.isEmpty }) {
@@ -99,13 +98,6 @@ public struct CropsJob {
                 if clashes[i] != nil { return nil }
                 return Self.load(pages[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
             }, sink: sink, report: report)
-            if strict && report.skippedCount > 0 {
-                throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
-            }
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw error
         }
     }
 

@@ -41,7 +41,14 @@ struct RecogTask {
         for split in job.splits where recog.labels[split] == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): recog.labels has no label file for split '\(split)'")
         }
-        settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? .ignores,
+        var vertical = CropSettings.VerticalRule.ignores
+        if let v = recog.vertical {
+            guard let rule = CropSettings.VerticalRule(rawValue: v) else {
+                throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.vertical '\(v)'")
+            }
+            vertical = rule
+        }
+        settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
                                 verticalRatio: recog.verticalRatio ?? 2, verticalSplits: recog.verticalSplits.map(Set.init),
                                 indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true)
         self.recog = recog

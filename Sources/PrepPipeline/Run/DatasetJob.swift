@@ -19,6 +19,11 @@ public struct DatasetJob: Sendable {
     public var target: AnnotationTarget = .mmocr0
     /// What happens to vertical crops (nil: the reference's rule, `ignores`).
     public var vertical: CropSettings.VerticalRule? = nil
+    /// `--val-ratio`, `--split-seed` (datasets with a `val_split` recipe section).
+    public var valRatio: Double? = nil
+    public var splitSeed: UInt64? = nil
+    /// Converter options set on the command line (`--level` for HierText).
+    public var converterOptions: [String: String] = [:]
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
@@ -26,7 +31,8 @@ public struct DatasetJob: Sendable {
         self.root = root
         self.outputDirectory = outputDirectory ?? root
         self.splits = splits ?? recipe.defaultSplits ?? recipe.splits
-        self.tasks = tasks ?? ["det"]
+        // det by default; recognition-only datasets default to their first task.
+        self.tasks = tasks ?? [recipe.tasks.contains("det") ? "det" : recipe.tasks.first ?? "det"]
         self.workers = workers
         self.exif = exif
         self.strict = strict
@@ -42,6 +48,15 @@ public struct DatasetJob: Sendable {
             throw PrepError.usage("\(recipe.name) does not support task '\(t)' (it supports: \(recipe.tasks.joined(separator: ", ")))")
         }
         if Set(splits).count != splits.count { throw PrepError.usage("a split is named twice") }
+        if let v = recipe.valSplit {
+            if valRatio == nil && splits.contains(v.to) {
+                throw PrepError.usage("\(recipe.name) ships no '\(v.to)' split: give --val-ratio R to move a part of '\(v.from)' there")
+            }
+            if let r = valRatio { _ = try SplitAssigner(ratio: r, pattern: v.pattern, seed: splitSeed) }
+        } else if valRatio != nil || splitSeed != nil {
+            throw PrepError.usage("\(recipe.name) has its own splits; --val-ratio and --split-seed do not apply")
+        }
+        if splitSeed != nil && valRatio == nil { throw PrepError.usage("--split-seed needs --val-ratio") }
         if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
         if tasks.contains("recog") && !["jsonl", "txt", "lmdb"].contains(recogFormat) {
             throw PrepError.usage("--format must be jsonl, txt or lmdb (got '\(recogFormat)')")

@@ -22,36 +22,48 @@ public final class DatasetRunner {
         report.options["splits"] = job.splits.joined(separator: ",")
         report.options["tasks"] = job.tasks.joined(separator: ",")
         report.options["to"] = job.target.rawValue
-        guard let factory = ConverterRegistry.perImage[recipe.converter] else {
-            throw PrepError.failed("dataset-zoo/\(recipe.name): unknown converter '\(recipe.converter)' (known: \(ConverterRegistry.names.joined(separator: ", ")))")
-        }
-        let converter = try factory(ConverterOptions(recipe.options ?? [:]))
+        // Label-only recognition (crops shipped) reads its own label files, not the det source.
+        let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") ? recipe.recog.flatMap { r in
+            try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
+        } : nil
+        let kie = job.tasks.contains("kie") ? try KIETask(recipe: recipe, job: job) : nil
+        try kie?.check()
+        let needsSource = !job.tasks.filter { ($0 != "recog" || labelOnly == nil) && $0 != "kie" }.isEmpty
+        let source = needsSource ? try DatasetSource(recipe: recipe, root: job.root, overrides: job.converterOptions) : nil
+        let converter = source?.perImage
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]
-        if wantsDet && detTemplate == nil {
+        if (wantsDet || job.tasks.contains("spotting")) && detTemplate == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): no det output named in 'outputs'")
         }
-        let recog = job.tasks.contains("recog") ? try RecogTask(recipe: recipe, job: job) : nil
+        let recog = job.tasks.contains("recog") && labelOnly == nil ? try RecogTask(recipe: recipe, job: job) : nil
         cocoGeometry = try COCOGeometry(recipe.coco, recipe: recipe.name)
         let layout = try cocoLayout(recipe)
-        let gatherer = PairGatherer(root: job.root, layout: recipe.layout)
+        // det, and spotting = det plus each instance's transcription (`text`, before `segmentation`).
+        var detOutputs: [(template: String, layout: COCOWriter.Layout)] = []
+        if wantsDet, let detTemplate { detOutputs.append((detTemplate, layout)) }
+        // Other targets than mmocr0 carry transcriptions in their one det output (MMOCR 1.x
+        // writes textdet and textspotting together), so only mmocr0 writes a second file.
+        if job.tasks.contains("spotting") && (detOutputs.isEmpty || job.target == .mmocr0) {
+            detOutputs.append((recipe.outputs["spotting"] ?? "spotting_" + (detTemplate ?? "instances_{split}.json"), Self.withText(layout)))
+        }
 
         // Every split's layout is checked before any work starts.
-        var gathered: [(String, [GatheredPair])] = []
-        for split in job.splits { gathered.append((split, try gatherer.gather(split: split, report: report))) }
+        let gathered = try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) }
+        if let labelOnly { for split in job.splits { _ = try labelOnly.input(for: split) } }
 
         let staging = try OutputStaging(directory: job.outputDirectory)
         do {
             let recogSink = try recog?.sink(staging: staging)
             var linker: ImageLinker? = nil
             for (split, pairs) in gathered {
-                if wantsDet, let detTemplate {
+                for (index, (detTemplate, layout)) in detOutputs.enumerated() {
                     let (writer, outNames) = try DetOutput.open(target: job.target, template: detTemplate, split: split, layout: layout,
                                                                 staging: staging, report: report, linker: &linker)
                     let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
                     OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
                         progress.advance()
-                        self.consume(result, split: split, writer: writer, report: report)
+                        self.consume(result, split: split, writer: writer, report: report, counts: index == 0)
                     }
                     if let e = writeError { throw e }
                     progress.finish()
@@ -60,10 +72,13 @@ public final class DatasetRunner {
                     for name in dropped { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
                     report.update(split: split) { $0.outputs.append(contentsOf: outNames.filter { !dropped.contains($0) }) }
                 }
+                try labelOnly?.run(split: split, staging: staging, report: report)
+                try kie?.run(split: split, staging: staging, report: report)
                 if let recog, let recogSink {
-                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: !wantsDet) { self.load($0, converter) }
+                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: detOutputs.isEmpty) { self.load($0, converter) }
                 }
             }
+            try kie?.finish(staging: staging, report: report)
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }
@@ -74,17 +89,44 @@ public final class DatasetRunner {
         }
     }
 
+    /// The pairs of every requested split. A `val_split` dataset is gathered once as its `from`
+    /// split; with `--val-ratio` the chosen pages move to the `to` split.
+    func gatherSplits(_ source: DatasetSource, report: RunReport) throws -> [(String, [GatheredPair])] {
+        guard let v = job.recipe.valSplit else {
+            return try job.splits.map { ($0, try source.gather(split: $0, report: report)) }
+        }
+        let all = try source.gather(split: v.from, report: report)
+        var bySplit: [String: [GatheredPair]] = [v.from: all, v.to: []]
+        if let ratio = job.valRatio {
+            let assigner = try SplitAssigner(ratio: ratio, pattern: v.pattern, seed: job.splitSeed)
+            report.options["val_ratio"] = String(ratio)
+            if let seed = job.splitSeed { report.options["split_seed"] = String(seed) }
+            let mask = assigner.validationMask(count: all.count)
+            bySplit[v.from] = zip(all, mask).filter { !$0.1 }.map(\.0)
+            bySplit[v.to] = zip(all, mask).filter { $0.1 }.map(\.0)
+        }
+        return job.splits.map { ($0, bySplit[$0] ?? []) }
+    }
+
     private var writeError: Error?
     private var cocoGeometry: COCOGeometry?
 
     /// Probe and parse one pair (runs on worker threads).
-    func load(_ pair: GatheredPair, _ converter: any PerImageConverter) -> Result<Sample, PrepError> {
+    func load(_ pair: GatheredPair, _ converter: (any PerImageConverter)?) -> Result<Sample, PrepError> {
         do {
             let info = try ImageProbe.probe(pair.image)
-            let instances = try converter.parse(annotation: pair.annotation)
+            let instances: [TextInstance]
+            if let parsed = pair.parsed {
+                instances = try parsed.loadInstances()
+            } else if let converter {
+                instances = try converter.parse(annotation: pair.annotation)
+            } else {
+                throw PrepError.failed("\(pair.annotation.path): no converter for this annotation")
+            }
             let image = ImageRef(url: pair.image, name: pair.outputName, width: info.width, height: info.height,
                                  format: info.format, exifOrientation: info.exifOrientation)
-            return .success(Sample(image: image, annotationName: pair.outputAnnotationName, instances: instances))
+            return .success(Sample(image: image, annotationName: pair.outputAnnotationName, instances: instances,
+                                   imageObject: pair.parsed?.imageObject))
         } catch let e as PrepError {
             return .failure(e)
         } catch {
@@ -92,21 +134,23 @@ public final class DatasetRunner {
         }
     }
 
-    func consume(_ result: Result<Sample, PrepError>, split: String, writer: DetSplitWriter, report: RunReport) {
+    /// Writes one sample; only the first det-like output of a split counts images and skips.
+    func consume(_ result: Result<Sample, PrepError>, split: String, writer: DetSplitWriter, report: RunReport, counts: Bool = true) {
         guard writeError == nil else { return }
         switch result {
         case let .success(sample):
-            if sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
+            if counts && sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
             let size = sample.image.size(under: job.exif)
             let written = cocoGeometry?.apply(sample) ?? sample
             do { try writer.add(written, width: size.width, height: size.height) } catch { writeError = error; return }
+            guard counts else { return }
             report.update(split: split) {
                 $0.images += 1
                 $0.instances += sample.instances.count
                 $0.ignored += sample.instances.filter(\.ignore).count
             }
         case let .failure(error):
-            Self.reportSkip(error, row: split, report: report)
+            if counts { Self.reportSkip(error, row: split, report: report) }
         }
     }
 
@@ -118,6 +162,14 @@ public final class DatasetRunner {
         case let .io(path, reason): report.skip(split: row, file: path, reason: reason)
         default: report.skip(split: row, file: "", reason: error.description)
         }
+    }
+
+    /// The layout with `text` before `segmentation` (or last), as MMOCR 1.x's spotting files.
+    static func withText(_ layout: COCOWriter.Layout) -> COCOWriter.Layout {
+        var l = layout
+        guard !l.annotationKeys.contains(.text) else { return l }
+        if let i = l.annotationKeys.firstIndex(of: .segmentation) { l.annotationKeys.insert(.text, at: i) } else { l.annotationKeys.append(.text) }
+        return l
     }
 
     func cocoLayout(_ recipe: Recipe) throws -> COCOWriter.Layout {

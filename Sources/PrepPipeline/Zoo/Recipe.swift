@@ -23,6 +23,10 @@ public struct Recipe: Decodable, Sendable {
     /// Output file name per task, with `{split}`.
     public var outputs: [String: String]
     public var coco: COCOSettings?
+    /// Key information extraction (WildReceipt): the close-set files and what is made of them.
+    public var kie: KIESettings?
+    /// Datasets shipped as one set that `--val-ratio` divides (MTWI, RCTW, BID, …).
+    public var valSplit: ValSplit?
     /// How the recognition task cuts crops and names its outputs (datasets with `recog`).
     public var recog: RecogSettings?
     /// Files to obtain, with their hashes.
@@ -41,11 +45,37 @@ public struct Recipe: Decodable, Sendable {
         public var annotation: String
         /// The image's name in outputs (`file_name`).
         public var fileName: String
-        /// The annotation's name in outputs (`segm_file`).
+        /// The annotation's name in outputs (`segm_file`); `{annotation}` is the annotation file's name.
         public var segmFile: String?
+        /// Whether annotation files nobody claimed are reported (false where one annotation
+        /// folder serves every split, as VinText's).
+        public var reportOrphans: Bool?
+        /// The name a split has inside the raw data (`training: train`), for `{set}` in the
+        /// annotation template and for converters that pick images by it (COCO-Text's `set`).
+        public var sets: [String: String]?
+        /// A split whose annotation files are named differently (CTW1500's `test`: `000{stem}.txt`).
+        public var annotationBySplit: [String: String]?
+        /// Other names a split's annotation file may have (HierText's `val.jsonl`, what the
+        /// reference expects, beside the official `validation.jsonl`); each also tried with `.gz`.
+        public var alternatives: [String: [String]]?
+        /// `annotations`: list the annotation folder and find each file's image (FUNSD keeps every
+        /// split's images in one folder); by default the image folder is listed.
+        public var pairBy: String?
+
+        /// Expands a template of this layout: `{set}` (the split's raw name, `sets`),
+        /// `{set_lower}`, then `expandTemplate`'s keys.
+        public func expand(_ template: String, split: String, name: String = "") -> String {
+            let set = sets?[split] ?? split
+            return expandTemplate(template.replacingOccurrences(of: "{set_lower}", with: set.lowercased())
+                .replacingOccurrences(of: "{set}", with: set), split: split, name: name)
+        }
+
+        /// The annotation template of a split.
+        public func annotation(for split: String) -> String { annotationBySplit?[split] ?? annotation }
 
         enum CodingKeys: String, CodingKey {
             case images, annotation
+            case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split", alternatives
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"
@@ -57,7 +87,8 @@ public struct Recipe: Decodable, Sendable {
         public var annotationKeys: [String]?
         /// How `bbox` is computed: `bounds` (Shapely bounds as floats, the default) or
         /// `clamped-xywh` (x = max(0, min x), y = max(0, min y), w = max x − x, h = max y − y,
-        /// integers when the coordinates are; the per-image-txt converters, §2.4).
+        /// integers when the coordinates are; the per-image-txt converters, §2.4) or `xywh` (the
+        /// same without clamping at 0: VinText, BID).
         public var bbox: String?
         /// How `area` is computed: `polygon` (Shapely area, the default) or `bbox` (w·h).
         public var area: String?
@@ -86,14 +117,45 @@ public struct Recipe: Decodable, Sendable {
         public var ensureAscii: Bool?
         /// The crop name prefix, a template over the image name (`{stem1}` in the reference).
         public var cropName: String?
+        /// The reference's treatment of vertical crops when the command line names none
+        /// (`ignores` by default; FUNSD `drop`).
+        public var vertical: String?
+        /// Datasets that ship their crops: the label file to read instead of cutting crops.
+        public var labelSource: LabelSource?
 
         enum CodingKeys: String, CodingKey {
             case crop, pad, labels
             case indexBeforeSkip = "index_before_skip", skipEmptyText = "skip_empty_text"
             case verticalRatio = "vertical_ratio", verticalSplits = "vertical_splits"
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
-            case ensureAscii = "ensure_ascii", cropName = "crop_name"
+            case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source", vertical
         }
+    }
+
+    /// A shipped recognition label file: its path (template over `{split}`, `{set}`), its line
+    /// format (`quoted-comma`, `space`) and the folder its image names are relative to (also the
+    /// prefix of the written label paths).
+    public struct LabelSource: Decodable, Sendable {
+        public var file: String
+        public var format: String
+        public var images: String
+    }
+
+    /// The KIE task: close-set line-JSON per split (`closeset`, template over `{split}`/`{set}`),
+    /// the open-set file written from it (`openset`), and files copied to OUT as they are
+    /// (`class_list.txt`, `dict.txt`) when OUT is not the dataset root.
+    public struct KIESettings: Decodable, Sendable {
+        public var closeset: String
+        public var openset: String
+        public var copy: [String]?
+    }
+
+    /// How `--val-ratio` divides a dataset shipped as one set: the layout is read for split
+    /// `from` and the chosen pages move to split `to`, with the reference's selection pattern.
+    public struct ValSplit: Decodable, Sendable {
+        public var pattern: SplitAssigner.Pattern
+        public var from: String
+        public var to: String
     }
 
     /// A file of the official download.
@@ -108,6 +170,7 @@ public struct Recipe: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
         case defaultSplits = "default_splits"
+        case valSplit = "val_split", kie
     }
 
     /// Parses a recipe, naming the file on error.
@@ -131,8 +194,10 @@ public struct RecipeError: Error, CustomStringConvertible {
     public var description: String { "\(source): \(reason)" }
 }
 
-/// Fills `{split}`, `{name}`, `{stem}` (name without its last extension) and `{stem1}` (name
-/// up to its first dot) in a layout template.
+/// Fills `{split}`, `{name}`, `{stem}` (name without its last extension), `{stem1}` (name
+/// up to its first dot) and `{number}` (the first run of digits in the name as a number, without
+/// leading zeros: VinText's `im0001.jpg` → `1`) and `{head}` (the name up to its first `_`: BID's
+/// `00000001_in.jpg` → `00000001`) in a layout template.
 public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
     // Plain string scanning: this runs once per image, and Foundation's replacingOccurrences
     // goes through NSString on Linux.
@@ -147,12 +212,22 @@ public func expandTemplate(_ template: String, split: String, name: String = "")
         case "name": out += name
         case "stem": out += stemOf(name)
         case "stem1": out += name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        case "number": out += numberIn(name)
+        case "head": out += name.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
         default: out += rest[open...close]
         }
         rest = rest[rest.index(after: close)...]
     }
     out += rest
     return out
+}
+
+/// The first run of ASCII digits in `name` without leading zeros (`0` for all zeros, empty if none).
+func numberIn(_ name: String) -> String {
+    let digits = name.utf8.drop(while: { $0 < 0x30 || $0 > 0x39 }).prefix(while: { $0 >= 0x30 && $0 <= 0x39 })
+    guard !digits.isEmpty else { return "" }
+    let trimmed = digits.drop(while: { $0 == 0x30 })
+    return trimmed.isEmpty ? "0" : String(decoding: trimmed, as: UTF8.self)
 }
 
 /// The name without its last extension (`os.path.splitext`: a leading dot is not an extension).

@@ -1,0 +1,182 @@
+import Foundation
+import XCTest
+
+/// The per-image families — txt, XML and JSON (ICDAR 2011/2013, SROIE, VinText, BID, MTWI,
+/// RCTW-17, IIIT-ILST, KAIST, FUNSD, ReCTS) — on their toy
+/// fixtures against MMOCR 0.6.3's textdet/textrecog converters (fixtures/expected/<name>-toy, made
+/// by fixtures/tools/family_golden.py, normalised only for prep's documented fixes).
+final class TxtFamilyTests: XCTestCase {
+    func check(_ dataset: String, det: [String], labels: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+        let fixture = "\(dataset)-toy"
+        let root = try fixtureCopy(fixture)
+        let r = try PrepProcess.run([dataset, root.path, "--task", "det"] + (labels.isEmpty ? [] : ["recog"]) + ["--nproc", "2", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        for f in det { XCTAssertEqual(try readText(root, f), try golden(fixture, f), "\(dataset) \(f)", file: file, line: line) }
+        for f in labels {
+            XCTAssertEqual(try readText(root, f), try golden(fixture, "recog/" + f), "\(dataset) \(f)", file: file, line: line)
+        }
+        if !labels.isEmpty { try assertCrops(root, equal: "expected/\(fixture)/recog/crops.json", file: file, line: line) }
+    }
+
+    func testICDAR2013() throws { try check("icdar2013", det: ["instances_training.json", "instances_test.json"]) }
+
+    func testICDAR2011ReadsGIFInPlace() throws {
+        try check("icdar2011", det: ["instances_training.json", "instances_test.json"])
+        // The raw data is untouched (the reference converts the GIF to PNG and deletes it).
+        let root = try fixtureCopy("icdar2011-toy")
+        XCTAssertEqual(try PrepProcess.run(["icdar2011", root.path, "-q"]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("imgs/training/100.gif").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("imgs/training/100.png").path))
+    }
+
+    func testSROIE() throws {
+        try check("sroie", det: ["instances_training.json", "instances_test.json"], labels: ["train_label.jsonl", "test_label.jsonl"])
+    }
+
+    func testVinText() throws {
+        try check("vintext", det: ["instances_training.json", "instances_test.json", "instances_unseen_test.json"],
+                  labels: ["train_label.jsonl", "test_label.jsonl", "unseen_test_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testBID() throws { try check("bid", det: ["instances_training.json"], labels: ["training_label.jsonl"]) }
+
+    func testMTWI() throws {
+        try check("mtwi", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testRCTW() throws {
+        try check("rctw", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testILST() throws {
+        try check("ilst", det: ["instances_training.json"], labels: ["training_label.jsonl", "ignores/training_label.jsonl"])
+    }
+
+    func testKAIST() throws {
+        try check("kaist", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testFUNSDPairsByNameAndDropsVertical() throws {
+        try check("funsd", det: ["instances_training.json", "instances_test.json"], labels: ["train_label.jsonl", "test_label.jsonl"])
+        // The reference's option spelling keeps the vertical crop.
+        let root = try fixtureCopy("funsd-toy")
+        let r = try PrepProcess.run(["funsd", root.path, "--task", "recog", "--preserve_vertical", "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try readText(root, "test_label.jsonl").contains("\"text\": \"Tall\""))
+    }
+
+    func testReCTS() throws {
+        try check("rects", det: ["instances_training.json"], labels: ["train_label.jsonl", "ignores/train_label.jsonl"])
+    }
+
+    func testCTW1500() throws {
+        try check("ctw1500", det: ["instances_training.json", "instances_test.json"])
+        // A test transcription keeps its commas.
+        let root = try fixtureCopy("ctw1500-toy")
+        let gt = root.appendingPathComponent("annotations/test/0001001.txt")
+        try Data(try readText(root, "annotations/test/0001001.txt").replacingOccurrences(of: "####Latin 9", with: "####Latin, 9").utf8).write(to: gt)
+        let r = try PrepProcess.run(["ctw1500", root.path, "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try readText(root, "instances_test.json").contains("\"text\": \"Latin, 9\""))
+    }
+
+    func testTotalTextWithoutEval() throws {
+        try check("totaltext", det: ["instances_training.json", "instances_test.json"])
+        // A literal ',' stays a comma (the reference makes it an ignored '#'); code is never run.
+        let root = try fixtureCopy("totaltext-toy")
+        try Data("x: [[1 9 9 1]], y: [[1 1 5 5]], ornt: [u'h'], transcriptions: [u',']\nx: [[1 9 9 1]], y: [[6 6 9 9]], ornt: [u'h'], transcriptions: [u'__import__(\"os\")']\nx: [[1 9]], y: [[1 1]], ornt: [u'h'], transcriptions: [u'two']\n".utf8)
+            .write(to: root.appendingPathComponent("annotations/test/poly_gt_img1001.txt"))
+        var r = try PrepProcess.run(["totaltext", root.path, "--task", "spotting", "--split-list", "test"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("poly_gt_img1001.txt:3: a polygon needs at least 3 points (has 2)"), r.stdout)
+        try Data("x: [[1 9 9 1]], y: [[1 1 5 5]], ornt: [u'h'], transcriptions: [u',']\nx: [[1 9 9 1]], y: [[6 6 9 9]], ornt: [u'h'], transcriptions: [u'__import__(\"os\")']\n".utf8)
+            .write(to: root.appendingPathComponent("annotations/test/poly_gt_img1001.txt"))
+        r = try PrepProcess.run(["totaltext", root.path, "--task", "spotting", "--split-list", "test", "-q"])
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_test.json"))) as! [String: Any]
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["text"] as! String }, [",", "__import__(\"os\")"])
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["iscrowd"] as! Int }, [0, 0])
+    }
+
+    func testBadXML() throws {
+        let root = try fixtureCopy("ilst-toy")
+        try Data("<annotation><object><name>a</name>\n<bndbox><xmin>1</xmin></bndbox>\n</annotation>".utf8)
+            .write(to: root.appendingPathComponent("annotations/img0.xml"))
+        try Data("<annotation><object><name></name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>9</xmax><ymax>7</ymax></bndbox></object></annotation>".utf8)
+            .write(to: root.appendingPathComponent("annotations/img1.xml"))
+        try Data("<annotation><object><name>x</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>z</xmax><ymax>7</ymax></bndbox></object>\n</annotation>".utf8)
+            .write(to: root.appendingPathComponent("annotations/img2.xml"))
+        let r = try PrepProcess.run(["ilst", root.path, "--task", "det", "spotting"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("annotations/img0.xml:3: not well-formed XML"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("annotations/img2.xml:1: bndbox/xmax is missing or not an integer"), r.stdout)
+        // An empty name: ignored (iscrowd 1), where the reference crashes.
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_training.json"))) as! [String: Any]
+        XCTAssertEqual((j["images"] as! [[String: Any]]).map { $0["file_name"] as! String }, ["img1.jpg", "img3.jpg"])
+        XCTAssertEqual((j["annotations"] as! [[String: Any]]).first?["iscrowd"] as? Int, 1)
+    }
+
+    func testSpottingAddsTranscriptions() throws {
+        let root = try fixtureCopy("icdar2013-toy")
+        let r = try PrepProcess.run(["icdar2013", root.path, "--task", "spotting", "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_test.json"))) as! [String: Any]
+        let anns = json["annotations"] as! [[String: Any]]
+        XCTAssertEqual(anns.map { $0["text"] as? String }, ["Tired, ness", "x"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("instances_test.json").path))
+    }
+
+    func testValRatioSplitsPagesAndTheirCrops() throws {
+        // Pattern A (MTWI): 1/R = 2 → images 0 and 2 (name order) go to val.
+        let root = try fixtureCopy("mtwi-toy")
+        var r = try PrepProcess.run(["mtwi", root.path, "--task", "det", "recog", "--val-ratio", "0.5", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func names(_ f: String) throws -> [String] {
+            let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent(f))) as! [String: Any]
+            return (j["images"] as! [[String: Any]]).map { $0["file_name"] as! String }
+        }
+        XCTAssertEqual(try names("instances_val.json"), ["TB1_0abc.jpg.jpg", "TB1_2abc.jpg.jpg"])
+        XCTAssertEqual(try names("instances_training.json"), ["TB1_1abc.jpg.jpg", "TB1_3abc.jpg.jpg"])
+        XCTAssertTrue(try readText(root, "val_label.jsonl").hasPrefix("{\"filename\": \"val/TB1_0abc_1.png\""))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("crops/val/TB1_2abc_1.png").path))
+        // Pattern B (BID): the first ⌊n·R⌋ = 1 image; a ratio without a whole inverse: round(5·0.3) = 2 spread evenly.
+        let bid = try fixtureCopy("bid-toy")
+        r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.2", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let b = try JSONSerialization.jsonObject(with: Data(contentsOf: bid.appendingPathComponent("instances_val.json"))) as! [String: Any]
+        XCTAssertEqual((b["images"] as! [[String: Any]]).map { $0["file_name"] as! String }, ["00000000_in.jpg"])
+        r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.3", "-q"])
+        let b3 = try JSONSerialization.jsonObject(with: Data(contentsOf: bid.appendingPathComponent("instances_val.json"))) as! [String: Any]
+        XCTAssertEqual((b3["images"] as! [[String: Any]]).map { $0["file_name"] as! String }, ["00000001_in.jpg", "00000003_in.jpg"])
+        // Seeded: the same seed, the same split; 2 of 5 in val.
+        r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.4", "--split-seed", "7", "-q"])
+        let s1 = try readText(bid, "instances_val.json")
+        r = try PrepProcess.run(["bid", bid.path, "--val-ratio", "0.4", "--split-seed", "7", "--nproc", "1", "-q"])
+        XCTAssertEqual(try readText(bid, "instances_val.json"), s1)
+        XCTAssertEqual(((try JSONSerialization.jsonObject(with: Data(s1.utf8)) as! [String: Any])["images"] as! [Any]).count, 2)
+        // Usage errors: R outside (0, 1), val without a ratio, a ratio on a dataset with its own splits.
+        for args in [["bid", bid.path, "--val-ratio", "1"], ["bid", bid.path, "--val-ratio", "0"],
+                     ["bid", bid.path, "--split-list", "training", "val"], ["sroie", bid.path, "--val-ratio", "0.5"]] {
+            XCTAssertEqual(try PrepProcess.run(args + ["-q"]).status, 2, args.joined(separator: " "))
+        }
+    }
+
+    func testQuirksTheReferenceCrashesOn() throws {
+        // VinText: BOM, blank lines, a bad coordinate (reported with its line), an orphan number.
+        let root = try fixtureCopy("vintext-toy")
+        let gt = root.appendingPathComponent("annotations/gt_2.txt")
+        try Data("\u{FEFF}10,5,20,5,20,50,10,50,Dọc\n\n25,10,55,10,55,25,25,25,phở\n".utf8).write(to: gt)
+        try Data("1,2,x,4,5,6,7,8,bad\n".utf8).write(to: root.appendingPathComponent("annotations/gt_1201.txt"))
+        let r = try PrepProcess.run(["vintext", root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("annotations/gt_1201.txt:1: coordinate 3 is not a number"), r.stdout)
+        XCTAssertEqual(try readText(root, "instances_training.json"), try golden("vintext-toy", "instances_training.json"))
+        // IC13: an image without ground truth and a ground truth without image are reported.
+        let ic = try fixtureCopy("icdar2013-toy")
+        try FileManager.default.removeItem(at: ic.appendingPathComponent("annotations/training/gt_101.txt"))
+        try Data("1 2 3 4 \"a\"\n".utf8).write(to: ic.appendingPathComponent("annotations/training/gt_999.txt"))
+        let r2 = try PrepProcess.run(["icdar2013", ic.path])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertTrue(r2.stdout.contains("101.jpg: image has no annotation file"), r2.stdout)
+        XCTAssertTrue(r2.stdout.contains("gt_999.txt: annotation file has no image"), r2.stdout)
+    }
+}

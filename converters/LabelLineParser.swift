@@ -1,0 +1,52 @@
+import Foundation
+import PrepCore
+
+/// Recognition label lines shipped with word crops, read into (image name, text):
+///
+/// - `quoted-comma`: ICDAR 2011/2013 `word_1.png, "flying"` — split at the first `, "`; the text is
+///   the rest without its closing quote (the reference removes `"\n` only, so a last line without
+///   a newline keeps its quote; a text containing `, "` crashes it).
+/// - `space`: `train/1009_2.png You` (IIIT5K, SVTP, CUTE80 label files) — split at the first
+///   space; the text keeps any further spaces.
+/// - `mjsynth`: `./2697/6/466_MONIKER_49537.jpg 49537` (MJSynth's `annotation.txt`) — the text is
+///   the word between the first two underscores of the file name (the number after the space
+///   is a lexicon index, not the text); a leading `./` is dropped.
+public struct LabelLineParser: Sendable {
+    public enum Format: String, Sendable { case quotedComma = "quoted-comma", space, mjsynth }
+    public let format: Format
+
+    public init(format: Format) { self.format = format }
+
+    /// Parses one line (without its newline); nil reason means a blank line.
+    public func parse(_ line: String) -> Result<(name: String, text: String), LabelLineError> {
+        switch format {
+        case .quotedComma:
+            guard let r = line.range(of: ", \"") else {
+                return .failure(LabelLineError(reason: "expected `name, \"text\"`"))
+            }
+            var text = line[r.upperBound...]
+            if text.last == "\"" { text = text.dropLast() }
+            let name = String(TextTrim.strip(line[..<r.lowerBound]))
+            guard !name.isEmpty else { return .failure(LabelLineError(reason: "no image name before `, \"`")) }
+            return .success((name, String(text)))
+        case .mjsynth:
+            let trimmed = TextTrim.strip(line)
+            var path = String(trimmed.split(separator: " ", maxSplits: 1).first ?? "")
+            if path.hasPrefix("./") { path.removeFirst(2) }
+            let parts = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.split(separator: "_", omittingEmptySubsequences: false)
+            guard parts.count >= 3, !parts[1].isEmpty else {
+                return .failure(LabelLineError(reason: "expected `path/<n>_<WORD>_<n>.jpg <index>`"))
+            }
+            return .success((path, String(parts[1])))
+        case .space:
+            let trimmed = TextTrim.strip(line)
+            guard let sp = trimmed.firstIndex(of: " ") else {
+                return .failure(LabelLineError(reason: "expected `name text` separated by a space"))
+            }
+            return .success((String(trimmed[..<sp]), String(trimmed[trimmed.index(after: sp)...])))
+        }
+    }
+}
+
+/// Why a label line could not be read.
+public struct LabelLineError: Error, Sendable { public var reason: String }
