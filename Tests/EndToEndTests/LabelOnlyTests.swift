@@ -62,4 +62,20 @@ final class LabelOnlyTests: XCTestCase {
         }
         XCTAssertEqual(Set(outputs).count, 1)
     }
+
+    /// Lecture Video DB: frames in nested folders (det) and the shipped crops' labels (recog),
+    /// against the reference's lv_converter.py (fixtures/expected/lv-toy; file_name keeps the
+    /// frame's path, documented fix).
+    func testLectureVideoDB() throws {
+        let root = try fixtureCopy("lv-toy")
+        let r = try PrepProcess.run(["lv", root.path, "--task", "det", "recog"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.contains("skipped:"), r.stdout)
+        for f in ["instances_train.json", "instances_val.json", "instances_test.json"] {
+            XCTAssertEqual(try readText(root, f), try golden("lv-toy", f), f)
+        }
+        for f in ["train_label.jsonl", "val_label.jsonl", "test_label.jsonl"] {
+            XCTAssertEqual(try readText(root, f), try golden("lv-toy", "recog/" + f), f)
+        }
+    }
 }

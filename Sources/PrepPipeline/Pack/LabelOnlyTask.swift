@@ -18,7 +18,7 @@ struct LabelOnlyTask {
             throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name) (jsonl, txt)")
         }
         guard LabelLineParser.Format(rawValue: source.format) != nil else {
-            throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.label_source.format '\(source.format)' (quoted-comma, space, mjsynth)")
+            throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.label_source.format '\(source.format)' (quoted-comma, space, mjsynth, lv)")
         }
         for split in job.splits where recog.labels[split] == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): recog.labels has no label file for split '\(split)'")
