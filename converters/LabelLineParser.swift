@@ -54,4 +54,7 @@ public struct LabelLineParser: Sendable {
 }
 
 /// Why a label line could not be read.
-public struct LabelLineError: Error, Sendable { public var reason: String }
+public struct LabelLineError: Error, Sendable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}

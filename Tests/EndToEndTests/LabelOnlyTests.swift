@@ -78,4 +78,16 @@ final class LabelOnlyTests: XCTestCase {
             XCTAssertEqual(try readText(root, f), try golden("lv-toy", "recog/" + f), f)
         }
     }
+
+    /// ArT recognition from the task-2 crops against the reference's textrecog/art_converter.py
+    /// (--val-ratio 0.5; the absent crop's label left out, documented fix).
+    func testArTTask2Labels() throws {
+        let root = try fixtureCopy("art-toy")
+        let r = try PrepProcess.run(["art", root.path, "--task", "recog", "--val-ratio", "0.5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for f in ["train_label.jsonl", "val_label.jsonl"] {
+            XCTAssertEqual(try readText(root, f), try golden("art-toy", "recog/" + f), f)
+        }
+        XCTAssertTrue(r.stdout.contains("train_task2_labels.json: gt_3_1: image crops/gt_3_1.jpg is absent"), r.stdout)
+    }
 }
