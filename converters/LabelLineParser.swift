@@ -8,11 +8,13 @@ import PrepCore
 ///   a newline keeps its quote; a text containing `, "` crashes it).
 /// - `space`: `train/1009_2.png You` (IIIT5K, SVTP, CUTE80 label files) — split at the first
 ///   space; the text keeps any further spaces.
+/// - `lv`: `Crops/val/11/1/1.png weighted` (Lecture Video DB) — split after the first `png `
+///   (the reference splits on every `png `, so a text containing it crashes).
 /// - `mjsynth`: `./2697/6/466_MONIKER_49537.jpg 49537` (MJSynth's `annotation.txt`) — the text is
 ///   the word between the first two underscores of the file name (the number after the space
 ///   is a lexicon index, not the text); a leading `./` is dropped.
 public struct LabelLineParser: Sendable {
-    public enum Format: String, Sendable { case quotedComma = "quoted-comma", space, mjsynth }
+    public enum Format: String, Sendable { case quotedComma = "quoted-comma", space, mjsynth, lv }
     public let format: Format
 
     public init(format: Format) { self.format = format }
@@ -29,6 +31,9 @@ public struct LabelLineParser: Sendable {
             let name = String(TextTrim.strip(line[..<r.lowerBound]))
             guard !name.isEmpty else { return .failure(LabelLineError(reason: "no image name before `, \"`")) }
             return .success((name, String(text)))
+        case .lv:
+            guard let r = line.range(of: "png ") else { return .failure(LabelLineError(reason: "expected `<path>.png <text>`")) }
+            return .success((String(line[..<r.lowerBound]) + "png", String(line[r.upperBound...])))
         case .mjsynth:
             let trimmed = TextTrim.strip(line)
             var path = String(trimmed.split(separator: " ", maxSplits: 1).first ?? "")
@@ -49,4 +54,7 @@ public struct LabelLineParser: Sendable {
 }
 
 /// Why a label line could not be read.
-public struct LabelLineError: Error, Sendable { public var reason: String }
+public struct LabelLineError: Error, Sendable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}

@@ -33,6 +33,13 @@ struct DatasetCommand: ParsableCommand {
 
           prep \(r.name) /data/\(r.name) --task det recog --format txt
           prep \(r.name) /data/\(r.name) --task recog --vertical rotate --exif apply
+        """ : "")\(r.valSplit != nil ? """
+
+          prep \(r.name) /data/\(r.name) --val-ratio 0.2          (\(r.valSplit!.pattern == .A ? "every 5th page" : "the first fifth of the pages") to \(r.valSplit!.to))
+          prep \(r.name) /data/\(r.name) --val-ratio 0.1 --split-seed 7
+        """ : "")\(r.tasks.contains("spotting") ? """
+
+          prep \(r.name) /data/\(r.name) --task spotting          (det + each instance's text)
         """ : "")
         """
     }

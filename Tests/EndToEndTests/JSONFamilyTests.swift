@@ -97,7 +97,8 @@ final class JSONFamilyTests: XCTestCase {
     /// Recognition crops of the COCO-like and IMGUR datasets: one crop per legible word, named
     /// after the image, every label naming a file that exists (hand-checked counts).
     func testRecogCropsFromWholeFileDatasets() throws {
-        for (dataset, label, expected) in [("cocotext", "train_label.jsonl", 2), ("textocr", "val_label.jsonl", 1), ("imgur5k", "test_label.jsonl", 3)] {
+        for (dataset, label, expected) in [("cocotext", "train_label.jsonl", 2), ("textocr", "val_label.jsonl", 1), ("imgur5k", "test_label.jsonl", 3),
+                                           ("lsvt", "train_label.jsonl", 11), ("hiertext", "val_label.jsonl", 3)] {
             let root = try fixtureCopy("\(dataset)-toy")
             let r = try PrepProcess.run([dataset, root.path, "--task", "recog", "-q"])
             XCTAssertEqual(r.status, 0, r.stderr)

@@ -66,6 +66,24 @@ final class KIEAndLinesCommandTests: XCTestCase {
                        ["class_list.txt", "dict.txt", "openset_test.txt", "openset_train.txt", "test.txt", "train.txt"])
     }
 
+    func testSynthTextCharMatchesReference() throws {
+        let dir = try PrepProcess.tempDir(self)
+        let root = PrepProcess.fixture("synthtext-char-toy")
+        let out = dir.appendingPathComponent("train.txt")
+        var r = try PrepProcess.run(["synthtext-char", root.path, root.appendingPathComponent("train_list.txt").path, out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: out), try golden("synthtext-char-toy/train.txt"))
+        XCTAssertTrue(r.stdout.contains("train_list.txt:3: image imgs/gone.png is absent"), r.stdout)
+        // More boxes than characters: that word is skipped with the line named.
+        let bad = dir.appendingPathComponent("root")
+        try FileManager.default.copyItem(at: root, to: bad)
+        try Data("ab\n1 1 2 2\n3 3 4 4\n5 5 6 6\n".utf8).write(to: bad.appendingPathComponent("anns/ant_1_0.txt"))
+        r = try PrepProcess.run(["synthtext-char", "--data-root", bad.path, "--in-path", bad.appendingPathComponent("train_list.txt").path,
+                                 "--out-path", dir.appendingPathComponent("o2.txt").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("ant_1_0.txt:4: more character boxes than characters in 'ab'"), r.stdout)
+    }
+
     func testCOCOToLinesMatchesReference() throws {
         let dir = try PrepProcess.tempDir(self)
         for name in ["instances_training", "quirks"] {

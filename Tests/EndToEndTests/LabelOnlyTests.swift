@@ -62,4 +62,32 @@ final class LabelOnlyTests: XCTestCase {
         }
         XCTAssertEqual(Set(outputs).count, 1)
     }
+
+    /// Lecture Video DB: frames in nested folders (det) and the shipped crops' labels (recog),
+    /// against the reference's lv_converter.py (fixtures/expected/lv-toy; file_name keeps the
+    /// frame's path, documented fix).
+    func testLectureVideoDB() throws {
+        let root = try fixtureCopy("lv-toy")
+        let r = try PrepProcess.run(["lv", root.path, "--task", "det", "recog"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.contains("skipped:"), r.stdout)
+        for f in ["instances_train.json", "instances_val.json", "instances_test.json"] {
+            XCTAssertEqual(try readText(root, f), try golden("lv-toy", f), f)
+        }
+        for f in ["train_label.jsonl", "val_label.jsonl", "test_label.jsonl"] {
+            XCTAssertEqual(try readText(root, f), try golden("lv-toy", "recog/" + f), f)
+        }
+    }
+
+    /// ArT recognition from the task-2 crops against the reference's textrecog/art_converter.py
+    /// (--val-ratio 0.5; the absent crop's label left out, documented fix).
+    func testArTTask2Labels() throws {
+        let root = try fixtureCopy("art-toy")
+        let r = try PrepProcess.run(["art", root.path, "--task", "recog", "--val-ratio", "0.5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for f in ["train_label.jsonl", "val_label.jsonl"] {
+            XCTAssertEqual(try readText(root, f), try golden("art-toy", "recog/" + f), f)
+        }
+        XCTAssertTrue(r.stdout.contains("train_task2_labels.json: gt_3_1: image crops/gt_3_1.jpg is absent"), r.stdout)
+    }
 }

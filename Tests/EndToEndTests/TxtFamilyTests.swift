@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PrepCore
 
 /// The per-image families — txt, XML and JSON (ICDAR 2011/2013, SROIE, VinText, BID, MTWI,
 /// RCTW-17, IIIT-ILST, KAIST, FUNSD, ReCTS) — on their toy
@@ -95,6 +96,22 @@ final class TxtFamilyTests: XCTestCase {
         let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("spotting_instances_test.json"))) as! [String: Any]
         XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["text"] as! String }, [",", "__import__(\"os\")"])
         XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["iscrowd"] as! Int }, [0, 0])
+    }
+
+    /// SVT (one XML per split): hand-checked boxes (clamped at 0), lower-cased words, crops.
+    func testSVT() throws {
+        let root = try fixtureCopy("svt-toy")
+        let r = try PrepProcess.run(["svt", root.path, "--task", "det", "recog"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("test.xml:10: image 1: image ./img/99_99.jpg is absent"), r.stdout)
+        XCTAssertEqual(try readText(root, "train_label.jsonl"),
+                       "{\"filename\": \"training/14_03_1.png\", \"text\": \"living\"}\n{\"filename\": \"training/14_03_2.png\", \"text\": \"room\"}\n")
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_training.json"))) as! [String: Any]
+        let anns = j["annotations"] as! [[String: Any]]
+        XCTAssertEqual(anns.map { $0["bbox"] as! [Int] }, [[5, 5, 50, 20], [0, 30, 26, 15]])
+        XCTAssertEqual((j["images"] as! [[String: Any]]).first?["file_name"] as? String, "img/14_03.jpg")
+        let crop = try ImageCodec.decode(file: root.appendingPathComponent("crops/training/14_03_2.png"))
+        XCTAssertEqual([crop.width, crop.height], [26, 15])
     }
 
     func testBadXML() throws {

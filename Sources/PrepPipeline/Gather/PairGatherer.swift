@@ -40,8 +40,12 @@ public struct PairGatherer {
             throw PrepError.layout("\(imageDir.path): missing image folder for split '\(split)' (expected \(imageDirRel)/ under the dataset root)")
         }
         let extensions = Set(layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"])
-        let names = try fm.contentsOfDirectory(atPath: imageDir.path)
-            .filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension) }
+        // Nested layouts (LV's <video>/<frame>/) list every sub-folder; names are then relative paths.
+        let listed = layout.recursive == true
+            ? (fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
+            : try fm.contentsOfDirectory(atPath: imageDir.path)
+        let names = listed
+            .filter { !($0 as NSString).lastPathComponent.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var pairs: [GatheredPair] = []
         var expected = Set<String>()

@@ -58,6 +58,8 @@ public struct Recipe: Decodable, Sendable {
         /// Other names a split's annotation file may have (HierText's `val.jsonl`, what the
         /// reference expects, beside the official `validation.jsonl`); each also tried with `.gz`.
         public var alternatives: [String: [String]]?
+        /// List the image folder's sub-folders too (image names become relative paths).
+        public var recursive: Bool?
         /// `annotations`: list the annotation folder and find each file's image (FUNSD keeps every
         /// split's images in one folder); by default the image folder is listed.
         public var pairBy: String?
@@ -75,7 +77,7 @@ public struct Recipe: Decodable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case images, annotation
-            case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split", alternatives
+            case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split", alternatives, recursive
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"
