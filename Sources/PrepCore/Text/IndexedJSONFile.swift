@@ -26,7 +26,7 @@ public final class IndexedJSONFile: @unchecked Sendable {
     }
 
     /// The whole file straight into one array (going through `Data` would hold it twice).
-    static func readAll(_ url: URL) throws -> [UInt8] {
+    public static func readAll(_ url: URL) throws -> [UInt8] {
         let fd = open(url.path, O_RDONLY)
         guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open the file") }
         defer { close(fd) }

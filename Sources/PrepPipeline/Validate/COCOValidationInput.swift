@@ -23,7 +23,7 @@ public struct COCOValidationInput: ValidationInput {
 
     public func forEach(_ body: (ValidationRecord) throws -> Void) throws {
         let file = url.path
-        let walker = JSONWalker(bytes: try COCOValidationInput.readBytes(file))
+        let walker = JSONWalker(bytes: try IndexedJSONFile.readAll(URL(fileURLWithPath: file)))
         var lines = JSONWalker.LineCounter(walker.bytes)
         func pos(_ offset: Int, _ item: String) -> RecordPosition {
             RecordPosition(file: file, line: lines.line(at: offset), offset: offset, item: item)
@@ -53,28 +53,6 @@ public struct COCOValidationInput: ValidationInput {
             let p = RecordPosition(file: file, line: fresh.line(at: e.offset), offset: e.offset, item: "byte \(e.offset + 1)")
             try body(.anomaly(.parseError, p, "not valid JSON: \(e.message) at byte \(e.offset + 1)"))
         }
-    }
-
-    /// The whole file as bytes, read straight into the array (no second copy via Data).
-    static func readBytes(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw PrepError.io(path: path, reason: "cannot read the annotation file") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw PrepError.io(path: path, reason: "cannot stat the annotation file") }
-        let size = Int(st.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
-            var done = 0
-            while done < size {
-                let n = read(fd, buf.baseAddress! + done, size - done)
-                if n <= 0 { failed = n < 0; break }
-                done += n
-            }
-            count = done
-        }
-        if failed { throw PrepError.io(path: path, reason: "read error") }
-        return bytes
     }
 
     private func typeName(_ v: JSONValue) -> String {
