@@ -24,6 +24,7 @@ public enum ConverterRegistry {
         "imgur-json": { try IMGURJSONConverter(options: $0) },
         "naf": { try NAFConverter(options: $0) },
         "svt-xml": { try SVTConverter(options: $0) },
+        "closeset-lines": { try CloseSetLinesConverter(options: $0) },
     ]
 
     /// Every registered converter name.

@@ -63,7 +63,7 @@ final class KIEAndLinesCommandTests: XCTestCase {
         r = try PrepProcess.run(["wildreceipt", copy.path, "--task", "kie", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: copy.path).sorted(),
-                       ["class_list.txt", "dict.txt", "openset_test.txt", "openset_train.txt", "test.txt", "train.txt"])
+                       ["class_list.txt", "dict.txt", "openset_test.txt", "openset_train.txt", "test.txt", "tests", "train.txt"])
     }
 
     func testSynthTextCharMatchesReference() throws {
@@ -82,6 +82,22 @@ final class KIEAndLinesCommandTests: XCTestCase {
                                  "--out-path", dir.appendingPathComponent("o2.txt").path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("ant_1_0.txt:4: more character boxes than characters in 'ab'"), r.stdout)
+    }
+
+    /// WildReceipt's close-set files as det/recog data (hand-checked: no 0.x converter exists).
+    func testWildReceiptDetAndRecog() throws {
+        let root = try PrepProcess.tempDir(self).appendingPathComponent("wr")
+        try FileManager.default.copyItem(at: PrepProcess.fixture("wildreceipt-toy"), to: root)
+        let r = try PrepProcess.run(["wildreceipt", root.path, "--task", "det", "recog", "--split-list", "training", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_training.json"))) as! [String: Any]
+        let images = j["images"] as! [[String: Any]]
+        XCTAssertEqual(images.map { $0["file_name"] as! String }, ["tests/data/kie_toy_dataset/wildreceipt/1.jpeg", "tests/data/kie_toy_dataset/wildreceipt/2.jpeg"])
+        XCTAssertEqual(images.map { $0["width"] as! Int }, [1600, 348])
+        let anns = j["annotations"] as! [[String: Any]]
+        XCTAssertEqual(anns.count, 86)
+        XCTAssertEqual(anns[0]["bbox"] as! [Double], [550, 104, 387, 86])
+        XCTAssertTrue(try readText(root, "train_label.jsonl").hasPrefix("{\"filename\": \"training/1_1.png\", \"text\": \"SAFEWAY\"}\n"))
     }
 
     func testCOCOToLinesMatchesReference() throws {

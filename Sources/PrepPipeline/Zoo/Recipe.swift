@@ -14,6 +14,8 @@ public struct Recipe: Decodable, Sendable {
     public var tasks: [String]
     /// Every split the dataset has.
     public var splits: [String]
+    /// Tasks run when the command line names none (default: det, or the only kind the dataset has).
+    public var defaultTasks: [String]?
     /// Splits prepared when the command line names none.
     public var defaultSplits: [String]?
     /// The converter (`ConverterRegistry`) that reads the raw annotations.
@@ -171,7 +173,7 @@ public struct Recipe: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
-        case defaultSplits = "default_splits"
+        case defaultSplits = "default_splits", defaultTasks = "default_tasks"
         case valSplit = "val_split", kie
     }
 
