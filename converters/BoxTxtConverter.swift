@@ -15,7 +15,7 @@ import PrepCore
 /// never sets `iscrowd` for these datasets), `skip_prefixes` (lines starting with any of these
 /// characters are headers, e.g. BID's `x, y, w, h, text` and `[…]` lines).
 public struct BoxTxtConverter: LineConverter {
-    public enum Box: String, Sendable { case ltrb, xywh }
+    public enum Box: String, Sendable, CaseIterable { case ltrb, xywh }
     public let box: Box
     public let encoding: TextEncoding
     public let unquote: Bool
@@ -23,13 +23,9 @@ public struct BoxTxtConverter: LineConverter {
     public let skipPrefixes: Set<Character>
 
     public init(options: ConverterOptions) throws {
-        guard let b = Box(rawValue: options.string("box", default: "ltrb")) else {
-            throw PrepError.usage("box-txt: unknown box '\(options.values["box"] ?? "")' (ltrb, xywh)")
-        }
+        let b: Box = try options.choice("box", default: .ltrb, converter: "box-txt")
         box = b
-        guard let enc = TextEncoding(rawValue: options.string("encoding", default: "utf-8")) else {
-            throw PrepError.usage("box-txt: unknown encoding '\(options.values["encoding"] ?? "")'")
-        }
+        let enc: TextEncoding = try options.choice("encoding", default: .utf8, converter: "box-txt")
         encoding = enc
         unquote = options.bool("unquote", default: true)
         ignoreText = options.values["ignore"]

@@ -12,13 +12,11 @@ import PrepCore
 /// or `textocr` (one file per split; every image kept; ignore = text `.`; polygon `points`: an odd
 /// or too short one is reported and its image skipped, where the reference writes it as is).
 public struct COCOTextJSONConverter: WholeFileConverter {
-    public enum Variant: String, Sendable { case cocotext, textocr }
+    public enum Variant: String, Sendable, CaseIterable { case cocotext, textocr }
     public let variant: Variant
 
     public init(options: ConverterOptions) throws {
-        guard let v = Variant(rawValue: options.string("variant", default: "cocotext")) else {
-            throw PrepError.usage("coco-text-json: unknown variant '\(options.values["variant"] ?? "")' (cocotext, textocr)")
-        }
+        let v: Variant = try options.choice("variant", default: .cocotext, converter: "coco-text-json")
         variant = v
     }
 

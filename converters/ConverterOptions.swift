@@ -18,4 +18,15 @@ public struct ConverterOptions: Sendable, Equatable {
         guard let v = values[key] else { return value }
         return v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
+
+    /// One of an enum's raw values; anything else is a usage error naming the converter, the
+    /// key and the accepted values.
+    public func choice<E: RawRepresentable & CaseIterable>(_ key: String, default value: E, converter: String) throws -> E
+    where E.RawValue == String {
+        let raw = values[key] ?? value.rawValue
+        guard let e = E(rawValue: raw) else {
+            throw PrepError.usage("\(converter): unknown \(key) '\(raw)' (\(E.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return e
+    }
 }

@@ -10,13 +10,11 @@ import PrepCore
 /// Option `level`: `word` (default), `line` or `paragraph`. At word level the reference writes
 /// the enclosing line's polygon once per word; prep writes the words.
 public struct HierTextConverter: WholeFileConverter {
-    public enum Level: String, Sendable { case word, line, paragraph }
+    public enum Level: String, Sendable, CaseIterable { case word, line, paragraph }
     public let level: Level
 
     public init(options: ConverterOptions) throws {
-        guard let l = Level(rawValue: options.string("level", default: "word")) else {
-            throw PrepError.usage("hiertext: --level must be word, line or paragraph (got '\(options.values["level"] ?? "")')")
-        }
+        let l: Level = try options.choice("level", default: .word, converter: "hiertext")
         level = l
     }
 

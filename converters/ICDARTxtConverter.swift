@@ -25,9 +25,7 @@ public struct ICDARTxtConverter: LineConverter {
     public init(options: ConverterOptions) throws {
         hasScriptField = options.bool("script_field", default: false)
         ignoreText = options.string("ignore", default: "###")
-        guard let enc = TextEncoding(rawValue: options.string("encoding", default: "utf-8")) else {
-            throw PrepError.usage("icdar-txt: unknown encoding '\(options.values["encoding"] ?? "")'")
-        }
+        let enc: TextEncoding = try options.choice("encoding", default: .utf8, converter: "icdar-txt")
         encoding = enc
         stripText = options.bool("strip_text", default: false)
         hasDifficultField = options.bool("difficult_field", default: false)

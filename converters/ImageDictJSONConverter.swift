@@ -10,14 +10,12 @@ import PrepCore
 /// Options: `ignore` — `text-or-illegible` (ArT: `###` or illegibility) or `illegible` (LSVT:
 /// illegibility only, as the reference); `image_extension` (default `jpg`).
 public struct ImageDictJSONConverter: WholeFileConverter {
-    public enum IgnoreRule: String, Sendable { case textOrIllegible = "text-or-illegible", illegible }
+    public enum IgnoreRule: String, Sendable, CaseIterable { case textOrIllegible = "text-or-illegible", illegible }
     public let ignoreRule: IgnoreRule
     public let imageExtension: String
 
     public init(options: ConverterOptions) throws {
-        guard let rule = IgnoreRule(rawValue: options.string("ignore", default: "text-or-illegible")) else {
-            throw PrepError.usage("image-dict-json: unknown ignore rule '\(options.values["ignore"] ?? "")'")
-        }
+        let rule: IgnoreRule = try options.choice("ignore", default: .textOrIllegible, converter: "image-dict-json")
         ignoreRule = rule
         imageExtension = options.string("image_extension", default: "jpg")
     }

@@ -12,13 +12,11 @@ import PrepCore
 ///
 /// Option: `schema` (`funsd`, `rects`).
 public struct PageJSONConverter: PerImageConverter {
-    public enum Schema: String, Sendable { case funsd, rects }
+    public enum Schema: String, Sendable, CaseIterable { case funsd, rects }
     public let schema: Schema
 
     public init(options: ConverterOptions) throws {
-        guard let s = Schema(rawValue: options.string("schema", default: "funsd")) else {
-            throw PrepError.usage("page-json: unknown schema '\(options.values["schema"] ?? "")' (funsd, rects)")
-        }
+        let s: Schema = try options.choice("schema", default: .funsd, converter: "page-json")
         schema = s
     }
 

@@ -15,13 +15,11 @@ import PrepCore
 ///
 /// Option: `schema` (`ilst`, `lv`, `kaist`).
 public struct XMLBoxConverter: PerImageConverter {
-    public enum Schema: String, Sendable { case ilst, lv, kaist }
+    public enum Schema: String, Sendable, CaseIterable { case ilst, lv, kaist }
     public let schema: Schema
 
     public init(options: ConverterOptions) throws {
-        guard let s = Schema(rawValue: options.string("schema", default: "ilst")) else {
-            throw PrepError.usage("xml-box: unknown schema '\(options.values["schema"] ?? "")' (ilst, lv, kaist)")
-        }
+        let s: Schema = try options.choice("schema", default: .ilst, converter: "xml-box")
         schema = s
     }
 

@@ -106,7 +106,7 @@ public final class LineReader: Sequence, IteratorProtocol {
 }
 
 /// Text encodings raw datasets use.
-public enum TextEncoding: String, Sendable, Codable {
+public enum TextEncoding: String, Sendable, Codable, CaseIterable {
     case utf8 = "utf-8"
     case latin1 = "latin1"
 
