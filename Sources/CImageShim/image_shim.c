@@ -47,6 +47,49 @@ static void setup_jpeg_errors(struct jpeg_decompress_struct *ci, shim_jpeg_error
     if (err) { err->message[0] = 0; err->warnings = 0; }
 }
 
+/* libjpeg-turbo decodes Huffman data with a fast path only while at least 512 bytes per block of
+ * an MCU remain in the source buffer; a small file (a word crop of a few KB) therefore goes the
+ * slow, byte-checking way from start to end, about twice as slow. Small files are decoded from a
+ * copy followed by an EOI marker and zeros, which lets the fast path run to the file's real end
+ * (it stops at any marker). The file's own end is remembered: if decoding reads past it, the file
+ * was cut (without the copy, libjpeg would have reported "Premature end of JPEG file"). */
+enum { SHIM_PAD = 8192, SHIM_PAD_BELOW = 1 << 20 };
+
+typedef struct {
+    unsigned char *copy;   /* NULL when the file is decoded in place */
+    size_t data_len, total_len;
+} shim_padded;
+
+static void shim_padded_src(struct jpeg_decompress_struct *ci, const unsigned char *data, size_t len,
+                            volatile shim_padded *p) {
+    p->copy = NULL;
+    p->data_len = len;
+    p->total_len = len;
+    if (len > 0 && len < SHIM_PAD_BELOW) {
+        unsigned char *copy = (unsigned char *)malloc(len + SHIM_PAD);
+        if (copy) {
+            memcpy(copy, data, len);
+            memset(copy + len, 0, SHIM_PAD);
+            copy[len] = 0xFF;
+            copy[len + 1] = JPEG_EOI;
+            p->copy = copy;
+            p->total_len = len + SHIM_PAD;
+            data = copy;
+        }
+    }
+    jpeg_mem_src(ci, data, (unsigned long)p->total_len);
+}
+
+/* Whether decoding has read past the end of the file's own bytes (into the added EOI). */
+static int shim_read_past_end(struct jpeg_decompress_struct *ci, const volatile shim_padded *p) {
+    return p->copy && ci->src && p->total_len - ci->src->bytes_in_buffer > p->data_len;
+}
+
+static int shim_cut(prep_image_error *err) {
+    if (err) snprintf(err->message, sizeof err->message, "Premature end of JPEG file");
+    return PREP_ERR_TRUNCATED;
+}
+
 int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *height, int *components,
                    prep_image_error *err) {
     struct jpeg_decompress_struct ci;
@@ -83,14 +126,17 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
     struct jpeg_decompress_struct ci;
     shim_jpeg_error je;
     unsigned char *volatile row = NULL;
+    volatile shim_padded pad = { NULL, 0, 0 };
     setup_jpeg_errors(&ci, &je, err);
     if (setjmp(je.jump)) {
+        int cut = je.truncated || shim_read_past_end(&ci, &pad);
         free(row);
         jpeg_destroy_decompress(&ci);
-        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+        free(pad.copy);
+        return cut ? shim_cut(err) : PREP_ERR_DECODE;
     }
     jpeg_create_decompress(&ci);
-    jpeg_mem_src(&ci, data, (unsigned long)len);
+    shim_padded_src(&ci, data, len, &pad);
     jpeg_read_header(&ci, TRUE);
     int channels = color == PREP_GRAY ? 1 : 3;
     if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK) {
@@ -110,6 +156,7 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
                           "region [%d,%d)x[%d,%d) (%d bands) outside a %dx%d image", x0, x1,
                           nbands > 0 ? bands[0] : 0, nbands > 0 ? bands[2*nbands-1] : 0, nbands, W, H);
         jpeg_destroy_decompress(&ci);
+        free(pad.copy);
         return PREP_ERR_ARGS;
     }
     jpeg_start_decompress(&ci);
@@ -127,7 +174,7 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
         jpeg_crop_scanline(&ci, &cx, &cw);
     }
     row = (unsigned char *)malloc((size_t)cw * (size_t)outc);
-    if (!row) { jpeg_destroy_decompress(&ci); return PREP_ERR_MEMORY; }
+    if (!row) { jpeg_destroy_decompress(&ci); free(pad.copy); return PREP_ERR_MEMORY; }
     size_t out_stride = (size_t)(x1 - x0) * (size_t)channels;
     int skip_cols = x0 - (int)cx;
     int top = bands[0];
@@ -162,15 +209,17 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
                 free(row); row = NULL;
                 if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
                 jpeg_destroy_decompress(&ci);
+                free(pad.copy);
                 return PREP_ERR_DECODE;
             }
         }
     }
     free(row); row = NULL;
     if ((int)ci.output_scanline == (int)ci.output_height) jpeg_finish_decompress(&ci);
-    else jpeg_abort_decompress(&ci);
+    int cut = shim_read_past_end(&ci, &pad);
     jpeg_destroy_decompress(&ci);
-    return PREP_OK;
+    free(pad.copy);
+    return cut ? shim_cut(err) : PREP_OK;
 }
 
 typedef struct {
@@ -404,14 +453,17 @@ int prep_jpeg_verify(const unsigned char *data, size_t len, int *width, int *hei
     struct jpeg_decompress_struct ci;
     shim_jpeg_error je;
     unsigned char *volatile row = NULL;
+    volatile shim_padded pad = { NULL, 0, 0 };
     setup_jpeg_errors(&ci, &je, err);
     if (setjmp(je.jump)) {
+        int cut = je.truncated || shim_read_past_end(&ci, &pad);
         free(row);
         jpeg_destroy_decompress(&ci);
-        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+        free(pad.copy);
+        return cut ? shim_cut(err) : PREP_ERR_DECODE;
     }
     jpeg_create_decompress(&ci);
-    jpeg_mem_src(&ci, data, (unsigned long)len);
+    shim_padded_src(&ci, data, len, &pad);
     jpeg_read_header(&ci, TRUE);
     if (width) *width = (int)ci.image_width;
     if (height) *height = (int)ci.image_height;
@@ -423,13 +475,15 @@ int prep_jpeg_verify(const unsigned char *data, size_t len, int *width, int *hei
     ci.do_fancy_upsampling = FALSE;
     jpeg_start_decompress(&ci);
     row = (unsigned char *)malloc((size_t)ci.output_width * (size_t)ci.output_components + 1);
-    if (!row) { jpeg_destroy_decompress(&ci); return PREP_ERR_MEMORY; }
+    if (!row) { jpeg_destroy_decompress(&ci); free(pad.copy); return PREP_ERR_MEMORY; }
     while (ci.output_scanline < ci.output_height) {
         JSAMPROW rp = row;
         jpeg_read_scanlines(&ci, &rp, 1);
     }
     free(row); row = NULL;
     jpeg_finish_decompress(&ci);
+    int cut = shim_read_past_end(&ci, &pad);
     jpeg_destroy_decompress(&ci);
-    return PREP_OK;
+    free(pad.copy);
+    return cut ? shim_cut(err) : PREP_OK;
 }

@@ -151,6 +151,32 @@ final class ImageCodecTests: XCTestCase {
         XCTAssertNoThrow(try ImageCodec.decode(cut, name: "cut.jpg", region: (0, 0, 100, 20)))
     }
 
+    /// Small files are decoded from a padded copy (libjpeg-turbo's fast Huffman path needs
+    /// slack after the data); a cut anywhere in the entropy-coded data or the final marker must
+    /// still be "truncated", in decoding and in verification, never a grey-filled success.
+    func testSmallJPEGCutAnywhereIsTruncated() throws {
+        let page = try ImageCodec.decode(try bytes("detext-toy/imgs/training/img_1.jpg"), name: "img_1.jpg")
+        let crop = try ImageCodec.encodeJPEG(page.cropped(x0: 200, y0: 100, x1: 300, y1: 132))
+        XCTAssertLessThan(crop.count, 8192)
+        let whole = try ImageCodec.decode(crop, name: "crop.jpg")
+        XCTAssertEqual(try ImageCodec.verify(crop, name: "crop.jpg").width, 100)
+        XCTAssertEqual(try ImageCodec.decode(crop + [0, 1, 2, 0xFF], name: "trailing.jpg"), whole,
+                       "bytes after the EOI marker change nothing")
+        // The first scan's data starts after the SOS header; cut from there to the last byte.
+        let sos = (0..<crop.count - 1).first { crop[$0] == 0xFF && crop[$0 + 1] == 0xDA }!
+        var cuts = Array(stride(from: sos + 20, to: crop.count - 2, by: 13))
+        cuts += [crop.count - 2, crop.count - 1]
+        for n in cuts {
+            let cut = Array(crop.prefix(n))
+            XCTAssertThrowsError(try ImageCodec.verify(cut, name: "cut.jpg"), "verify, cut at \(n)") { e in
+                XCTAssertTrue("\(e)".contains("truncated"), "verify, cut at \(n): \(e)")
+            }
+            XCTAssertThrowsError(try ImageCodec.decode(cut, name: "cut.jpg"), "decode, cut at \(n)") { e in
+                XCTAssertTrue("\(e)".contains("truncated"), "decode, cut at \(n): \(e)")
+            }
+        }
+    }
+
     func testEncodersMatchOpenCVDefaults() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("images/expected.json"))
         let all = try JSONSerialization.jsonObject(with: data) as! [String: Any]

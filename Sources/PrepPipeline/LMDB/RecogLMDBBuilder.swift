@@ -115,6 +115,8 @@ public final class RecogLMDBBuilder {
         let separator = Array(job.separator.utf8)
         var lastOffset = 0
         var chunk: [Entry] = []
+        var pending: ([Entry], Verification)?
+        defer { _ = pending?.1.wait() }  // never leave workers reading after an early exit
         let chunkSize = job.labelOnly ? 4096 : 2048
 
         func flushChunk() throws {
@@ -127,15 +129,24 @@ public final class RecogLMDBBuilder {
                     try writer.append(image: nil, label: RecogLMDBKeys.labelOnlyValue(filename: e.name, text: e.text))
                 }
             } else {
-                let results = verifyImages(chunk)
-                for (e, r) in zip(chunk, results) {
-                    switch r {
-                    case let .success(bytes): try writer.append(image: bytes, label: e.text)
-                    case let .failure(why): report.skip(split: splitName, file: labelPath, line: e.line, reason: why.reason)
-                    }
-                }
+                // Verification of this chunk runs on the workers while the previous chunk is
+                // written: the LMDB writes are serial and would otherwise leave them idle.
+                let verifying = startVerification(chunk)
+                try writeVerified()
+                pending = (chunk, verifying)
             }
             chunk.removeAll(keepingCapacity: true)
+        }
+
+        func writeVerified() throws {
+            guard let (entries, verifying) = pending else { return }
+            pending = nil
+            for (e, r) in zip(entries, verifying.wait()) {
+                switch r {
+                case let .success(bytes): try writer.append(image: bytes, label: e.text)
+                case let .failure(why): report.skip(split: splitName, file: labelPath, line: e.line, reason: why.reason)
+                }
+            }
         }
 
         while let line = reader.next() {
@@ -153,6 +164,7 @@ public final class RecogLMDBBuilder {
             }
         }
         try flushChunk()
+        try writeVerified()
         progress.finish()
         if reader.hadBOM { report.notes.append("\(labelPath): a UTF-8 byte-order mark was removed") }
 
@@ -170,16 +182,30 @@ public final class RecogLMDBBuilder {
         report.update(split: splitName) { $0.outputs.append(out.path) }
     }
 
-    /// Reads and decodes (grayscale, as the reference verifies) every image of `entries` in
-    /// parallel; results are in input order.
-    private func verifyImages(_ entries: [Entry]) -> [Result<[UInt8], AnnParseError>] {
+    /// Starts reading and decoding (grayscale, as the reference verifies) every image of
+    /// `entries` on the workers; `wait()` gives the results in input order.
+    private func startVerification(_ entries: [Entry]) -> Verification {
+        let verification = Verification()
+        let rootPath = (job.imageRoot ?? URL(fileURLWithPath: ".")).path
+        let workers = max(1, min(job.workers, entries.count))
+        // With one worker everything stays on this thread (--nproc 1 means one thread of work).
+        guard job.workers > 1 else {
+            verification.finish(Self.verifyImages(entries, rootPath: rootPath, workers: 1))
+            return verification
+        }
+        DispatchQueue.global().async {
+            verification.finish(RecogLMDBBuilder.verifyImages(entries, rootPath: rootPath, workers: workers))
+        }
+        return verification
+    }
+
+    /// Reads and verifies every image of `entries` in parallel; results are in input order.
+    static func verifyImages(_ entries: [Entry], rootPath: String, workers: Int) -> [Result<[UInt8], AnnParseError>] {
         // Names are opened relative to the root folder's descriptor: the kernel then walks one
         // path component per image instead of the whole absolute path.
-        let rootPath = (job.imageRoot ?? URL(fileURLWithPath: ".")).path
         let rootFD = open(rootPath, O_RDONLY | O_DIRECTORY)
         defer { if rootFD >= 0 { close(rootFD) } }
         var results = entries.map { Result<[UInt8], AnnParseError>.failure(AnnParseError($0.problem ?? "")) }
-        let workers = max(1, min(job.workers, entries.count))
         // Workers take the next image as they become free (not a fixed stripe): on a busy
         // machine a descheduled worker would otherwise hold the whole chunk back.
         let next = NextIndex()
@@ -241,6 +267,24 @@ public final class RecogLMDBBuilder {
         }
         guard got == size else { return .failure(AnnParseError("cannot read (\(got) of \(size) bytes)")) }
         return .success(out)
+    }
+}
+
+/// The results of one chunk's verification, handed from the worker threads to the writer.
+final class Verification: @unchecked Sendable {
+    private var results: [Result<[UInt8], AnnParseError>] = []
+    private let done = DispatchSemaphore(value: 0)
+    private var waited = false
+
+    func finish(_ r: [Result<[UInt8], AnnParseError>]) {
+        results = r
+        done.signal()
+    }
+
+    /// Blocks until the verification has finished; later calls return at once.
+    func wait() -> [Result<[UInt8], AnnParseError>] {
+        if !waited { done.wait(); waited = true }
+        return results
     }
 }
 
