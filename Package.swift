@@ -31,9 +31,9 @@ let package = Package(
         systemLibrary("CZip", pkgConfig: "libzip"),
         systemLibrary("CXML2", pkgConfig: "libxml-2.0"),
         systemLibrary("CZlib"),
-        .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"],
+        .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
-                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",

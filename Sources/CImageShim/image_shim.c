@@ -387,64 +387,6 @@ int prep_png_decode(const unsigned char *data, size_t len, int color, unsigned c
     return PREP_OK;
 }
 
-typedef struct {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} shim_png_dst;
-
-static void shim_png_write(png_structp png, png_bytep data, png_size_t n) {
-    shim_png_dst *d = (shim_png_dst *)png_get_io_ptr(png);
-    if (d->len + n > d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 4096;
-        while (cap < d->len + n) cap *= 2;
-        unsigned char *p = (unsigned char *)realloc(d->data, cap);
-        if (!p) png_error(png, "out of memory");
-        d->data = p; d->cap = cap;
-    }
-    memcpy(d->data + d->len, data, n);
-    d->len += n;
-}
-static void shim_png_flush(png_structp png) { (void)png; }
-
-int prep_png_encode(const unsigned char *pixels, int width, int height, int color, int level,
-                    unsigned char **out, size_t *out_len, prep_image_error *err) {
-    shim_png_err pe = { err };
-    if (err) { err->message[0] = 0; err->warnings = 0; }
-    if (width <= 0 || height <= 0) {
-        if (err) snprintf(err->message, sizeof err->message, "cannot encode an empty %dx%d image", width, height);
-        return PREP_ERR_ARGS;
-    }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &pe, shim_png_error, shim_png_warning);
-    if (!png) return PREP_ERR_MEMORY;
-    png_infop info = png_create_info_struct(png);
-    shim_png_dst dst = { NULL, 0, 0, 0 };
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        free(dst.data);
-        return PREP_ERR_DECODE;
-    }
-    png_set_write_fn(png, &dst, shim_png_write, shim_png_flush);
-    int channels = color == PREP_GRAY ? 1 : 3;
-    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
-                 channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    /* OpenCV's default PNG settings (imwrite without IMWRITE_PNG_COMPRESSION): Sub filter,
-     * zlib level 1, RLE strategy. Fast, and the crop files come out like the reference's. */
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-    png_set_compression_level(png, level);
-    png_set_compression_strategy(png, 3 /* Z_RLE */);
-    png_write_info(png, info);
-    if (color == PREP_BGR) png_set_bgr(png);
-    size_t stride = (size_t)width * (size_t)channels;
-    for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
-    png_write_end(png, NULL);
-    png_destroy_write_struct(&png, &info);
-    *out = dst.data;
-    *out_len = dst.len;
-    return PREP_OK;
-}
-
 void prep_image_free(void *p) { free(p); }
 
 /* ------------------------------------------------------- JPEG verification */

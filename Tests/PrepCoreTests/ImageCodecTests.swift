@@ -177,6 +177,46 @@ final class ImageCodecTests: XCTestCase {
         }
     }
 
+    /// prep writes PNGs with its own deflate encoder: every shape (one pixel, one row, one
+    /// column, noise without runs, flat areas with runs longer than 258, gray and colour, both
+    /// channel orders) must come back identical through libpng, which checks every CRC and the
+    /// zlib stream; runs must actually compress.
+    func testPNGEncoderRoundTripsEveryShape() throws {
+        var rng = SplitMix(seed: 7)
+        func noise(_ w: Int, _ h: Int, _ c: Int) -> Pixels {
+            Pixels(width: w, height: h, channels: c, order: c == 1 ? .gray : .bgr, data: (0..<(w * h * c)).map { _ in UInt8(rng.next(256)) })
+        }
+        func flat(_ w: Int, _ h: Int, _ c: Int, _ v: UInt8) -> Pixels {
+            Pixels(width: w, height: h, channels: c, order: c == 1 ? .gray : .bgr, data: [UInt8](repeating: v, count: w * h * c))
+        }
+        let page = try ImageCodec.decode(try bytes("detext-toy/imgs/training/img_1.jpg"), name: "img_1.jpg")
+        var cases: [(String, Pixels)] = [
+            ("1x1", flat(1, 1, 3, 0)), ("1x1 gray", flat(1, 1, 1, 200)), ("row", noise(700, 1, 3)), ("column", noise(1, 300, 3)),
+            ("noise", noise(64, 64, 3)), ("noise gray", noise(33, 17, 1)), ("flat", flat(400, 100, 3, 7)),
+            ("long runs", flat(2000, 3, 3, 255)), ("crop", page.cropped(x0: 100, y0: 50, x1: 420, y1: 130)),
+            ("page", page),
+        ]
+        var rgb = page.cropped(x0: 0, y0: 0, x1: 50, y1: 40)
+        rgb.order = .rgb
+        cases.append(("rgb order", rgb))
+        for (name, px) in cases {
+            let png = try ImageCodec.encodePNG(px)
+            XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], name)
+            let back = try ImageCodec.decode(png, name: name, gray: px.channels == 1)
+            if px.order == .rgb {
+                var swapped = back.data
+                for i in stride(from: 0, to: swapped.count, by: 3) { swapped.swapAt(i, i + 2) }
+                XCTAssertEqual(swapped, px.data, name)
+            } else {
+                XCTAssertEqual(back.data, px.data, name)
+            }
+            XCTAssertEqual(ImageFormat.sniff(png), .png, name)
+            let raw = px.width * px.height * px.channels
+            if name == "flat" || name == "long runs" { XCTAssertLessThan(png.count, raw / 50, "\(name): runs compress") }
+            if name == "crop" { XCTAssertLessThan(png.count, raw * 3 / 4, "a photo crop compresses") }
+        }
+    }
+
     func testEncodersMatchOpenCVDefaults() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("images/expected.json"))
         let all = try JSONSerialization.jsonObject(with: data) as! [String: Any]

@@ -118,9 +118,9 @@ public enum ImageCodec {
         try encode(p) { px, w, h, c, out, len, err in prep_jpeg_encode(px, w, h, c, Int32(quality), out, len, err) }
     }
 
-    /// Lossless PNG.
-    public static func encodePNG(_ p: Pixels, level: Int = 1) throws -> [UInt8] {
-        try encode(p) { px, w, h, c, out, len, err in prep_png_encode(px, w, h, c, Int32(level), out, len, err) }
+    /// Lossless PNG (OpenCV's default Sub filter and run-length deflate; prep's own encoder).
+    public static func encodePNG(_ p: Pixels) throws -> [UInt8] {
+        try encode(p) { px, w, h, c, out, len, err in prep_png_encode(px, w, h, c, out, len, err) }
     }
 
     private typealias Encoder = (UnsafePointer<UInt8>?, Int32, Int32, Int32,
