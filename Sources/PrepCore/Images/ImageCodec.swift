@@ -107,10 +107,10 @@ public enum ImageCodec {
 
     /// Reads and decodes a file.
     public static func decode(file url: URL, gray: Bool = false) throws -> Pixels {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.image(path: url.path, reason: "missing image")
+        switch FileBytes.read(url.path) {
+        case let .success(bytes): return try decode(bytes, name: url.path, gray: gray)
+        case let .failure(e): throw PrepError.image(path: url.path, reason: e.reason)
         }
-        return try decode([UInt8](data), name: url.path, gray: gray)
     }
 
     /// Baseline JPEG at `quality` (OpenCV's default is 95).

@@ -226,7 +226,7 @@ public final class RecogLMDBBuilder {
     /// `os.path.join`), after a decode proved them sound.
     static func loadVerified(_ name: String, rootFD: Int32) -> Result<[UInt8], AnnParseError> {
         let bytes: [UInt8]
-        switch readFile(name, rootFD: rootFD) {
+        switch FileBytes.read(name, relativeTo: rootFD) {
         case let .success(b): bytes = b
         case let .failure(e): return .failure(AnnParseError("\(name): \(e.reason)"))
         }
@@ -241,32 +241,6 @@ public final class RecogLMDBBuilder {
             return .failure(AnnParseError("\(name): \(error)"))
         }
         return .success(bytes)
-    }
-
-    /// Reads a whole file with one `fstat` and `read` calls (Foundation's readers cost more per
-    /// small file than the decode of a word crop).
-    static func readFile(_ name: String, rootFD: Int32) -> Result<[UInt8], AnnParseError> {
-        // An absolute name ignores the folder, as os.path.join does.
-        let fd = openat(rootFD, name, O_RDONLY)
-        guard fd >= 0 else {
-            return .failure(AnnParseError(errno == ENOENT ? "missing image" : "cannot open (\(String(cString: strerror(errno))))"))
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(AnnParseError("not a regular file"))
-        }
-        let size = Int(st.st_size)
-        var out = [UInt8](repeating: 0, count: size)
-        var got = 0
-        while got < size {
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, size - got) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            got += n
-        }
-        guard got == size else { return .failure(AnnParseError("cannot read (\(got) of \(size) bytes)")) }
-        return .success(out)
     }
 }
 

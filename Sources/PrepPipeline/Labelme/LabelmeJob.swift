@@ -146,10 +146,10 @@ public struct LabelmeJob {
         let bytes: [UInt8]
         let info: ImageInfo
         do {
-            guard let data = FileManager.default.contents(atPath: image.path) else {
+            guard case let .success(data) = FileBytes.read(image.path) else {
                 throw PrepError.image(path: image.path, reason: "image named by \(url.lastPathComponent) is absent or unreadable")
             }
-            bytes = [UInt8](data)
+            bytes = data
             info = try ImageProbe.probe(bytes: bytes, name: image.path)
         } catch let e as PrepError {
             l.issues.append((image.path, CropEngine.reason(e) + "; its crops skipped"))

@@ -56,10 +56,12 @@ public struct RecogPacker {
             case nil: return nil
             case let .failure(e)?: return .failure(e)
             case let .success((sample, prefix))?:
-                guard let data = FileManager.default.contents(atPath: sample.image.url.path) else {
-                    return .failure(.image(path: sample.image.url.path, reason: "cannot read image"))
+                let bytes: [UInt8]
+                switch FileBytes.read(sample.image.url.path) {
+                case let .success(b): bytes = b
+                case let .failure(e): return .failure(.image(path: sample.image.url.path, reason: e.missing ? "cannot read image" : e.reason))
                 }
-                var cut = engine.cut(sample, prefix: prefix, split: split, bytes: [UInt8](data))
+                var cut = engine.cut(sample, prefix: prefix, split: split, bytes: bytes)
                 do {
                     for k in cut.crops.indices where try sink.storeConcurrently(cut.crops[k]) {
                         cut.crops[k].bytes = []

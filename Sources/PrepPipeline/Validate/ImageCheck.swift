@@ -32,10 +32,10 @@ public struct ImageCheck: Sendable {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else {
                 r.findings.append((.imageMissing, "image \(url.path) does not exist")); return r
             }
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard case let .success(data) = FileBytes.read(url.path) else {
                 r.findings.append((.imageUnreadable, "cannot read \(url.path)")); return r
             }
-            bytes = [UInt8](data)
+            bytes = data
         case let .lmdb(reader, index):
             name = RecogLMDBReader.imageKey(index)
             do { bytes = try reader.image(at: index) } catch {
