@@ -162,17 +162,24 @@ final class ImageCodecTests: XCTestCase {
         XCTAssertEqual(try ImageCodec.verify(crop, name: "crop.jpg").width, 100)
         XCTAssertEqual(try ImageCodec.decode(crop + [0, 1, 2, 0xFF], name: "trailing.jpg"), whole,
                        "bytes after the EOI marker change nothing")
-        // The first scan's data starts after the SOS header; cut from there to the last byte.
-        let sos = (0..<crop.count - 1).first { crop[$0] == 0xFF && crop[$0 + 1] == 0xDA }!
-        var cuts = Array(stride(from: sos + 20, to: crop.count - 2, by: 13))
-        cuts += [crop.count - 2, crop.count - 1]
-        for n in cuts {
-            let cut = Array(crop.prefix(n))
-            XCTAssertThrowsError(try ImageCodec.verify(cut, name: "cut.jpg"), "verify, cut at \(n)") { e in
-                XCTAssertTrue("\(e)".contains("truncated"), "verify, cut at \(n): \(e)")
-            }
-            XCTAssertThrowsError(try ImageCodec.decode(cut, name: "cut.jpg"), "decode, cut at \(n)") { e in
-                XCTAssertTrue("\(e)".contains("truncated"), "decode, cut at \(n): \(e)")
+        // Baseline 4:2:0 (the crop), progressive, restart markers, gray, 4:4:4.
+        let files: [(String, [UInt8])] = [("crop", crop)] + (try ["progressive.jpg", "restart.jpg", "gray.jpg", "odd_444.jpg"].map {
+            ($0, try bytes("images/\($0)"))
+        })
+        for (name, file) in files {
+            XCTAssertNoThrow(try ImageCodec.verify(file, name: name))
+            // The first scan's data starts after the SOS header; cut from there to the last byte.
+            let sos = (0..<file.count - 1).first { file[$0] == 0xFF && file[$0 + 1] == 0xDA }!
+            var cuts = Array(stride(from: sos + 20, to: file.count - 2, by: max(13, file.count / 60)))
+            cuts += [file.count - 2, file.count - 1]
+            for n in cuts {
+                let cut = Array(file.prefix(n))
+                XCTAssertThrowsError(try ImageCodec.verify(cut, name: "cut.jpg"), "\(name) verify, cut at \(n)") { e in
+                    XCTAssertTrue("\(e)".contains("truncated"), "\(name) verify, cut at \(n): \(e)")
+                }
+                XCTAssertThrowsError(try ImageCodec.decode(cut, name: "cut.jpg"), "\(name) decode, cut at \(n)") { e in
+                    XCTAssertTrue("\(e)".contains("truncated"), "\(name) decode, cut at \(n): \(e)")
+                }
             }
         }
     }
