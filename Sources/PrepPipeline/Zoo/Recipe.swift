@@ -33,6 +33,9 @@ public struct Recipe: Decodable, Sendable {
     public var recog: RecogSettings?
     /// Files to obtain, with their hashes.
     public var files: [RemoteFile]?
+    /// The download's own archive layout, read in place when the extracted layout is absent
+    /// (`kaist-zips`: `KAISTArchive`); what it holds is written into the output folder.
+    public var archive: String?
     /// The expected raw layout, as a tree for people.
     public var tree: String?
     public var notes: String?
@@ -187,6 +190,7 @@ public struct Recipe: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
+        case archive
         case defaultSplits = "default_splits", defaultTasks = "default_tasks"
         case valSplit = "val_split", kie
     }
