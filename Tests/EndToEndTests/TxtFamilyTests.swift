@@ -125,6 +125,15 @@ final class TxtFamilyTests: XCTestCase {
         XCTAssertTrue(r2.stdout.contains("instance 1 ('living'): degenerate box"), r2.stdout)
         XCTAssertEqual(try readText(root, "j/train_label.jsonl"),
                        "{\"filename\": \"image_train/img_0001.jpg\", \"text\": \"room\", \"lexicon\": \"living,room,theaters\"}\n")
+        // --resize: 100x32 crops, byte for byte as the reference's cv2.resize + cv2.imwrite.
+        let resized = root.appendingPathComponent("resized")
+        let r3 = try PrepProcess.run(["svt", root.path, "--task", "recog", "--split-list", "test", "--resize", "-o", resized.path, "-q"])
+        XCTAssertEqual(r3.status, 0, r3.stderr)
+        XCTAssertEqual(try readText(resized, "test_label.txt"), try golden("svt-toy", "recog-resize/test_label.txt"))
+        XCTAssertEqual(try Data(contentsOf: resized.appendingPathComponent("image/img_0001.jpg")),
+                       try Data(contentsOf: PrepProcess.fixture("expected/svt-toy/recog-resize/image/img_0001.jpg")))
+        XCTAssertEqual(try PrepProcess.run(["svt", root.path, "--task", "recog", "--width", "64", "-q"]).status, 2)
+        XCTAssertEqual(try PrepProcess.run(["svt", root.path, "--resize", "-q"]).status, 2)
     }
 
     /// CTW1500 recog (no reference converter; hand-checked, fixtures/tools/ctw1500_recog_golden.py):

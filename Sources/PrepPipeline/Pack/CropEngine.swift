@@ -112,6 +112,7 @@ public struct CropEngine: Sendable {
                 case .drop: result.droppedVertical += 1; continue
                 }
             }
+            if let size = settings.resize { pixels = pixels.resized(width: size.width, height: size.height) }
             let name = "\(prefix)_\(plan.index).\(settings.imageExtension)"
             do {
                 let encoded = settings.imageExtension == "png" ? try ImageCodec.encodePNG(pixels) : try ImageCodec.encodeJPEG(pixels)

@@ -52,10 +52,12 @@ struct RecogTask {
         guard ["png", "jpg"].contains(imageExtension) else {
             throw PrepError.failed("dataset-zoo/\(recipe.name): recog.image_extension must be png or jpg")
         }
-        settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
+        var settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
                                 verticalRatio: recog.verticalRatio ?? 2, verticalSplits: recog.verticalSplits.map(Set.init),
                                 indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true,
                                 imageExtension: imageExtension)
+        settings.resize = job.cropResize
+        self.settings = settings
         self.recog = recog
         self.format = format
         self.job = job

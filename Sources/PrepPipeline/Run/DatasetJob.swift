@@ -25,6 +25,8 @@ public struct DatasetJob: Sendable {
     /// `--warp`: recognition crops are perspective warps of each instance's quadrilateral (the
     /// minimum-area rectangle of a curved polygon) instead of the recipe's crop.
     public var cropWarp = false
+    /// `--resize` (`--width`, `--height`): every recognition crop resized to this size.
+    public var cropResize: (width: Int, height: Int)? = nil
     /// Converter options set on the command line (`--level` for HierText).
     public var converterOptions: [String: String] = [:]
 
