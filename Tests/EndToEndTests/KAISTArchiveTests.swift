@@ -29,7 +29,8 @@ final class KAISTArchiveTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try snapshot(download), before, "the download is unchanged")
         for expected in ["(E.S)C-indoor.zip: broken.xml: line 1: not well-formed XML", "(E.S)C-indoor.zip: orphan.xml: no image member orphan.jpg or orphan.JPG",
-                         "Digital_Camera/readme.txt: not a zip archive"] {
+                         "Digital_Camera/readme.txt: not a zip archive", "(E.S)C-indoor.zip: lonely.JPG: no XML names this image",
+                         "(E.S)C-indoor.zip: 2 member(s) in sub-folders not read", "m.zip: M1.jpg: no XML names this image"] {
             XCTAssertTrue(r.stdout.contains(expected), expected + "\n" + r.stdout)
         }
         XCTAssertTrue(r.stdout.contains("imgs/00002.jpg: instance 4: empty transcription"), r.stdout)
@@ -74,5 +75,11 @@ final class KAISTArchiveTests: XCTestCase {
         let refused = try PrepProcess.run(["kaist", root.path, "-q"])
         XCTAssertEqual(refused.status, 1, refused.stdout)
         XCTAssertTrue(refused.stderr.contains("annotations exists beside KAIST/"), refused.stderr)
+        // ROOT may be the KAIST folder itself (the language folders directly under it).
+        let inner = root.appendingPathComponent("KAIST")
+        let direct = try PrepProcess.run(["kaist", inner.path, "-o", root.deletingLastPathComponent().appendingPathComponent("direct").path, "-q"])
+        XCTAssertEqual(direct.status, 0, direct.stderr)
+        XCTAssertEqual(try readText(root.deletingLastPathComponent().appendingPathComponent("direct"), "instances_training.json"),
+                       try golden("kaist-zips", "instances_training.json"))
     }
 }

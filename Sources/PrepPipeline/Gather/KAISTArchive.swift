@@ -18,12 +18,21 @@ public struct KAISTArchive {
     /// The `KAIST/` folder of the download.
     public let folder: URL
 
-    /// The download under `root` (`root/KAIST/`), or nil when there is none.
+    /// The download under `root` (`root/KAIST/`, or `root` itself when it holds the language
+    /// folders), or nil when there is none.
     public init?(root: URL) {
-        let folder = root.appendingPathComponent("KAIST")
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else { return nil }
-        self.folder = folder
+        func isFolder(_ url: URL) -> Bool {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+        }
+        let nested = root.appendingPathComponent("KAIST")
+        if isFolder(nested) {
+            folder = nested
+        } else if Self.languages.contains(where: { isFolder(root.appendingPathComponent($0)) }) {
+            folder = root
+        } else {
+            return nil
+        }
     }
 
     /// What an extraction gave.
@@ -59,11 +68,23 @@ public struct KAISTArchive {
     }
 
     /// One zip: its top-level members ending in `xml` (what `os.listdir` of the extracted folder
-    /// shows), each with the image member named as `file.replace('xml', 'JPG'|'jpg')`.
+    /// shows), each with the image member named as `file.replace('xml', 'JPG'|'jpg')`. Images no
+    /// XML claims and members in sub-folders (which the reference never looks at) are reported.
     func extract(_ archive: ZipArchive, zipPath: String, imgs: URL, anns: URL, summary: inout Summary,
                  skip: (String, String) -> Void) throws {
-        let top = archive.members.filter { !$0.rawName.dropLast().contains(UInt8(ascii: "/")) && !$0.isDirectory }
+        let files = archive.members.filter { !$0.isDirectory }
+        let top = files.filter { !$0.rawName.contains(UInt8(ascii: "/")) }
+        let nested = files.count - top.count
+        if nested > 0 {
+            skip(zipPath, "\(nested) member(s) in sub-folders not read (extract_kaist.py takes the top level only)")
+        }
         let byName = Dictionary(top.map { ($0.rawName, $0) }, uniquingKeysWith: { first, _ in first })
+        var claimed = Set<[UInt8]>()
+        defer {
+            for m in top where !claimed.contains(m.rawName) && ["jpg", "JPG"].contains(where: { m.rawName.ends(with: Array(".\($0)".utf8)) }) {
+                skip("\(zipPath): \(m.name)", "no XML names this image; left out")
+            }
+        }
         let xml = Array("xml".utf8)
         for member in top.sorted(by: { $0.rawName.lexicographicallyPrecedes($1.rawName) }) where member.rawName.ends(with: xml) {
             let location = "\(zipPath): \(member.name)"
@@ -80,6 +101,7 @@ public struct KAISTArchive {
                 skip(location, "no image member \(candidates.map { String(decoding: $0, as: UTF8.self) }.reversed().joined(separator: " or ")); left out (extract_kaist.py drops it silently)")
                 continue
             }
+            claimed.insert(image.rawName)
             let bytes: [UInt8]
             do { bytes = try archive.read(image) } catch let e as PrepError {
                 skip("\(zipPath): \(image.name)", Self.reason(e)); continue
