@@ -159,6 +159,27 @@ final class TxtFamilyTests: XCTestCase {
         XCTAssertEqual(try PrepProcess.run(["ctw1500", root.path, "--warp", "-q"]).status, 2)
     }
 
+    /// CTW1500 (per image): a short `segs` and malformed XML skip that image for det and recog,
+    /// with file and line; SVT (one XML per split): malformed XML is structural, a clean exit 1.
+    func testBadXMLInCTW1500AndSVT() throws {
+        let root = try fixtureCopy("ctw1500-toy")
+        try Data("<Annotations><image file=\"0001.jpg\"><box height=\"22\" left=\"5\" top=\"5\" width=\"60\"><label>A</label><segs>5,5,15</segs></box></image></Annotations>".utf8)
+            .write(to: root.appendingPathComponent("annotations/training/0001.xml"))
+        try Data("<Annotations><image>\n<box".utf8).write(to: root.appendingPathComponent("annotations/training/0002.xml"))
+        let r = try PrepProcess.run(["ctw1500", root.path, "--task", "det", "recog", "--split-list", "training"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0001.xml:1: segs must be 28 integers (found 3 values)").count, 3, r.stdout)
+        XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0002.xml:2: not well-formed XML").count, 3, r.stdout)
+        XCTAssertEqual(try readText(root, "train_label.jsonl"), "")
+        let svt = try fixtureCopy("svt-toy")
+        try Data("<tagset><image><imageName>img/15_01.jpg</imageName>\n<taggedRectangles/></image>\n<image>".utf8)
+            .write(to: svt.appendingPathComponent("test.xml"))
+        let s = try PrepProcess.run(["svt", svt.path, "--task", "recog"])
+        XCTAssertEqual(s.status, 1, s.stdout)
+        XCTAssertTrue(s.stderr.contains("test.xml:3: not well-formed XML"), s.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: svt.appendingPathComponent("train_label.txt").path))
+    }
+
     func testBadXML() throws {
         let root = try fixtureCopy("ilst-toy")
         try Data("<annotation><object><name>a</name>\n<bndbox><xmin>1</xmin></bndbox>\n</annotation>".utf8)
