@@ -71,6 +71,18 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("recog: what happens to vertical crops: ignores (default; written to ignores/<split>/ with their own label file), keep, rotate (90° counter-clockwise, as PaddleOCR), drop.", valueName: "rule"))
     var vertical: CropSettings.VerticalRule?
 
+    @Flag(name: .long, help: "recog: cut each crop as a perspective warp of its quadrilateral (curved polygons: their minimum-area rectangle) instead of the dataset's usual crop.")
+    var warp = false
+
+    @Flag(name: .long, help: "recog: resize every crop to --width x --height (bilinear, as cv2.resize; the reference's svt_converter.py --resize).")
+    var resize = false
+
+    @Option(name: .long, help: ArgumentHelp("With --resize: crop width (default 100).", valueName: "W"))
+    var width: Int?
+
+    @Option(name: .long, help: ArgumentHelp("With --resize: crop height (default 32).", valueName: "H"))
+    var height: Int?
+
     @Option(name: [.customLong("val-ratio"), .customLong("val_ratio")],
             help: ArgumentHelp("Datasets shipped as one set: move this share (0 < R < 1) of the pages to the val split (the reference's selection where 1/R is whole, else evenly spread).", valueName: "R"))
     var valRatio: Double?
@@ -81,8 +93,8 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("HierText: annotation level: word (default), line or paragraph.", valueName: "level"))
     var level: String?
 
-    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
-    var format: String = "jsonl"
+    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (the default, unless the dataset's reference writes txt: svt) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
+    var format: String?
 
     @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
@@ -112,7 +124,18 @@ struct DatasetCommand: ParsableCommand {
             throw PrepError.usage("--preserve-vertical and --vertical \(v.rawValue) contradict each other")
         }
         job.vertical = preserveVertical ? .keep : vertical
-        job.recogFormat = lmdb ? "lmdb" : format
+        if warp && !job.tasks.contains("recog") { throw PrepError.usage("--warp shapes recognition crops: add --task recog") }
+        job.cropWarp = warp
+        if (width != nil || height != nil) && !resize { throw PrepError.usage("--width and --height go with --resize") }
+        if resize {
+            if !job.tasks.contains("recog") { throw PrepError.usage("--resize shapes recognition crops: add --task recog") }
+            let size = (width: width ?? 100, height: height ?? 32)
+            guard size.width > 0, size.height > 0, size.width <= 65536, size.height <= 65536 else {
+                throw PrepError.usage("--width and --height must be positive")
+            }
+            job.cropResize = size
+        }
+        job.recogFormat = lmdb ? "lmdb" : format ?? recipe.recog?.defaultFormat ?? "jsonl"
         job.target = to
         if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
         if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }

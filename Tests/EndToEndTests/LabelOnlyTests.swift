@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+import PrepCore
+import PrepFormats
 
 /// Recognition from shipped word crops: ICDAR 2011/2013 against MMOCR 0.6.3's textrecog
 /// converters (fixtures/expected/icdar201x-toy/recog, tools/family_golden.py), IIIT5K hand-checked.
@@ -49,6 +51,39 @@ final class LabelOnlyTests: XCTestCase {
                        "{\"filename\": \"2697/6/466_MONIKER_49537.jpg\", \"text\": \"MONIKER\"}\n{\"filename\": \"1/1/3_JERKIER_41625.jpg\", \"text\": \"JERKIER\"}\n")
         XCTAssertTrue(r.stdout.contains("annotation.txt:3: image 9/9/1_GONE_7.jpg is absent"), r.stdout)
         XCTAssertTrue(r.stdout.contains("annotation.txt:4: expected"), r.stdout)
+    }
+
+    /// SynthAdd: the hosted label.txt → train_label.{jsonl,txt} (hand-checked), which `prep lmdb`
+    /// packs into the LMDB MMOCR 0.6.3's lmdb_converter.py makes of label.txt (key for key;
+    /// fixtures/tools/synthadd_fixture.py, the absent image's line left out of the reference's input).
+    func testSynthAddLabelsPackLikeTheReference() throws {
+        let root = try fixtureCopy("synthadd-toy")
+        let r = try PrepProcess.run(["synthadd", root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("label.txt:3: image SynthText_Add/crop_img_2/2_9.jpg is absent"), r.stdout)
+        XCTAssertEqual(try readText(root, "train_label.jsonl"),
+                       "{\"filename\": \"SynthText_Add/crop_img_1/1_1.jpg\", \"text\": \"Hello\"}\n{\"filename\": \"SynthText_Add/crop_img_1/1_2.jpg\", \"text\": \"W0rld!\"}\n{\"filename\": \"SynthText_Add/crop_img_2/2_1.jpg\", \"text\": \"mixedCase\"}\n")
+        let out = root.appendingPathComponent("out")
+        XCTAssertEqual(try PrepProcess.run(["synthadd", root.path, "--format", "txt", "-o", out.path, "-q"]).status, 0)
+        XCTAssertEqual(try readText(out, "train_label.txt"),
+                       "SynthText_Add/crop_img_1/1_1.jpg Hello\nSynthText_Add/crop_img_1/1_2.jpg W0rld!\nSynthText_Add/crop_img_2/2_1.jpg mixedCase\n")
+        for (label, extra, golden) in [("train_label.jsonl", ["-i", root.path], "imgs.lmdb"), ("out/train_label.txt", ["-i", root.path], "imgs.lmdb"),
+                                       ("train_label.jsonl", ["--label-only"], "label.lmdb")] {
+            let db = root.appendingPathComponent("db-\(golden)-\(label.count)")
+            let p = try PrepProcess.run(["lmdb", root.appendingPathComponent(label).path, db.path] + extra + ["-q"])
+            XCTAssertEqual(p.status, 0, p.stderr)
+            XCTAssertEqual(try lmdbRecords(db), try lmdbRecords(PrepProcess.fixture("expected/synthadd-toy/" + golden)), "\(label) \(extra)")
+        }
+    }
+
+    /// Every key and value of an LMDB, in key order.
+    func lmdbRecords(_ url: URL) throws -> [String] {
+        let env = try LMDBEnvironment(readingAt: url)
+        return try env.read { r in
+            var out: [String] = []
+            try r.forEach { k, v in out.append(String(decoding: k, as: UTF8.self) + "=" + SHA256.of(v).description); return true }
+            return out
+        }
     }
 
     /// Whole-file sources parse on the workers: outputs are byte-identical for any --nproc.

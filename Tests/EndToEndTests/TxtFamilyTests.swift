@@ -98,20 +98,86 @@ final class TxtFamilyTests: XCTestCase {
         XCTAssertEqual((j["annotations"] as! [[String: Any]]).map { $0["iscrowd"] as! Int }, [0, 0])
     }
 
-    /// SVT (one XML per split): hand-checked boxes (clamped at 0), lower-cased words, crops.
+    /// SVT (one XML per split): det hand-checked (boxes clamped at 0, lower-cased words); recog
+    /// against MMOCR 0.6.3's svt_converter.py (fixtures/tools/svt_golden.py): `image/img_NNNN.jpg`
+    /// crops byte for byte, `<path> <text> <lexicon size> <lexicon>` lines in test_label.txt.
     func testSVT() throws {
         let root = try fixtureCopy("svt-toy")
         let r = try PrepProcess.run(["svt", root.path, "--task", "det", "recog"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("test.xml:10: image 1: image ./img/99_99.jpg is absent"), r.stdout)
-        XCTAssertEqual(try readText(root, "train_label.jsonl"),
-                       "{\"filename\": \"training/14_03_1.png\", \"text\": \"living\"}\n{\"filename\": \"training/14_03_2.png\", \"text\": \"room\"}\n")
+        for f in ["test_label.txt", "train_label.txt"] {
+            XCTAssertEqual(try readText(root, f), try golden("svt-toy", "recog/" + f), f)
+        }
+        for f in ["image/img_0001.jpg", "image_train/img_0001.jpg", "image_train/img_0002.jpg"] {
+            XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(f)),
+                           try Data(contentsOf: PrepProcess.fixture("expected/svt-toy/recog/" + f)), f)
+        }
         let j = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("instances_training.json"))) as! [String: Any]
         let anns = j["annotations"] as! [[String: Any]]
         XCTAssertEqual(anns.map { $0["bbox"] as! [Int] }, [[5, 5, 50, 20], [0, 30, 26, 15]])
         XCTAssertEqual((j["images"] as! [[String: Any]]).first?["file_name"] as? String, "img/14_03.jpg")
-        let crop = try ImageCodec.decode(file: root.appendingPathComponent("crops/training/14_03_2.png"))
-        XCTAssertEqual([crop.width, crop.height], [26, 15])
+        // An empty box is skipped and reported (the reference's cv2.imwrite raises); numbering stays contiguous.
+        let xml = try readText(root, "train.xml").replacingOccurrences(of: "height=\"20\" width=\"50\"", with: "height=\"20\" width=\"0\"")
+        try Data(xml.utf8).write(to: root.appendingPathComponent("train.xml"))
+        let r2 = try PrepProcess.run(["svt", root.path, "--task", "recog", "--split-list", "training", "--format", "jsonl", "-o", root.appendingPathComponent("j").path])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertTrue(r2.stdout.contains("instance 1 ('living'): degenerate box"), r2.stdout)
+        XCTAssertEqual(try readText(root, "j/train_label.jsonl"),
+                       "{\"filename\": \"image_train/img_0001.jpg\", \"text\": \"room\", \"lexicon\": \"living,room,theaters\"}\n")
+        // --resize: 100x32 crops, byte for byte as the reference's cv2.resize + cv2.imwrite.
+        let resized = root.appendingPathComponent("resized")
+        let r3 = try PrepProcess.run(["svt", root.path, "--task", "recog", "--split-list", "test", "--resize", "-o", resized.path, "-q"])
+        XCTAssertEqual(r3.status, 0, r3.stderr)
+        XCTAssertEqual(try readText(resized, "test_label.txt"), try golden("svt-toy", "recog-resize/test_label.txt"))
+        XCTAssertEqual(try Data(contentsOf: resized.appendingPathComponent("image/img_0001.jpg")),
+                       try Data(contentsOf: PrepProcess.fixture("expected/svt-toy/recog-resize/image/img_0001.jpg")))
+        XCTAssertEqual(try PrepProcess.run(["svt", root.path, "--task", "recog", "--width", "64", "-q"]).status, 2)
+        XCTAssertEqual(try PrepProcess.run(["svt", root.path, "--resize", "-q"]).status, 2)
+    }
+
+    /// CTW1500 recog (no reference converter; hand-checked, fixtures/tools/ctw1500_recog_golden.py):
+    /// MMOCR 1.x's bbox crop by default, the min-area-rect warp with --warp; `###` and empty texts
+    /// give no crop and are counted.
+    func testCTW1500Recog() throws {
+        let root = try fixtureCopy("ctw1500-toy")
+        let r = try PrepProcess.run(["ctw1500", root.path, "--task", "recog", "--report", root.appendingPathComponent("r.json").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readText(root, "train_label.jsonl"),
+                       "{\"filename\": \"training/0001_1.png\", \"text\": \"CURVE\"}\n{\"filename\": \"training/0002_1.png\", \"text\": \"CURVE\"}\n{\"filename\": \"training/0002_2.png\", \"text\": \"Sp ace\"}\n")
+        XCTAssertEqual(try readText(root, "test_label.jsonl"),
+                       "{\"filename\": \"test/1001_1.png\", \"text\": \"Latin 9\"}\n{\"filename\": \"test/1002_1.png\", \"text\": \"Tilt ed\"}\n")
+        XCTAssertTrue(r.stdout.contains("imgs/test/1002.jpg: instance 2: empty transcription"), r.stdout)
+        let rep = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("r.json"))) as! [String: Any]
+        let rows = (rep["splits"] as! [[String: Any]]).map { ($0["name"] as? String ?? $0["split"] as? String ?? "", $0["ignored"] as? Int ?? -1) }
+        XCTAssertTrue(rows.contains { $0.0 == "training recog" && $0.1 == 2 } && rows.contains { $0.0 == "test recog" && $0.1 == 1 }, "\(rows)")
+        try assertCrops(root, equal: "expected/ctw1500-toy/recog/crops.json")
+        let warped = root.appendingPathComponent("warp")
+        let w = try PrepProcess.run(["ctw1500", root.path, "--task", "recog", "--warp", "-o", warped.path, "-q"])
+        XCTAssertEqual(w.status, 0, w.stderr)
+        try assertCrops(warped, equal: "expected/ctw1500-toy/recog/warp_crops.json")
+        XCTAssertEqual(try PrepProcess.run(["ctw1500", root.path, "--warp", "-q"]).status, 2)
+    }
+
+    /// CTW1500 (per image): a short `segs` and malformed XML skip that image for det and recog,
+    /// with file and line; SVT (one XML per split): malformed XML is structural, a clean exit 1.
+    func testBadXMLInCTW1500AndSVT() throws {
+        let root = try fixtureCopy("ctw1500-toy")
+        try Data("<Annotations><image file=\"0001.jpg\"><box height=\"22\" left=\"5\" top=\"5\" width=\"60\"><label>A</label><segs>5,5,15</segs></box></image></Annotations>".utf8)
+            .write(to: root.appendingPathComponent("annotations/training/0001.xml"))
+        try Data("<Annotations><image>\n<box".utf8).write(to: root.appendingPathComponent("annotations/training/0002.xml"))
+        let r = try PrepProcess.run(["ctw1500", root.path, "--task", "det", "recog", "--split-list", "training"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0001.xml:1: segs must be 28 integers (found 3 values)").count, 3, r.stdout)
+        XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0002.xml:2: not well-formed XML").count, 3, r.stdout)
+        XCTAssertEqual(try readText(root, "train_label.jsonl"), "")
+        let svt = try fixtureCopy("svt-toy")
+        try Data("<tagset><image><imageName>img/15_01.jpg</imageName>\n<taggedRectangles/></image>\n<image>".utf8)
+            .write(to: svt.appendingPathComponent("test.xml"))
+        let s = try PrepProcess.run(["svt", svt.path, "--task", "recog"])
+        XCTAssertEqual(s.status, 1, s.stdout)
+        XCTAssertTrue(s.stderr.contains("test.xml:3: not well-formed XML"), s.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: svt.appendingPathComponent("train_label.txt").path))
     }
 
     func testBadXML() throws {

@@ -83,6 +83,15 @@ public final class RunReport: @unchecked Sendable {
         lock.lock(); exifTagged.append(name); lock.unlock()
     }
 
+    /// Files read from a temporary folder during the run (an archive extracted into the staged
+    /// outputs) are named by where they end up: paths under `from` move under `to`.
+    public func renamePaths(under from: String, to: String) {
+        lock.lock(); defer { lock.unlock() }
+        func moved(_ p: String) -> String { p.hasPrefix(from + "/") ? to + p.dropFirst(from.count) : p }
+        for i in issues.indices { issues[i].file = moved(issues[i].file) }
+        exifTagged = exifTagged.map(moved)
+    }
+
     public var skippedCount: Int { issues.filter { $0.severity == .skipped }.count }
     public var warningCount: Int { issues.filter { $0.severity == .warning }.count }
 

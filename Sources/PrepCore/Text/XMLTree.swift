@@ -42,11 +42,16 @@ public final class XMLTree: @unchecked Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PrepError.io(path: url.path, reason: "cannot read the file")
         }
+        return try parse(data: data, path: url.path)
+    }
+
+    /// Parses a document held in memory (a zip member); errors name `path`.
+    public static func parse<Bytes: ContiguousBytes>(data: Bytes, path: String) throws -> XMLTree {
         xmlResetLastError()
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let doc: xmlDocPtr? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
-            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), url.lastPathComponent, nil, options)
+            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), (path as NSString).lastPathComponent, nil, options)
         }
         guard let doc else {
             var line: Int? = nil
@@ -57,11 +62,11 @@ public final class XMLTree: @unchecked Sendable {
                     message = "not well-formed XML: " + String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
                 }
             }
-            throw PrepError.input(file: url.path, line: line, reason: message)
+            throw PrepError.input(file: path, line: line, reason: message)
         }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else {
-            throw PrepError.input(file: url.path, line: nil, reason: "XML without a root element")
+            throw PrepError.input(file: path, line: nil, reason: "XML without a root element")
         }
         return build(root)
     }

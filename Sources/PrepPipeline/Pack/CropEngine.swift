@@ -32,7 +32,7 @@ public struct CropEngine: Sendable {
         let size = orientation.displayedSize(width: sample.image.width, height: sample.image.height)
 
         // Plan every crop first, so one partial decode covers them all.
-        struct Plan { var index: Int; var text: String; var rect: CropRect; var warp: PerspectiveWarp? }
+        struct Plan { var index: Int; var text: String; var rect: CropRect; var warp: PerspectiveWarp?; var lexicon: String? }
         var plans: [Plan] = []
         var index = 0
         var number = 0
@@ -73,7 +73,7 @@ public struct CropEngine: Sendable {
                 result.skipped.append((file, "\(what): empty transcription")); continue
             }
             if !settings.indexBeforeSkip { index += 1 }
-            plans.append(Plan(index: index, text: text, rect: rect, warp: warp))
+            plans.append(Plan(index: index, text: text, rect: rect, warp: warp, lexicon: instance.attributes["lexicon"]?.string))
         }
         guard !plans.isEmpty else { return result }
 
@@ -112,11 +112,14 @@ public struct CropEngine: Sendable {
                 case .drop: result.droppedVertical += 1; continue
                 }
             }
+            if let size = settings.resize { pixels = pixels.resized(width: size.width, height: size.height) }
             let name = "\(prefix)_\(plan.index).\(settings.imageExtension)"
             do {
                 let encoded = settings.imageExtension == "png" ? try ImageCodec.encodePNG(pixels) : try ImageCodec.encodeJPEG(pixels)
-                result.crops.append(RecogCrop(name: name, text: plan.text, diverted: diverted, bytes: encoded,
-                                              width: pixels.width, height: pixels.height))
+                var crop = RecogCrop(name: name, text: plan.text, diverted: diverted, bytes: encoded,
+                                     width: pixels.width, height: pixels.height)
+                crop.lexicon = plan.lexicon
+                result.crops.append(crop)
             } catch {
                 result.skipped.append((file, "crop \(name): cannot encode (\(error))"))
             }

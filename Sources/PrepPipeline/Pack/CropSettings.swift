@@ -43,6 +43,8 @@ public struct CropSettings: Sendable {
     public var skipEmptyText: Bool
     /// Crop file type: `png` (the reference's crop family) or `jpg` (quality 95).
     public var imageExtension: String
+    /// Every crop resized to this size (`cv2.resize`, bilinear) after the vertical rule: SVT's `--resize`.
+    public var resize: (width: Int, height: Int)? = nil
     /// Decode only the rows and columns the crops need (pixels are identical either way).
     /// `PREP_FULL_DECODE=1` turns it off, so the benchmark can show what it gains.
     public var partialDecode: Bool = ProcessInfo.processInfo.environment["PREP_FULL_DECODE"] == nil

@@ -39,6 +39,13 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         /// The path written in a label line for a kept / diverted crop.
         public var labelPath: String
         public var ignoreLabelPath: String
+        /// Crop folders of splits that do not follow `cropDir` (`{crop_dir}` in label paths names the split's folder).
+        public var cropDirs: [String: String] = [:]
+        /// A printf pattern (`img_%04d`): crops are renamed by one running number per split, in
+        /// input order, instead of keeping their `<prefix>_<n>` names.
+        public var numberedName: String? = nil
+        /// txt lines end with ` <lexicon size> <lexicon>` and jsonl objects carry `lexicon` (SVT).
+        public var lexicon = false
 
         public init(cropDir: String, ignoreDir: String, labelFile: @escaping @Sendable (String) -> String,
                     ignoreLabelFile: @escaping @Sendable (String) -> String, labelPath: String, ignoreLabelPath: String) {
@@ -68,6 +75,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var ignoreRoot: URL?
     private var madeDirs = Set<String>()
     private let dirLock = NSLock()
+    private var cropDir = ""
+    private var numbered = 0
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
                 writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -85,7 +94,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         let labelName = layout.labelFile(split) + "." + format.fileExtension
         labels = try openLabels(try staging.url(for: labelName), records: &records)
         outputs.append(labelName)
-        cropRoot = try stageDirectory(expandTemplate(layout.cropDir, split: split))
+        cropDir = layout.cropDirs[split] ?? expandTemplate(layout.cropDir, split: split)
+        numbered = 0
+        cropRoot = try stageDirectory(cropDir)
         if writesIgnores(split) {
             ignoreRoot = try stageDirectory(expandTemplate(layout.ignoreDir, split: split))
             let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
@@ -139,15 +150,23 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
 
     /// Crop files do not depend on order: workers write them in parallel.
     public func storeConcurrently(_ crop: RecogCrop) throws -> Bool {
+        // Running numbers are known only in input order.
+        if layout.numberedName != nil { return false }
         try Self.writeFile(try fileURL(crop), crop.bytes)
         return true
     }
 
     public func add(_ crop: RecogCrop) throws {
+        var crop = crop
+        if let pattern = layout.numberedName {
+            numbered += 1
+            crop.name = String(format: pattern, numbered) + "." + (crop.name as NSString).pathExtension
+        }
         if !crop.stored { try Self.writeFile(try fileURL(crop), crop.bytes) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         let template = diverted ? layout.ignoreLabelPath : layout.labelPath
-        let path = expandTemplate(template, split: split).replacingOccurrences(of: "{crop}", with: crop.name)
+        let path = expandTemplate(template, split: split).replacingOccurrences(of: "{crop_dir}", with: cropDir)
+            .replacingOccurrences(of: "{crop}", with: crop.name)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
             return
@@ -157,8 +176,15 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
             switch format {
             case .txt:
                 buf.append(contentsOf: path.utf8); buf.append(0x20); buf.append(contentsOf: crop.text.utf8)
+                if layout.lexicon {
+                    // svt_converter.py: `len(lexicon.split(','))`, so an empty lexicon counts 1.
+                    let lexicon = crop.lexicon ?? ""
+                    buf.append(contentsOf: " \(lexicon.split(separator: ",", omittingEmptySubsequences: false).count) \(lexicon)".utf8)
+                }
             case .jsonl:
-                json.write(.object([("filename", .string(path)), ("text", .string(crop.text))]), to: &buf)
+                var fields: [(String, JSONValue)] = [("filename", .string(path)), ("text", .string(crop.text))]
+                if layout.lexicon { fields.append(("lexicon", .string(crop.lexicon ?? ""))) }
+                json.write(.object(fields), to: &buf)
             case .mmocr1, .paddle:
                 preconditionFailure("written by an AnnotationWriter")
             }

@@ -13,6 +13,8 @@ public struct RecogCrop: Sendable {
     public var height: Int
     /// Set once the sink has stored `bytes` from a worker thread (they are then dropped).
     public var stored = false
+    /// The image's lexicon (SVT: comma-separated candidate words), for label lines that carry it.
+    public var lexicon: String?
 
     public init(name: String, text: String, diverted: Bool, bytes: [UInt8], width: Int, height: Int) {
         self.name = name

@@ -15,7 +15,7 @@ struct RecogTask {
             throw PrepError.failed("dataset-zoo/\(recipe.name): the recog task needs a 'recog' section")
         }
         let mode: CropSettings.Mode
-        switch recog.crop ?? "box" {
+        switch job.cropWarp ? "warp" : recog.crop ?? "box" {
         case "box":
             let pad = recog.pad ?? [0, 0]
             guard pad.count == 2, pad.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
@@ -48,9 +48,16 @@ struct RecogTask {
             }
             vertical = rule
         }
-        settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
+        let imageExtension = recog.imageExtension ?? "png"
+        guard ["png", "jpg"].contains(imageExtension) else {
+            throw PrepError.failed("dataset-zoo/\(recipe.name): recog.image_extension must be png or jpg")
+        }
+        var settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
                                 verticalRatio: recog.verticalRatio ?? 2, verticalSplits: recog.verticalSplits.map(Set.init),
-                                indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true)
+                                indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true,
+                                imageExtension: imageExtension)
+        settings.resize = job.cropResize
+        self.settings = settings
         self.recog = recog
         self.format = format
         self.job = job
@@ -73,7 +80,7 @@ struct RecogTask {
             return LMDBSink(staging: staging, database: { labelFile($0) + ".lmdb" }, ignoreDatabase: { "ignores/" + labelFile($0) + ".lmdb" },
                             writesIgnores: writesIgnores)
         }
-        let layout: LabelFileSink.Layout
+        var layout: LabelFileSink.Layout
         switch format {
         case .mmocr1, .paddle:
             let dir = format == .mmocr1 ? "textrecog_imgs" : "rec_imgs"
@@ -85,7 +92,10 @@ struct RecogTask {
                 cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",
                 labelFile: labelFile, ignoreLabelFile: { "ignores/" + labelFile($0) },
                 labelPath: recog.labelPath ?? "{split}/{crop}", ignoreLabelPath: recog.labelPath ?? "{split}/{crop}")
+            layout.cropDirs = recog.cropDirs ?? [:]
+            layout.lexicon = recog.lexicon ?? false
         }
+        layout.numberedName = recog.numberedName
         return LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
                              writesIgnores: writesIgnores)
     }
@@ -95,7 +105,8 @@ struct RecogTask {
         let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
         let template = recog.cropName ?? "{stem1}"
         let prefixes = pairs.map { expandTemplate(template, split: split, name: $0.imageName) }
-        let clashes = RecogPacker.prefixClashes(prefixes)
+        // Running-number names (SVT) cannot clash.
+        let clashes = recog.numberedName != nil ? [:] : RecogPacker.prefixClashes(prefixes)
         for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {
             report.skip(split: "\(split) recog", file: pairs[i].image.path,
                         reason: "its crops would be named \(prefixes[i])_N like those of \(pairs[f].imageName); image skipped for recog")

@@ -22,6 +22,11 @@ public struct DatasetJob: Sendable {
     /// `--val-ratio`, `--split-seed` (datasets with a `val_split` recipe section).
     public var valRatio: Double? = nil
     public var splitSeed: UInt64? = nil
+    /// `--warp`: recognition crops are perspective warps of each instance's quadrilateral (the
+    /// minimum-area rectangle of a curved polygon) instead of the recipe's crop.
+    public var cropWarp = false
+    /// `--resize` (`--width`, `--height`): every recognition crop resized to this size.
+    public var cropResize: (width: Int, height: Int)? = nil
     /// Converter options set on the command line (`--level` for HierText).
     public var converterOptions: [String: String] = [:]
 

@@ -29,7 +29,12 @@ public final class DatasetRunner {
         let kie = job.tasks.contains("kie") ? try KIETask(recipe: recipe, job: job) : nil
         try kie?.check()
         let needsSource = !job.tasks.filter { ($0 != "recog" || labelOnly == nil) && $0 != "kie" }.isEmpty
-        let source = needsSource ? try DatasetSource(recipe: recipe, root: job.root, overrides: job.converterOptions) : nil
+        // A download still in its archives is extracted into the staged outputs first.
+        let download = try archiveToExtract()
+        let early = try download.map { _ in try OutputStaging(directory: job.outputDirectory) }
+        let root = try download.map { try extract($0, into: early!, report: report) } ?? job.root
+        defer { if root != job.root { report.renamePaths(under: root.path, to: job.outputDirectory.path) } }
+        let source = needsSource ? try DatasetSource(recipe: recipe, root: root, overrides: job.converterOptions) : nil
         let converter = source?.perImage
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]
@@ -52,7 +57,7 @@ public final class DatasetRunner {
         let gathered = try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) }
         if let labelOnly { for split in job.splits { _ = try labelOnly.input(for: split) } }
 
-        let staging = try OutputStaging(directory: job.outputDirectory)
+        let staging = try early ?? OutputStaging(directory: job.outputDirectory)
         do {
             let recogSink = try recog?.sink(staging: staging)
             var linker: ImageLinker? = nil
@@ -87,6 +92,38 @@ public final class DatasetRunner {
             staging.discard()
             throw error
         }
+    }
+
+    /// The download to read from its archives (KAIST's zips, `recipe.archive`): only when the
+    /// extracted layout (the recipe's image folder) is absent. Nil when there is nothing to extract.
+    func archiveToExtract() throws -> KAISTArchive? {
+        guard let kind = job.recipe.archive else { return nil }
+        guard kind == "kaist-zips" else { throw PrepError.failed("dataset-zoo/\(job.recipe.name): unknown archive '\(kind)' (kaist-zips)") }
+        let fm = FileManager.default
+        let images = job.root.appendingPathComponent(expandTemplate(job.recipe.layout.images, split: job.splits.first ?? ""))
+        guard !fm.fileExists(atPath: images.path), let download = KAISTArchive(root: job.root) else { return nil }
+        for name in Self.extracted where job.outputDirectory.standardizedFileURL == job.root.standardizedFileURL
+            && fm.fileExists(atPath: job.root.appendingPathComponent(name).path) {
+            throw PrepError.layout("\(job.root.appendingPathComponent(name).path) exists beside KAIST/ without imgs/: move it away, or give -o OUT for the extracted files")
+        }
+        return download
+    }
+
+    /// What an archive extraction writes into the output folder (the layout `extract_kaist.py` leaves).
+    static let extracted = ["imgs", "annotations"]
+
+    /// Extracts `download` into the staged outputs and returns the folder to read the dataset from.
+    func extract(_ download: KAISTArchive, into staging: OutputStaging, report: RunReport) throws -> URL {
+        let extracted = Self.extracted
+        for name in extracted { _ = try staging.url(for: name) }
+        let row = "\(job.splits.first ?? "training") archives"
+        let summary = try download.extract(into: staging.stagingDirectory) { report.skip(split: row, file: $0, reason: $1) }
+        report.update(split: row) {
+            $0.images += summary.pairs
+            $0.outputs += extracted.map { $0 + "/" }
+        }
+        report.notes.append("read \(summary.zips) zip(s) under \(download.folder.path) in place: \(summary.pairs) image/XML pair(s) written to imgs/ and annotations/ of the output folder (the download is not changed)")
+        return staging.stagingDirectory
     }
 
     /// The pairs of every requested split. A `val_split` dataset is gathered once as its `from`

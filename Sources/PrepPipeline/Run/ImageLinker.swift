@@ -36,6 +36,11 @@ final class ImageLinker {
             target = (file as NSString).deletingLastPathComponent
             rel = split + "/" + (name as NSString).lastPathComponent
         }
+        // Images staged by this run (an archive extracted into the outputs) are linked where they will be.
+        let stagedRoot = staging.stagingDirectory.standardizedFileURL.path
+        if target == stagedRoot || target.hasPrefix(stagedRoot + "/") {
+            target = staging.directory.standardizedFileURL.path + target.dropFirst(stagedRoot.count)
+        }
         if let existing = links[linkName] {
             guard existing == target || existing == Self.userFolder else {
                 throw PrepError.failed("\(prefix)/\(linkName) would have to link both \(existing) and \(target)")

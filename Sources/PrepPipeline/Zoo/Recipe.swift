@@ -33,6 +33,9 @@ public struct Recipe: Decodable, Sendable {
     public var recog: RecogSettings?
     /// Files to obtain, with their hashes.
     public var files: [RemoteFile]?
+    /// The download's own archive layout, read in place when the extracted layout is absent
+    /// (`kaist-zips`: `KAISTArchive`); what it holds is written into the output folder.
+    public var archive: String?
     /// The expected raw layout, as a tree for people.
     public var tree: String?
     public var notes: String?
@@ -126,6 +129,18 @@ public struct Recipe: Decodable, Sendable {
         public var vertical: String?
         /// Datasets that ship their crops: the label file to read instead of cutting crops.
         public var labelSource: LabelSource?
+        /// Crop folder per split where one `crop_dir` template does not fit (SVT: the reference's
+        /// `image/` for test); `{crop_dir}` in `label_path` is the split's crop folder.
+        public var cropDirs: [String: String]?
+        /// Crops named by one running number per split with this printf pattern (SVT's
+        /// `img_%04d`) instead of `<crop_name>_<n>`.
+        public var numberedName: String?
+        /// Crop file type: `png` (the crop family's, the default) or `jpg` (OpenCV's quality 95).
+        public var imageExtension: String?
+        /// txt label lines end with the image's lexicon: `<path> <text> <lexicon size> <lexicon>` (SVT).
+        public var lexicon: Bool?
+        /// The label format when the command line names none (`jsonl` unless said).
+        public var defaultFormat: String?
 
         enum CodingKeys: String, CodingKey {
             case crop, pad, labels
@@ -133,6 +148,8 @@ public struct Recipe: Decodable, Sendable {
             case verticalRatio = "vertical_ratio", verticalSplits = "vertical_splits"
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
             case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source", vertical
+            case cropDirs = "crop_dirs", numberedName = "numbered_name", imageExtension = "image_extension", lexicon
+            case defaultFormat = "default_format"
         }
     }
 
@@ -173,6 +190,7 @@ public struct Recipe: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
+        case archive
         case defaultSplits = "default_splits", defaultTasks = "default_tasks"
         case valSplit = "val_split", kie
     }

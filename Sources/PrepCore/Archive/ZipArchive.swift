@@ -1,0 +1,66 @@
+import Foundation
+import CZip
+
+/// A zip file opened read-only through libzip: its members' raw names and their bytes. Used to
+/// read raw downloads that ship as archives (KAIST) without extracting them in place.
+public final class ZipArchive {
+    /// One member: its index, its name as stored (bytes; KAIST's names are not always UTF-8) and
+    /// its uncompressed size.
+    public struct Member: Sendable {
+        public var index: UInt64
+        public var rawName: [UInt8]
+        public var size: UInt64
+        /// The name for messages (invalid UTF-8 shown with replacement characters).
+        public var name: String { String(decoding: rawName, as: UTF8.self) }
+        /// A folder entry (`dir/`).
+        public var isDirectory: Bool { rawName.last == UInt8(ascii: "/") }
+    }
+
+    public let url: URL
+    private let handle: OpaquePointer
+    public let members: [Member]
+
+    /// Opens `url`; a file that is not a zip (or is damaged) throws `PrepError.input`.
+    public init(url: URL) throws {
+        self.url = url
+        var error: Int32 = 0
+        guard let za = zip_open(url.path, ZIP_RDONLY, &error) else {
+            var ze = zip_error_t()
+            zip_error_init_with_code(&ze, error)
+            defer { zip_error_fini(&ze) }
+            throw PrepError.input(file: url.path, line: nil, reason: "cannot open as a zip archive (\(String(cString: zip_error_strerror(&ze))))")
+        }
+        handle = za
+        var list: [Member] = []
+        let count = zip_get_num_entries(za, 0)
+        for i in 0..<UInt64(max(0, count)) {
+            var st = zip_stat_t()
+            zip_stat_init(&st)
+            guard zip_stat_index(za, i, zip_flags_t(ZIP_FL_ENC_RAW), &st) == 0, let namePtr = st.name else { continue }
+            let raw = Array(UnsafeBufferPointer(start: UnsafeRawPointer(namePtr).assumingMemoryBound(to: UInt8.self), count: strlen(namePtr)))
+            list.append(Member(index: i, rawName: raw, size: st.size))
+        }
+        members = list
+    }
+
+    deinit { zip_discard(handle) }
+
+    /// The uncompressed bytes of a member; a damaged member throws `PrepError.input`.
+    public func read(_ member: Member) throws -> [UInt8] {
+        guard let file = zip_fopen_index(handle, member.index, 0) else {
+            throw PrepError.input(file: "\(url.path): \(member.name)", line: nil, reason: "cannot read the member (\(String(cString: zip_strerror(handle))))")
+        }
+        defer { zip_fclose(file) }
+        let total = Int(member.size)
+        var out = [UInt8](repeating: 0, count: total)
+        var done = 0
+        while done < total {
+            let n = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + done, UInt64(total - done)) }
+            if n <= 0 {
+                throw PrepError.input(file: "\(url.path): \(member.name)", line: nil, reason: "the member is damaged (\(String(cString: zip_file_strerror(file))))")
+            }
+            done += Int(n)
+        }
+        return out
+    }
+}
