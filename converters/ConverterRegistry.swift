@@ -27,6 +27,13 @@ public enum ConverterRegistry {
         "closeset-lines": { try CloseSetLinesConverter(options: $0) },
     ]
 
+    public typealias COCORecordFactory = @Sendable (ConverterOptions) throws -> any COCORecordConverter
+
+    /// Converters that rewrite COCO-like files record by record into one COCO file.
+    public static let cocoRecord: [String: COCORecordFactory] = [
+        "curvedsyntext": { try CurvedSynTextConverter(options: $0) },
+    ]
+
     /// Every registered converter name.
-    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys)).sorted() }
+    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys) + Array(cocoRecord.keys)).sorted() }
 }

@@ -22,6 +22,10 @@ public final class DatasetRunner {
         report.options["splits"] = job.splits.joined(separator: ",")
         report.options["tasks"] = job.tasks.joined(separator: ",")
         report.options["to"] = job.target.rawValue
+        if let factory = ConverterRegistry.cocoRecord[recipe.converter] {
+            let options = ConverterOptions((recipe.options ?? [:]).merging(job.converterOptions) { _, new in new })
+            return try COCORecordJob(job: job, converter: try factory(options)).run(report: report)
+        }
         // Label-only recognition (crops shipped) reads its own label files, not the det source.
         let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") ? recipe.recog.flatMap { r in
             try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
