@@ -85,8 +85,8 @@ struct DatasetCommand: ParsableCommand {
             help: ArgumentHelp("CurvedSynText150k: points sampled on each Bézier curve (default 4; polygons get twice as many).", valueName: "N"))
     var numSample: Int?
 
-    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
-    var format: String = "jsonl"
+    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (default; txt for openvino, as the reference) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
+    var format: String?
 
     @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
@@ -116,7 +116,7 @@ struct DatasetCommand: ParsableCommand {
             throw PrepError.usage("--preserve-vertical and --vertical \(v.rawValue) contradict each other")
         }
         job.vertical = preserveVertical ? .keep : vertical
-        job.recogFormat = lmdb ? "lmdb" : format
+        job.recogFormat = lmdb ? "lmdb" : format ?? recipe.recog?.defaultFormat ?? "jsonl"
         job.target = to
         if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
         if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }

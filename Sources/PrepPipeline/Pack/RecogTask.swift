@@ -25,7 +25,8 @@ struct RecogTask {
         case "warp": mode = .warp
         case "xywh-slice": mode = .xywhSlice
         case "bounds-slice": mode = .boundsSlice
-        case let other: throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.crop '\(other)' (box, warp, xywh-slice, bounds-slice)")
+        case "xywh-padded": mode = .xywhPadded
+        case let other: throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.crop '\(other)' (box, warp, xywh-slice, bounds-slice, xywh-padded)")
         }
         let format: LabelFileSink.Format?
         switch (job.target, job.recogFormat) {
@@ -48,9 +49,13 @@ struct RecogTask {
             }
             vertical = rule
         }
-        settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
+        var settings = CropSettings(mode: mode, exif: job.exif, vertical: job.vertical ?? vertical,
                                 verticalRatio: recog.verticalRatio ?? 2, verticalSplits: recog.verticalSplits.map(Set.init),
-                                indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true)
+                                indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true,
+                                imageExtension: recog.imageExtension ?? "png")
+        settings.firstIndex = recog.firstIndex ?? 1
+        settings.indexIgnored = recog.indexIgnored ?? false
+        self.settings = settings
         self.recog = recog
         self.format = format
         self.job = job
@@ -73,7 +78,7 @@ struct RecogTask {
             return LMDBSink(staging: staging, database: { labelFile($0) + ".lmdb" }, ignoreDatabase: { "ignores/" + labelFile($0) + ".lmdb" },
                             writesIgnores: writesIgnores)
         }
-        let layout: LabelFileSink.Layout
+        var layout: LabelFileSink.Layout
         switch format {
         case .mmocr1, .paddle:
             let dir = format == .mmocr1 ? "textrecog_imgs" : "rec_imgs"
@@ -85,6 +90,7 @@ struct RecogTask {
                 cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",
                 labelFile: labelFile, ignoreLabelFile: { "ignores/" + labelFile($0) },
                 labelPath: recog.labelPath ?? "{split}/{crop}", ignoreLabelPath: recog.labelPath ?? "{split}/{crop}")
+            layout.sets = job.recipe.layout.sets ?? [:]
         }
         return LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
                              writesIgnores: writesIgnores)
@@ -94,7 +100,10 @@ struct RecogTask {
              load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
         let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
         let template = recog.cropName ?? "{stem1}"
-        let prefixes = pairs.map { expandTemplate(template, split: split, name: $0.imageName) }
+        // `{image_index}`: the image's position in the split (OpenVINO's `img_<i>`).
+        let prefixes = pairs.enumerated().map { i, pair in
+            expandTemplate(template.replacingOccurrences(of: "{image_index}", with: String(i)), split: split, name: pair.imageName)
+        }
         let clashes = RecogPacker.prefixClashes(prefixes)
         for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {
             report.skip(split: "\(split) recog", file: pairs[i].image.path,

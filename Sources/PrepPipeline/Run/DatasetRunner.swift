@@ -54,6 +54,12 @@ public final class DatasetRunner {
 
         // Every split's layout is checked before any work starts.
         let gathered = try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) }
+        // A recog task with its own converter options (NAF) reads the same files its own way;
+        // its gathering problems are the det gathering's, already reported.
+        let recogSource = try recog != nil ? recipe.recog?.options.map { options in
+            try DatasetSource(recipe: recipe, root: job.root, overrides: options.merging(job.converterOptions) { _, cli in cli })
+        } : nil
+        let recogGathered = try recogSource.map { try Dictionary(uniqueKeysWithValues: gatherSplits($0, report: RunReport(command: "recog"))) }
         if let labelOnly { for split in job.splits { _ = try labelOnly.input(for: split) } }
 
         let staging = try OutputStaging(directory: job.outputDirectory)
@@ -79,7 +85,9 @@ public final class DatasetRunner {
                 try labelOnly?.run(split: split, staging: staging, report: report)
                 try kie?.run(split: split, staging: staging, report: report)
                 if let recog, let recogSink {
-                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: detOutputs.isEmpty) { self.load($0, converter) }
+                    let recogConverter = recogSource.map(\.perImage) ?? converter
+                    try recog.run(split: split, pairs: recogGathered?[split] ?? pairs, sink: recogSink, report: report,
+                                  countsExif: detOutputs.isEmpty) { self.load($0, recogConverter) }
                 }
             }
             try kie?.finish(staging: staging, report: report)

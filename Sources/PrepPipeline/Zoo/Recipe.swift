@@ -126,6 +126,17 @@ public struct Recipe: Decodable, Sendable {
         public var vertical: String?
         /// Datasets that ship their crops: the label file to read instead of cutting crops.
         public var labelSource: LabelSource?
+        /// Crop file type (`png` by default; `jpg` where the reference writes JPEG).
+        public var imageExtension: String?
+        /// The number of an image's first crop (default 1) and whether do-not-care instances
+        /// take a number (see `CropSettings`).
+        public var firstIndex: Int?
+        public var indexIgnored: Bool?
+        /// Converter options for the recognition task, over the recipe's (NAF reads other boxes
+        /// for recognition than for detection).
+        public var options: [String: String]?
+        /// The label format when the command line names none (`jsonl` by default).
+        public var defaultFormat: String?
 
         enum CodingKeys: String, CodingKey {
             case crop, pad, labels
@@ -133,6 +144,8 @@ public struct Recipe: Decodable, Sendable {
             case verticalRatio = "vertical_ratio", verticalSplits = "vertical_splits"
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
             case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source", vertical
+            case imageExtension = "image_extension", firstIndex = "first_index", indexIgnored = "index_ignored", options
+            case defaultFormat = "default_format"
         }
     }
 
