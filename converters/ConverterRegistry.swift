@@ -23,6 +23,7 @@ public enum ConverterRegistry {
         "hiertext": { try HierTextConverter(options: $0) },
         "imgur-json": { try IMGURJSONConverter(options: $0) },
         "naf": { try NAFConverter(options: $0) },
+        "openvino-json": { try OpenVINOJSONConverter(options: $0) },
         "svt-xml": { try SVTConverter(options: $0) },
         "closeset-lines": { try CloseSetLinesConverter(options: $0) },
     ]

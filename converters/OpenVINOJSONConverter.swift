@@ -1,0 +1,76 @@
+import Foundation
+import PrepCore
+
+/// OpenVINO's text annotations of Open Images v5 (`text_spotting_openimages_v5_*.json`): COCO
+/// lists `images` (`id`, `file_name` relative to the root) and `annotations` (`image_id`,
+/// `bbox` xywh, `attributes: {transcription, legible, language}`), read as MMOCR 0.6.3's
+/// `textrecog/openvino_converter.py` (§3.2): each image's annotations in file order; a word
+/// that is not legible or not English is a do-not-care instance (the reference skips it but
+/// its number is used up). The polygon is the bbox rectangle; the bbox itself is kept for the
+/// crop (`xywh-padded`).
+///
+/// An image without annotations has no instances (the reference's lookup crashes on it); an
+/// annotation without a 4-number bbox or without a transcription string is reported and its
+/// image skipped.
+public struct OpenVINOJSONConverter: WholeFileConverter {
+    public init(options: ConverterOptions) throws {}
+
+    struct EntryError: Error { var reason: String }
+
+    public func read(file: URL, split: String, skip: (String, String) -> Void) throws -> [AnnotatedImage] {
+        // The train files hold hundreds of thousands of words: indexed, each record parsed once
+        // into its instance.
+        let source = try IndexedJSONFile(file)
+        let fileName = file.lastPathComponent
+        guard let imagesRange = source.top["images"], let annsRange = source.top["annotations"] else {
+            throw PrepError.input(file: file.path, line: nil, reason: "expected a COCO object with 'images' and 'annotations' lists")
+        }
+        var byImage: [Int: [TextInstance]] = [:]
+        var badImages: [Int: String] = [:]
+        for (k, range) in try source.elements(annsRange, "annotations").enumerated() {
+            let location = "\(fileName): annotations[\(k)]"
+            let ann: JSONValue
+            do { ann = try source.value(range) } catch let e as PrepError { skip(location, e.description); continue }
+            guard case let .int(imageID)? = ann["image_id"] else { skip(location, "no whole-number 'image_id'"); continue }
+            do {
+                byImage[imageID, default: []].append(try instance(ann))
+            } catch let e as EntryError {
+                if badImages[imageID] == nil { badImages[imageID] = "annotations[\(k)]: \(e.reason)" }
+            }
+        }
+        var images: [AnnotatedImage] = []
+        for (k, range) in try source.elements(imagesRange, "images").enumerated() {
+            let location = "\(fileName): images[\(k)]"
+            let img: JSONValue
+            do { img = try source.value(range) } catch let e as PrepError { skip(location, e.description); continue }
+            guard case let .string(name)? = img["file_name"] else { skip(location, "no 'file_name' string"); continue }
+            guard case let .int(id)? = img["id"] else { skip(location, "no whole-number 'id'"); continue }
+            if let bad = badImages[id] { skip(location, bad); continue }
+            images.append(AnnotatedImage(name: name, instances: byImage[id] ?? [], location: location))
+        }
+        return images
+    }
+
+    func instance(_ ann: JSONValue) throws -> TextInstance {
+        guard let box = ann["bbox"]?.array, box.count == 4 else { throw EntryError(reason: "no 'bbox' of 4 numbers") }
+        let b = try box.map { v -> Double in
+            guard let d = v.number, d.isFinite else { throw EntryError(reason: "'bbox' holds a non-number") }
+            return d
+        }
+        guard let attrs = ann["attributes"], case let .string(text)? = attrs["transcription"] else {
+            throw EntryError(reason: "no 'attributes.transcription' string")
+        }
+        // Python truthiness of `legible`, as the reference's `not attrs['legible']`.
+        let legible: Bool
+        switch attrs["legible"] {
+        case let .bool(v)?: legible = v
+        case let .int(v)?: legible = v != 0
+        case let .double(v)?: legible = v != 0
+        case let .string(s)?: legible = !s.isEmpty
+        default: legible = false
+        }
+        let english = attrs["language"]?.string == "english"
+        return TextInstance(polygon: Polygon.rectangle(x: b[0], y: b[1], w: b[2], h: b[3]), text: text, ignore: !legible || !english,
+                            attributes: ["bbox": .array(box)])
+    }
+}
