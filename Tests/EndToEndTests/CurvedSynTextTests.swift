@@ -64,6 +64,8 @@ final class CurvedSynTextTests: XCTestCase {
         r = try PrepProcess.run(["curvedsyntext150k", root.path, "-o", out.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("train2.json: missing"), r.stderr)
+        // Other targets go through prep convert.
+        XCTAssertEqual(try PrepProcess.run(["curvedsyntext150k", root.path, "--to", "mmocr1"]).status, 2)
         // --num-sample belongs to this dataset only.
         XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "-n", "3"]).status, 2)
     }

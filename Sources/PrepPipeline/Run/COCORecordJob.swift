@@ -20,6 +20,9 @@ struct COCORecordJob {
     func run(report: RunReport) throws {
         let recipe = job.recipe
         guard job.tasks == ["det"] else { throw PrepError.usage("\(recipe.name) has the det task only") }
+        guard job.target == .mmocr0 else {
+            throw PrepError.usage("\(recipe.name) writes the reference's COCO file only; convert it afterwards (prep convert … --to \(job.target.rawValue))")
+        }
         guard let template = recipe.outputs["det"] else { throw PrepError.failed("dataset-zoo/\(recipe.name): no det output named in 'outputs'") }
         let split = job.splits.first ?? "training"
         let files = try converter.parts.map { part -> IndexedJSONFile in
