@@ -11,32 +11,31 @@ import PrepCore
 ///
 /// An image without annotations has no instances (the reference's lookup crashes on it); an
 /// annotation without a 4-number bbox or without a transcription string is reported and its
-/// image skipped.
+/// image skipped. Annotations are parsed lazily, per image (see `AnnotatedImage.lazyInstances`).
 public struct OpenVINOJSONConverter: WholeFileConverter {
     public init(options: ConverterOptions) throws {}
 
     struct EntryError: Error { var reason: String }
 
     public func read(file: URL, split: String, skip: (String, String) -> Void) throws -> [AnnotatedImage] {
-        // The train files hold hundreds of thousands of words: indexed, each record parsed once
-        // into its instance.
+        // The train files hold hundreds of thousands of words: indexed, each annotation's
+        // image_id read without parsing the rest; the annotations of an image are parsed when
+        // the image is processed (on a worker), so memory stays near the file's size.
         let source = try IndexedJSONFile(file)
         let fileName = file.lastPathComponent
         guard let imagesRange = source.top["images"], let annsRange = source.top["annotations"] else {
             throw PrepError.input(file: file.path, line: nil, reason: "expected a COCO object with 'images' and 'annotations' lists")
         }
-        var byImage: [Int: [TextInstance]] = [:]
-        var badImages: [Int: String] = [:]
+        var byImage: [Int: [(index: Int, range: Range<Int>)]] = [:]
         for (k, range) in try source.elements(annsRange, "annotations").enumerated() {
             let location = "\(fileName): annotations[\(k)]"
-            let ann: JSONValue
-            do { ann = try source.value(range) } catch let e as PrepError { skip(location, e.description); continue }
-            guard case let .int(imageID)? = ann["image_id"] else { skip(location, "no whole-number 'image_id'"); continue }
-            do {
-                byImage[imageID, default: []].append(try instance(ann))
-            } catch let e as EntryError {
-                if badImages[imageID] == nil { badImages[imageID] = "annotations[\(k)]: \(e.reason)" }
+            let members: [(key: String, value: Range<Int>)]
+            do { members = try source.members(range, "annotations[\(k)]") } catch let e as PrepError { skip(location, e.description); continue }
+            guard let idRange = members.last(where: { $0.key == "image_id" })?.value,
+                  case let .int(imageID)? = try? source.value(idRange) else {
+                skip(location, "no whole-number 'image_id'"); continue
             }
+            byImage[imageID, default: []].append((k, range))
         }
         var images: [AnnotatedImage] = []
         for (k, range) in try source.elements(imagesRange, "images").enumerated() {
@@ -45,8 +44,15 @@ public struct OpenVINOJSONConverter: WholeFileConverter {
             do { img = try source.value(range) } catch let e as PrepError { skip(location, e.description); continue }
             guard case let .string(name)? = img["file_name"] else { skip(location, "no 'file_name' string"); continue }
             guard case let .int(id)? = img["id"] else { skip(location, "no whole-number 'id'"); continue }
-            if let bad = badImages[id] { skip(location, bad); continue }
-            images.append(AnnotatedImage(name: name, instances: byImage[id] ?? [], location: location))
+            let anns = byImage[id] ?? []
+            let converter = self
+            images.append(AnnotatedImage(name: name, instances: [], location: location, lazyInstances: {
+                try anns.map { ann in
+                    do { return try converter.instance(try source.value(ann.range)) } catch let e as EntryError {
+                        throw PrepError.input(file: location, line: nil, reason: "annotations[\(ann.index)]: \(e.reason)")
+                    }
+                }
+            }))
         }
         return images
     }

@@ -67,6 +67,14 @@ final class OpenVINOTests: XCTestCase {
         r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_5", "--strict", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try readText(root, "train_5_label.txt"), try golden("openvino-toy", "train_5_label.txt"))
+        // An annotation without a transcription: its image is skipped and named.
+        var anns = doc["annotations"] as! [[String: Any]]
+        anns[0]["attributes"] = ["legible": true, "language": "english"]
+        doc["annotations"] = anns
+        try JSONSerialization.data(withJSONObject: doc).write(to: ann)
+        r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("text_spotting_openimages_v5_train_5.json: images[0]: annotations[0]: no 'attributes.transcription' string"), r.stdout)
         // A missing annotation file is a layout error.
         try FileManager.default.removeItem(at: ann)
         r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_5"])
