@@ -65,7 +65,8 @@ struct COCORecordJob {
                 }
                 switch key {
                 case "images":
-                    try writeList(images, name: "images", files: files, out: out, split: split, report: report) { k, value in
+                    _ = try writeList(images, name: "images", files: files, out: out, split: split, report: report,
+                                      sequentialOffsets: false) { k, value, _ in
                         (try converter.image(value, part: k, imageOffset: imageOffsets[k]), 0)
                     }
                 case "annotations":
@@ -86,15 +87,6 @@ struct COCORecordJob {
             if unknown > 0 {
                 report.notes.append("\(unknown) unknown character(s) (rec index 95) written as 口 (the reference crashes on them)")
             }
-        }
-    }
-
-    /// Writes `[…]` of every part's records of one list. Images: `convert(part, value)`.
-    @discardableResult
-    func writeList(_ lists: [[Range<Int>]], name: String, files: [IndexedJSONFile], out: BufferedFileWriter, split: String,
-                   report: RunReport, convert: @escaping (Int, JSONValue) throws -> (JSONValue, Int)) throws -> Int {
-        try writeList(lists, name: name, files: files, out: out, split: split, report: report, sequentialOffsets: false) { k, v, _ in
-            try convert(k, v)
         }
     }
 
