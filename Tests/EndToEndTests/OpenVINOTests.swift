@@ -83,4 +83,26 @@ final class OpenVINOTests: XCTestCase {
         // det is not a task of this dataset.
         XCTAssertEqual(try PrepProcess.run(["openvino", root.path, "--task", "det"]).status, 2)
     }
+
+    /// A BOM is tolerated (the reference's json.load fails on it); a truncated file or a wrong
+    /// top-level shape stops the run naming the file (and the byte), nothing written.
+    func testBadJSON() throws {
+        let root = try fixtureCopy("openvino-toy")
+        let ann = root.appendingPathComponent("text_spotting_openimages_v5_train_2.json")
+        let bytes = try Data(contentsOf: ann)
+        try (Data([0xEF, 0xBB, 0xBF]) + bytes).write(to: ann)
+        var r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_2", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readText(root, "train_2_label.txt"), try golden("openvino-toy", "train_2_label.txt"))
+        let out = try PrepProcess.tempDir(self)
+        try bytes.prefix(300).write(to: ann)
+        r = try PrepProcess.run(["openvino", root.path, "-o", out.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("text_spotting_openimages_v5_train_2.json") && r.stderr.contains("at byte"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("train_1_label.txt").path))
+        try Data("[1, 2]".utf8).write(to: ann)
+        r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_2", "-o", out.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("not an object at the top level"), r.stderr)
+    }
 }
