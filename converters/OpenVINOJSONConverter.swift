@@ -46,13 +46,15 @@ public struct OpenVINOJSONConverter: WholeFileConverter {
             guard case let .int(id)? = img["id"] else { skip(location, "no whole-number 'id'"); continue }
             let anns = byImage[id] ?? []
             let converter = self
-            images.append(AnnotatedImage(name: name, instances: [], location: location, lazyInstances: {
+            var image = AnnotatedImage(name: name, instances: [], location: location, lazyInstances: {
                 try anns.map { ann in
                     do { return try converter.instance(try source.value(ann.range)) } catch let e as EntryError {
                         throw PrepError.input(file: location, line: nil, reason: "annotations[\(ann.index)]: \(e.reason)")
                     }
                 }
-            }))
+            })
+            image.position = k
+            images.append(image)
         }
         return images
     }

@@ -67,6 +67,13 @@ final class OpenVINOTests: XCTestCase {
         r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_5", "--strict", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try readText(root, "train_5_label.txt"), try golden("openvino-toy", "train_5_label.txt"))
+        // An absent image shifts no other image's names (i is the position in the file).
+        try FileManager.default.removeItem(at: root.appendingPathComponent("train_f/0007f.jpg"))
+        r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_f"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("text_spotting_openimages_v5_train_f.json: images[0]: image ./train_f/0007f.jpg is absent"), r.stdout)
+        let trainF = try golden("openvino-toy", "train_f_label.txt").split(separator: "\n").filter { !$0.hasPrefix("image_f/img_0_") }
+        XCTAssertEqual(try readText(root, "train_f_label.txt"), trainF.joined(separator: "\n") + "\n")
         // An annotation without a transcription: its image is skipped and named.
         var anns = doc["annotations"] as! [[String: Any]]
         anns[0]["attributes"] = ["legible": true, "language": "english"]

@@ -100,9 +100,11 @@ struct RecogTask {
              load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
         let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
         let template = recog.cropName ?? "{stem1}"
-        // `{image_index}`: the image's position in the split (OpenVINO's `img_<i>`).
+        // `{image_index}`: the image's position in its annotation file (OpenVINO's `img_<i>`),
+        // else in the split.
         let prefixes = pairs.enumerated().map { i, pair in
-            expandTemplate(template.replacingOccurrences(of: "{image_index}", with: String(i)), split: split, name: pair.imageName)
+            expandTemplate(template.replacingOccurrences(of: "{image_index}", with: String(pair.parsed?.position ?? i)),
+                           split: split, name: pair.imageName)
         }
         let clashes = RecogPacker.prefixClashes(prefixes)
         for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {
