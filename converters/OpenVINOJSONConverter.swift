@@ -9,9 +9,9 @@ import PrepCore
 /// its number is used up). The polygon is the bbox rectangle; the bbox itself is kept for the
 /// crop (`xywh-padded`).
 ///
-/// An image without annotations has no instances (the reference's lookup crashes on it); an
-/// annotation without a 4-number bbox or without a transcription string is reported and its
-/// image skipped. Annotations are parsed lazily, per image (see `AnnotatedImage.lazyInstances`).
+/// An image without annotations has no instances (the reference's lookup crashes on it); a kept
+/// word without a 4-number bbox or without a transcription string is reported and its image
+/// skipped (a dropped word needs neither). Annotations are parsed lazily, per image (see `AnnotatedImage.lazyInstances`).
 public struct OpenVINOJSONConverter: WholeFileConverter {
     public init(options: ConverterOptions) throws {}
 
@@ -60,14 +60,7 @@ public struct OpenVINOJSONConverter: WholeFileConverter {
     }
 
     func instance(_ ann: JSONValue) throws -> TextInstance {
-        guard let box = ann["bbox"]?.array, box.count == 4 else { throw EntryError(reason: "no 'bbox' of 4 numbers") }
-        let b = try box.map { v -> Double in
-            guard let d = v.number, d.isFinite else { throw EntryError(reason: "'bbox' holds a non-number") }
-            return d
-        }
-        guard let attrs = ann["attributes"], case let .string(text)? = attrs["transcription"] else {
-            throw EntryError(reason: "no 'attributes.transcription' string")
-        }
+        guard let attrs = ann["attributes"] else { throw EntryError(reason: "no 'attributes'") }
         // Python truthiness of `legible`, as the reference's `not attrs['legible']`.
         let legible: Bool
         switch attrs["legible"] {
@@ -77,8 +70,17 @@ public struct OpenVINOJSONConverter: WholeFileConverter {
         case let .string(s)?: legible = !s.isEmpty
         default: legible = false
         }
-        let english = attrs["language"]?.string == "english"
-        return TextInstance(polygon: Polygon.rectangle(x: b[0], y: b[1], w: b[2], h: b[3]), text: text, ignore: !legible || !english,
+        let ignore = !legible || attrs["language"]?.string != "english"
+        let text = attrs["transcription"]?.string
+        let box = ann["bbox"]?.array ?? []
+        let b = box.compactMap { $0.number.flatMap { $0.isFinite ? $0 : nil } }
+        // A dropped word needs neither a box nor a text: it only takes its number.
+        if ignore {
+            return TextInstance(polygon: b.count == 4 ? Polygon.rectangle(x: b[0], y: b[1], w: b[2], h: b[3]) : [], text: text, ignore: true)
+        }
+        guard box.count == 4, b.count == 4 else { throw EntryError(reason: "no 'bbox' of 4 numbers") }
+        guard let text else { throw EntryError(reason: "no 'attributes.transcription' string") }
+        return TextInstance(polygon: Polygon.rectangle(x: b[0], y: b[1], w: b[2], h: b[3]), text: text, ignore: false,
                             attributes: ["bbox": .array(box)])
     }
 }
