@@ -23,10 +23,18 @@ public enum ConverterRegistry {
         "hiertext": { try HierTextConverter(options: $0) },
         "imgur-json": { try IMGURJSONConverter(options: $0) },
         "naf": { try NAFConverter(options: $0) },
+        "openvino-json": { try OpenVINOJSONConverter(options: $0) },
         "svt-xml": { try SVTConverter(options: $0) },
         "closeset-lines": { try CloseSetLinesConverter(options: $0) },
     ]
 
+    public typealias COCORecordFactory = @Sendable (ConverterOptions) throws -> any COCORecordConverter
+
+    /// Converters that rewrite COCO-like files record by record into one COCO file.
+    public static let cocoRecord: [String: COCORecordFactory] = [
+        "curvedsyntext": { try CurvedSynTextConverter(options: $0) },
+    ]
+
     /// Every registered converter name.
-    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys)).sorted() }
+    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys) + Array(cocoRecord.keys)).sorted() }
 }

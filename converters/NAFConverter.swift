@@ -8,8 +8,18 @@ import PrepCore
 /// then every field box except `blank` ones; segmentation = the points, bbox x = max(0, min xs),
 /// w = max xs − x (numbers keep their JSON type), area w·h, iscrowd 0. An image whose ground truth
 /// is missing is reported (the reference leaves it out silently).
+///
+/// Option `boxes`: `det` (the above) or `recog`, the boxes of the reference's
+/// `textrecog/naf_converter.py` (§3.1): only field boxes with a non-empty transcription, in
+/// order; the text stripped of U+202A at both ends and of every `«` and `»`; a text holding `§`
+/// (illegible) or `¿` (unreadable character) is a do-not-care instance.
 public struct NAFConverter: WholeFileConverter {
-    public init(options: ConverterOptions) throws {}
+    public enum Boxes: String, Sendable, CaseIterable { case det, recog }
+    public let boxes: Boxes
+
+    public init(options: ConverterOptions) throws {
+        boxes = try options.choice("boxes", default: .det, converter: "naf")
+    }
 
     public func read(file: URL, split: String, skip: (String, String) -> Void) throws -> [AnnotatedImage] {
         let doc = try JSONFile.load(file)
@@ -23,11 +33,13 @@ public struct NAFConverter: WholeFileConverter {
             for case let .string(name) in names {
                 let gt = groupsDir.appendingPathComponent(group).appendingPathComponent(Self.stemOf(name) + ".json")
                 let location = "groups/\(group)/\(gt.lastPathComponent)"
+                let boxes = self.boxes
                 images.append(AnnotatedImage(name: name, instances: [], location: location, lazyInstances: {
                     guard FileManager.default.fileExists(atPath: gt.path) else {
                         throw PrepError.input(file: gt.path, line: nil, reason: "missing ground truth for \(name)")
                     }
-                    return try Self.instances(JSONFile.load(gt), file: gt.path)
+                    let doc = try JSONFile.load(gt)
+                    return try boxes == .det ? Self.instances(doc, file: gt.path) : Self.recognitionInstances(doc, file: gt.path)
                 }))
             }
         }
@@ -35,6 +47,39 @@ public struct NAFConverter: WholeFileConverter {
     }
 
     static func stemOf(_ name: String) -> String { (name as NSString).deletingPathExtension }
+
+    /// The recognition boxes (option `boxes: recog`). A box whose polygon is not 4 points is cut
+    /// from its bounds (the reference's reshape to 8 values crashes on it).
+    static func recognitionInstances(_ doc: JSONValue, file: String) throws -> [TextInstance] {
+        guard case let .object(pairs)? = doc["transcriptions"] else { return [] }
+        var texts: [String: String] = [:]
+        for (k, v) in pairs { if let t = v.string { texts[k] = t } }
+        var out: [TextInstance] = []
+        for (k, box) in (doc["fieldBBs"]?.array ?? []).enumerated() {
+            guard let id = box["id"]?.string, let word = texts[id], !word.isEmpty else { continue }
+            guard let pts = box["poly_points"]?.array, pts.count >= 3 else {
+                throw PrepError.input(file: file, line: nil, reason: "fieldBBs[\(k)]: 'poly_points' needs at least 3 points")
+            }
+            var flat: [Double] = []
+            for p in pts {
+                guard let xy = p.array, xy.count == 2, let x = xy[0].number, let y = xy[1].number, x.isFinite, y.isFinite else {
+                    throw PrepError.input(file: file, line: nil, reason: "fieldBBs[\(k)]: a point is not [x, y]")
+                }
+                flat += [x, y]
+            }
+            let text = cleanedTranscription(word)
+            out.append(TextInstance(polygon: flat, text: text, ignore: text.unicodeScalars.contains { $0 == "§" || $0 == "¿" }))
+        }
+        return out
+    }
+
+    /// The reference's cleaning: U+202A stripped from both ends, strike-through marks `«` `»` removed.
+    static func cleanedTranscription(_ word: String) -> String {
+        var scalars = Substring(word).unicodeScalars
+        while scalars.first == "\u{202A}" { scalars.removeFirst() }
+        while scalars.last == "\u{202A}" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars.filter { $0 != "«" && $0 != "»" }))
+    }
 
     static func instances(_ doc: JSONValue, file: String) throws -> [TextInstance] {
         var texts: [String: String] = [:]

@@ -16,6 +16,9 @@ public struct AnnotatedImage: Sendable {
     /// For large files: the instances are read when the image is processed (on a worker), so
     /// only the file's bytes and an index stay in memory, not every parsed annotation.
     public var lazyInstances: (@Sendable () throws -> [TextInstance])?
+    /// The entry's position in the annotation's image list, where crops are numbered by it
+    /// (OpenVINO's `img_<i>`), so names do not shift when another image is absent.
+    public var position: Int?
 
     public init(name: String, instances: [TextInstance], width: Int? = nil, height: Int? = nil, location: String,
                 imageObject: JSONValue? = nil, lazyInstances: (@Sendable () throws -> [TextInstance])? = nil) {

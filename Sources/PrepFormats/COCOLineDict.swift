@@ -2,17 +2,19 @@ import Foundation
 import PrepCore
 
 /// COCO detection JSON → MMOCR line-JSON (`{"file_name", "height", "width", "annotations"}` per
-/// image, annotations reduced to `iscrowd, category_id, bbox, segmentation`), as MMOCR 0.6.3's
+/// image, annotations reduced to `iscrowd, category_id, bbox, segmentation` and `text` where
+/// present, which `LineJSONWriter(keepText: false)` leaves out), as MMOCR 0.6.3's
 /// `textdet/coco_to_line_dict.py`. Images keep their file order (an id listed twice keeps its
 /// first place and takes the last entry, as the reference's dict does); annotations whose
 /// `image_id` names no image are dropped, as there. Differences: a file without `annotations`
 /// gives images with none (the reference crashes), and an entry lacking a key is skipped and
 /// reported by its index instead of stopping the run.
 public struct COCOLineDict {
-    /// One output line's content.
+    /// One output line's content, for `LineJSONWriter.addImage`.
     public struct Line {
-        public var value: JSONValue
-        public var annotationCount: Int
+        public var fileName: JSONValue, height: JSONValue, width: JSONValue
+        public var annotations: [[(String, JSONValue)]]
+        public var annotationCount: Int { annotations.count }
     }
 
     /// An entry left out, with its JSON position (`images[3]`, `annotations[12]`).
@@ -36,7 +38,7 @@ public struct COCOLineDict {
         }
         var order: [String] = []
         var infoOf: [String: JSONValue] = [:]
-        var annsOf: [String: [JSONValue]] = [:]
+        var annsOf: [String: [[(String, JSONValue)]]] = [:]
         for (k, image) in images.enumerated() {
             var missing: [String] = []
             for key in ["id", "file_name", "height", "width"] where image[key] == nil { missing.append(key) }
@@ -65,16 +67,15 @@ public struct COCOLineDict {
                     skipped.append(Skipped(position: "annotations[\(k)]", reason: "missing \(missing.joined(separator: ", "))"))
                     continue
                 }
+                if let text = ann["text"] { fields.append(("text", text)) }
                 let id = Self.idKey(imageID)
-                if annsOf[id] != nil { annsOf[id]!.append(.object(fields)) } else { droppedAnnotations += 1 }
+                if annsOf[id] != nil { annsOf[id]!.append(fields) } else { droppedAnnotations += 1 }
             }
         }
         for id in order {
             let info = infoOf[id]!
             let anns = annsOf[id] ?? []
-            lines.append(Line(value: .object([("file_name", info["file_name"]!), ("height", info["height"]!),
-                                              ("width", info["width"]!), ("annotations", .array(anns))]),
-                              annotationCount: anns.count))
+            lines.append(Line(fileName: info["file_name"]!, height: info["height"]!, width: info["width"]!, annotations: anns))
         }
     }
 

@@ -52,13 +52,13 @@ struct COCOToLinesCommand: ParsableCommand {
                 report.warn(split: nil, file: input.path, reason: "\(lines.droppedAnnotations) annotation(s) name an image_id not in 'images' (dropped, as the reference does)")
             }
             try OutputStaging.writing(into: output.deletingLastPathComponent(), strict: common.strict, report: report) { staging in
-                let writer = try BufferedFileWriter(url: try staging.url(for: output.lastPathComponent))
-                let json = PyJSON(ensureASCII: true)
+                // The reference's lines carry no transcriptions.
+                let writer = try LineJSONWriter(url: try staging.url(for: output.lastPathComponent), keepText: false)
                 for line in lines.lines {
-                    try writer.append { json.write(line.value, to: &$0); $0.append(0x0A) }
+                    try writer.addImage(fileName: line.fileName, height: line.height, width: line.width, annotations: line.annotations)
                     report.update(split: "images") { $0.images += 1; $0.instances += line.annotationCount }
                 }
-                try writer.close()
+                try writer.finish()
             }
             report.update(split: "images") { $0.outputs.append(output.lastPathComponent) }
         }

@@ -93,7 +93,11 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("HierText: annotation level: word (default), line or paragraph.", valueName: "level"))
     var level: String?
 
-    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (the default, unless the dataset's reference writes txt: svt) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
+    @Option(name: [.short, .customLong("num-sample"), .customLong("num_sample")],
+            help: ArgumentHelp("CurvedSynText150k: points sampled on each Bézier curve (default 4; polygons get twice as many).", valueName: "N"))
+    var numSample: Int?
+
+    @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (the default, unless the dataset's reference writes txt: svt, openvino) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
     var format: String?
 
     @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
@@ -143,6 +147,10 @@ struct DatasetCommand: ParsableCommand {
         if let level {
             guard recipe.converter == "hiertext" else { throw PrepError.usage("--level applies to hiertext only") }
             job.converterOptions["level"] = level
+        }
+        if let numSample {
+            guard recipe.converter == "curvedsyntext" else { throw PrepError.usage("--num-sample applies to curvedsyntext150k only") }
+            job.converterOptions["num_sample"] = String(numSample)
         }
         job.valRatio = valRatio
         job.splitSeed = splitSeed

@@ -94,6 +94,31 @@ final class JSONFamilyTests: XCTestCase {
         XCTAssertTrue(try readText(root, "spotting_instances_training.json").contains("\"text\": \"J. Doe\""))
     }
 
+    /// NAF recognition: field boxes with transcriptions, cleaned and filtered as the reference's
+    /// textrecog/naf_converter.py; labels and crop pixels equal its output on the fixture
+    /// (expected/naf-toy/recog, family_golden.py; its vertical training crop's label is listed
+    /// in ignores/train_label.jsonl, documented fix).
+    func testNAFRecognitionMatchesReference() throws {
+        let root = try fixtureCopy("naf-toy")
+        let r = try PrepProcess.run(["naf", root.path, "--task", "det", "recog", "--nproc", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for f in ["instances_training.json", "instances_val.json", "instances_test.json"] {
+            XCTAssertEqual(try readText(root, f), try golden("naf-toy", f), f)
+        }
+        for f in ["train_label.jsonl", "val_label.jsonl", "test_label.jsonl", "ignores/train_label.jsonl"] {
+            XCTAssertEqual(try readText(root, f), try golden("naf-toy", "recog/" + f), f)
+        }
+        try assertCrops(root, equal: "expected/naf-toy/recog/crops.json")
+        // What the reference skips silently is reported: a text that cleans to nothing, a box
+        // outside the image.
+        XCTAssertTrue(r.stdout.contains("imgs/007182398_00026.jpg: instance 8 ('gone'): box lies outside the 120x90 image"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("imgs/007182398_00026.jpg: instance 5: empty transcription"), r.stdout)
+        // txt labels, raw UTF-8.
+        let r2 = try PrepProcess.run(["naf", root.path, "--task", "recog", "--format", "txt", "--split-list", "training", "-q"])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertTrue(try readText(root, "train_label.txt").contains("training/007182398_00026_7.png Édith\n"))
+    }
+
     /// Recognition crops of the COCO-like and IMGUR datasets: one crop per legible word, named
     /// after the image, every label naming a file that exists (hand-checked counts).
     func testRecogCropsFromWholeFileDatasets() throws {

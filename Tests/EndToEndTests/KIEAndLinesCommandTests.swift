@@ -137,4 +137,21 @@ final class KIEAndLinesCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("expected a COCO JSON object"), r.stderr)
     }
+
+    /// `coco-to-lines` and `convert --to line-json` share `LineJSONWriter`: the first drops
+    /// `text` as the reference's coco_to_line_dict.py (numbers passed through), the second keeps it.
+    func testCOCOToLinesDropsTextConvertKeepsIt() throws {
+        let dir = try PrepProcess.tempDir(self)
+        let input = dir.appendingPathComponent("spotting.json")
+        try Data(#"{"images": [{"file_name": "a.jpg", "height": 10, "width": 20, "segm_file": "gt_a.txt", "id": 0}], "categories": [{"id": 1, "name": "text"}], "annotations": [{"iscrowd": 0, "category_id": 1, "bbox": [1, 2, 3, 4], "area": 12.0, "text": "Hi", "segmentation": [[1, 2, 4, 2, 4, 6, 1, 6]], "image_id": 0, "id": 0}]}"#.utf8).write(to: input)
+        let lines = dir.appendingPathComponent("lines.txt")
+        var r = try PrepProcess.run(["coco-to-lines", input.path, lines.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try String(contentsOf: lines, encoding: .utf8),
+                       #"{"file_name": "a.jpg", "height": 10, "width": 20, "annotations": [{"iscrowd": 0, "category_id": 1, "bbox": [1, 2, 3, 4], "segmentation": [[1, 2, 4, 2, 4, 6, 1, 6]]}]}"# + "\n")
+        let converted = dir.appendingPathComponent("converted.jsonl")
+        r = try PrepProcess.run(["convert", input.path, "-o", converted.path, "--to", "line-json", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try String(contentsOf: converted, encoding: .utf8).contains(#""segmentation": [[1, 2, 4, 2, 4, 6, 1, 6]], "text": "Hi"}"#))
+    }
 }

@@ -11,6 +11,8 @@ public final class IndexedJSONFile: @unchecked Sendable {
     let bytes: [UInt8]
     /// Top-level members by key (the last of a repeated key, as `json.loads`).
     public let top: [String: Range<Int>]
+    /// Top-level keys in file order (a repeated key where it first appears, as a Python dict).
+    public let topKeys: [String]
 
     public init(_ url: URL) throws {
         self.url = url
@@ -21,8 +23,13 @@ public final class IndexedJSONFile: @unchecked Sendable {
             throw PrepError.input(file: url.path, line: nil, reason: "not valid JSON or not an object at the top level: \(e)")
         }
         var top: [String: Range<Int>] = [:]
-        for m in members { top[m.key] = m.value }
+        var keys: [String] = []
+        for m in members {
+            if top[m.key] == nil { keys.append(m.key) }
+            top[m.key] = m.value
+        }
         self.top = top
+        topKeys = keys
     }
 
     /// The whole file straight into one array (going through `Data` would hold it twice).

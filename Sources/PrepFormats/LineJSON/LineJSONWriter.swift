@@ -5,29 +5,41 @@ import PrepCore
 /// 0.x `TextDetDataset` reads with `LineJsonParser(keys=['file_name', 'height', 'width',
 /// 'annotations'])`): one image per line, `{"file_name", "height", "width", "annotations":
 /// [{"iscrowd", "category_id": 1, "bbox" (xywh), "segmentation": [[…]]}]}`, default json.dumps.
-/// Transcriptions go in an extra `text` key (the parser ignores extra keys), so nothing is lost.
+/// Transcriptions go in an extra `text` key (the parser ignores extra keys), so nothing is lost;
+/// `keepText: false` leaves it out, as `coco_to_line_dict.py` does (`prep coco-to-lines`).
 public final class LineJSONWriter: AnnotationWriter {
     public var kind: AnnotationKind { .detection }
     public let losses = LossLog()
+    public let keepText: Bool
     private let out: BufferedFileWriter
     private let json = PyJSON(ensureASCII: true)
 
-    public init(url: URL) throws { out = try BufferedFileWriter(url: url) }
+    public init(url: URL, keepText: Bool = true) throws {
+        out = try BufferedFileWriter(url: url)
+        self.keepText = keepText
+    }
 
     public func add(_ record: AnnotationRecord) throws {
         if record.width == nil { losses.note("image sizes (the source has none; written as 0)") }
         if record.segmFile != nil { losses.note("segm_file names (line-JSON has none)") }
-        let annotations: [JSONValue] = record.instances.map { inst in
+        let annotations: [[(String, JSONValue)]] = record.instances.map { inst in
             var pairs: [(String, JSONValue)] = [
                 ("iscrowd", .int(inst.ignore ? 1 : 0)), ("category_id", .int(1)),
                 ("bbox", .array(Polygon.xywh(inst.polygon).map { .double($0) })),
                 ("segmentation", .array([inst.polygonJSON])),
             ]
             if let t = inst.text { pairs.append(("text", .string(t))) }
-            return .object(pairs)
+            return pairs
         }
-        let line: JSONValue = .object([("file_name", .string(record.imagePath)), ("height", .int(record.height ?? 0)),
-                                       ("width", .int(record.width ?? 0)), ("annotations", .array(annotations))])
+        try addImage(fileName: .string(record.imagePath), height: .int(record.height ?? 0), width: .int(record.width ?? 0),
+                     annotations: annotations)
+    }
+
+    /// One image line from annotation objects as they are (COCO entries passed through, numbers
+    /// keeping their JSON types); `text` keys are dropped unless `keepText`.
+    public func addImage(fileName: JSONValue, height: JSONValue, width: JSONValue, annotations: [[(String, JSONValue)]]) throws {
+        let anns = annotations.map { JSONValue.object(keepText ? $0 : $0.filter { $0.0 != "text" }) }
+        let line: JSONValue = .object([("file_name", fileName), ("height", height), ("width", width), ("annotations", .array(anns))])
         try out.append { buf in
             json.write(line, to: &buf)
             buf.append(0x0A)

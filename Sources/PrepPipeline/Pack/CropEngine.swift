@@ -32,13 +32,20 @@ public struct CropEngine: Sendable {
         let size = orientation.displayedSize(width: sample.image.width, height: sample.image.height)
 
         // Plan every crop first, so one partial decode covers them all.
-        struct Plan { var index: Int; var text: String; var rect: CropRect; var warp: PerspectiveWarp?; var lexicon: String? }
+        struct Plan {
+            var index: Int; var text: String; var rect: CropRect; var warp: PerspectiveWarp?
+            var lexicon: String? = nil; var padTo: (w: Int, h: Int)? = nil
+        }
         var plans: [Plan] = []
-        var index = 0
+        var index = settings.firstIndex - 1
         var number = 0
         for instance in sample.instances {
             number += 1
-            if instance.ignore { result.ignored += 1; continue }
+            if instance.ignore {
+                result.ignored += 1
+                if settings.indexIgnored { index += 1 }
+                continue
+            }
             if settings.indexBeforeSkip { index += 1 }
             let text = instance.text ?? ""
             let what = "instance \(number)" + (text.isEmpty ? "" : " ('\(text)')")
@@ -47,6 +54,7 @@ public struct CropEngine: Sendable {
             }
             var rect: CropRect
             var warp: PerspectiveWarp? = nil
+            var padTo: (w: Int, h: Int)? = nil
             switch settings.mode {
             case let .box(longPad, shortPad):
                 rect = CropRect.cropImg(instance.polygon, width: size.width, height: size.height, longPad: longPad, shortPad: shortPad)
@@ -56,6 +64,13 @@ public struct CropEngine: Sendable {
                     : CropRect(x0: 0, y0: 0, x1: 0, y1: 0)
             case .boundsSlice:
                 rect = CropRect.boundsSlice(instance.polygon, width: size.width, height: size.height)
+            case .xywhPadded:
+                // The part inside the image is decoded; the rest of the box is black (x, y ≥ 0, so
+                // only the right and bottom can run past the image).
+                let b = instance.attributes["bbox"]?.array?.compactMap(\.number) ?? Polygon.xywh(instance.polygon)
+                rect = b.count == 4 ? CropRect.xywhSlice(x: b[0], y: b[1], w: b[2], h: b[3], width: size.width, height: size.height)
+                    : CropRect(x0: 0, y0: 0, x1: 0, y1: 0)
+                if b.count == 4 { padTo = (Int(b[2].rounded(.up)), Int(b[3].rounded(.up))) }
             case .warp:
                 switch PerspectiveWarp.plan(instance.polygon, width: size.width, height: size.height) {
                 case let .success(w): warp = w; rect = w.sourceRect
@@ -73,7 +88,8 @@ public struct CropEngine: Sendable {
                 result.skipped.append((file, "\(what): empty transcription")); continue
             }
             if !settings.indexBeforeSkip { index += 1 }
-            plans.append(Plan(index: index, text: text, rect: rect, warp: warp, lexicon: instance.attributes["lexicon"]?.string))
+            plans.append(Plan(index: index, text: text, rect: rect, warp: warp, lexicon: instance.attributes["lexicon"]?.string,
+                              padTo: padTo))
         }
         guard !plans.isEmpty else { return result }
 
@@ -102,6 +118,7 @@ public struct CropEngine: Sendable {
             } else {
                 let r = plan.rect
                 pixels = region.cropped(x0: r.x0 - union.x0, y0: r.y0 - union.y0, x1: r.x1 - union.x0, y1: r.y1 - union.y0)
+                if let pad = plan.padTo { pixels = pixels.padded(width: pad.w, height: pad.h) }
             }
             var diverted = false
             if settings.verticalApplies(on: split) && Double(pixels.height) / Double(pixels.width) > settings.verticalRatio {

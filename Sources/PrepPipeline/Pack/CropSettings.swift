@@ -15,6 +15,9 @@ public struct CropSettings: Sendable {
         case xywhSlice
         /// The direct slice of the clamped polygon bounds (LSVT).
         case boundsSlice
+        /// PIL's `Image.crop` of the xywh box (`max(0, ⌊x⌋)`, `max(0, ⌊y⌋)`, `⌈w⌉`, `⌈h⌉`), black
+        /// where the box runs past the image (OpenVINO).
+        case xywhPadded
     }
 
     /// What happens to a tall crop (height / width above `verticalRatio`).
@@ -45,6 +48,12 @@ public struct CropSettings: Sendable {
     public var imageExtension: String
     /// Every crop resized to this size (`cv2.resize`, bilinear) after the vertical rule: SVT's `--resize`.
     public var resize: (width: Int, height: Int)? = nil
+    /// The number of an image's first crop (1 in the crop family, 0 where the reference
+    /// enumerates annotations: OpenVINO).
+    public var firstIndex = 1
+    /// Whether do-not-care instances take a number too (the reference's OpenVINO numbers every
+    /// annotation of an image, NAF every field with a transcription).
+    public var indexIgnored = false
     /// Decode only the rows and columns the crops need (pixels are identical either way).
     /// `PREP_FULL_DECODE=1` turns it off, so the benchmark can show what it gains.
     public var partialDecode: Bool = ProcessInfo.processInfo.environment["PREP_FULL_DECODE"] == nil

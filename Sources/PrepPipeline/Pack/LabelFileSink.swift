@@ -46,6 +46,14 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         public var numberedName: String? = nil
         /// txt lines end with ` <lexicon size> <lexicon>` and jsonl objects carry `lexicon` (SVT).
         public var lexicon = false
+        /// A split's name inside the raw data, for `{set}` in the templates (OpenVINO's
+        /// `image_{set}` for split `train_1`).
+        public var sets: [String: String] = [:]
+
+        /// A template expanded for `split`: `{set}`, then `expandTemplate`'s keys.
+        func expand(_ template: String, split: String) -> String {
+            expandTemplate(template.replacingOccurrences(of: "{set}", with: sets[split] ?? split), split: split)
+        }
 
         public init(cropDir: String, ignoreDir: String, labelFile: @escaping @Sendable (String) -> String,
                     ignoreLabelFile: @escaping @Sendable (String) -> String, labelPath: String, ignoreLabelPath: String) {
@@ -94,11 +102,11 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         let labelName = layout.labelFile(split) + "." + format.fileExtension
         labels = try openLabels(try staging.url(for: labelName), records: &records)
         outputs.append(labelName)
-        cropDir = layout.cropDirs[split] ?? expandTemplate(layout.cropDir, split: split)
+        cropDir = layout.cropDirs[split] ?? layout.expand(layout.cropDir, split: split)
         numbered = 0
         cropRoot = try stageDirectory(cropDir)
         if writesIgnores(split) {
-            ignoreRoot = try stageDirectory(expandTemplate(layout.ignoreDir, split: split))
+            ignoreRoot = try stageDirectory(layout.expand(layout.ignoreDir, split: split))
             let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
@@ -165,7 +173,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         if !crop.stored { try Self.writeFile(try fileURL(crop), crop.bytes) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         let template = diverted ? layout.ignoreLabelPath : layout.labelPath
-        let path = expandTemplate(template, split: split).replacingOccurrences(of: "{crop_dir}", with: cropDir)
+        let path = layout.expand(template, split: split).replacingOccurrences(of: "{crop_dir}", with: cropDir)
             .replacingOccurrences(of: "{crop}", with: crop.name)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))

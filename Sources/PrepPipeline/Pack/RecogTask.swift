@@ -25,7 +25,8 @@ struct RecogTask {
         case "warp": mode = .warp
         case "xywh-slice": mode = .xywhSlice
         case "bounds-slice": mode = .boundsSlice
-        case let other: throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.crop '\(other)' (box, warp, xywh-slice, bounds-slice)")
+        case "xywh-padded": mode = .xywhPadded
+        case let other: throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.crop '\(other)' (box, warp, xywh-slice, bounds-slice, xywh-padded)")
         }
         let format: LabelFileSink.Format?
         switch (job.target, job.recogFormat) {
@@ -57,6 +58,8 @@ struct RecogTask {
                                 indexBeforeSkip: recog.indexBeforeSkip ?? true, skipEmptyText: recog.skipEmptyText ?? true,
                                 imageExtension: imageExtension)
         settings.resize = job.cropResize
+        settings.firstIndex = recog.firstIndex ?? 1
+        settings.indexIgnored = recog.indexIgnored ?? false
         self.settings = settings
         self.recog = recog
         self.format = format
@@ -94,6 +97,7 @@ struct RecogTask {
                 labelPath: recog.labelPath ?? "{split}/{crop}", ignoreLabelPath: recog.labelPath ?? "{split}/{crop}")
             layout.cropDirs = recog.cropDirs ?? [:]
             layout.lexicon = recog.lexicon ?? false
+            layout.sets = job.recipe.layout.sets ?? [:]
         }
         layout.numberedName = recog.numberedName
         return LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
@@ -104,7 +108,12 @@ struct RecogTask {
              load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
         let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
         let template = recog.cropName ?? "{stem1}"
-        let prefixes = pairs.map { expandTemplate(template, split: split, name: $0.imageName) }
+        // `{image_index}`: the image's position in its annotation file (OpenVINO's `img_<i>`),
+        // else in the split.
+        let prefixes = pairs.enumerated().map { i, pair in
+            expandTemplate(template.replacingOccurrences(of: "{image_index}", with: String(pair.parsed?.position ?? i)),
+                           split: split, name: pair.imageName)
+        }
         // Running-number names (SVT) cannot clash.
         let clashes = recog.numberedName != nil ? [:] : RecogPacker.prefixClashes(prefixes)
         for (i, f) in clashes.sorted(by: { $0.key < $1.key }) {

@@ -22,6 +22,10 @@ public final class DatasetRunner {
         report.options["splits"] = job.splits.joined(separator: ",")
         report.options["tasks"] = job.tasks.joined(separator: ",")
         report.options["to"] = job.target.rawValue
+        if let factory = ConverterRegistry.cocoRecord[recipe.converter] {
+            let options = ConverterOptions((recipe.options ?? [:]).merging(job.converterOptions) { _, new in new })
+            return try COCORecordJob(job: job, converter: try factory(options)).run(report: report)
+        }
         // Label-only recognition (crops shipped) reads its own label files, not the det source.
         let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") ? recipe.recog.flatMap { r in
             try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
@@ -55,6 +59,12 @@ public final class DatasetRunner {
 
         // Every split's layout is checked before any work starts.
         let gathered = try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) }
+        // A recog task with its own converter options (NAF) reads the same files its own way;
+        // its gathering problems are the det gathering's, already reported.
+        let recogSource = try recog != nil ? recipe.recog?.options.map { options in
+            try DatasetSource(recipe: recipe, root: job.root, overrides: options.merging(job.converterOptions) { _, cli in cli })
+        } : nil
+        let recogGathered = try recogSource.map { try Dictionary(uniqueKeysWithValues: gatherSplits($0, report: RunReport(command: "recog"))) }
         if let labelOnly { for split in job.splits { _ = try labelOnly.input(for: split) } }
 
         let staging = try early ?? OutputStaging(directory: job.outputDirectory)
@@ -80,7 +90,9 @@ public final class DatasetRunner {
                 try labelOnly?.run(split: split, staging: staging, report: report)
                 try kie?.run(split: split, staging: staging, report: report)
                 if let recog, let recogSink {
-                    try recog.run(split: split, pairs: pairs, sink: recogSink, report: report, countsExif: detOutputs.isEmpty) { self.load($0, converter) }
+                    let recogConverter = recogSource.map(\.perImage) ?? converter
+                    try recog.run(split: split, pairs: recogGathered?[split] ?? pairs, sink: recogSink, report: report,
+                                  countsExif: detOutputs.isEmpty) { self.load($0, recogConverter) }
                 }
             }
             try kie?.finish(staging: staging, report: report)

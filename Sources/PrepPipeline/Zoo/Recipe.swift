@@ -139,6 +139,13 @@ public struct Recipe: Decodable, Sendable {
         public var imageExtension: String?
         /// txt label lines end with the image's lexicon: `<path> <text> <lexicon size> <lexicon>` (SVT).
         public var lexicon: Bool?
+        /// The number of an image's first crop (default 1) and whether do-not-care instances
+        /// take a number (see `CropSettings`).
+        public var firstIndex: Int?
+        public var indexIgnored: Bool?
+        /// Converter options for the recognition task, over the recipe's (NAF reads other boxes
+        /// for recognition than for detection).
+        public var options: [String: String]?
         /// The label format when the command line names none (`jsonl` unless said).
         public var defaultFormat: String?
 
@@ -149,6 +156,7 @@ public struct Recipe: Decodable, Sendable {
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
             case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source", vertical
             case cropDirs = "crop_dirs", numberedName = "numbered_name", imageExtension = "image_extension", lexicon
+            case firstIndex = "first_index", indexIgnored = "index_ignored", options
             case defaultFormat = "default_format"
         }
     }
