@@ -25,4 +25,20 @@ final class FileBytesTests: XCTestCase {
         XCTAssertFalse(folder.missing)
         XCTAssertEqual(folder.reason, "not a regular file")
     }
+
+    func testFileFolderWritesAndReplacesFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("filefolder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let folder = try FileFolder(dir)
+        try folder.write("a.png", [1, 2, 3, 4, 5])
+        try folder.write("a.png", [9])  // replaced, not appended
+        try folder.write("sub/b.png", [])
+        XCTAssertEqual(try FileBytes.read(dir.appendingPathComponent("a.png").path).get(), [9])
+        XCTAssertEqual(try FileBytes.read(dir.appendingPathComponent("sub/b.png").path).get(), [])
+        XCTAssertThrowsError(try folder.write("none/c.png", [1])) { e in
+            XCTAssertTrue("\(e)".contains("none/c.png") && "\(e)".contains("cannot create file"), "\(e)")
+        }
+        XCTAssertThrowsError(try FileFolder(dir.appendingPathComponent("missing")))
+    }
 }

@@ -79,8 +79,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var records: AnnotationWriter?
     private var ignoreRecords: AnnotationWriter?
     private var outputs: [String] = []
-    private var cropRoot: URL?
-    private var ignoreRoot: URL?
+    private var cropRoot: FileFolder?
+    private var ignoreRoot: FileFolder?
     private var madeDirs = Set<String>()
     private let dirLock = NSLock()
     private var cropDir = ""
@@ -104,9 +104,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         outputs.append(labelName)
         cropDir = layout.cropDirs[split] ?? layout.expand(layout.cropDir, split: split)
         numbered = 0
-        cropRoot = try stageDirectory(cropDir)
+        cropRoot = try FileFolder(stageDirectory(cropDir))
         if writesIgnores(split) {
-            ignoreRoot = try stageDirectory(layout.expand(layout.ignoreDir, split: split))
+            ignoreRoot = try FileFolder(stageDirectory(layout.expand(layout.ignoreDir, split: split)))
             let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
@@ -140,27 +140,26 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         return url
     }
 
-    /// The crop's file: in the crop folder, or the ignores folder when diverted.
-    private func fileURL(_ crop: RecogCrop) throws -> URL {
+    /// Writes the crop's file: in the crop folder, or the ignores folder when diverted.
+    private func writeCrop(_ crop: RecogCrop) throws {
         guard let cropRoot else { preconditionFailure("crop before begin") }
         let root = crop.diverted ? (ignoreRoot ?? cropRoot) : cropRoot
-        let file = root.appendingPathComponent(crop.name)
         if crop.name.contains("/") {
-            let dir = file.deletingLastPathComponent().path
+            let dir = root.url.appendingPathComponent(crop.name).deletingLastPathComponent().path
             dirLock.lock(); defer { dirLock.unlock() }
             if !madeDirs.contains(dir) {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 madeDirs.insert(dir)
             }
         }
-        return file
+        try root.write(crop.name, crop.bytes)
     }
 
     /// Crop files do not depend on order: workers write them in parallel.
     public func storeConcurrently(_ crop: RecogCrop) throws -> Bool {
         // Running numbers are known only in input order.
         if layout.numberedName != nil { return false }
-        try Self.writeFile(try fileURL(crop), crop.bytes)
+        try writeCrop(crop)
         return true
     }
 
@@ -170,7 +169,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
             numbered += 1
             crop.name = String(format: pattern, numbered) + "." + (crop.name as NSString).pathExtension
         }
-        if !crop.stored { try Self.writeFile(try fileURL(crop), crop.bytes) }
+        if !crop.stored { try writeCrop(crop) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         let template = diverted ? layout.ignoreLabelPath : layout.labelPath
         let path = layout.expand(template, split: split).replacingOccurrences(of: "{crop_dir}", with: cropDir)
@@ -209,16 +208,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         ignoreLabels = nil
         records = nil
         ignoreRecords = nil
+        cropRoot = nil
+        ignoreRoot = nil
         return outputs
-    }
-
-    static func writeFile(_ url: URL, _ bytes: [UInt8]) throws {
-        guard let f = fopen(url.path, "wb") else {
-            throw PrepError.io(path: url.path, reason: "cannot create file (\(String(cString: strerror(errno))))")
-        }
-        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-        if fclose(f) != 0 || n != bytes.count {
-            throw PrepError.io(path: url.path, reason: "write failed (disk full?)")
-        }
     }
 }
