@@ -84,6 +84,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var madeDirs = Set<String>()
     private let dirLock = NSLock()
     private var cropDir = ""
+    private var pathParts: [String] = []
+    private var ignorePathParts: [String] = []
     private var numbered = 0
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
@@ -103,6 +105,13 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         labels = try openLabels(try staging.url(for: labelName), records: &records)
         outputs.append(labelName)
         cropDir = layout.cropDirs[split] ?? layout.expand(layout.cropDir, split: split)
+        // Label paths are the split's template around the crop name, expanded once per split.
+        func parts(_ template: String) -> [String] {
+            layout.expand(template, split: split).replacingOccurrences(of: "{crop_dir}", with: cropDir)
+                .components(separatedBy: "{crop}")
+        }
+        pathParts = parts(layout.labelPath)
+        ignorePathParts = parts(layout.ignoreLabelPath)
         numbered = 0
         cropRoot = try FileFolder(stageDirectory(cropDir))
         if writesIgnores(split) {
@@ -171,9 +180,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         }
         if !crop.stored { try writeCrop(crop) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
-        let template = diverted ? layout.ignoreLabelPath : layout.labelPath
-        let path = layout.expand(template, split: split).replacingOccurrences(of: "{crop_dir}", with: cropDir)
-            .replacingOccurrences(of: "{crop}", with: crop.name)
+        let path = (diverted ? ignorePathParts : pathParts).joined(separator: crop.name)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
             return
