@@ -219,14 +219,40 @@ int prep_png_encode(const unsigned char *pixels, int width, int height, int colo
     /* Tokens: a literal byte (0..255), or a run of 3..258 copies of the previous byte
      * (256 + length, distance 1). */
     uint32_t lit_freq[LIT_SYMS] = { 0 }, dist_freq[DIST_SYMS] = { 0 };
+    /* Literal counts go to two tables by position parity: consecutive equal bytes would
+     * otherwise wait on each other's increment. */
+    uint32_t lit2[256] = { 0 };
     size_t nt = 0, i = 1;
-    tokens[nt++] = f[0];
-    lit_freq[f[0]]++;
+    unsigned prev = f[0];
+    tokens[nt++] = (uint16_t)prev;
+    lit_freq[prev]++;
     while (i < n) {
-        unsigned char c = f[i];
-        if (c != f[i - 1] || i + 3 > n || f[i + 1] != c || f[i + 2] != c) {
-            tokens[nt++] = c;
-            lit_freq[c]++;
+        if (i + 8 <= n) {
+            /* Eight positions at once: byte j of x is zero where f[i+j] equals the byte before
+             * it; a run starts at the first j with three such zeros in a row. Positions before
+             * it (up to six when there is none) are literals. */
+            uint64_t a, b;
+            memcpy(&a, f + i, 8);
+            memcpy(&b, f + i - 1, 8);
+            uint64_t x = a ^ b;
+            uint64_t nonzero = (x | ((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL)) & 0x8080808080808080ULL;
+            uint64_t zero = ~nonzero & 0x8080808080808080ULL;
+            uint64_t start = zero & (zero >> 8) & (zero >> 16) & 0x0000808080808080ULL;
+            int lits = start ? __builtin_ctzll(start) >> 3 : 6;
+            for (int j = 0; j < lits; j++) {
+                unsigned c = f[i + j];
+                tokens[nt++] = (uint16_t)c;
+                if (j & 1) lit2[c]++; else lit_freq[c]++;
+            }
+            i += (size_t)lits;
+            prev = f[i - 1];
+            if (!start) continue;
+        }
+        unsigned c = f[i];
+        if (c != prev || i + 3 > n || f[i + 1] != c || f[i + 2] != c) {
+            tokens[nt++] = (uint16_t)c;
+            if (i & 1) lit2[c]++; else lit_freq[c]++;
+            prev = c;
             i++;
             continue;
         }
@@ -237,6 +263,7 @@ int prep_png_encode(const unsigned char *pixels, int width, int height, int colo
         dist_freq[0]++;
         i += run;
     }
+    for (int k = 0; k < 256; k++) lit_freq[k] += lit2[k];
     lit_freq[256] = 1;
     /* At least two distance codes, as zlib sends: some decoders reject a one-code tree. */
     if (!dist_freq[0]) dist_freq[0] = 1;
