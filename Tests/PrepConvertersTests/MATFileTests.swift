@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+import PrepCore
+@testable import PrepConverters
+
+/// The streaming MATLAB v5 reader on files written by scipy.io.savemat (compressed and not) and
+/// on a hand-built MATLAB-style file (fixtures/mat, from fixtures/tools/make_mat_fixtures.py; the
+/// expected values are the generator's inputs).
+final class MATFileTests: XCTestCase {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures/mat")
+
+    func file(_ name: String) throws -> MATFile { try MATFile(url: Self.dir.appendingPathComponent(name)) }
+
+    func testScipyFilesCompressedAndPlain() throws {
+        for name in ["scipy_compressed.mat", "scipy_plain.mat"] {
+            let m = try file(name)
+            XCTAssertEqual(m.names, ["names", "boxes", "txt", "ints", "u8", "f32", "st", "grid"], name)
+
+            let names = try m.array("names")
+            XCTAssertEqual(names.dims, [1, 3])
+            XCTAssertEqual(names.cells.map { $0.string }, ["ballet_1.jpg", "café", ""], name)
+
+            let boxes = try m.array("boxes")
+            let b0 = boxes.cells[0]
+            XCTAssertEqual(b0.dims, [2, 4, 2])
+            // numpy [d, p, w] = 8d + 2p + w, stored column-major at d + 2p + 8w.
+            for d in 0..<2 { for p in 0..<4 { for w in 0..<2 {
+                XCTAssertEqual(b0.numbers[d + 2 * p + 8 * w], Double(8 * d + 2 * p + w))
+            } } }
+            XCTAssertEqual(boxes.cells[1].dims, [2, 4])
+            XCTAssertEqual(boxes.cells[1].numbers, [1.5, 5, 2, 6, 3, 7, 4, -8.25])
+            XCTAssertTrue(boxes.cells[2].isEmpty)
+
+            XCTAssertEqual(try m.array("txt").rows, ["ab ", "cde"])
+            XCTAssertEqual(try m.array("ints").numbers, [1, -2, 3])
+            XCTAssertEqual(try m.array("ints").arrayClass, .int32)
+            XCTAssertEqual(try m.array("u8").numbers, [7, 255])
+            XCTAssertEqual(try m.array("f32").numbers, [0.5, -3, 1.25, 4])
+            let st = try m.array("st")
+            XCTAssertEqual(st.fieldNames, ["a", "b"])
+            XCTAssertEqual(st.fieldValues[0][0].numbers, [1])
+            XCTAssertEqual(st.fieldValues[0][1].string, "hi")
+            let grid = try m.array("grid")
+            XCTAssertEqual(grid.cell(0, 0)?.string, "x")
+            XCTAssertEqual(grid.cell(1, 0)?.numbers, [1, 2])
+            XCTAssertEqual(grid.cell(0, 1)?.string, "y")
+            XCTAssertEqual(grid.cell(1, 1)?.numbers, [3, 4])
+        }
+    }
+
+    func testStreamingCellsOneByOne() throws {
+        let m = try file("scipy_compressed.mat")
+        let s = try m.cells("boxes")
+        XCTAssertEqual(s.count, 3)
+        var dims: [[Int]] = []
+        while let c = try s.next() { dims.append(c.dims) }
+        XCTAssertEqual(dims, [[2, 4, 2], [2, 4], [0, 0]])
+        XCTAssertNil(try s.next())
+    }
+
+    func testMATLABStyleFile() throws {
+        let m = try file("matlab_style.mat")
+        XCTAssertEqual(m.names, ["imnames", "wordBB", "txt"])
+        let imnames = try m.cells("imnames")
+        XCTAssertEqual(try imnames.next()?.string, "8/a.jpg")   // miUTF16
+        XCTAssertEqual(try imnames.next()?.string, "Ωx")        // miUTF16 in a small element
+        let word = try m.array("wordBB")
+        XCTAssertEqual(word.cells[0].arrayClass, .double)       // stored as miUINT8
+        XCTAssertEqual(word.cells[0].dims, [2, 4])
+        XCTAssertEqual(word.cells[0].numbers, [1, 2, 3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(word.cells[1].dims, [2, 4, 2])           // stored as miINT16
+        XCTAssertEqual(word.cells[1].numbers, (-8..<8).map(Double.init))
+        let txt = try m.array("txt")                             // not compressed
+        XCTAssertEqual(txt.cells[0].rows, ["ab ", "cd "])        // miUINT16
+        XCTAssertTrue(txt.cells[1].isEmpty)                      // 0-byte miMATRIX
+    }
+
+    func testRefusesOtherFilesNamingThem() throws {
+        for (name, expected) in [("v73.mat", "v7.3"), ("not_mat.mat", "not a MATLAB v5")] {
+            XCTAssertThrowsError(try file(name)) { e in
+                let text = "\(e)"
+                XCTAssertTrue(text.contains(name) && text.contains(expected), text)
+            }
+        }
+        XCTAssertThrowsError(try file("scipy_plain.mat").array("wordBB")) { e in
+            XCTAssertTrue("\(e)".contains("no variable 'wordBB' (the file holds: names, boxes"), "\(e)")
+        }
+    }
+
+    func testTruncatedFileIsAnError() throws {
+        let data = try Data(contentsOf: Self.dir.appendingPathComponent("scipy_compressed.mat"))
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString).mat")
+        try data.prefix(data.count - 100).write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        XCTAssertThrowsError(try MATFile(url: cut).array("grid")) { e in
+            XCTAssertTrue("\(e)".contains(cut.path), "\(e)")
+        }
+    }
+}
