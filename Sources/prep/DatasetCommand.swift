@@ -87,6 +87,9 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
 
+    @Flag(name: .customLong("coco-json"), help: "SynthText det: write COCO-style instances_training.json (as the other datasets) instead of the reference's synthtext.lmdb.")
+    var cocoJSON = false
+
     @Flag(name: .long, help: "--to mmocr1: recognition crops in textrecog_<split>.lmdb (MMOCR 1.x's TextRecogLMDBDumper layout) instead of textrecog_imgs/.")
     var lmdb = false
 
@@ -113,6 +116,9 @@ struct DatasetCommand: ParsableCommand {
         }
         job.vertical = preserveVertical ? .keep : vertical
         job.recogFormat = lmdb ? "lmdb" : format
+        if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
+        if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
+        job.detAsCOCO = cocoJSON
         job.target = to
         if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
         if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }

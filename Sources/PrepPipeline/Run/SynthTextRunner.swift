@@ -1,0 +1,237 @@
+import Foundation
+import PrepCore
+import PrepConverters
+import PrepFormats
+
+/// `prep synthtext ROOT`: SynthText's `gt.mat` + `imgs/<imname>` (recipe converter
+/// `synthtext-mat`), streamed image by image in batches — memory stays flat however many images
+/// `gt.mat` holds (the reference loads the whole file and writes its LMDB in one transaction).
+///
+/// - det: the reference's `synthtext.lmdb` (`DetLineLMDBWriter`, keys `0…n-1` + `total_number`)
+///   with sizes from image headers; with `--coco-json`, or another `--to` target, the det file
+///   of that format instead (`instances_training.json` for the COCO 0.x one).
+/// - recog: the reference's crops `<OUT>/<img dir>/<stem>_<i>.png` with `<stem>_<i>.txt` (the
+///   word, then its character boxes relative to the crop), plus an aggregate label file
+///   (`train_label.jsonl` or `.txt`) naming every crop, which the reference does not write.
+///
+/// Images the reference crashes on (missing file, words without boxes or character boxes) are
+/// skipped and reported with their index and name; det keys stay consecutive.
+final class SynthTextRunner {
+    let job: DatasetJob
+    let split: String
+
+    init(job: DatasetJob) {
+        self.job = job
+        split = job.splits.first ?? "training"
+    }
+
+    /// What one image gave (computed on a worker).
+    struct Outcome {
+        var entry: SynthTextEntry
+        var image: ImageRef?
+        var detInstances: [TextInstance]?
+        var crops: [(name: String, text: String, png: [UInt8], label: [UInt8])] = []
+        var skips: [String] = []
+    }
+
+    func run(report: RunReport) throws {
+        try job.validate()
+        let recipe = job.recipe
+        report.dataset = recipe.name
+        report.options["nproc"] = String(job.workers)
+        report.options["tasks"] = job.tasks.joined(separator: ",")
+        report.options["exif"] = job.exif.rawValue
+        let wantsDet = job.tasks.contains("det")
+        let wantsRecog = job.tasks.contains("recog")
+        if wantsRecog && job.recogFormat == "lmdb" {
+            throw PrepError.usage("synthtext recog writes crop files and a label file; pack them with: prep lmdb OUT/train_label.jsonl OUT.lmdb -i OUT")
+        }
+        let gtURL = job.root.appendingPathComponent(recipe.layout.annotation)
+        let imageRoot = job.root.appendingPathComponent(expandTemplate(recipe.layout.images, split: split))
+        guard FileManager.default.fileExists(atPath: gtURL.path) else {
+            throw PrepError.layout("\(gtURL.path): no such file (SynthText's ground truth; see prep zoo synthtext)")
+        }
+        let gt = try SynthTextGT(url: gtURL)
+        try OutputStaging.writing(into: job.outputDirectory, strict: job.strict, report: report) { staging in
+            var det: DetLineLMDBWriter? = nil
+            var detOther: DetSplitWriter? = nil
+            var outputs: [String] = []
+            if wantsDet {
+                if job.target == .mmocr0 && !job.detAsCOCO {
+                    let name = expandTemplate(recipe.outputs["det"] ?? "synthtext.lmdb", split: split)
+                    det = try DetLineLMDBWriter(url: try staging.url(for: name))
+                    outputs.append(name)
+                } else {
+                    var linker: ImageLinker? = nil
+                    let layout = COCOWriter.Layout(annotationKeys: [.iscrowd, .category_id, .bbox, .area, .segmentation], segmFile: false)
+                    let (w, names) = try DetOutput.open(target: job.target, template: "instances_{split}.json", split: split,
+                                                        layout: layout, staging: staging, report: report, linker: &linker)
+                    detOther = w
+                    outputs += names
+                }
+            }
+            var labels: LabelFileWriter? = nil
+            var cropDirs = Set<String>()
+            if wantsRecog {
+                let stem = recipe.recog?.labels[split] ?? "train_label"
+                let name = "\(stem).\(job.recogFormat)"
+                labels = try LabelFileWriter(url: try staging.url(for: name), syntax: job.recogFormat == "txt" ? .txt : .jsonl,
+                                             ensureASCII: recipe.recog?.ensureAscii ?? false)
+                outputs.append(name)
+            }
+            let progress = Progress(label: "\(recipe.name) \(split)", total: gt.count, quiet: job.quiet)
+            var batch: [SynthTextEntry] = []
+            func drain() throws {
+                try OrderedParallel.forEach(batch, workers: job.workers, batchSize: batch.count,
+                                            transform: { self.process($0, imageRoot: imageRoot, det: wantsDet, recog: wantsRecog) }) { _, o in
+                    progress.advance()
+                    try self.consume(o, gt: gtURL, det: det, detOther: detOther, labels: labels, cropDirs: &cropDirs,
+                                     staging: staging, report: report)
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            while let e = try gt.next() {
+                batch.append(e)
+                if batch.count >= 512 { try drain() }
+            }
+            try drain()
+            progress.finish()
+            try det?.finish()
+            try detOther?.finish()
+            try labels?.finish()
+            report.update(split: split) { $0.outputs.append(contentsOf: outputs + cropDirs.sorted().map { $0 + "/" }) }
+        }
+    }
+
+    /// Probes, converts and (for recog) cuts one image. Runs on worker threads.
+    func process(_ e: SynthTextEntry, imageRoot: URL, det: Bool, recog: Bool) -> Outcome {
+        var o = Outcome(entry: e)
+        let url = imageRoot.appendingPathComponent(e.name)
+        do {
+            let info = try ImageProbe.probe(url)
+            o.image = ImageRef(url: url, name: e.name, width: info.width, height: info.height, format: info.format,
+                               exifOrientation: info.exifOrientation)
+        } catch {
+            o.skips.append("image missing or unreadable: \(error)")
+            return o
+        }
+        if det {
+            do { o.detInstances = try SynthTextConverter.detInstances(e) } catch let r as SynthTextConverter.Refusal {
+                o.skips.append("det: \(r.reason)")
+            } catch { o.skips.append("det: \(error)") }
+        }
+        if recog {
+            do {
+                let words = try SynthTextConverter.recogWords(e)
+                o.crops = try cut(words, entry: e, url: url, orientation: o.image!.exifOrientation, skips: &o.skips)
+            } catch let r as SynthTextConverter.Refusal {
+                o.skips.append("recog: \(r.reason)")
+            } catch {
+                o.skips.append("recog: \(error)")
+            }
+        }
+        return o
+    }
+
+    /// The reference's crops: slice `[min y:max y, min x:max x]` of the rounded word box (numpy
+    /// clips at the border), PNG; the label file holds the word and the character boxes moved
+    /// by the crop's origin. Empty crops are skipped.
+    func cut(_ words: [SynthTextWord], entry e: SynthTextEntry, url: URL, orientation: Int,
+             skips: inout [String]) throws -> [(name: String, text: String, png: [UInt8], label: [UInt8])] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw PrepError.image(path: url.path, reason: "cannot be read") }
+        let bytes = [UInt8](data)
+        let exif = job.exif == .apply ? ExifOrientation(orientation) : ExifOrientation(1)
+        let pixels = try ImageCodec.decode(bytes, name: url.path, orientation: exif)
+        let (dir, stem) = Self.cropPrefix(e.name)
+        var out: [(name: String, text: String, png: [UInt8], label: [UInt8])] = []
+        for (i, w) in words.enumerated() {
+            let xs = stride(from: 0, to: 8, by: 2).map { w.box[$0] }, ys = stride(from: 1, to: 8, by: 2).map { w.box[$0] }
+            let x0 = xs.min()!, x1 = xs.max()!, y0 = ys.min()!, y1 = ys.max()!
+            let cx0 = min(x0, pixels.width), cx1 = min(x1, pixels.width), cy0 = min(y0, pixels.height), cy1 = min(y1, pixels.height)
+            guard cx1 > cx0, cy1 > cy0 else {
+                skips.append("recog: word \(i) ('\(w.text)'): empty crop (box [\(x0),\(x1))x[\(y0),\(y1)) in a \(pixels.width)x\(pixels.height) image)")
+                continue
+            }
+            let png = try ImageCodec.encodePNG(pixels.cropped(x0: cx0, y0: cy0, x1: cx1, y1: cy1))
+            var label = w.text + "\n"
+            for c in w.charBoxes {
+                label += (0..<8).map { String(c[$0] - ($0 % 2 == 0 ? x0 : y0)) }.joined(separator: " ") + "\n"
+            }
+            let name = (dir.isEmpty ? "" : dir + "/") + "\(stem)_\(i)"
+            out.append((name, w.text, png, Array(label.utf8)))
+        }
+        return out
+    }
+
+    /// `os.path.split` of the image name and the `splitext` stem of its file name.
+    static func cropPrefix(_ name: String) -> (dir: String, stem: String) {
+        let slash = name.lastIndex(of: "/")
+        let dir = slash.map { String(name[..<$0]) } ?? ""
+        let file = slash.map { String(name[name.index(after: $0)...]) } ?? name
+        // splitext: the last dot, unless the name is only dots before it (a leading-dot name).
+        if let dot = file.lastIndex(of: "."), file[..<dot].contains(where: { $0 != "." }) {
+            return (dir, String(file[..<dot]))
+        }
+        return (dir, file)
+    }
+
+    /// Writes one image's results in input order (main thread).
+    func consume(_ o: Outcome, gt: URL, det: DetLineLMDBWriter?, detOther: DetSplitWriter?, labels: LabelFileWriter?,
+                 cropDirs: inout Set<String>, staging: OutputStaging, report: RunReport) throws {
+        for reason in o.skips { report.skip(split: split, file: gt.path, reason: "\(o.entry.label): \(reason)") }
+        guard let image = o.image else { return }
+        if image.exifOrientation != 1 { report.exifTagged(image.url.path) }
+        if let instances = o.detInstances {
+            let size = image.size(under: job.exif)
+            try det?.add(fileName: image.name, width: size.width, height: size.height, instances: instances)
+            if let detOther {
+                var withArea = instances
+                for k in withArea.indices { withArea[k].attributes["area"] = .double(Polygon.area(withArea[k].polygon)) }
+                try detOther.add(Sample(image: image, instances: withArea), width: size.width, height: size.height)
+            }
+            report.update(split: split) {
+                $0.images += 1
+                $0.instances += instances.count
+            }
+        }
+        for c in o.crops {
+            let slash = c.name.lastIndex(of: "/")
+            let dir = slash.map { String(c.name[..<$0]) } ?? ""
+            let base: URL
+            if dir.isEmpty {
+                base = staging.stagingDirectory
+                _ = try staging.url(for: c.name + ".png")
+                _ = try staging.url(for: c.name + ".txt")
+            } else {
+                if !cropDirs.contains(dir) {
+                    try checkCropDir(dir)
+                    let d = try staging.url(for: dir)
+                    try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+                    cropDirs.insert(dir)
+                }
+                base = staging.stagingDirectory
+            }
+            try Data(c.png).write(to: base.appendingPathComponent(c.name + ".png"))
+            try Data(c.label).write(to: base.appendingPathComponent(c.name + ".txt"))
+            try labels?.add(.recognition(c.name + ".png", text: c.text, location: RecordLocation(file: gt.path, element: o.entry.label)))
+        }
+        if !job.tasks.contains("det") {
+            report.update(split: split) {
+                $0.images += 1
+                $0.instances += o.crops.count
+            }
+        }
+    }
+
+    /// A crop folder replaces `OUT/<dir>` when the run is committed: it must not be (or hold)
+    /// the raw dataset.
+    func checkCropDir(_ dir: String) throws {
+        let final = job.outputDirectory.appendingPathComponent(dir).standardizedFileURL.path
+        let images = job.root.appendingPathComponent(expandTemplate(job.recipe.layout.images, split: split)).standardizedFileURL.path
+        let root = job.root.standardizedFileURL.path
+        if final == root || root.hasPrefix(final + "/") || final == images || images.hasPrefix(final + "/") || final.hasPrefix(images + "/") {
+            let r = final.hasPrefix(images + "/") || final == images || images.hasPrefix(final + "/") ? images : root
+            throw PrepError.usage("the crops of '\(dir)' would go to \(final), inside or over the raw dataset (\(r)); give -o OUT elsewhere")
+        }
+    }
+}
