@@ -211,7 +211,14 @@ final class SynthTextRunner {
                 }
                 base = staging.stagingDirectory
             }
-            try Data(c.png).write(to: base.appendingPathComponent(c.name + ".png"))
+            let png = base.appendingPathComponent(c.name + ".png")
+            // An image named twice in gt.mat gives the same crop names: the first stays (the
+            // reference skips existing crops too), the collision is reported.
+            if FileManager.default.fileExists(atPath: png.path) {
+                report.skip(split: split, file: gt.path, reason: "\(o.entry.label): recog: \(c.name).png was already written for an earlier image of the same name; kept that one")
+                continue
+            }
+            try Data(c.png).write(to: png)
             try Data(c.label).write(to: base.appendingPathComponent(c.name + ".txt"))
             try labels?.add(.recognition(c.name + ".png", text: c.text, location: RecordLocation(file: gt.path, element: o.entry.label)))
         }
