@@ -167,12 +167,7 @@ final class SynthTextRunner {
     static func cropPrefix(_ name: String) -> (dir: String, stem: String) {
         let slash = name.lastIndex(of: "/")
         let dir = slash.map { String(name[..<$0]) } ?? ""
-        let file = slash.map { String(name[name.index(after: $0)...]) } ?? name
-        // splitext: the last dot, unless the name is only dots before it (a leading-dot name).
-        if let dot = file.lastIndex(of: "."), file[..<dot].contains(where: { $0 != "." }) {
-            return (dir, String(file[..<dot]))
-        }
-        return (dir, file)
+        return (dir, stemOf(slash.map { String(name[name.index(after: $0)...]) } ?? name))
     }
 
     /// Writes one image's results in input order (main thread).
