@@ -13,7 +13,6 @@ import PrepCore
 /// transaction).
 public final class DetLineLMDBWriter {
     private let env: LMDBEnvironment
-    private let json = PyJSON(ensureASCII: true)
     private var pending: [(key: [UInt8], value: [UInt8])] = []
     private let batchSize: Int
     /// Images written so far.
@@ -26,8 +25,9 @@ public final class DetLineLMDBWriter {
         self.batchSize = batchSize
     }
 
-    /// The line the reference writes for one image.
-    public func line(fileName: String, width: Int, height: Int, instances: [TextInstance]) -> [UInt8] {
+    /// The line the reference writes for one image (pure: callers may build lines on worker
+    /// threads and `add(line:)` them in order).
+    public static func line(fileName: String, width: Int, height: Int, instances: [TextInstance]) -> [UInt8] {
         let annotations: [JSONValue] = instances.map { inst in
             .object([
                 ("iscrowd", .int(inst.ignore ? 1 : 0)), ("category_id", .int(1)),
@@ -37,12 +37,17 @@ public final class DetLineLMDBWriter {
         }
         let value: JSONValue = .object([("file_name", .string(fileName)), ("height", .int(height)),
                                         ("width", .int(width)), ("annotations", .array(annotations))])
-        return json.encode(value)
+        return PyJSON(ensureASCII: true).encode(value)
     }
 
     /// Adds the next image (key = its position among the images written).
     public func add(fileName: String, width: Int, height: Int, instances: [TextInstance]) throws {
-        pending.append((Array(String(count).utf8), line(fileName: fileName, width: width, height: height, instances: instances)))
+        try add(line: Self.line(fileName: fileName, width: width, height: height, instances: instances))
+    }
+
+    /// Adds the next image's line, made by `line(fileName:width:height:instances:)`.
+    public func add(line: [UInt8]) throws {
+        pending.append((Array(String(count).utf8), line))
         count += 1
         if pending.count >= batchSize { try flush() }
     }

@@ -30,6 +30,8 @@ final class SynthTextRunner {
         var entry: SynthTextEntry
         var image: ImageRef?
         var detInstances: [TextInstance]?
+        /// The det LMDB line, built on the worker.
+        var detLine: [UInt8]?
         var crops: [(name: String, text: String, png: [UInt8], label: [UInt8])] = []
         var skips: [String] = []
     }
@@ -83,7 +85,7 @@ final class SynthTextRunner {
             var batch: [SynthTextEntry] = []
             func drain() throws {
                 try OrderedParallel.forEach(batch, workers: job.workers, batchSize: batch.count,
-                                            transform: { self.process($0, imageRoot: imageRoot, det: wantsDet, recog: wantsRecog) }) { _, o in
+                                            transform: { self.process($0, imageRoot: imageRoot, det: wantsDet, lmdbLine: det != nil, recog: wantsRecog) }) { _, o in
                     progress.advance()
                     try self.consume(o, gt: gtURL, det: det, detOther: detOther, labels: labels, cropDirs: &cropDirs,
                                      staging: staging, report: report)
@@ -104,7 +106,7 @@ final class SynthTextRunner {
     }
 
     /// Probes, converts and (for recog) cuts one image. Runs on worker threads.
-    func process(_ e: SynthTextEntry, imageRoot: URL, det: Bool, recog: Bool) -> Outcome {
+    func process(_ e: SynthTextEntry, imageRoot: URL, det: Bool, lmdbLine: Bool, recog: Bool) -> Outcome {
         var o = Outcome(entry: e)
         let url = imageRoot.appendingPathComponent(e.name)
         do {
@@ -116,7 +118,14 @@ final class SynthTextRunner {
             return o
         }
         if det {
-            do { o.detInstances = try SynthTextConverter.detInstances(e) } catch let r as SynthTextConverter.Refusal {
+            do {
+                let instances = try SynthTextConverter.detInstances(e)
+                o.detInstances = instances
+                if lmdbLine, let image = o.image {
+                    let size = image.size(under: job.exif)
+                    o.detLine = DetLineLMDBWriter.line(fileName: image.name, width: size.width, height: size.height, instances: instances)
+                }
+            } catch let r as SynthTextConverter.Refusal {
                 o.skips.append("det: \(r.reason)")
             } catch { o.skips.append("det: \(error)") }
         }
@@ -178,7 +187,7 @@ final class SynthTextRunner {
         if image.exifOrientation != 1 { report.exifTagged(image.url.path) }
         if let instances = o.detInstances {
             let size = image.size(under: job.exif)
-            try det?.add(fileName: image.name, width: size.width, height: size.height, instances: instances)
+            if let line = o.detLine { try det?.add(line: line) }
             if let detOther {
                 var withArea = instances
                 for k in withArea.indices { withArea[k].attributes["area"] = .double(Polygon.area(withArea[k].polygon)) }
