@@ -50,13 +50,24 @@ final class MATFileTests: XCTestCase {
     }
 
     func testStreamingCellsOneByOne() throws {
-        let m = try file("scipy_compressed.mat")
-        let s = try m.cells("boxes")
-        XCTAssertEqual(s.count, 3)
-        var dims: [[Int]] = []
-        while let c = try s.next() { dims.append(c.dims) }
-        XCTAssertEqual(dims, [[2, 4, 2], [2, 4], [0, 0]])
-        XCTAssertNil(try s.next())
+        for name in ["scipy_compressed.mat", "scipy_plain.mat"] {
+            let m = try file(name)
+            let s = try m.cells("boxes")
+            XCTAssertEqual(s.count, 3)
+            var dims: [[Int]] = []
+            while let c = try s.next() { dims.append(c.dims) }
+            XCTAssertEqual(dims, [[2, 4, 2], [2, 4], [0, 0]], name)
+            XCTAssertNil(try s.next())
+            // Several streams over one file at once (SynthText reads four variables side by side).
+            let a = try m.cells("names"), b = try m.cells("grid")
+            XCTAssertEqual(try a.next()?.string, "ballet_1.jpg")
+            XCTAssertEqual(try b.next()?.string, "x")
+            XCTAssertEqual(try a.next()?.string, "café")
+            XCTAssertEqual(try b.next()?.numbers, [1, 2])
+        }
+        XCTAssertThrowsError(try file("scipy_plain.mat").cells("txt")) { e in
+            XCTAssertTrue("\(e)".contains("'txt' is a char array, expected a cell array"), "\(e)")
+        }
     }
 
     func testMATLABStyleFile() throws {

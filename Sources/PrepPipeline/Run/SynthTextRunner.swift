@@ -94,7 +94,8 @@ final class SynthTextRunner {
             }
             while let e = try gt.next() {
                 batch.append(e)
-                if batch.count >= 512 { try drain() }
+                // Bounded: a batch's crops (PNG bytes) are held until written in order.
+                if batch.count >= (wantsRecog ? 128 : 512) { try drain() }
             }
             try drain()
             progress.finish()
