@@ -71,7 +71,11 @@ final class MATFileTests: XCTestCase {
     }
 
     func testMATLABStyleFile() throws {
-        let m = try file("matlab_style.mat")
+        for name in ["matlab_style.mat", "matlab_style_be.mat"] { try checkMATLABStyle(name) }
+    }
+
+    func checkMATLABStyle(_ name: String) throws {
+        let m = try file(name)
         XCTAssertEqual(m.names, ["imnames", "wordBB", "txt"])
         let imnames = try m.cells("imnames")
         XCTAssertEqual(try imnames.next()?.string, "8/a.jpg")   // miUTF16
