@@ -40,6 +40,9 @@ struct DatasetCommand: ParsableCommand {
         """ : "")\(r.tasks.contains("spotting") ? """
 
           prep \(r.name) /data/\(r.name) --task spotting          (det + each instance's text)
+        """ : "")\(r.converter == "synthtext-mat" ? """
+
+          prep \(r.name) /data/\(r.name) --coco-json   (instances_training.json, not synthtext.lmdb)
         """ : "")
         """
     }

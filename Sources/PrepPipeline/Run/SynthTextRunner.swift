@@ -45,6 +45,9 @@ final class SynthTextRunner {
         report.options["exif"] = job.exif.rawValue
         let wantsDet = job.tasks.contains("det")
         let wantsRecog = job.tasks.contains("recog")
+        if job.vertical != nil {
+            throw PrepError.usage("--vertical / --preserve-vertical do not apply to synthtext (its crops have no vertical rule, as the reference)")
+        }
         if wantsRecog && job.recogFormat == "lmdb" {
             throw PrepError.usage("synthtext recog writes crop files and a label file; pack them with: prep lmdb OUT/train_label.jsonl OUT.lmdb -i OUT")
         }
