@@ -103,6 +103,34 @@ final class MATFileTests: XCTestCase {
         }
     }
 
+    /// Cut or flipped bytes anywhere give an error naming the file (or, where the damage is
+    /// harmless, values), never a crash or a runaway allocation.
+    func testDamagedFilesNeverCrash() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-\(UUID().uuidString).mat")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        for name in ["scipy_compressed.mat", "scipy_plain.mat", "matlab_style.mat", "matlab_style_be.mat"] {
+            let data = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent(name)))
+            var variants: [[UInt8]] = stride(from: 120, to: data.count, by: 11).map { Array(data[..<$0]) }
+            for k in stride(from: 128, to: data.count, by: 3) {
+                var d = data
+                d[k] ^= 0xA5
+                variants.append(d)
+            }
+            for v in variants {
+                try Data(v).write(to: tmp)
+                do {
+                    let m = try MATFile(url: tmp)
+                    for n in m.names {
+                        _ = try? m.array(n)
+                        if let s = try? m.cells(n) { while (try? s.next()) != nil {} }
+                    }
+                } catch {
+                    XCTAssertTrue("\(error)".contains(tmp.path), "\(error)")
+                }
+            }
+        }
+    }
+
     func testTruncatedFileIsAnError() throws {
         let data = try Data(contentsOf: Self.dir.appendingPathComponent("scipy_compressed.mat"))
         let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString).mat")

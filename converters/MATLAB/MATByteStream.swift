@@ -113,7 +113,8 @@ final class MATByteStream {
     /// Exactly `count` bytes.
     func read(_ count: Int) throws -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(count)
+        // A damaged length must not reserve gigabytes up front: the data runs out first.
+        out.reserveCapacity(min(count, 1 << 20))
         var left = count
         while left > 0 {
             guard try fill() else { throw fail("unexpected end of data (wanted \(count) bytes at position \(position))") }

@@ -101,6 +101,13 @@ struct MATDecoder {
         guard d.type == Self.miINT32, d.bytes.count % 4 == 0, d.bytes.count >= 8 else { throw fail("bad dimensions element") }
         let dims = stride(from: 0, to: d.bytes.count, by: 4).map { Int(Int32(bitPattern: u32(d.bytes, $0))) }
         guard dims.allSatisfy({ $0 >= 0 }) else { throw fail("negative array dimension \(dims)") }
+        // Element counts are multiplied later: refuse products a real array cannot have.
+        var product = 1
+        for d in dims {
+            let (p, overflow) = product.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= 1 << 40 else { throw fail("array dimensions \(dims) are too large (damaged file?)") }
+            product = p
+        }
         let n = try element(src, "name")
         let name = String(decoding: n.bytes.prefix { $0 != 0 }, as: UTF8.self)
         return (cls, complex, dims, name)
@@ -127,7 +134,7 @@ struct MATDecoder {
         let count = a.count
         switch cls {
         case .cell:
-            a.cells.reserveCapacity(count)
+            a.cells.reserveCapacity(min(count, 1 << 16))
             for _ in 0..<count { a.cells.append(try childMatrix(src)) }
         case .structure:
             let lengthElement = try element(src, "field name length")
@@ -138,7 +145,8 @@ struct MATDecoder {
             a.fieldNames = stride(from: 0, to: names.count, by: length).map {
                 String(decoding: names[$0..<$0 + length].prefix { $0 != 0 }, as: UTF8.self)
             }
-            for _ in 0..<count {
+            // A struct without fields holds no data to read, whatever its size says.
+            for _ in 0..<(a.fieldNames.isEmpty ? 0 : count) {
                 a.fieldValues.append(try a.fieldNames.map { _ in try childMatrix(src) })
             }
         case .char:
