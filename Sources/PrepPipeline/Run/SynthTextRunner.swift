@@ -32,7 +32,11 @@ final class SynthTextRunner {
         var detInstances: [TextInstance]?
         /// The det LMDB line, built on the worker.
         var detLine: [UInt8]?
-        var crops: [(name: String, text: String, png: [UInt8], label: [UInt8])] = []
+        /// Crops written (name without extension, word), in word order.
+        var crops: [(name: String, text: String)] = []
+        /// Recog left to `consume` (an image whose name came earlier in the batch: cut after
+        /// that one is written, so the first image's crops stay, crop by crop).
+        var deferredRecog: (staging: OutputStaging, url: URL)?
         var skips: [String] = []
     }
 
@@ -87,30 +91,50 @@ final class SynthTextRunner {
             let progress = Progress(label: "\(recipe.name) \(split)", total: gt.count, quiet: job.quiet)
             var batch: [SynthTextEntry] = []
             func drain() throws {
-                try OrderedParallel.forEach(batch, workers: job.workers, batchSize: batch.count,
-                                            transform: { self.process($0, imageRoot: imageRoot, det: wantsDet, lmdbLine: det != nil, recog: wantsRecog) }) { _, o in
+                // Crop folders are staged before the workers write into them; a name seen earlier
+                // in the batch is a collision decided here, so the outcome does not depend on
+                // which worker runs first (earlier batches are on disk already).
+                var duplicate = [Bool](repeating: false, count: batch.count)
+                if wantsRecog {
+                    var seen = Set<String>()
+                    for (k, e) in batch.enumerated() {
+                        duplicate[k] = !seen.insert(e.name).inserted
+                        let dir = Self.cropPrefix(e.name).dir
+                        if !dir.isEmpty && !cropDirs.contains(dir) {
+                            try checkCropDir(dir)
+                            try FileManager.default.createDirectory(at: try staging.url(for: dir), withIntermediateDirectories: true)
+                            cropDirs.insert(dir)
+                        }
+                    }
+                }
+                try OrderedParallel.forEach(Array(zip(batch, duplicate)), workers: job.workers, batchSize: batch.count, transform: {
+                    self.process($0.0, imageRoot: imageRoot, det: wantsDet, lmdbLine: det != nil, recog: wantsRecog ? (staging, $0.1) : nil)
+                }) { _, o in
                     progress.advance()
-                    try self.consume(o, gt: gtURL, det: det, detOther: detOther, labels: labels, cropDirs: &cropDirs,
-                                     staging: staging, report: report)
+                    try self.consume(o, gt: gtURL, det: det, detOther: detOther, labels: labels, report: report)
                 }
                 batch.removeAll(keepingCapacity: true)
             }
             while let e = try gt.next() {
                 batch.append(e)
-                // Bounded: a batch's crops (PNG bytes) are held until written in order.
-                if batch.count >= (wantsRecog ? 128 : 512) { try drain() }
+                if batch.count >= 512 { try drain() }
             }
             try drain()
             progress.finish()
             try det?.finish()
             try detOther?.finish()
             try labels?.finish()
-            report.update(split: split) { $0.outputs.append(contentsOf: outputs + cropDirs.sorted().map { $0 + "/" }) }
+            // SynthText has 200 image folders: name them as one output.
+            let dirs = cropDirs.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
+            let crops = dirs.count <= 3 ? dirs.map { $0 + "/" } : ["\(dirs.count) crop folders \(dirs[0])/ … \(dirs[dirs.count - 1])/"]
+            report.update(split: split) { $0.outputs.append(contentsOf: outputs + crops) }
         }
     }
 
-    /// Probes, converts and (for recog) cuts one image. Runs on worker threads.
-    func process(_ e: SynthTextEntry, imageRoot: URL, det: Bool, lmdbLine: Bool, recog: Bool) -> Outcome {
+    /// Probes, converts and (for recog: into `staging`, unless the name came earlier in the
+    /// batch) cuts and writes one image's crops. Runs on worker threads.
+    func process(_ e: SynthTextEntry, imageRoot: URL, det: Bool, lmdbLine: Bool,
+                 recog: (staging: OutputStaging, duplicate: Bool)?) -> Outcome {
         var o = Outcome(entry: e)
         let url = imageRoot.appendingPathComponent(e.name)
         do {
@@ -133,30 +157,40 @@ final class SynthTextRunner {
                 o.skips.append("det: \(r.reason)")
             } catch { o.skips.append("det: \(error)") }
         }
-        if recog {
-            do {
-                let words = try SynthTextConverter.recogWords(e)
-                o.crops = try cut(words, entry: e, url: url, orientation: o.image!.exifOrientation, skips: &o.skips)
-            } catch let r as SynthTextConverter.Refusal {
-                o.skips.append("recog: \(r.reason)")
-            } catch {
-                o.skips.append("recog: \(error)")
-            }
+        if let recog, recog.duplicate {
+            o.deferredRecog = (recog.staging, url)
+        } else if let recog {
+            o.crops = crops(e, url: url, orientation: o.image!.exifOrientation, staging: recog.staging, skips: &o.skips)
         }
         return o
     }
 
+    /// The words' crops, written; a refused image or a failure becomes a skip reason.
+    func crops(_ e: SynthTextEntry, url: URL, orientation: Int, staging: OutputStaging,
+               skips: inout [String]) -> [(name: String, text: String)] {
+        do {
+            return try cut(try SynthTextConverter.recogWords(e), entry: e, url: url, orientation: orientation, staging: staging, skips: &skips)
+        } catch let r as SynthTextConverter.Refusal {
+            skips.append("recog: \(r.reason)")
+        } catch {
+            skips.append("recog: \(error)")
+        }
+        return []
+    }
+
     /// The reference's crops: slice `[min y:max y, min x:max x]` of the rounded word box (numpy
     /// clips at the border), PNG; the label file holds the word and the character boxes moved
-    /// by the crop's origin. Empty crops are skipped.
-    func cut(_ words: [SynthTextWord], entry e: SynthTextEntry, url: URL, orientation: Int,
-             skips: inout [String]) throws -> [(name: String, text: String, png: [UInt8], label: [UInt8])] {
+    /// by the crop's origin. Empty crops are skipped. An image named twice in gt.mat gives the
+    /// same crop names: the first image's crops stay (the reference skips existing crops too)
+    /// and the collision is reported.
+    func cut(_ words: [SynthTextWord], entry e: SynthTextEntry, url: URL, orientation: Int, staging: OutputStaging,
+             skips: inout [String]) throws -> [(name: String, text: String)] {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw PrepError.image(path: url.path, reason: "cannot be read") }
         let bytes = [UInt8](data)
         let exif = job.exif == .apply ? ExifOrientation(orientation) : ExifOrientation(1)
         let pixels = try ImageCodec.decode(bytes, name: url.path, orientation: exif)
         let (dir, stem) = Self.cropPrefix(e.name)
-        var out: [(name: String, text: String, png: [UInt8], label: [UInt8])] = []
+        var out: [(name: String, text: String)] = []
         for (i, w) in words.enumerated() {
             let xs = stride(from: 0, to: 8, by: 2).map { w.box[$0] }, ys = stride(from: 1, to: 8, by: 2).map { w.box[$0] }
             let x0 = xs.min()!, x1 = xs.max()!, y0 = ys.min()!, y1 = ys.max()!
@@ -165,13 +199,23 @@ final class SynthTextRunner {
                 skips.append("recog: word \(i) ('\(w.text)'): empty crop (box [\(x0),\(x1))x[\(y0),\(y1)) in a \(pixels.width)x\(pixels.height) image)")
                 continue
             }
+            let name = (dir.isEmpty ? "" : dir + "/") + "\(stem)_\(i)"
+            // Files beside OUT (a name without folder) are staged one by one; others go in their
+            // staged folder.
+            let pngURL = dir.isEmpty ? try staging.url(for: name + ".png") : staging.stagingDirectory.appendingPathComponent(name + ".png")
+            if FileManager.default.fileExists(atPath: pngURL.path) {
+                skips.append("recog: \(name).png was already written for an earlier image of the same name; kept that one")
+                continue
+            }
             let png = try ImageCodec.encodePNG(pixels.cropped(x0: cx0, y0: cy0, x1: cx1, y1: cy1))
             var label = w.text + "\n"
             for c in w.charBoxes {
                 label += (0..<8).map { String(c[$0] - ($0 % 2 == 0 ? x0 : y0)) }.joined(separator: " ") + "\n"
             }
-            let name = (dir.isEmpty ? "" : dir + "/") + "\(stem)_\(i)"
-            out.append((name, w.text, png, Array(label.utf8)))
+            let txtURL = dir.isEmpty ? try staging.url(for: name + ".txt") : staging.stagingDirectory.appendingPathComponent(name + ".txt")
+            try Data(png).write(to: pngURL)
+            try Data(label.utf8).write(to: txtURL)
+            out.append((name, w.text))
         }
         return out
     }
@@ -185,7 +229,11 @@ final class SynthTextRunner {
 
     /// Writes one image's results in input order (main thread).
     func consume(_ o: Outcome, gt: URL, det: DetLineLMDBWriter?, detOther: DetSplitWriter?, labels: LabelFileWriter?,
-                 cropDirs: inout Set<String>, staging: OutputStaging, report: RunReport) throws {
+                 report: RunReport) throws {
+        var o = o
+        if let d = o.deferredRecog, let image = o.image {
+            o.crops = crops(o.entry, url: d.url, orientation: image.exifOrientation, staging: d.staging, skips: &o.skips)
+        }
         for reason in o.skips { report.skip(split: split, file: gt.path, reason: "\(o.entry.label): \(reason)") }
         guard let image = o.image else { return }
         if image.exifOrientation != 1 { report.exifTagged(image.url.path) }
@@ -203,31 +251,6 @@ final class SynthTextRunner {
             }
         }
         for c in o.crops {
-            let slash = c.name.lastIndex(of: "/")
-            let dir = slash.map { String(c.name[..<$0]) } ?? ""
-            let base: URL
-            if dir.isEmpty {
-                base = staging.stagingDirectory
-                _ = try staging.url(for: c.name + ".png")
-                _ = try staging.url(for: c.name + ".txt")
-            } else {
-                if !cropDirs.contains(dir) {
-                    try checkCropDir(dir)
-                    let d = try staging.url(for: dir)
-                    try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-                    cropDirs.insert(dir)
-                }
-                base = staging.stagingDirectory
-            }
-            let png = base.appendingPathComponent(c.name + ".png")
-            // An image named twice in gt.mat gives the same crop names: the first stays (the
-            // reference skips existing crops too), the collision is reported.
-            if FileManager.default.fileExists(atPath: png.path) {
-                report.skip(split: split, file: gt.path, reason: "\(o.entry.label): recog: \(c.name).png was already written for an earlier image of the same name; kept that one")
-                continue
-            }
-            try Data(c.png).write(to: png)
-            try Data(c.label).write(to: base.appendingPathComponent(c.name + ".txt"))
             try labels?.add(.recognition(c.name + ".png", text: c.text, location: RecordLocation(file: gt.path, element: o.entry.label)))
         }
         if !job.tasks.contains("det") {
