@@ -6,6 +6,8 @@
 #
 #   bash bench/synthtext_bench.sh              # prep 10k + 100k, reference 10k
 #   REF_BIG=1 bash bench/synthtext_bench.sh    # also the reference on 100k (a few minutes)
+#   RECOG=1 bash bench/synthtext_bench.sh      # also --task recog on 2k and 20k uniquely named
+#                                              # images (640×450; ~8 crops each), reference on 2k
 #
 # Inputs: fixtures/tools/make_synthtext_fixtures.py make_big into bench/work/synthtext-<n>/
 # (git-ignored). Needs the peer (PEER, see ../shared/peer/README.md) and GNU time. Prints wall
@@ -53,6 +55,18 @@ print("content:", n, "keys,", "identical" if same else "DIFFERENT")
 sys.exit(0 if same else 1)' "$WORK/out-ref-$n/synthtext.lmdb" "$WORK/out-prep-$n/synthtext.lmdb"
 done
 
+if [ "${RECOG:-0}" = 1 ]; then
+  for n in 2000 20000; do
+    [ -f "$WORK/synthtext-u$n/gt.mat" ] || "$PY" fixtures/tools/make_synthtext_fixtures.py "$WORK/synthtext-u$n" "$n" unique
+    rm -rf "$WORK/out-prep-u$n"
+    measure "prep-recog-$n" "$PREP" synthtext "$WORK/synthtext-u$n" --task recog -o "$WORK/out-prep-u$n" -q --nproc 2
+    rm -rf "$WORK/out-prep-u$n"
+  done
+  rm -rf "$WORK/out-ref-u2000"
+  (cd "$WORK" && measure "ref-recog-2000" "$PY" "$RUN" "${CONV/textdet/textrecog}" synthtext-u2000/gt.mat synthtext-u2000/imgs out-ref-u2000 --n_proc 2)
+  rm -rf "$WORK/out-ref-u2000"
+fi
+
 "$PY" - "$WORK/synthtext_times.txt" <<'PYEOF'
 import sys
 rows = {}
@@ -64,6 +78,10 @@ for name, (wall, rss, cpu) in rows.items():
 p10, p100 = rows['prep-10000'], rows['prep-100000']
 print(f"prep RSS 100k / 10k: {p100[1] / p10[1]:.2f} (goal <= 1.5)")
 print(f"prep per 100k images: {p100[0]:.2f} s wall, {p100[2]:.2f} s cpu, {p100[1]:.0f} MiB peak")
+if 'prep-recog-20000' in rows:
+    a, b = rows['prep-recog-2000'], rows['prep-recog-20000']
+    print(f"prep recog RSS 20k / 2k: {b[1] / a[1]:.2f}; reference / prep recog at 2k: wall {rows['ref-recog-2000'][0] / a[0]:.1f}x, "
+          f"peak RSS {rows['ref-recog-2000'][1] / a[1]:.1f}x")
 for n in ('10000', '100000'):
     if 'ref-' + n in rows:
         r, p = rows['ref-' + n], rows['prep-' + n]
