@@ -11,8 +11,12 @@ public struct SynthTextEntry: Sendable {
     public var wordBB: MATArray
     public var charBB: MATArray
     public var lines: [String]
+    /// Why this entry cannot be used (an `imnames` or `txt` cell that is not text); the caller
+    /// skips and reports it.
+    public var problem: String?
 
-    public init(index: Int, name: String, wordBB: MATArray, charBB: MATArray, lines: [String]) {
+    public init(index: Int, name: String, wordBB: MATArray, charBB: MATArray, lines: [String], problem: String? = nil) {
+        self.problem = problem
         self.index = index
         self.name = name
         self.wordBB = wordBB
@@ -60,11 +64,10 @@ public final class SynthTextGT {
         guard let name = try streams[0].next(), let word = try streams[1].next(), let char = try streams[2].next(),
               let txt = try streams[3].next() else { return nil }
         defer { index += 1 }
-        func fail(_ what: String, _ a: MATArray) -> PrepError {
-            .input(file: url.path, line: nil, reason: "image \(index): \(what) is a \(a.summary) array")
+        var problem: String? = nil
+        for (what, a) in [("imnames", name), ("txt", txt)] where a.arrayClass != .char && !a.isEmpty {
+            problem = "its \(what) cell is a \(a.summary) array, not text"
         }
-        guard name.arrayClass == .char || name.isEmpty else { throw fail("imnames cell", name) }
-        guard txt.arrayClass == .char || txt.isEmpty else { throw fail("txt cell", txt) }
-        return SynthTextEntry(index: index, name: name.rows.first ?? "", wordBB: word, charBB: char, lines: txt.rows)
+        return SynthTextEntry(index: index, name: name.rows.first ?? "", wordBB: word, charBB: char, lines: txt.rows, problem: problem)
     }
 }

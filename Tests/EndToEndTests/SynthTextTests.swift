@@ -75,6 +75,7 @@ final class SynthTextTests: XCTestCase {
             "image 3 (8/ballet_106_0.jpg): det: txt has 3 words but wordBB has 2 boxes",
             "image 5 (8/ballet_106_1.jpg): det: txt has 5 characters in words but charBB has 4 boxes",
             "image 8 (loose.jpg): image missing",
+            "image 9 (): its imnames cell is a 1×1 double array, not text",
         ] { XCTAssertTrue(r.stdout.contains(expected), expected + "\n" + r.stdout) }
         // Keys stay consecutive: the toy's four images with the single-character image (a 2-D
         // charBB, which crashes the reference's recog) in its place.

@@ -136,6 +136,10 @@ final class SynthTextRunner {
     func process(_ e: SynthTextEntry, imageRoot: URL, det: Bool, lmdbLine: Bool,
                  recog: (staging: OutputStaging, duplicate: Bool)?) -> Outcome {
         var o = Outcome(entry: e)
+        if let problem = e.problem {
+            o.skips.append(problem)
+            return o
+        }
         let url = imageRoot.appendingPathComponent(e.name)
         do {
             let info = try ImageProbe.probe(url)
