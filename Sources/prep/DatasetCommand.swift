@@ -119,9 +119,6 @@ struct DatasetCommand: ParsableCommand {
         }
         job.vertical = preserveVertical ? .keep : vertical
         job.recogFormat = lmdb ? "lmdb" : format
-        if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
-        if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
-        job.detAsCOCO = cocoJSON
         job.target = to
         if lmdb && to != .mmocr1 { throw PrepError.usage("--lmdb goes with --to mmocr1 (else use --format lmdb)") }
         if lmdb && !job.tasks.contains("recog") { throw PrepError.usage("--lmdb holds recognition crops: add --task recog") }
@@ -132,6 +129,9 @@ struct DatasetCommand: ParsableCommand {
         }
         job.valRatio = valRatio
         job.splitSeed = splitSeed
+        if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
+        if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
+        job.detAsCOCO = cocoJSON
         let report = RunReport(command: dataset)
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)

@@ -22,10 +22,10 @@ public struct DatasetJob: Sendable {
     /// `--val-ratio`, `--split-seed` (datasets with a `val_split` recipe section).
     public var valRatio: Double? = nil
     public var splitSeed: UInt64? = nil
-    /// SynthText det: write `instances_<split>.json` (COCO 0.x) instead of the reference's LMDB.
-    public var detAsCOCO = false
     /// Converter options set on the command line (`--level` for HierText).
     public var converterOptions: [String: String] = [:]
+    /// SynthText det: write `instances_<split>.json` (COCO 0.x) instead of the reference's LMDB.
+    public var detAsCOCO = false
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
