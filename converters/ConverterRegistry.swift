@@ -35,6 +35,12 @@ public enum ConverterRegistry {
         "curvedsyntext": { try CurvedSynTextConverter(options: $0) },
     ]
 
+    /// Converters with their own streaming job in the pipeline (too large to hold as samples):
+    /// SynthText's `gt.mat` (`SynthTextGT`).
+    public static let streaming: Set<String> = ["synthtext-mat"]
+
     /// Every registered converter name.
-    public static var names: [String] { (Array(perImage.keys) + Array(wholeFile.keys) + Array(cocoRecord.keys)).sorted() }
+    public static var names: [String] {
+        (Array(perImage.keys) + Array(wholeFile.keys) + Array(cocoRecord.keys) + Array(streaming)).sorted()
+    }
 }

@@ -8,11 +8,13 @@ import PrepCore
 /// `eval`: the numbers are read from the `x:` and `y:` brackets and the transcription as a Python
 /// string literal. `#` or an empty list means do-not-care (`###`, iscrowd 1); a single-point
 /// contour is left out, as the reference does. A literal `','` stays a comma (the reference turns
-/// it into an ignored `#`).
+/// it into an ignored `#`). A `.mat` annotation file is read by `TotalTextMAT`.
 public struct TotalTextConverter: PerImageConverter {
     public init(options: ConverterOptions) throws {}
 
     public func parse(annotation url: URL) throws -> [TextInstance] {
+        // The `.mat` ground truth (gt_<stem>.mat, poly_gt_<stem>.mat), chosen per file.
+        if url.pathExtension.lowercased() == "mat" { return try TotalTextMAT.parse(url) }
         var records: [(line: Int, text: String)] = []
         let reader = try LineReader(url: url)
         while let raw = reader.next() {

@@ -40,6 +40,9 @@ struct DatasetCommand: ParsableCommand {
         """ : "")\(r.tasks.contains("spotting") ? """
 
           prep \(r.name) /data/\(r.name) --task spotting          (det + each instance's text)
+        """ : "")\(r.converter == "synthtext-mat" ? """
+
+          prep \(r.name) /data/\(r.name) --coco-json   (instances_training.json, not synthtext.lmdb)
         """ : "")
         """
     }
@@ -103,6 +106,9 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
 
+    @Flag(name: .customLong("coco-json"), help: "SynthText det: write COCO-style instances_training.json (as the other datasets) instead of the reference's synthtext.lmdb.")
+    var cocoJSON = false
+
     @Flag(name: .long, help: "--to mmocr1: recognition crops in textrecog_<split>.lmdb (MMOCR 1.x's TextRecogLMDBDumper layout) instead of textrecog_imgs/.")
     var lmdb = false
 
@@ -154,6 +160,9 @@ struct DatasetCommand: ParsableCommand {
         }
         job.valRatio = valRatio
         job.splitSeed = splitSeed
+        if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
+        if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
+        job.detAsCOCO = cocoJSON
         let report = RunReport(command: dataset)
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)

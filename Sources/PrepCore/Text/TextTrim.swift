@@ -16,6 +16,21 @@ public enum TextTrim {
         return sub[first...last]
     }
 
+    /// Python's `str.isspace` for one code point (what `str.split()` and `strip()` cut at).
+    public static func isPythonSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Python's `str.split()` without arguments: the words between runs of whitespace.
+    public static func pythonSplit(_ s: String) -> [String] {
+        s.unicodeScalars.split(whereSeparator: isPythonSpace).map { String(String.UnicodeScalarView($0)) }
+    }
+
     @inline(__always) static func isASCIISpace(_ b: UInt8) -> Bool {
         b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F)
     }

@@ -1,16 +1,11 @@
+import PrepCore
+
 /// The few Python `str` operations MMOCR's parsers rely on, with Python's semantics: they work
 /// on code points (Swift's `Character` would merge a separator with a following combining mark)
 /// and `strip()` without arguments removes what `str.isspace` calls whitespace.
 public enum PyString {
     /// Python's `str.isspace` for one code point.
-    public static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
-    }
+    public static func isSpace(_ s: Unicode.Scalar) -> Bool { TextTrim.isPythonSpace(s) }
 
     /// Which end `strip` works on (`strip_pos` in MMOCR's StringStrip).
     public enum Side: String, Sendable { case both, left, right }

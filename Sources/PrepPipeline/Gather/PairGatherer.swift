@@ -50,14 +50,17 @@ public struct PairGatherer {
         var pairs: [GatheredPair] = []
         var expected = Set<String>()
         for name in names {
-            let annRel = expandTemplate(layout.annotation(for: split), split: split, name: name)
-            let ann = root.appendingPathComponent(annRel)
-            expected.insert(annRel)
-            guard fm.fileExists(atPath: ann.path) else {
+            // The recipe's annotation file, else the first of its alternatives that exists.
+            let candidates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? []))
+                .map { expandTemplate($0, split: split, name: name) }
+            expected.formUnion(candidates)
+            guard let annRel = candidates.first(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }) else {
+                let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
                 report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
-                            reason: "image has no annotation file (expected \(annRel))")
+                            reason: "image has no annotation file (expected \(candidates[0])\(others))")
                 continue
             }
+            let ann = root.appendingPathComponent(annRel)
             pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name), imageName: name, annotation: ann,
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map {

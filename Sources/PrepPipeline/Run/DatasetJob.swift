@@ -29,6 +29,8 @@ public struct DatasetJob: Sendable {
     public var cropResize: (width: Int, height: Int)? = nil
     /// Converter options set on the command line (`--level` for HierText).
     public var converterOptions: [String: String] = [:]
+    /// SynthText det: write `instances_<split>.json` (COCO 0.x) instead of the reference's LMDB.
+    public var detAsCOCO = false
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {

@@ -14,6 +14,9 @@ public final class DatasetRunner {
     /// Runs the job. Structural problems throw (nothing is replaced); per-sample problems are
     /// skipped and listed in the returned report. Under `strict`, any skip fails the run.
     public func run(report: RunReport) throws {
+        if ConverterRegistry.streaming.contains(job.recipe.converter) {
+            return try SynthTextRunner(job: job).run(report: report)
+        }
         try job.validate()
         let recipe = job.recipe
         report.dataset = recipe.name

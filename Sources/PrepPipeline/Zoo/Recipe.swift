@@ -63,6 +63,9 @@ public struct Recipe: Decodable, Sendable {
         /// Other names a split's annotation file may have (HierText's `val.jsonl`, what the
         /// reference expects, beside the official `validation.jsonl`); each also tried with `.gz`.
         public var alternatives: [String: [String]]?
+        /// Per-image annotation files tried in order when `annotation` does not exist
+        /// (Total-Text's `.mat` ground truth beside its txt one).
+        public var annotationAlternatives: [String]?
         /// List the image folder's sub-folders too (image names become relative paths).
         public var recursive: Bool?
         /// `annotations`: list the annotation folder and find each file's image (FUNSD keeps every
@@ -83,6 +86,7 @@ public struct Recipe: Decodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case images, annotation
             case reportOrphans = "report_orphans", sets, pairBy = "pair_by", annotationBySplit = "annotation_by_split", alternatives, recursive
+            case annotationAlternatives = "annotation_alternatives"
             case imageExtensions = "image_extensions"
             case fileName = "file_name"
             case segmFile = "segm_file"

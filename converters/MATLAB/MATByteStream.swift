@@ -1,0 +1,141 @@
+import Foundation
+import CZlib
+import PrepCore
+
+/// Sequential bytes of one region of a MAT file: read as stored, or inflated on the fly when the
+/// region is an `miCOMPRESSED` element. Both buffers are fixed (64 KiB each), so reading a
+/// variable of any size holds only what the caller keeps (SynthText's `gt.mat` is streamed one
+/// cell at a time; the reference and libmatio inflate whole variables).
+final class MATByteStream {
+    let path: String
+    private let fd: Int32
+    private var filePosition: Int
+    private let fileEnd: Int
+    private static let bufferSize = 1 << 16
+
+    // Raw bytes read from the file (the input of inflate when compressed).
+    private let input: UnsafeMutablePointer<UInt8>
+    private var inputStart = 0, inputEnd = 0
+    // Bytes ready for the caller.
+    private let output: UnsafeMutablePointer<UInt8>
+    private var outputStart = 0, outputEnd = 0
+    /// The inflate state; heap-allocated because zlib keeps a pointer back to it.
+    private var zstream: UnsafeMutablePointer<z_stream>?
+    private var streamEnded = false
+    /// Bytes handed to the caller so far (the logical position in the region).
+    private(set) var position = 0
+
+    /// A stream over `[offset, offset + length)` of the file at `path`, inflated if `compressed`.
+    init(path: String, offset: Int, length: Int, compressed: Bool) throws {
+        self.path = path
+        fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw PrepError.io(path: path, reason: "cannot open") }
+        filePosition = offset
+        fileEnd = offset + length
+        input = .allocate(capacity: Self.bufferSize)
+        output = .allocate(capacity: Self.bufferSize)
+        if compressed {
+            let z = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            z.initialize(to: z_stream())
+            guard inflateInit_(z, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                z.deallocate()
+                close(fd)
+                input.deallocate()
+                output.deallocate()
+                throw PrepError.failed("zlib: cannot start inflating \(path)")
+            }
+            zstream = z
+        }
+    }
+
+    deinit {
+        if let z = zstream { inflateEnd(z); z.deallocate() }
+        input.deallocate()
+        output.deallocate()
+        close(fd)
+    }
+
+    private func fail(_ reason: String) -> PrepError { .input(file: path, line: nil, reason: reason) }
+
+    /// Reads more raw bytes from the file into `input`; false at the end of the region.
+    private func readFile() throws -> Bool {
+        if inputStart < inputEnd { return true }
+        let want = min(Self.bufferSize, fileEnd - filePosition)
+        guard want > 0 else { return false }
+        let n = pread(fd, input, want, off_t(filePosition))
+        if n < 0 { throw PrepError.io(path: path, reason: "read failed") }
+        if n == 0 { throw fail("the file ends early (a variable runs past the end of the file: cut short?)") }
+        filePosition += n
+        inputStart = 0
+        inputEnd = n
+        return true
+    }
+
+    /// Makes bytes available in `output`; false at the end of the data.
+    private func fill() throws -> Bool {
+        if outputStart < outputEnd { return true }
+        outputStart = 0
+        outputEnd = 0
+        guard let z = zstream else {
+            guard try readFile() else { return false }
+            let n = inputEnd - inputStart
+            output.update(from: input + inputStart, count: n)
+            inputStart = inputEnd
+            outputEnd = n
+            return true
+        }
+        while outputEnd == 0 {
+            if streamEnded { return false }
+            if inputStart == inputEnd, try !readFile() {
+                throw fail("the compressed data of a variable ends early (truncated file?)")
+            }
+            z.pointee.next_in = input + inputStart
+            z.pointee.avail_in = UInt32(inputEnd - inputStart)
+            z.pointee.next_out = output
+            z.pointee.avail_out = UInt32(Self.bufferSize)
+            let rc = inflate(z, Z_NO_FLUSH)
+            inputStart = inputEnd - Int(z.pointee.avail_in)
+            outputEnd = Self.bufferSize - Int(z.pointee.avail_out)
+            switch rc {
+            case Z_STREAM_END: streamEnded = true
+            case Z_OK, Z_BUF_ERROR: break
+            default:
+                let message = z.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
+                throw fail("the compressed data of a variable is damaged (zlib: \(message))")
+            }
+        }
+        return true
+    }
+
+    /// Whether every byte of the region has been read.
+    func atEnd() throws -> Bool { try !fill() }
+
+    /// Exactly `count` bytes.
+    func read(_ count: Int) throws -> [UInt8] {
+        var out = [UInt8]()
+        // A damaged length must not reserve gigabytes up front: the data runs out first.
+        out.reserveCapacity(min(count, 1 << 20))
+        var left = count
+        while left > 0 {
+            guard try fill() else { throw fail("unexpected end of data (wanted \(count) bytes at position \(position))") }
+            let n = min(left, outputEnd - outputStart)
+            out.append(contentsOf: UnsafeBufferPointer(start: output + outputStart, count: n))
+            outputStart += n
+            left -= n
+            position += n
+        }
+        return out
+    }
+
+    /// Skips `count` bytes.
+    func skip(_ count: Int) throws {
+        var left = count
+        while left > 0 {
+            guard try fill() else { throw fail("unexpected end of data (skipping \(count) bytes at position \(position))") }
+            let n = min(left, outputEnd - outputStart)
+            outputStart += n
+            left -= n
+            position += n
+        }
+    }
+}
