@@ -25,9 +25,13 @@ final class TotalTextTests: XCTestCase {
             }
             try assertCrops(out, equal: "expected/\(fixture)/recog/crops.json")
         }
-        // jsonl (the default) names the same crops.
+        // txt is the default (the reference writes txt); jsonl names the same crops.
+        let plain = try PrepProcess.tempDir(self)
+        XCTAssertEqual(try PrepProcess.run(["totaltext", PrepProcess.fixture("totaltext-toy").path, "--task", "recog", "-o", plain.path, "-q"]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: plain.appendingPathComponent("train_label.txt").path))
         let out = try PrepProcess.tempDir(self)
-        XCTAssertEqual(try PrepProcess.run(["totaltext", PrepProcess.fixture("totaltext-toy").path, "--task", "recog", "-o", out.path, "-q"]).status, 0)
+        XCTAssertEqual(try PrepProcess.run(["totaltext", PrepProcess.fixture("totaltext-toy").path, "--task", "recog", "--format", "jsonl",
+                                            "-o", out.path, "-q"]).status, 0)
         XCTAssertEqual(try readText(out, "train_label.jsonl"),
                        #"{"filename": "training/img11_1.png", "text": "HELLO"}"# + "\n" + #"{"filename": "training/img11_2.png", "text": "Curved"}"# + "\n"
                        + #"{"filename": "training/img2_1.png", "text": "don't"}"# + "\n")

@@ -52,6 +52,9 @@ final class SynthTextRunner {
         if job.vertical != nil {
             throw PrepError.usage("--vertical / --preserve-vertical do not apply to synthtext (its crops have no vertical rule, as the reference)")
         }
+        if job.cropWarp || job.cropResize != nil {
+            throw PrepError.usage("--warp / --resize do not apply to synthtext (its crops are slices of the rounded word boxes, as the reference's)")
+        }
         if wantsRecog && job.recogFormat == "lmdb" {
             throw PrepError.usage("synthtext recog writes crop files and a label file; pack them with: prep lmdb OUT/train_label.jsonl OUT.lmdb -i OUT")
         }
