@@ -185,41 +185,8 @@ public final class RecogLMDBBuilder {
     /// Starts reading and decoding (grayscale, as the reference verifies) every image of
     /// `entries` on the workers; `wait()` gives the results in input order.
     private func startVerification(_ entries: [Entry]) -> Verification {
-        let verification = Verification()
-        let rootPath = (job.imageRoot ?? URL(fileURLWithPath: ".")).path
-        let workers = max(1, min(job.workers, entries.count))
-        // With one worker everything stays on this thread (--nproc 1 means one thread of work).
-        guard job.workers > 1 else {
-            verification.finish(Self.verifyImages(entries, rootPath: rootPath, workers: 1))
-            return verification
-        }
-        DispatchQueue.global().async {
-            verification.finish(RecogLMDBBuilder.verifyImages(entries, rootPath: rootPath, workers: workers))
-        }
-        return verification
-    }
-
-    /// Reads and verifies every image of `entries` in parallel; results are in input order.
-    static func verifyImages(_ entries: [Entry], rootPath: String, workers: Int) -> [Result<[UInt8], AnnParseError>] {
-        // Names are opened relative to the root folder's descriptor: the kernel then walks one
-        // path component per image instead of the whole absolute path.
-        let rootFD = open(rootPath, O_RDONLY | O_DIRECTORY)
-        defer { if rootFD >= 0 { close(rootFD) } }
-        var results = entries.map { Result<[UInt8], AnnParseError>.failure(AnnParseError($0.problem ?? "")) }
-        // Workers take the next image as they become free (not a fixed stripe): on a busy
-        // machine a descheduled worker would otherwise hold the whole chunk back.
-        let next = NextIndex()
-        results.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let i = next.take(below: entries.count) {
-                    if entries[i].problem == nil {
-                        base[i] = RecogLMDBBuilder.loadVerified(String(decoding: entries[i].name, as: UTF8.self), rootFD: rootFD)
-                    }
-                }
-            }
-        }
-        return results
+        Verification(entries, rootPath: (job.imageRoot ?? URL(fileURLWithPath: ".")).path,
+                     workers: job.workers > 1 ? min(job.workers, entries.count) : 0)
     }
 
     /// The bytes of image `name` (relative to the image folder `rootFD` unless absolute, as
@@ -244,21 +211,55 @@ public final class RecogLMDBBuilder {
     }
 }
 
-/// The results of one chunk's verification, handed from the worker threads to the writer.
+/// One chunk's verification: `workers` threads take the next image as they become free (not a
+/// fixed stripe: on a busy machine a descheduled worker would otherwise hold the chunk back),
+/// and the writer thread joins in when it calls `wait()`, once it has written the previous chunk.
+/// With no workers, `wait()` does all the work on the calling thread (`--nproc 1`).
 final class Verification: @unchecked Sendable {
-    private var results: [Result<[UInt8], AnnParseError>] = []
-    private let done = DispatchSemaphore(value: 0)
+    private let entries: [RecogLMDBBuilder.Entry]
+    private let results: UnsafeMutableBufferPointer<Result<[UInt8], AnnParseError>>
+    private let next = NextIndex()
+    private let running = DispatchGroup()
+    /// Names are opened relative to the root folder's descriptor: the kernel then walks one
+    /// path component per image instead of the whole absolute path.
+    private let rootFD: Int32
     private var waited = false
 
-    func finish(_ r: [Result<[UInt8], AnnParseError>]) {
-        results = r
-        done.signal()
+    init(_ entries: [RecogLMDBBuilder.Entry], rootPath: String, workers: Int) {
+        self.entries = entries
+        rootFD = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        results = .allocate(capacity: entries.count)
+        for (i, e) in entries.enumerated() {
+            (results.baseAddress! + i).initialize(to: .failure(AnnParseError(e.problem ?? "")))
+        }
+        for _ in 0..<workers {
+            running.enter()
+            DispatchQueue.global().async { self.work(); self.running.leave() }
+        }
     }
 
-    /// Blocks until the verification has finished; later calls return at once.
+    deinit {
+        results.baseAddress!.deinitialize(count: entries.count)
+        results.deallocate()
+        if rootFD >= 0 { close(rootFD) }
+    }
+
+    private func work() {
+        while let i = next.take(below: entries.count) {
+            if entries[i].problem == nil {
+                results[i] = RecogLMDBBuilder.loadVerified(String(decoding: entries[i].name, as: UTF8.self), rootFD: rootFD)
+            }
+        }
+    }
+
+    /// Helps with what is left, waits for the workers, and returns the results in input order.
     func wait() -> [Result<[UInt8], AnnParseError>] {
-        if !waited { done.wait(); waited = true }
-        return results
+        if !waited {
+            work()
+            running.wait()
+            waited = true
+        }
+        return Array(results)
     }
 }
 
