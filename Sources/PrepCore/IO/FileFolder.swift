@@ -18,6 +18,12 @@ public final class FileFolder: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Whether `name` (relative) exists.
+    public func exists(_ name: String) -> Bool {
+        var st = stat()
+        return fstatat(fd, name, &st, 0) == 0
+    }
+
     /// Creates or replaces the file `name` (relative; its folders must exist) with `bytes`.
     public func write(_ name: String, _ bytes: [UInt8]) throws {
         let f = openat(fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -192,8 +192,12 @@ final class SynthTextRunner {
     /// and the collision is reported.
     func cut(_ words: [SynthTextWord], entry e: SynthTextEntry, url: URL, orientation: Int, staging: OutputStaging,
              skips: inout [String]) throws -> [(name: String, text: String)] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw PrepError.image(path: url.path, reason: "cannot be read") }
-        let bytes = [UInt8](data)
+        let bytes: [UInt8]
+        switch FileBytes.read(url.path) {
+        case let .success(b): bytes = b
+        case let .failure(e): throw PrepError.image(path: url.path, reason: e.missing ? "cannot be read" : e.reason)
+        }
+        let folder = try FileFolder(staging.stagingDirectory)
         let exif = job.exif == .apply ? ExifOrientation(orientation) : ExifOrientation(1)
         let pixels = try ImageCodec.decode(bytes, name: url.path, orientation: exif)
         let (dir, stem) = Self.cropPrefix(e.name)
@@ -209,8 +213,8 @@ final class SynthTextRunner {
             let name = (dir.isEmpty ? "" : dir + "/") + "\(stem)_\(i)"
             // Files beside OUT (a name without folder) are staged one by one; others go in their
             // staged folder.
-            let pngURL = dir.isEmpty ? try staging.url(for: name + ".png") : staging.stagingDirectory.appendingPathComponent(name + ".png")
-            if FileManager.default.fileExists(atPath: pngURL.path) {
+            if dir.isEmpty { _ = try staging.url(for: name + ".png") }
+            if folder.exists(name + ".png") {
                 skips.append("recog: \(name).png was already written for an earlier image of the same name; kept that one")
                 continue
             }
@@ -219,9 +223,9 @@ final class SynthTextRunner {
             for c in w.charBoxes {
                 label += (0..<8).map { String(c[$0] - ($0 % 2 == 0 ? x0 : y0)) }.joined(separator: " ") + "\n"
             }
-            let txtURL = dir.isEmpty ? try staging.url(for: name + ".txt") : staging.stagingDirectory.appendingPathComponent(name + ".txt")
-            try Data(png).write(to: pngURL)
-            try Data(label.utf8).write(to: txtURL)
+            if dir.isEmpty { _ = try staging.url(for: name + ".txt") }
+            try folder.write(name + ".png", png)
+            try folder.write(name + ".txt", Array(label.utf8))
             out.append((name, w.text))
         }
         return out
