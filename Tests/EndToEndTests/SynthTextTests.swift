@@ -115,6 +115,21 @@ final class SynthTextTests: XCTestCase {
         XCTAssertEqual(bad.status, 2, bad.stderr)
     }
 
+    /// `--task spotting`: the det geometry with each word's text, in its own COCO file beside
+    /// the det LMDB.
+    func testSpottingAddsTheWords() throws {
+        let out = try PrepProcess.tempDir(self)
+        try run(PrepProcess.fixture("synthtext-toy"), ["--task", "det", "spotting", "-o", out.path, "-q"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("synthtext.lmdb").path))
+        let coco = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("spotting_instances_training.json"))) as! [String: Any]
+        let anns = coco["annotations"] as! [[String: Any]]
+        XCTAssertEqual(anns.count, 12)
+        XCTAssertEqual(anns[1]["segmentation"] as? [[Int]], [[70, 12, 80, 12, 80, 30, 70, 30]])
+        // gt.mat's words in order (the reference's recog crops them all but 'the', whose box is empty).
+        XCTAssertEqual(anns.map { $0["text"] as? String ?? "" },
+                       ["Lines:", "I", "lost", "Kevin", "will", "café", "hello", "of", "the", "end", "Gallery", "42"])
+    }
+
     func testBadGTFilesStopTheRun() throws {
         for (fixture, message) in [("scipy_plain.mat", "not a SynthText gt.mat: no imnames, wordBB, charBB"),
                                    ("v73.mat", "a MATLAB v7.3 file (HDF5)"), ("not_mat.mat", "not a MATLAB v5 .mat file")] {

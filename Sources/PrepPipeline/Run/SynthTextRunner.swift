@@ -48,6 +48,9 @@ final class SynthTextRunner {
         report.options["tasks"] = job.tasks.joined(separator: ",")
         report.options["exif"] = job.exif.rawValue
         let wantsDet = job.tasks.contains("det")
+        // Spotting is the det output plus each word's text: its own COCO file for MMOCR 0.x,
+        // part of the det output for the other targets (MMOCR 1.x writes textspotting with textdet).
+        let wantsSpot = job.tasks.contains("spotting")
         let wantsRecog = job.tasks.contains("recog")
         if job.vertical != nil {
             throw PrepError.usage("--vertical / --preserve-vertical do not apply to synthtext (its crops have no vertical rule, as the reference)")
@@ -67,15 +70,24 @@ final class SynthTextRunner {
         try OutputStaging.writing(into: job.outputDirectory, strict: job.strict, report: report) { staging in
             var det: DetLineLMDBWriter? = nil
             var detOther: DetSplitWriter? = nil
+            var spot: DetSplitWriter? = nil
             var outputs: [String] = []
-            if wantsDet {
+            let layout = COCOWriter.Layout(annotationKeys: [.iscrowd, .category_id, .bbox, .area, .segmentation], segmFile: false)
+            if wantsSpot && job.target == .mmocr0 {
+                var linker: ImageLinker? = nil
+                let (w, names) = try DetOutput.open(target: job.target, template: recipe.outputs["spotting"] ?? "spotting_instances_{split}.json",
+                                                    split: split, layout: DatasetRunner.withText(layout), staging: staging, report: report,
+                                                    linker: &linker)
+                spot = w
+                outputs += names
+            }
+            if wantsDet || (wantsSpot && job.target != .mmocr0) {
                 if job.target == .mmocr0 && !job.detAsCOCO {
                     let name = expandTemplate(recipe.outputs["det"] ?? "synthtext.lmdb", split: split)
                     det = try DetLineLMDBWriter(url: try staging.url(for: name))
                     outputs.append(name)
                 } else {
                     var linker: ImageLinker? = nil
-                    let layout = COCOWriter.Layout(annotationKeys: [.iscrowd, .category_id, .bbox, .area, .segmentation], segmFile: false)
                     let (w, names) = try DetOutput.open(target: job.target, template: "instances_{split}.json", split: split,
                                                         layout: layout, staging: staging, report: report, linker: &linker)
                     detOther = w
@@ -111,10 +123,10 @@ final class SynthTextRunner {
                     }
                 }
                 try OrderedParallel.forEach(Array(zip(batch, duplicate)), workers: job.workers, batchSize: batch.count, transform: {
-                    self.process($0.0, imageRoot: imageRoot, det: wantsDet, lmdbLine: det != nil, recog: wantsRecog ? (staging, $0.1) : nil)
+                    self.process($0.0, imageRoot: imageRoot, det: wantsDet || wantsSpot, lmdbLine: det != nil, recog: wantsRecog ? (staging, $0.1) : nil)
                 }) { _, o in
                     progress.advance()
-                    try self.consume(o, gt: gtURL, det: det, detOther: detOther, labels: labels, report: report)
+                    try self.consume(o, gt: gtURL, det: det, detOther: detOther, spot: spot, labels: labels, report: report)
                 }
                 batch.removeAll(keepingCapacity: true)
             }
@@ -126,6 +138,7 @@ final class SynthTextRunner {
             progress.finish()
             try det?.finish()
             try detOther?.finish()
+            try spot?.finish()
             try labels?.finish()
             // SynthText has 200 image folders: name them as one output.
             let dirs = cropDirs.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
@@ -239,8 +252,8 @@ final class SynthTextRunner {
     }
 
     /// Writes one image's results in input order (main thread).
-    func consume(_ o: Outcome, gt: URL, det: DetLineLMDBWriter?, detOther: DetSplitWriter?, labels: LabelFileWriter?,
-                 report: RunReport) throws {
+    func consume(_ o: Outcome, gt: URL, det: DetLineLMDBWriter?, detOther: DetSplitWriter?, spot: DetSplitWriter?,
+                 labels: LabelFileWriter?, report: RunReport) throws {
         var o = o
         if let d = o.deferredRecog, let image = o.image {
             o.crops = crops(o.entry, url: d.url, orientation: image.exifOrientation, staging: d.staging, skips: &o.skips)
@@ -251,10 +264,12 @@ final class SynthTextRunner {
         if let instances = o.detInstances {
             let size = image.size(under: job.exif)
             if let line = o.detLine { try det?.add(line: line) }
-            if let detOther {
+            if detOther != nil || spot != nil {
                 var withArea = instances
                 for k in withArea.indices { withArea[k].attributes["area"] = .double(Polygon.area(withArea[k].polygon)) }
-                try detOther.add(Sample(image: image, instances: withArea), width: size.width, height: size.height)
+                let sample = Sample(image: image, instances: withArea)
+                try detOther?.add(sample, width: size.width, height: size.height)
+                try spot?.add(sample, width: size.width, height: size.height)
             }
             report.update(split: split) {
                 $0.images += 1
@@ -264,7 +279,7 @@ final class SynthTextRunner {
         for c in o.crops {
             try labels?.add(.recognition(c.name + ".png", text: c.text, location: RecordLocation(file: gt.path, element: o.entry.label)))
         }
-        if !job.tasks.contains("det") {
+        if o.detInstances == nil {
             report.update(split: split) {
                 $0.images += 1
                 $0.instances += o.crops.count
