@@ -31,7 +31,9 @@ struct DatasetCommand: ParsableCommand {
           prep \(r.name) /data/\(r.name) --to mmocr1 --emit-config configs -o /tmp/mmocr1
           prep \(r.name) /data/\(r.name) --to paddle -o /tmp/paddle\(r.tasks.contains("recog") ? """
 
-          prep \(r.name) /data/\(r.name) --task det recog --format txt
+          prep \(r.name) /data/\(r.name) \(r.tasks.contains("det") ? "--task det recog " : "")--format txt
+        """ : "")\(r.cutsCropsWithVerticalRule ? """
+
           prep \(r.name) /data/\(r.name) --task recog --vertical rotate --exif apply
         """ : "")\(r.valSplit != nil ? """
 
