@@ -234,8 +234,51 @@ static void shim_cerror_exit(j_common_ptr cinfo) {
     longjmp(e->jump, 1);
 }
 
+int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
+                           prep_image_error *err) {
+    struct jpeg_decompress_struct ci;
+    shim_jpeg_error je;
+    setup_jpeg_errors(&ci, &je, err);
+    if (setjmp(je.jump)) {
+        jpeg_destroy_decompress(&ci);
+        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, data, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    /* Tables 0, 1, … as long as they are defined (Pillow's `quantization` dict in key order). */
+    int n = 0;
+    while (n < NUM_QUANT_TBLS && ci.quant_tbl_ptrs[n]) {
+        for (int k = 0; k < DCTSIZE2; k++) tables[n * DCTSIZE2 + k] = ci.quant_tbl_ptrs[n]->quantval[k];
+        n++;
+    }
+    *count = n;
+    jpeg_destroy_decompress(&ci);
+    return PREP_OK;
+}
+
+static int shim_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
+                            const unsigned short *tables, int ntables,
+                            unsigned char **out, size_t *out_len, prep_image_error *err);
+
 int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
                      unsigned char **out, size_t *out_len, prep_image_error *err) {
+    return shim_jpeg_encode(pixels, width, height, color, quality, NULL, 0, out, out_len, err);
+}
+
+int prep_jpeg_encode_tables(const unsigned char *pixels, int width, int height, int color,
+                            const unsigned short *tables, int ntables,
+                            unsigned char **out, size_t *out_len, prep_image_error *err) {
+    if (ntables < 1 || ntables > NUM_QUANT_TBLS) {
+        if (err) snprintf(err->message, sizeof err->message, "%d quantisation tables (1 to %d expected)", ntables, NUM_QUANT_TBLS);
+        return PREP_ERR_ARGS;
+    }
+    return shim_jpeg_encode(pixels, width, height, color, 0, tables, ntables, out, out_len, err);
+}
+
+static int shim_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
+                            const unsigned short *tables, int ntables,
+                            unsigned char **out, size_t *out_len, prep_image_error *err) {
     struct jpeg_compress_struct ci;
     shim_jpeg_cerror je;
     unsigned char *volatile buf = NULL;
@@ -262,7 +305,24 @@ int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int col
     ci.input_components = color == PREP_GRAY ? 1 : 3;
     ci.in_color_space = color == PREP_GRAY ? JCS_GRAYSCALE : (color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB);
     jpeg_set_defaults(&ci);
-    jpeg_set_quality(&ci, quality, TRUE);
+    if (tables) {
+        /* As Pillow saves with `qtables=`: each table as given (scale 100, not forced to
+         * baseline), component i uses table i and the rest the last one; a single table
+         * also replaces the chroma table jpeg_set_defaults made. */
+        unsigned int basic[DCTSIZE2];
+        for (int t = 0; t < ntables; t++) {
+            for (int k = 0; k < DCTSIZE2; k++) basic[k] = tables[t * DCTSIZE2 + k];
+            jpeg_add_quant_table(&ci, t, basic, 100, FALSE);
+            if (t < ci.num_components) ci.comp_info[t].quant_tbl_no = t;
+        }
+        if (ntables == 1) {
+            for (int k = 0; k < DCTSIZE2; k++) basic[k] = tables[k];
+            jpeg_add_quant_table(&ci, 1, basic, 100, FALSE);
+        }
+        for (int c = ntables - 1; c < ci.num_components; c++) ci.comp_info[c].quant_tbl_no = ntables - 1;
+    } else {
+        jpeg_set_quality(&ci, quality, TRUE);
+    }
     jpeg_start_compress(&ci, TRUE);
     size_t stride = (size_t)width * (size_t)ci.input_components;
     while (ci.next_scanline < ci.image_height) {

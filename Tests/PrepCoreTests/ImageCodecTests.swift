@@ -224,6 +224,31 @@ final class ImageCodecTests: XCTestCase {
         }
     }
 
+    /// OpenVINO crops keep their source's quantisation tables, as the reference's Pillow call
+    /// does: bytes equal to Pillow's `crop(box).save(path, qtables=source.quantization)` for a
+    /// q60 colour and a q80 gray source, inside the image and past its edge (black fill).
+    /// Goldens: fixtures/tools/make_qtables_golden.py (Pillow from the peer venv).
+    func testJPEGWithSourceTablesMatchesPillow() throws {
+        let boxes = ["inside": (10, 7, 83, 40), "past_edge": (100, 70, 140, 110)]
+        for source in ["q60", "q80_gray"] {
+            let src = try bytes("images/qtables/\(source).jpg")
+            let tables = try XCTUnwrap(ImageCodec.jpegQuantTables(src))
+            XCTAssertEqual(tables.count, source == "q60" ? 2 : 1)
+            XCTAssertNotEqual(tables[0][0], 2, "not the quality-95 table")
+            let page = try ImageCodec.decode(src, name: source)
+            for (label, b) in boxes {
+                let inside = page.cropped(x0: b.0, y0: b.1, x1: min(b.2, page.width), y1: min(b.3, page.height))
+                let crop = inside.padded(width: b.2 - b.0, height: b.3 - b.1)
+                let expected = try bytes("images/qtables/\(source)_\(label)_pil.jpg")
+                XCTAssertEqual(try ImageCodec.encodeJPEG(crop, keepingTablesOf: src), expected, "\(source) \(label)")
+            }
+        }
+        // Not a JPEG source: quality 95.
+        let png = try bytes("images/png_rgb.png")
+        let px = try ImageCodec.decode(png, name: "png")
+        XCTAssertEqual(try ImageCodec.encodeJPEG(px, keepingTablesOf: png), try ImageCodec.encodeJPEG(px))
+    }
+
     func testEncodersMatchOpenCVDefaults() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("images/expected.json"))
         let all = try JSONSerialization.jsonObject(with: data) as! [String: Any]

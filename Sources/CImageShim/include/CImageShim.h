@@ -45,6 +45,17 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
 int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
                      unsigned char **out, size_t *out_len, prep_image_error *err);
 
+/* The quantisation tables of a JPEG (natural order, 64 values each, tables 0, 1, … while
+ * defined; at most 4), read from its header. */
+int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
+                           prep_image_error *err);
+
+/* Encodes like prep_jpeg_encode but with the given quantisation tables instead of a quality,
+ * as Pillow does for `save(…, qtables=…)`. */
+int prep_jpeg_encode_tables(const unsigned char *pixels, int width, int height, int color,
+                            const unsigned short *tables, int ntables,
+                            unsigned char **out, size_t *out_len, prep_image_error *err);
+
 /* Reads the PNG header. */
 int prep_png_info(const unsigned char *data, size_t len, int *width, int *height, int *channels,
                   int *bit_depth, prep_image_error *err);

@@ -132,7 +132,8 @@ public struct CropEngine: Sendable {
             if let size = settings.resize { pixels = pixels.resized(width: size.width, height: size.height) }
             let name = "\(prefix)_\(plan.index).\(settings.imageExtension)"
             do {
-                let encoded = settings.imageExtension == "png" ? try ImageCodec.encodePNG(pixels) : try ImageCodec.encodeJPEG(pixels)
+                let encoded = settings.imageExtension == "png" ? try ImageCodec.encodePNG(pixels)
+                    : settings.keepSourceTables ? try ImageCodec.encodeJPEG(pixels, keepingTablesOf: bytes) : try ImageCodec.encodeJPEG(pixels)
                 var crop = RecogCrop(name: name, text: plan.text, diverted: diverted, bytes: encoded,
                                      width: pixels.width, height: pixels.height)
                 crop.lexicon = plan.lexicon

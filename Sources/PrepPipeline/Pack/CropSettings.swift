@@ -46,6 +46,9 @@ public struct CropSettings: Sendable {
     public var skipEmptyText: Bool
     /// Crop file type: `png` (the reference's crop family) or `jpg` (quality 95).
     public var imageExtension: String
+    /// JPEG crops keep the source JPEG's quantisation tables (the reference's OpenVINO crops,
+    /// saved by Pillow with `qtables=`) instead of quality 95.
+    public var keepSourceTables = false
     /// Every crop resized to this size (`cv2.resize`, bilinear) after the vertical rule: SVT's `--resize`.
     public var resize: (width: Int, height: Int)? = nil
     /// The number of an image's first crop (1 in the crop family, 0 where the reference

@@ -60,6 +60,11 @@ struct RecogTask {
         settings.resize = job.cropResize
         settings.firstIndex = recog.firstIndex ?? 1
         settings.indexIgnored = recog.indexIgnored ?? false
+        switch recog.jpegTables {
+        case nil, "quality95": break
+        case "source": settings.keepSourceTables = true
+        case let other?: throw PrepError.failed("dataset-zoo/\(recipe.name): recog.jpeg_tables must be source or quality95, not '\(other)'")
+        }
         self.settings = settings
         self.recog = recog
         self.format = format

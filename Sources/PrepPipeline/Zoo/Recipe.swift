@@ -143,6 +143,9 @@ public struct Recipe: Decodable, Sendable {
         public var imageExtension: String?
         /// txt label lines end with the image's lexicon: `<path> <text> <lexicon size> <lexicon>` (SVT).
         public var lexicon: Bool?
+        /// `source`: JPEG crops keep the source image's quantisation tables (OpenVINO, as the
+        /// reference's Pillow `save(qtables=…)`); default quality 95.
+        public var jpegTables: String?
         /// The number of an image's first crop (default 1) and whether do-not-care instances
         /// take a number (see `CropSettings`).
         public var firstIndex: Int?
@@ -160,7 +163,7 @@ public struct Recipe: Decodable, Sendable {
             case cropDir = "crop_dir", ignoreDir = "ignore_dir", labelPath = "label_path"
             case ensureAscii = "ensure_ascii", cropName = "crop_name", labelSource = "label_source", vertical
             case cropDirs = "crop_dirs", numberedName = "numbered_name", imageExtension = "image_extension", lexicon
-            case firstIndex = "first_index", indexIgnored = "index_ignored", options
+            case firstIndex = "first_index", indexIgnored = "index_ignored", options, jpegTables = "jpeg_tables"
             case defaultFormat = "default_format"
         }
     }
