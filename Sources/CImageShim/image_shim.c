@@ -90,8 +90,11 @@ static int shim_cut(prep_image_error *err) {
     return PREP_ERR_TRUNCATED;
 }
 
-int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *height, int *components,
-                   prep_image_error *err) {
+/* Reads a JPEG's header and hands it to `fn` (libjpeg's errors longjmp back here, so the
+ * callers need no setjmp of their own). */
+typedef void (*shim_header_fn)(const struct jpeg_decompress_struct *ci, void *ctx);
+
+static int shim_with_header(const unsigned char *data, size_t len, shim_header_fn fn, void *ctx, prep_image_error *err) {
     struct jpeg_decompress_struct ci;
     shim_jpeg_error je;
     setup_jpeg_errors(&ci, &je, err);
@@ -102,11 +105,24 @@ int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *heigh
     jpeg_create_decompress(&ci);
     jpeg_mem_src(&ci, data, (unsigned long)len);
     jpeg_read_header(&ci, TRUE);
-    *width = (int)ci.image_width;
-    *height = (int)ci.image_height;
-    *components = ci.num_components;
+    fn(&ci, ctx);
     jpeg_destroy_decompress(&ci);
     return PREP_OK;
+}
+
+typedef struct { int *width, *height, *components; } shim_info_out;
+
+static void shim_take_info(const struct jpeg_decompress_struct *ci, void *ctx) {
+    shim_info_out *o = (shim_info_out *)ctx;
+    *o->width = (int)ci->image_width;
+    *o->height = (int)ci->image_height;
+    *o->components = ci->num_components;
+}
+
+int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *height, int *components,
+                   prep_image_error *err) {
+    shim_info_out o = { width, height, components };
+    return shim_with_header(data, len, shim_take_info, &o, err);
 }
 
 int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int x1, int y1,
@@ -234,27 +250,24 @@ static void shim_cerror_exit(j_common_ptr cinfo) {
     longjmp(e->jump, 1);
 }
 
-int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
-                           prep_image_error *err) {
-    struct jpeg_decompress_struct ci;
-    shim_jpeg_error je;
-    setup_jpeg_errors(&ci, &je, err);
-    if (setjmp(je.jump)) {
-        jpeg_destroy_decompress(&ci);
-        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
-    }
-    jpeg_create_decompress(&ci);
-    jpeg_mem_src(&ci, data, (unsigned long)len);
-    jpeg_read_header(&ci, TRUE);
-    /* Tables 0, 1, … as long as they are defined (Pillow's `quantization` dict in key order). */
+typedef struct { unsigned short *tables; int *count; } shim_tables_out;
+
+/* Tables 0, 1, … as long as they are defined (Pillow's `quantization` dict in key order). */
+static void shim_take_tables(const struct jpeg_decompress_struct *ci, void *ctx) {
+    shim_tables_out *o = (shim_tables_out *)ctx;
     int n = 0;
-    while (n < NUM_QUANT_TBLS && ci.quant_tbl_ptrs[n]) {
-        for (int k = 0; k < DCTSIZE2; k++) tables[n * DCTSIZE2 + k] = ci.quant_tbl_ptrs[n]->quantval[k];
+    while (n < NUM_QUANT_TBLS && ci->quant_tbl_ptrs[n]) {
+        for (int k = 0; k < DCTSIZE2; k++) o->tables[n * DCTSIZE2 + k] = ci->quant_tbl_ptrs[n]->quantval[k];
         n++;
     }
-    *count = n;
-    jpeg_destroy_decompress(&ci);
-    return PREP_OK;
+    *o->count = n;
+}
+
+int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
+                           prep_image_error *err) {
+    shim_tables_out o = { tables, count };
+    *count = 0;
+    return shim_with_header(data, len, shim_take_tables, &o, err);
 }
 
 static int shim_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
