@@ -18,6 +18,15 @@ final class CurvedSynTextTests: XCTestCase {
         XCTAssertEqual(try readText(out, "instances_training.json"), try golden("curvedsyntext-toy", "instances_training_n7.json"))
     }
 
+    /// Every annotation already carries its text: `--task spotting` writes the same file and says so.
+    func testSpottingIsTheDetFile() throws {
+        let out = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["curvedsyntext150k", PrepProcess.fixture("curvedsyntext-toy").path, "--task", "spotting", "-o", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("it serves det and spotting"), r.stdout)
+        XCTAssertEqual(try readText(out, "instances_training.json"), try golden("curvedsyntext-toy", "instances_training.json"))
+    }
+
     func testUnknownCharacterIsReportedNotACrash() throws {
         let root = try fixtureCopy("curvedsyntext-unk")
         let r = try PrepProcess.run(["curvedsyntext150k", root.path, "--num-sample", "4"])

@@ -20,6 +20,25 @@ final class ICDARCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("test        10         82       61        0"), r.stdout)
     }
 
+    /// `--task spotting`: the det file's annotations, each with its transcription (`###` too,
+    /// as an ignored instance), in `spotting_instances_<split>.json`.
+    func testICDAR2015Spotting() throws {
+        let out = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["icdar2015", PrepProcess.fixture("icdar2015-toy").path, "--split-list", "test",
+                                     "--task", "det", "spotting", "-o", out.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("instances_test.json")), try expected("icdar2015-toy/instances_test.json"))
+        func annotations(_ name: String) throws -> [[String: Any]] {
+            let j = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(name))) as! [String: Any]
+            return j["annotations"] as! [[String: Any]]
+        }
+        let det = try annotations("instances_test.json"), spot = try annotations("spotting_instances_test.json")
+        XCTAssertEqual(spot.count, 82)
+        XCTAssertEqual(spot.map { $0["segmentation"] as! [[Int]] }, det.map { $0["segmentation"] as! [[Int]] })
+        XCTAssertEqual(spot[0]["text"] as? String, "Genaxis Theatre")
+        XCTAssertEqual(spot.filter { ($0["text"] as? String) == "###" }.count, 61)
+    }
+
     func testICDAR2017ToyMatchesTheReferenceByteForByte() throws {
         let out = try PrepProcess.tempDir(self)
         let r = try PrepProcess.run(["icdar2017", PrepProcess.fixture("icdar2017-toy").path, "--split-list", "training", "val", "-o", out.path])

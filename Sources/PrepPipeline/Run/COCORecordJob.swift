@@ -19,7 +19,12 @@ struct COCORecordJob {
 
     func run(report: RunReport) throws {
         let recipe = job.recipe
-        guard job.tasks == ["det"] else { throw PrepError.usage("\(recipe.name) has the det task only") }
+        guard Set(job.tasks).isSubset(of: ["det", "spotting"]) else {
+            throw PrepError.usage("\(recipe.name) has the det and spotting tasks only")
+        }
+        if job.tasks.contains("spotting") {
+            report.notes.append("the COCO file carries each word's text (decoded from rec): it serves det and spotting")
+        }
         guard job.target == .mmocr0 else {
             throw PrepError.usage("\(recipe.name) writes the reference's COCO file only; convert it afterwards (prep convert … --to \(job.target.rawValue))")
         }
