@@ -90,39 +90,57 @@ static int shim_cut(prep_image_error *err) {
     return PREP_ERR_TRUNCATED;
 }
 
-/* Reads a JPEG's header and hands it to `fn` (libjpeg's errors longjmp back here, so the
- * callers need no setjmp of their own). */
-typedef void (*shim_header_fn)(const struct jpeg_decompress_struct *ci, void *ctx);
+/* The one setjmp frame of the JPEG readers: reads the header, then hands the decompressor to
+ * `fn`, which configures and decodes what it needs. libjpeg's errors longjmp back here, so the
+ * callers need no setjmp of their own; a row buffer `fn` keeps in `*scratch` is freed here
+ * whatever happens. With `decodes`, the data is read from the padded copy (see
+ * shim_padded_src) and reading past the file's own end is a cut file. `fn` returns PREP_OK or
+ * its own error code (message set). */
+typedef int (*shim_jpeg_fn)(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
+                            prep_image_error *err);
 
-static int shim_with_header(const unsigned char *data, size_t len, shim_header_fn fn, void *ctx, prep_image_error *err) {
+static int shim_run(const unsigned char *data, size_t len, int decodes, shim_jpeg_fn fn, void *ctx,
+                    prep_image_error *err) {
     struct jpeg_decompress_struct ci;
     shim_jpeg_error je;
+    unsigned char *volatile scratch = NULL;
+    volatile shim_padded pad = { NULL, 0, 0 };
     setup_jpeg_errors(&ci, &je, err);
     if (setjmp(je.jump)) {
+        int cut = je.truncated || shim_read_past_end(&ci, &pad);
         jpeg_destroy_decompress(&ci);
-        return je.truncated ? PREP_ERR_TRUNCATED : PREP_ERR_DECODE;
+        free(scratch);
+        free(pad.copy);
+        return cut ? shim_cut(err) : PREP_ERR_DECODE;
     }
     jpeg_create_decompress(&ci);
-    jpeg_mem_src(&ci, data, (unsigned long)len);
+    if (decodes) shim_padded_src(&ci, data, len, &pad);
+    else jpeg_mem_src(&ci, data, (unsigned long)len);
     jpeg_read_header(&ci, TRUE);
-    fn(&ci, ctx);
+    int rc = fn(&ci, ctx, &scratch, err);
+    int cut = rc == PREP_OK && shim_read_past_end(&ci, &pad);
     jpeg_destroy_decompress(&ci);
-    return PREP_OK;
+    free(scratch);
+    free(pad.copy);
+    return rc != PREP_OK ? rc : cut ? shim_cut(err) : PREP_OK;
 }
 
 typedef struct { int *width, *height, *components; } shim_info_out;
 
-static void shim_take_info(const struct jpeg_decompress_struct *ci, void *ctx) {
+static int shim_take_info(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
+                          prep_image_error *err) {
+    (void)scratch; (void)err;
     shim_info_out *o = (shim_info_out *)ctx;
     *o->width = (int)ci->image_width;
     *o->height = (int)ci->image_height;
     *o->components = ci->num_components;
+    return PREP_OK;
 }
 
 int prep_jpeg_info(const unsigned char *data, size_t len, int *width, int *height, int *components,
                    prep_image_error *err) {
     shim_info_out o = { width, height, components };
-    return shim_with_header(data, len, shim_take_info, &o, err);
+    return shim_run(data, len, 0, shim_take_info, &o, err);
 }
 
 int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int x1, int y1,
@@ -137,31 +155,27 @@ int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int 
     return prep_jpeg_decode_bands(data, len, x0, x1, band, 1, color, out, err);
 }
 
-int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1, const int *bands, int nbands,
-                           int color, unsigned char *out, prep_image_error *err) {
-    struct jpeg_decompress_struct ci;
-    shim_jpeg_error je;
-    unsigned char *volatile row = NULL;
-    volatile shim_padded pad = { NULL, 0, 0 };
-    setup_jpeg_errors(&ci, &je, err);
-    if (setjmp(je.jump)) {
-        int cut = je.truncated || shim_read_past_end(&ci, &pad);
-        free(row);
-        jpeg_destroy_decompress(&ci);
-        free(pad.copy);
-        return cut ? shim_cut(err) : PREP_ERR_DECODE;
-    }
-    jpeg_create_decompress(&ci);
-    shim_padded_src(&ci, data, len, &pad);
-    jpeg_read_header(&ci, TRUE);
+typedef struct {
+    int x0, x1;
+    const int *bands;
+    int nbands, color;
+    unsigned char *out;
+} shim_bands_job;
+
+static int shim_decode_bands(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
+                             prep_image_error *err) {
+    const shim_bands_job *job = (const shim_bands_job *)ctx;
+    int x0 = job->x0, x1 = job->x1, nbands = job->nbands, color = job->color;
+    const int *bands = job->bands;
+    unsigned char *out = job->out;
     int channels = color == PREP_GRAY ? 1 : 3;
-    if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK) {
+    if (ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK) {
         /* libjpeg cannot convert CMYK to gray or RGB: decode CMYK and convert rows below as
          * OpenCV does (so gray and colour both match cv2.imread). */
-        ci.out_color_space = JCS_CMYK;
-    } else if (color == PREP_GRAY) ci.out_color_space = JCS_GRAYSCALE;
-    else ci.out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
-    int W = (int)ci.image_width, H = (int)ci.image_height;
+        ci->out_color_space = JCS_CMYK;
+    } else if (color == PREP_GRAY) ci->out_color_space = JCS_GRAYSCALE;
+    else ci->out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
+    int W = (int)ci->image_width, H = (int)ci->image_height;
     int bad = nbands < 1 || x0 < 0 || x1 > W || x0 >= x1;
     for (int b = 0; b < nbands && !bad; b++) {
         int ya = bands[2*b], yb = bands[2*b+1];
@@ -171,26 +185,25 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
         if (err) snprintf(err->message, sizeof err->message,
                           "region [%d,%d)x[%d,%d) (%d bands) outside a %dx%d image", x0, x1,
                           nbands > 0 ? bands[0] : 0, nbands > 0 ? bands[2*nbands-1] : 0, nbands, W, H);
-        jpeg_destroy_decompress(&ci);
-        free(pad.copy);
         return PREP_ERR_ARGS;
     }
-    jpeg_start_decompress(&ci);
-    int outc = ci.output_components; /* 1, 3 or 4 (CMYK) */
+    jpeg_start_decompress(ci);
+    int outc = ci->output_components; /* 1, 3 or 4 (CMYK) */
 
     /* Columns: decode a widened band with a 16-pixel margin so that fancy upsampling at the
      * band's edges sees the same neighbours as a full decode. */
-    JDIMENSION cx = 0, cw = ci.output_width;
+    JDIMENSION cx = 0, cw = ci->output_width;
     int margin = 16;
     int want_x0 = x0 - margin < 0 ? 0 : x0 - margin;
     int want_x1 = x1 + margin > W ? W : x1 + margin;
     if (want_x0 > 0 || want_x1 < W) {
         cx = (JDIMENSION)want_x0;
         cw = (JDIMENSION)(want_x1 - want_x0);
-        jpeg_crop_scanline(&ci, &cx, &cw);
+        jpeg_crop_scanline(ci, &cx, &cw);
     }
-    row = (unsigned char *)malloc((size_t)cw * (size_t)outc);
-    if (!row) { jpeg_destroy_decompress(&ci); free(pad.copy); return PREP_ERR_MEMORY; }
+    unsigned char *row = (unsigned char *)malloc((size_t)cw * (size_t)outc);
+    *scratch = row;
+    if (!row) return PREP_ERR_MEMORY;
     size_t out_stride = (size_t)(x1 - x0) * (size_t)channels;
     int skip_cols = x0 - (int)cx;
     int top = bands[0];
@@ -199,11 +212,11 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
         /* Rows: skip to a few rows above the band (same reasoning for vertical upsampling);
          * skipped rows are only entropy-decoded. */
         int start_row = y0 - margin < 0 ? 0 : y0 - margin;
-        if (start_row > (int)ci.output_scanline) jpeg_skip_scanlines(&ci, (JDIMENSION)(start_row - (int)ci.output_scanline));
-        while ((int)ci.output_scanline < y1) {
-            int y = (int)ci.output_scanline;
+        if (start_row > (int)ci->output_scanline) jpeg_skip_scanlines(ci, (JDIMENSION)(start_row - (int)ci->output_scanline));
+        while ((int)ci->output_scanline < y1) {
+            int y = (int)ci->output_scanline;
             JSAMPROW rp = row;
-            jpeg_read_scanlines(&ci, &rp, 1);
+            jpeg_read_scanlines(ci, &rp, 1);
             if (y < y0) continue;
             unsigned char *dst = out + (size_t)(y - top) * out_stride;
             const unsigned char *src = row + (size_t)skip_cols * (size_t)outc;
@@ -222,20 +235,19 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
                     else { dst[3*i] = (unsigned char)c; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)yy; }
                 }
             } else {
-                free(row); row = NULL;
                 if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
-                jpeg_destroy_decompress(&ci);
-                free(pad.copy);
                 return PREP_ERR_DECODE;
             }
         }
     }
-    free(row); row = NULL;
-    if ((int)ci.output_scanline == (int)ci.output_height) jpeg_finish_decompress(&ci);
-    int cut = shim_read_past_end(&ci, &pad);
-    jpeg_destroy_decompress(&ci);
-    free(pad.copy);
-    return cut ? shim_cut(err) : PREP_OK;
+    if ((int)ci->output_scanline == (int)ci->output_height) jpeg_finish_decompress(ci);
+    return PREP_OK;
+}
+
+int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1, const int *bands, int nbands,
+                           int color, unsigned char *out, prep_image_error *err) {
+    shim_bands_job job = { x0, x1, bands, nbands, color, out };
+    return shim_run(data, len, 1, shim_decode_bands, &job, err);
 }
 
 typedef struct {
@@ -253,7 +265,9 @@ static void shim_cerror_exit(j_common_ptr cinfo) {
 typedef struct { unsigned short *tables; int *count; } shim_tables_out;
 
 /* Tables 0, 1, … as long as they are defined (Pillow's `quantization` dict in key order). */
-static void shim_take_tables(const struct jpeg_decompress_struct *ci, void *ctx) {
+static int shim_take_tables(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
+                            prep_image_error *err) {
+    (void)scratch; (void)err;
     shim_tables_out *o = (shim_tables_out *)ctx;
     int n = 0;
     while (n < NUM_QUANT_TBLS && ci->quant_tbl_ptrs[n]) {
@@ -261,13 +275,14 @@ static void shim_take_tables(const struct jpeg_decompress_struct *ci, void *ctx)
         n++;
     }
     *o->count = n;
+    return PREP_OK;
 }
 
 int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
                            prep_image_error *err) {
     shim_tables_out o = { tables, count };
     *count = 0;
-    return shim_with_header(data, len, shim_take_tables, &o, err);
+    return shim_run(data, len, 0, shim_take_tables, &o, err);
 }
 
 static int shim_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
@@ -464,41 +479,33 @@ void prep_image_free(void *p) { free(p); }
 
 /* ------------------------------------------------------- JPEG verification */
 
-int prep_jpeg_verify(const unsigned char *data, size_t len, int *width, int *height, prep_image_error *err) {
-    struct jpeg_decompress_struct ci;
-    shim_jpeg_error je;
-    unsigned char *volatile row = NULL;
-    volatile shim_padded pad = { NULL, 0, 0 };
-    setup_jpeg_errors(&ci, &je, err);
-    if (setjmp(je.jump)) {
-        int cut = je.truncated || shim_read_past_end(&ci, &pad);
-        free(row);
-        jpeg_destroy_decompress(&ci);
-        free(pad.copy);
-        return cut ? shim_cut(err) : PREP_ERR_DECODE;
-    }
-    jpeg_create_decompress(&ci);
-    shim_padded_src(&ci, data, len, &pad);
-    jpeg_read_header(&ci, TRUE);
-    if (width) *width = (int)ci.image_width;
-    if (height) *height = (int)ci.image_height;
+typedef struct { int *width, *height; } shim_verify_out;
+
+static int shim_verify(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
+                       prep_image_error *err) {
+    (void)err;
+    shim_verify_out *o = (shim_verify_out *)ctx;
+    if (o->width) *o->width = (int)ci->image_width;
+    if (o->height) *o->height = (int)ci->image_height;
     /* Every entropy-coded coefficient is still decoded (that is where damage shows); only the
      * inverse DCT is reduced to the DC term and colour conversion is skipped. */
-    ci.out_color_space = JCS_GRAYSCALE;
-    ci.scale_num = 1;
-    ci.scale_denom = 8;
-    ci.do_fancy_upsampling = FALSE;
-    jpeg_start_decompress(&ci);
-    row = (unsigned char *)malloc((size_t)ci.output_width * (size_t)ci.output_components + 1);
-    if (!row) { jpeg_destroy_decompress(&ci); free(pad.copy); return PREP_ERR_MEMORY; }
-    while (ci.output_scanline < ci.output_height) {
+    ci->out_color_space = JCS_GRAYSCALE;
+    ci->scale_num = 1;
+    ci->scale_denom = 8;
+    ci->do_fancy_upsampling = FALSE;
+    jpeg_start_decompress(ci);
+    unsigned char *row = (unsigned char *)malloc((size_t)ci->output_width * (size_t)ci->output_components + 1);
+    *scratch = row;
+    if (!row) return PREP_ERR_MEMORY;
+    while (ci->output_scanline < ci->output_height) {
         JSAMPROW rp = row;
-        jpeg_read_scanlines(&ci, &rp, 1);
+        jpeg_read_scanlines(ci, &rp, 1);
     }
-    free(row); row = NULL;
-    jpeg_finish_decompress(&ci);
-    int cut = shim_read_past_end(&ci, &pad);
-    jpeg_destroy_decompress(&ci);
-    free(pad.copy);
-    return cut ? shim_cut(err) : PREP_OK;
+    jpeg_finish_decompress(ci);
+    return PREP_OK;
+}
+
+int prep_jpeg_verify(const unsigned char *data, size_t len, int *width, int *height, prep_image_error *err) {
+    shim_verify_out o = { width, height };
+    return shim_run(data, len, 1, shim_verify, &o, err);
 }
