@@ -7,18 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-300}
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
-WORK=bench/work/curvedsyntext-$MB
-bash ../shared/peer/setup.sh >/dev/null
-[ -f "$WORK/data/train2.json" ] || "$PY" bench/gen_curvedsyntext.py "$WORK/data" "$MB"
-swift build -c release --product prep >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
-REPS=${REPS:-1}
-MEASURE=$(pwd)/bench/measure.py
-REPO=$(pwd)
-cat "$WORK"/data/*.json > /dev/null
 . bench/lib.sh
+WORK=bench/work/curvedsyntext-$MB
+peer_setup
+[ -f "$WORK/data/train2.json" ] || "$PY" bench/gen_curvedsyntext.py "$WORK/data" "$MB"
+build_prep
+REPS=${REPS:-1}
+cat "$WORK"/data/*.json > /dev/null
 
 printf '%-10s %-6s %10s %10s %8s\n' tool nproc wall_s rss_mib ratio
 rm -rf "$WORK/out-ref" && mkdir -p "$WORK/out-ref"

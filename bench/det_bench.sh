@@ -6,27 +6,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2000}
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
+. bench/lib.sh
 WORK=bench/work/det-$N
-bash ../shared/peer/setup.sh >/dev/null
+peer_setup
 "$PY" bench/gen_icdar.py "$WORK/ic15" --images "$N"
-swift build -c release --product prep >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
+build_prep
 REPS=${REPS:-3}
-MEASURE=$(pwd)/bench/measure.py
-REPO=$(pwd)
 
 # Warm the page cache so both tools read from memory.
 cat "$WORK"/ic15/imgs/training/* > /dev/null
-
-. bench/lib.sh
 
 printf '%-8s %-6s %10s %10s %10s\n' tool nproc wall_s rss_mib ratio
 for np in 1 2; do
   rm -rf "$WORK/out-prep" "$WORK"/ic15/instances_training.json
   read -r pw pr < <(run "$PREP" icdar2015 "$WORK/ic15" --split-list training --nproc "$np" -o "$WORK/out-prep" -q)
-  read -r rw rr < <(cd "$WORK" && run "$PY" "$REPO/../shared/peer/run.py" "$PEER/mmocr063/tools/data/textdet/icdar_converter.py" \
+  read -r rw rr < <(cd "$WORK" && run "$PY" "$RUNPY" "$PEER/mmocr063/tools/data/textdet/icdar_converter.py" \
                      ic15 -d icdar2015 --split-list training --nproc "$np")
   printf '%-8s %-6s %10s %10s\n' reference "$np" "$rw" "$rr"
   printf '%-8s %-6s %10s %10s %9.1fx\n' prep "$np" "$pw" "$pr" "$("$PY" -c "print($rw / $pw)")"

@@ -7,21 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20000}
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
+. bench/lib.sh
 WORK=bench/work/formats-$N
 REPS=${REPS:-3}
-MEASURE=$(pwd)/bench/measure.py
-bash ../shared/peer/setup.sh >/dev/null
+peer_setup
 mkdir -p "$WORK"
 [ -f "$WORK/instances.json" ] || "$PY" bench/gen_coco.py "$WORK/instances.json" "$N"
-swift build -c release --product prep >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
-
-. bench/lib.sh
+build_prep
 
 printf '%-34s %10s %10s %10s\n' "task ($N images, $((N * 10)) boxes)" wall_s rss_mib ratio
-read -r rw rr < <(run "$PY" ../shared/peer/run.py "$PEER/mmocr063/tools/data/textdet/coco_to_line_dict.py" \
+read -r rw rr < <(run "$PY" "$RUNPY" "$PEER/mmocr063/tools/data/textdet/coco_to_line_dict.py" \
                   --in-path "$WORK/instances.json" --out-path "$WORK/ref.jsonl")
 read -r pw pr < <(run "$PREP" convert "$WORK/instances.json" -o "$WORK/prep.jsonl" --to line-json -q)
 cmp "$WORK/ref.jsonl" "$WORK/prep.jsonl"

@@ -6,15 +6,12 @@
 # are medians over REPS runs (measure.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python; MEASURE=bench/measure.py; REPS=${REPS:-3}; IMAGES=${IMAGES:-300}; NPROC=${NPROC:-2}
-source bench/lib.sh
-swift build -c release --product prep >/dev/null
-PREP=$PWD/.build/release/prep
+. bench/lib.sh
+REPS=${REPS:-3}; IMAGES=${IMAGES:-300}; NPROC=${NPROC:-2}
+build_prep
 W=bench/work/kaist_svt; rm -rf "$W"; mkdir -p "$W"
 "$PY" bench/gen_kaist_svt.py "$W/in" --images "$IMAGES"
-TOOLS=$PEER/mmocr063/tools/data; RUNPY=$PWD/../../shared/peer/run.py
-[ -f "$RUNPY" ] || RUNPY=/work/shared/peer/run.py
+TOOLS=$PEER/mmocr063/tools/data
 ref_kaist() { # a fresh copy, then the three reference steps in one timed shell
   rm -rf "$W/ref"; cp -r "$W/in/kaist" "$W/ref"; mkdir -p "$W/ref/imgs" "$W/ref/annotations"
   "$PY" "$MEASURE" -- bash -c "'$PY' '$RUNPY' '$TOOLS/common/extract_kaist.py' '$W/ref' >/dev/null &&

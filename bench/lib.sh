@@ -1,4 +1,20 @@
-# Shared helpers for the benchmark scripts (source it after setting PY, MEASURE and REPS).
+# Shared setup and helpers of the benchmark scripts. Source it from the repository root (each
+# script cds there first); it sets PEER (the reference's install, ../shared/peer/README.md), PY (its
+# python), RUNPY (the reference launcher), MEASURE and REPO. `run` takes REPS from the script.
+PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
+PY=$PEER/venv/bin/python
+REPO=$(pwd)
+RUNPY=${PEER_RUN:-$REPO/../shared/peer/run.py}
+MEASURE=$REPO/bench/measure.py
+peer_setup() { bash ../shared/peer/setup.sh >/dev/null; }
+build_prep() { # the release build of prep; sets PREP
+  swift build -c release --product prep >/dev/null
+  PREP=$(swift build -c release --show-bin-path)/prep
+}
+gnu_time() { # FILE NAME command... → appends "NAME wall_s rss_kb user_s sys_s" to FILE
+  local file=$1 name=$2; shift 2
+  /usr/bin/time -f "$name %e %M %U %S" -a -o "$file" "$@" >/dev/null 2>"$(dirname "$file")/last.err" || { cat "$(dirname "$file")/last.err"; exit 1; }
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 run() { # command... → "wall rss" medians over REPS runs
   local walls=() rsss=()

@@ -12,9 +12,7 @@
 # single-threaded reference's does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
-RUN=${PEER_RUN:-$(cd .. && pwd)/shared/peer/run.py}
+. bench/lib.sh
 CONV=$PEER/mmocr063/tools/data/utils/lmdb_converter.py
 ROUNDS=${ROUNDS:-3}
 WORK=$(pwd)/bench/work
@@ -22,26 +20,25 @@ OUT=$WORK/out
 mkdir -p "$WORK" "$OUT"
 
 [ -f "$WORK/recog/imgs/word_50000.jpg" ] || "$PY" bench/gen_recog.py "$WORK/recog" 50000
-swift build -c release >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
+build_prep
 
 # measure NAME CMD... : appends "NAME wall_s rss_kb cpu_s" to $WORK/times.txt
 measure() {
   local name=$1; shift
   rm -rf "$OUT"/*.lmdb
-  /usr/bin/time -f "$name %e %M %U %S" -a -o "$WORK/times.txt" "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err"; exit 1; }
+  gnu_time "$WORK/times.txt" "$name" "$@"
 }
 
 : > "$WORK/times.txt"
 cd "$WORK/recog"
 for r in $(seq "$ROUNDS"); do
-  measure ref-images "$PY" "$RUN" "$CONV" label.txt ../out/ref.lmdb -i imgs
+  measure ref-images "$PY" "$RUNPY" "$CONV" label.txt ../out/ref.lmdb -i imgs
   measure prep-images "$PREP" lmdb label.txt ../out/prep.lmdb -i imgs -q
-  measure ref-labels "$PY" "$RUN" "$CONV" label.txt ../out/ref.lmdb --label-only
+  measure ref-labels "$PY" "$RUNPY" "$CONV" label.txt ../out/ref.lmdb --label-only
   measure prep-labels "$PREP" lmdb label.txt ../out/prep.lmdb --label-only -q
 done
 # Same content: build both once more and compare every key and value.
-"$PY" "$RUN" "$CONV" label.txt ../out/ref-img.lmdb -i imgs >/dev/null
+"$PY" "$RUNPY" "$CONV" label.txt ../out/ref-img.lmdb -i imgs >/dev/null
 "$PREP" lmdb label.txt ../out/prep-img.lmdb -i imgs -q --force
 "$PY" - ../out/ref-img.lmdb ../out/prep-img.lmdb <<'PYEOF'
 import hashlib, sys, lmdb
@@ -62,7 +59,7 @@ if [ -n "${BIG:-}" ]; then
   [ -f "$WORK/big/label.txt" ] && [ "$(wc -l < "$WORK/big/label.txt")" = "$BIG" ] || "$PY" bench/gen_recog.py --labels-only "$WORK/big" "$BIG"
   cd "$WORK/big"
   measure big-prep-labels "$PREP" lmdb label.txt ../out/prep.lmdb --label-only -q
-  measure big-ref-labels "$PY" "$RUN" "$CONV" label.txt ../out/ref.lmdb --label-only
+  measure big-ref-labels "$PY" "$RUNPY" "$CONV" label.txt ../out/ref.lmdb --label-only
   cd - >/dev/null
   rm -rf "$OUT"/*.lmdb
 fi

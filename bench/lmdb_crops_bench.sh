@@ -8,17 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500}
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
-RUNPY=$(pwd)/../shared/peer/run.py
+. bench/lib.sh
 WORK=$(pwd)/bench/work/lmdbcrops-$N
 REPS=${REPS:-1}
-MEASURE=$(pwd)/bench/measure.py
-bash ../shared/peer/setup.sh >/dev/null
+peer_setup
 [ -d "$WORK/detext" ] || "$PY" bench/gen_detext.py "$WORK/detext" --images "$N"
-swift build -c release --product prep >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
-. bench/lib.sh
+build_prep
 
 rm -rf "$WORK/detext/crops" "$WORK/detext/ignores" "$WORK"/ref-*.lmdb "$WORK/out-prep"
 read -r cw cr < <(cd "$WORK" && run "$PY" "$RUNPY" "$PEER/mmocr063/tools/data/textrecog/detext_converter.py" detext --nproc 2)

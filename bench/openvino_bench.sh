@@ -8,18 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-300}
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
-WORK=bench/work/openvino-$N
-bash ../shared/peer/setup.sh >/dev/null
-[ -f "$WORK/data/text_spotting_openimages_v5_validation.json" ] || "$PY" bench/gen_openvino.py "$WORK/data" "$N"
-swift build -c release --product prep >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
-REPS=${REPS:-1}
-MEASURE=$(pwd)/bench/measure.py
-REPO=$(pwd)
-cat "$WORK"/data/train_1/* > /dev/null
 . bench/lib.sh
+WORK=bench/work/openvino-$N
+peer_setup
+[ -f "$WORK/data/text_spotting_openimages_v5_validation.json" ] || "$PY" bench/gen_openvino.py "$WORK/data" "$N"
+build_prep
+REPS=${REPS:-1}
+cat "$WORK"/data/train_1/* > /dev/null
 
 printf '%-10s %-6s %10s %10s %8s\n' tool nproc wall_s rss_mib ratio
 for np in 1 2; do

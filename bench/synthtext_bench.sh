@@ -15,9 +15,7 @@
 # 100k images; checks that prep's and the reference's LMDBs hold the same keys and values.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
-RUN=${PEER_RUN:-$(cd .. && pwd)/shared/peer/run.py}
+. bench/lib.sh
 CONV=$PEER/mmocr063/tools/data/textdet/synthtext_converter.py
 WORK=$(pwd)/bench/work
 mkdir -p "$WORK"
@@ -25,13 +23,12 @@ mkdir -p "$WORK"
 for n in 10000 100000; do
   [ -f "$WORK/synthtext-$n/gt.mat" ] || "$PY" fixtures/tools/make_synthtext_fixtures.py "$WORK/synthtext-$n" "$n"
 done
-swift build -c release --product prep >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
+build_prep
 
 # measure NAME CMD... : appends "NAME wall_s rss_kb user_s sys_s" to $WORK/synthtext_times.txt
 measure() {
   local name=$1; shift
-  /usr/bin/time -f "$name %e %M %U %S" -a -o "$WORK/synthtext_times.txt" "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err"; exit 1; }
+  gnu_time "$WORK/synthtext_times.txt" "$name" "$@"
 }
 
 : > "$WORK/synthtext_times.txt"
@@ -43,7 +40,7 @@ REF_SIZES="10000"
 [ "${REF_BIG:-0}" = 1 ] && REF_SIZES="10000 100000"
 for n in $REF_SIZES; do
   rm -rf "$WORK/out-ref-$n"
-  (cd "$WORK" && measure "ref-$n" "$PY" "$RUN" "$CONV" "synthtext-$n" -o "out-ref-$n")
+  (cd "$WORK" && measure "ref-$n" "$PY" "$RUNPY" "$CONV" "synthtext-$n" -o "out-ref-$n")
   # Same keys and values, walked side by side with two cursors.
   "$PY" -c '
 import itertools, sys, lmdb
@@ -63,7 +60,7 @@ if [ "${RECOG:-0}" = 1 ]; then
     rm -rf "$WORK/out-prep-u$n"
   done
   rm -rf "$WORK/out-ref-u2000"
-  (cd "$WORK" && measure "ref-recog-2000" "$PY" "$RUN" "${CONV/textdet/textrecog}" synthtext-u2000/gt.mat synthtext-u2000/imgs out-ref-u2000 --n_proc 2)
+  (cd "$WORK" && measure "ref-recog-2000" "$PY" "$RUNPY" "${CONV/textdet/textrecog}" synthtext-u2000/gt.mat synthtext-u2000/imgs out-ref-u2000 --n_proc 2)
   rm -rf "$WORK/out-ref-u2000"
 fi
 

@@ -9,12 +9,10 @@
 #   bash bench/validate_bench.sh       # needs the peer venv for Pillow (PEER, ../shared/peer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PEER=${PEER:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer}
-PY=$PEER/venv/bin/python
+. bench/lib.sh
 WORK=$(pwd)/bench/work/validate
 [ -f "$WORK/instances_pages.json" ] || "$PY" bench/gen_validate.py "$WORK"
-swift build -c release >/dev/null
-PREP=$(swift build -c release --show-bin-path)/prep
+build_prep
 cd "$WORK"
 run() {
   local name=$1; shift
