@@ -262,7 +262,7 @@ static void shim_cerror_exit(j_common_ptr cinfo) {
     longjmp(e->jump, 1);
 }
 
-typedef struct { unsigned short *tables; int *count; } shim_tables_out;
+typedef struct { unsigned short *tables; int *count, *components; } shim_tables_out;
 
 /* Tables 0, 1, … as long as they are defined (Pillow's `quantization` dict in key order). */
 static int shim_take_tables(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
@@ -275,12 +275,13 @@ static int shim_take_tables(struct jpeg_decompress_struct *ci, void *ctx, unsign
         n++;
     }
     *o->count = n;
+    *o->components = ci->num_components;
     return PREP_OK;
 }
 
 int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
-                           prep_image_error *err) {
-    shim_tables_out o = { tables, count };
+                           int *components, prep_image_error *err) {
+    shim_tables_out o = { tables, count, components };
     *count = 0;
     return shim_run(data, len, 0, shim_take_tables, &o, err);
 }

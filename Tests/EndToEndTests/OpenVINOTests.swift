@@ -67,6 +67,10 @@ final class OpenVINOTests: XCTestCase {
         r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_5", "--strict", "-q"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try readText(root, "train_5_label.txt"), try golden("openvino-toy", "train_5_label.txt"))
+        // The PNG page has no quantisation to keep: its crops are quality-95 JPEGs.
+        let cropName = try XCTUnwrap(try readText(root, "train_5_label.txt").split(separator: " ").first.map(String.init))
+        let crop = [UInt8](try Data(contentsOf: root.appendingPathComponent(cropName)))
+        XCTAssertEqual(ImageCodec.quantisation(of: crop), ImageCodec.quantisation(of: try ImageCodec.encodeJPEG(px)))
         // An absent image shifts no other image's names (i is the position in the file).
         try FileManager.default.removeItem(at: root.appendingPathComponent("train_f/0007f.jpg"))
         r = try PrepProcess.run(["openvino", root.path, "--split-list", "train_f"])

@@ -46,9 +46,9 @@ int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int col
                      unsigned char **out, size_t *out_len, prep_image_error *err);
 
 /* The quantisation tables of a JPEG (natural order, 64 values each, tables 0, 1, … while
- * defined; at most 4), read from its header. */
+ * defined; at most 4) and its component count, read from its header. */
 int prep_jpeg_quant_tables(const unsigned char *data, size_t len, unsigned short *tables, int *count,
-                           prep_image_error *err);
+                           int *components, prep_image_error *err);
 
 /* Encodes like prep_jpeg_encode but with the given quantisation tables instead of a quality,
  * as Pillow does for `save(…, qtables=…)`. */

@@ -118,48 +118,46 @@ public enum ImageCodec {
         try encode(p) { px, w, h, c, out, len, err in prep_jpeg_encode(px, w, h, c, Int32(quality), out, len, err) }
     }
 
-    /// The quantisation tables of a JPEG (natural order, 64 values each), nil when `bytes` is
-    /// not a readable JPEG.
-    public static func jpegQuantTables(_ bytes: [UInt8]) -> [[UInt16]]? {
+    /// How a JPEG was quantised, to save crops of it the way Pillow saves them with
+    /// `qtables=source.quantization` (the reference's OpenVINO crops): its tables (natural
+    /// order, 64 values each) and whether it is gray (Pillow keeps the source's mode).
+    public struct JPEGQuantisation: Sendable, Equatable {
+        public let tables: [[UInt16]]
+        public let gray: Bool
+    }
+
+    /// The quantisation of a JPEG, from one read of its header; nil when `bytes` is not a
+    /// readable JPEG.
+    public static func quantisation(of bytes: [UInt8]) -> JPEGQuantisation? {
         guard ImageFormat.sniff(bytes) == .jpeg else { return nil }
         var err = prep_image_error()
         var flat = [UInt16](repeating: 0, count: 4 * 64)
-        var count: Int32 = 0
+        var count: Int32 = 0, components: Int32 = 0
         let rc = bytes.withUnsafeBufferPointer { src in
-            flat.withUnsafeMutableBufferPointer { prep_jpeg_quant_tables(src.baseAddress, src.count, $0.baseAddress, &count, &err) }
+            flat.withUnsafeMutableBufferPointer {
+                prep_jpeg_quant_tables(src.baseAddress, src.count, $0.baseAddress, &count, &components, &err)
+            }
         }
         guard rc == 0, count > 0 else { return nil }
-        return (0..<Int(count)).map { Array(flat[$0 * 64..<($0 + 1) * 64]) }
+        return JPEGQuantisation(tables: (0..<Int(count)).map { Array(flat[$0 * 64..<($0 + 1) * 64]) }, gray: components == 1)
     }
 
-    /// Baseline JPEG with the given quantisation tables, as Pillow writes `save(…, qtables=…)`
-    /// (how the reference keeps a source's quality in its OpenVINO crops).
-    public static func encodeJPEG(_ p: Pixels, quantTables: [[UInt16]]) throws -> [UInt8] {
-        guard (1...4).contains(quantTables.count), quantTables.allSatisfy({ $0.count == 64 }) else {
+    /// Baseline JPEG with a source's quantisation tables instead of a quality, as Pillow writes
+    /// `save(…, qtables=…)`; gray when the source is gray.
+    public static func encodeJPEG(_ p: Pixels, quantisation q: JPEGQuantisation) throws -> [UInt8] {
+        guard (1...4).contains(q.tables.count), q.tables.allSatisfy({ $0.count == 64 }) else {
             throw PrepError.image(path: "encoder", reason: "1 to 4 quantisation tables of 64 values expected")
         }
-        let flat = quantTables.flatMap { $0 }
-        return try encode(p) { px, w, h, c, out, len, err in
-            flat.withUnsafeBufferPointer { prep_jpeg_encode_tables(px, w, h, c, $0.baseAddress, Int32(quantTables.count), out, len, err) }
-        }
-    }
-
-    /// A crop saved as the reference's OpenVINO converter saves it (Pillow:
-    /// `crop.save(path, qtables=source.quantization)`): with the source JPEG's quantisation
-    /// tables, and gray when the source is gray (Pillow keeps the source's mode). A source that
-    /// is not a JPEG (the reference crashes) gets quality 95.
-    public static func encodeJPEG(_ p: Pixels, keepingTablesOf source: [UInt8]) throws -> [UInt8] {
-        guard let tables = jpegQuantTables(source) else { return try encodeJPEG(p) }
         var pixels = p
-        var err = prep_image_error()
-        var w: Int32 = 0, h: Int32 = 0, components: Int32 = 0
-        let rc = source.withUnsafeBufferPointer { prep_jpeg_info($0.baseAddress, $0.count, &w, &h, &components, &err) }
-        if rc == 0 && components == 1 && p.channels == 3 {
+        if q.gray && p.channels == 3 {
             // The decoder spread the gray source over three equal channels.
             pixels = Pixels(width: p.width, height: p.height, channels: 1, order: .gray,
                             data: stride(from: 0, to: p.data.count, by: 3).map { p.data[$0] })
         }
-        return try encodeJPEG(pixels, quantTables: tables)
+        let flat = q.tables.flatMap { $0 }
+        return try encode(pixels) { px, w, h, c, out, len, err in
+            flat.withUnsafeBufferPointer { prep_jpeg_encode_tables(px, w, h, c, $0.baseAddress, Int32(q.tables.count), out, len, err) }
+        }
     }
 
     /// Lossless PNG (OpenCV's default Sub filter and run-length deflate; prep's own encoder).

@@ -111,6 +111,8 @@ public struct CropEngine: Sendable {
             result.skipped.append((file, "\(reason); its \(plans.count) crop\(plans.count == 1 ? "" : "s") skipped"))
             return result
         }
+        // OpenVINO: crops keep the source's quantisation (a non-JPEG source gets quality 95).
+        let quantisation = settings.keepSourceTables ? ImageCodec.quantisation(of: bytes) : nil
         for plan in plans {
             var pixels: Pixels
             if let warp = plan.warp {
@@ -133,7 +135,7 @@ public struct CropEngine: Sendable {
             let name = "\(prefix)_\(plan.index).\(settings.imageExtension)"
             do {
                 let encoded = settings.imageExtension == "png" ? try ImageCodec.encodePNG(pixels)
-                    : settings.keepSourceTables ? try ImageCodec.encodeJPEG(pixels, keepingTablesOf: bytes) : try ImageCodec.encodeJPEG(pixels)
+                    : try quantisation.map { try ImageCodec.encodeJPEG(pixels, quantisation: $0) } ?? ImageCodec.encodeJPEG(pixels)
                 var crop = RecogCrop(name: name, text: plan.text, diverted: diverted, bytes: encoded,
                                      width: pixels.width, height: pixels.height)
                 crop.lexicon = plan.lexicon
