@@ -108,7 +108,7 @@ public struct Gallery {
         let bytes: [UInt8]
         switch item.source {
         case .none: return nil
-        case .file, .named: guard let d = FileManager.default.contents(atPath: item.source.url!.path) else { return nil }; bytes = [UInt8](d)
+        case .file, .named: guard case let .success(b) = FileBytes.read(item.source.url!.path) else { return nil }; bytes = b
         case let .lmdb(reader, i): guard let b = try? reader.image(at: i) else { return nil }; bytes = b
         }
         guard let full = try? ImageCodec.decode(bytes, name: item.name) else { return nil }
