@@ -31,13 +31,15 @@ let package = Package(
         systemLibrary("CZip", pkgConfig: "libzip"),
         systemLibrary("CXML2", pkgConfig: "libxml-2.0"),
         systemLibrary("CZlib"),
+        systemLibrary("CCrypto"),
+        systemLibrary("COpenBLAS"),
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
-                dependencies: ["CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib"],
+                dependencies: ["CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib", "CCrypto"],
                 swiftSettings: swift5),
         // Raw annotation formats → canonical samples (one file per raw format family).
         .target(name: "PrepConverters", dependencies: ["PrepCore"], path: "converters",
@@ -50,9 +52,20 @@ let package = Package(
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swift5,
                 plugins: ["ZooEmbedPlugin"]),
+
+        // The lean core (DESIGN.md §2b). Metrics: pure functions, no files.
+        .target(name: "PrepEval", swiftSettings: swift5),
+        // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
+        // safetensors. Knows nothing of OCR.
+        .target(name: "PrepNN", dependencies: ["COpenBLAS"], swiftSettings: swift5),
+        // Models built from the engine (CRNN, DBNet), their data pipelines, trainer, export.
+        .target(name: "PrepModels",
+                dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore"],
+                swiftSettings: swift5),
+
         // The command-line tool.
         .executableTarget(name: "prep",
-                          dependencies: ["PrepPipeline",
+                          dependencies: ["PrepPipeline", "PrepEval", "PrepNN", "PrepModels",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swift5),
 
@@ -65,6 +78,9 @@ let package = Package(
         .testTarget(name: "PrepConvertersTests", dependencies: ["PrepConverters"], swiftSettings: swift5),
         .testTarget(name: "PrepFormatsTests", dependencies: ["PrepFormats"], swiftSettings: swift5),
         .testTarget(name: "PrepPipelineTests", dependencies: ["PrepPipeline"], swiftSettings: swift5),
+        .testTarget(name: "PrepEvalTests", dependencies: ["PrepEval"], swiftSettings: swift5),
+        .testTarget(name: "PrepNNTests", dependencies: ["PrepNN"], swiftSettings: swift5),
+        .testTarget(name: "PrepModelsTests", dependencies: ["PrepModels"], swiftSettings: swift5),
         .testTarget(name: "EndToEndTests", dependencies: ["prep", "PrepFormats"], swiftSettings: swift5),
     ]
 )

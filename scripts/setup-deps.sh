@@ -2,7 +2,8 @@
 # Installs the Debian packages prep builds against, only those that are missing (safe to re-run).
 set -euo pipefail
 # chromium: the headless browser the prep show test opens the gallery in.
-PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev pkg-config chromium)
+# libssl-dev: libcrypto for MD5/SHA-256; libopenblas-dev: the lean core's GEMM (cblas.h).
+PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev libssl-dev libopenblas-dev pkg-config chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

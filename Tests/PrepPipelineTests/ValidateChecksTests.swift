@@ -12,6 +12,15 @@ final class ValidateChecksTests: XCTestCase {
                        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
+    /// RFC 1321's vectors; fed in pieces, as a download is hashed.
+    func testMD5KnownVectorsInPieces() {
+        let d = Digest(.md5)
+        XCTAssertEqual(Digest.hex({ d.update([]); return d.finish() }()), "d41d8cd98f00b204e9800998ecf8427e")
+        let e = Digest(.md5)
+        e.update(Array("message ".utf8)); e.update(Array("digest".utf8))
+        XCTAssertEqual(Digest.hex(e.finish()), "f96b697d7cb7938d525a2f31aaf161d0")
+    }
+
     func testGeometryReportsOneDefectEach() {
         let g = GeometryCheck(tolerance: 2)
         XCTAssertEqual(g.check([0, 0, 1, 0, 1], width: 10, height: 10, bbox: nil).map(\.0), [.oddCoordinates])
