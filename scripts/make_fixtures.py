@@ -6,6 +6,9 @@ Writes:
   fixtures/icdar2015-quirks/  ICDAR 2015 layout with every quirk prep must handle
   fixtures/icdar2017-toy/     clean ICDAR 2017 MLT layout (script field, no BOM) that the
                               reference can convert, for byte-exact golden outputs
+  fixtures/icdar2015-recog-toy/  ICDAR 2015 det images (two real ones from icdar2015-toy) plus
+                              the official word-crop layout (ch4_training_word_images_gt/ with
+                              gt.txt, Challenge4_Test_Task3_Images/ + Challenge4_Test_Task3_GT.txt)
 The real-data fixture fixtures/icdar2015-toy/ is a copy of ../shared/upstream-samples.
 """
 import io
@@ -143,7 +146,30 @@ def icdar2017_toy():
             write(os.path.join(root, 'annotations', split, 'gt_img_%d.txt' % i), gt(lines[:2 + i], bom=False))
 
 
+def icdar2015_recog_toy():
+    root = os.path.join(FIX, 'icdar2015-recog-toy')
+    shutil.rmtree(root, ignore_errors=True)
+    toy = os.path.join(FIX, 'icdar2015-toy')
+    for split, n in (('training', 1), ('test', 2)):
+        os.makedirs(os.path.join(root, 'imgs', split))
+        os.makedirs(os.path.join(root, 'annotations', split))
+        shutil.copy(os.path.join(toy, 'imgs', 'test', 'img_%d.jpg' % n), os.path.join(root, 'imgs', split))
+        shutil.copy(os.path.join(toy, 'annotations', 'test', 'gt_img_%d.txt' % n), os.path.join(root, 'annotations', split))
+    train = os.path.join(root, 'ch4_training_word_images_gt')
+    for i, (w, h) in enumerate([(60, 20), (24, 18), (12, 40)], 1):
+        write(os.path.join(train, 'word_%d.png' % i), png_bytes(w, h, 2000 + i))
+    # BOM + CRLF as the official file; an escaped quote, a comma in the text, a crop that is absent.
+    write(os.path.join(train, 'gt.txt'),
+          gt(['word_1.png, "Genaxis Theatre"', 'word_2.png, "\\"HOLD, ON\\""', 'word_3.png, "[06]"',
+              'word_9.png, "missing"']))
+    test = os.path.join(root, 'Challenge4_Test_Task3_Images')
+    for i in (1, 2):
+        write(os.path.join(test, 'word_%d.png' % i), png_bytes(40, 16, 2100 + i))
+    write(os.path.join(root, 'Challenge4_Test_Task3_GT.txt'), gt(['word_1.png, "JOINT"', 'word_2.png, "yourself"']))
+
+
 if __name__ == '__main__':
     icdar2015_quirks()
     icdar2017_toy()
+    icdar2015_recog_toy()
     print('fixtures written under', FIX)

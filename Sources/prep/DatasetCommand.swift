@@ -114,6 +114,9 @@ struct DatasetCommand: ParsableCommand {
     @Flag(name: .long, help: "--to mmocr1: recognition crops in textrecog_<split>.lmdb (MMOCR 1.x's TextRecogLMDBDumper layout) instead of textrecog_imgs/.")
     var lmdb = false
 
+    @Flag(name: .customLong("from-det"), help: "recog: cut word crops from the detection ground truth, also where the dataset ships its own crops (prep zoo: 'recog from').")
+    var fromDet = false
+
     @Option(name: .customLong("emit-config"), help: ArgumentHelp("--to mmocr1: write MMOCR 1.x base dataset configs (<DIR>/<task>/_base_/datasets/<name>.py) pointing at the outputs.", valueName: "DIR"))
     var emitConfig: String?
 
@@ -165,6 +168,7 @@ struct DatasetCommand: ParsableCommand {
         if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
         if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
         job.detAsCOCO = cocoJSON
+        job.recogFromDet = fromDet
         let report = RunReport(command: dataset)
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)

@@ -21,12 +21,12 @@ struct ZooCommand: ParsableCommand {
             // Columns as wide as their longest entry.
             let rows = zoo.names.map { n -> [String] in
                 let r = zoo.recipe(n)!
-                return [n, r.tasks.joined(separator: ","), r.converter, r.title]
+                return [n, r.tasks.joined(separator: ","), r.recogSources, r.converter, r.title]
             }
-            let header = ["dataset", "tasks", "converter", "title"]
-            let widths = (0..<3).map { c in ([header] + rows).map { $0[c].count }.max()! + 2 }
+            let header = ["dataset", "tasks", "recog from", "converter", "title"]
+            let widths = (0..<4).map { c in ([header] + rows).map { $0[c].count }.max()! + 2 }
             for row in [header] + rows {
-                print((0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined() + row[3])
+                print((0..<4).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined() + row[4])
             }
             print("\n\(zoo.names.count) datasets. prep zoo NAME shows one; prep NAME ROOT prepares it.")
             return
@@ -39,6 +39,7 @@ struct ZooCommand: ParsableCommand {
         if let p = r.paper { out.append("paper:    \(p)") }
         if let l = r.license { out.append("license:  \(l)") }
         out.append("tasks:    \(r.tasks.joined(separator: ", "))")
+        if r.tasks.contains("recog") { out.append("recog:    \(r.recogSources)\(r.recog?.labelSource != nil && r.cutsRecogFromDet ? " (the shipped crops by default; --task recog --from-det cuts them from the det ground truth)" : "")") }
         out.append("splits:   \(r.splits.joined(separator: ", ")) (default: \((r.defaultSplits ?? r.splits).joined(separator: " ")))")
         out.append("reads:    \(r.converter) converter")
         out.append("writes:   \(r.outputs.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))")

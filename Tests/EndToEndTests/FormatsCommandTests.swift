@@ -305,7 +305,7 @@ final class FormatsCommandTests: XCTestCase {
         detext_textdet_train = dict(
             type='OCRDataset',
             data_root=detext_textdet_data_root,
-            ann_file='textdet_training.json',
+            ann_file='textdet_train.json',
             filter_cfg=dict(filter_empty_gt=True, min_size=32),
             pipeline=None)
 

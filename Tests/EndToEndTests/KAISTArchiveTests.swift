@@ -66,10 +66,10 @@ final class KAISTArchiveTests: XCTestCase {
         XCTAssertEqual(try readText(out, "instances_training.json"), try golden("kaist-zips", "instances_training.json"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("imgs").path).count, 7)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path), ["KAIST"])
-        // --to mmocr1 links textdet_imgs/training to the extracted images where they end up.
+        // --to mmocr1 links textdet_imgs/train to the extracted images where they end up.
         let m1 = root.deletingLastPathComponent().appendingPathComponent("m1")
         XCTAssertEqual(try PrepProcess.run(["kaist", root.path, "--to", "mmocr1", "-o", m1.path, "-q"]).status, 0)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: m1.appendingPathComponent("textdet_imgs/training/00006.jpg").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: m1.appendingPathComponent("textdet_imgs/train/00006.jpg").path))
         // annotations/ beside the zips without imgs/: refused rather than replaced.
         try FileManager.default.createDirectory(at: root.appendingPathComponent("annotations"), withIntermediateDirectories: true)
         let refused = try PrepProcess.run(["kaist", root.path, "-q"])

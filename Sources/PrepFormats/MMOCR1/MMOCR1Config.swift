@@ -49,8 +49,8 @@ public enum MMOCR1Config {
         for task in MMOCR1Task.allCases {
             var files: [(String, String)] = []
             for split in splits {
-                for ext in [".json", ".lmdb/"] where outputs.contains("\(task.rawValue)_\(split)\(ext)") {
-                    files.append((split, "\(task.rawValue)_\(split)" + (ext == ".json" ? ".json" : ".lmdb")))
+                for ext in [".json", ".lmdb/"] where outputs.contains("\(task.rawValue)_\(splitName(split))\(ext)") {
+                    files.append((split, "\(task.rawValue)_\(splitName(split))" + (ext == ".json" ? ".json" : ".lmdb")))
                 }
             }
             guard !files.isEmpty else { continue }

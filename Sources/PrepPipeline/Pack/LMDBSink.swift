@@ -15,7 +15,10 @@ public final class LMDBSink: RecogSink {
     public let writesIgnores: @Sendable (String) -> Bool
     private var writer: RecogLMDBWriter?
     private var ignoreWriter: RecogLMDBWriter?
+    private var ignoreName: String?
     private var outputs: [String] = []
+    // No ignores database for a split without diverted crops (an empty one does not load in MMOCR 1.x).
+    private var divertedCount = 0
 
     public init(staging: OutputStaging, database: @escaping @Sendable (String) -> String,
                 ignoreDatabase: @escaping @Sendable (String) -> String, writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -34,13 +37,16 @@ public final class LMDBSink: RecogSink {
 
     public func begin(split: String) throws {
         outputs = []
+        divertedCount = 0
         writer = try open(database(split))
         ignoreWriter = writesIgnores(split) ? try open(ignoreDatabase(split)) : nil
+        ignoreName = writesIgnores(split) ? ignoreDatabase(split) : nil
     }
 
     public func add(_ crop: RecogCrop) throws {
         guard let main = writer else { preconditionFailure("add before begin") }
         let w = crop.diverted ? (ignoreWriter ?? main) : main
+        if crop.diverted && ignoreWriter != nil { divertedCount += 1 }
         try w.append(image: crop.bytes, label: Array(crop.text.utf8))
     }
 
@@ -49,6 +55,10 @@ public final class LMDBSink: RecogSink {
         try ignoreWriter?.finish()
         writer = nil
         ignoreWriter = nil
+        if let name = ignoreName, divertedCount == 0 {
+            try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name))
+            outputs.removeAll { $0 == name + "/" }
+        }
         return outputs
     }
 

@@ -50,9 +50,10 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         /// `image_{set}` for split `train_1`).
         public var sets: [String: String] = [:]
 
-        /// A template expanded for `split`: `{set}`, then `expandTemplate`'s keys.
+        /// A template expanded for `split`: `{set}`, `{split1x}` (MMOCR 1.x's split name), then `expandTemplate`'s keys.
         func expand(_ template: String, split: String) -> String {
-            expandTemplate(template.replacingOccurrences(of: "{set}", with: sets[split] ?? split), split: split)
+            expandTemplate(template.replacingOccurrences(of: "{set}", with: sets[split] ?? split)
+                .replacingOccurrences(of: "{split1x}", with: MMOCR1Config.splitName(split)), split: split)
         }
 
         public init(cropDir: String, ignoreDir: String, labelFile: @escaping @Sendable (String) -> String,
@@ -87,6 +88,10 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var pathParts: [String] = []
     private var ignorePathParts: [String] = []
     private var numbered = 0
+    // Diverted crops of the current split, and the ignores outputs staged for it: a split
+    // without diverted crops gets no ignores file (MMOCR 1.x cannot load an empty data_list).
+    private var divertedCount = 0
+    private var ignoreOutputs: [String] = []
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
                 writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -113,12 +118,16 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         pathParts = parts(layout.labelPath)
         ignorePathParts = parts(layout.ignoreLabelPath)
         numbered = 0
+        divertedCount = 0
+        ignoreOutputs = []
         cropRoot = try FileFolder(stageDirectory(cropDir))
         if writesIgnores(split) {
-            ignoreRoot = try FileFolder(stageDirectory(layout.expand(layout.ignoreDir, split: split)))
+            let ignoreDir = layout.expand(layout.ignoreDir, split: split)
+            ignoreRoot = try FileFolder(stageDirectory(ignoreDir))
             let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
+            ignoreOutputs = [ignoreDir + "/", ignoreName]
         } else {
             ignoreRoot = nil
             ignoreLabels = nil
@@ -180,6 +189,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         }
         if !crop.stored { try writeCrop(crop) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
+        if diverted { divertedCount += 1 }
         let path = (diverted ? ignorePathParts : pathParts).joined(separator: crop.name)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
@@ -217,6 +227,10 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         ignoreRecords = nil
         cropRoot = nil
         ignoreRoot = nil
+        if divertedCount == 0 && !ignoreOutputs.isEmpty {
+            for name in ignoreOutputs { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
+            outputs.removeAll { ignoreOutputs.contains($0) }
+        }
         return outputs
     }
 }

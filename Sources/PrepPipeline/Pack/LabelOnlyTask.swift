@@ -1,6 +1,7 @@
 import Foundation
 import PrepCore
 import PrepConverters
+import PrepFormats
 
 /// Recognition for datasets that ship their word crops with a label file (ICDAR 2011/2013,
 /// IIIT5K, SVTP, CUTE80): the label file is read line by line and rewritten as MMOCR 0.x labels
@@ -15,14 +16,23 @@ struct LabelOnlyTask {
     let valSplit: Recipe.ValSplit?
 
     init(recipe: Recipe, recog: Recipe.RecogSettings, source: Recipe.LabelSource, job: DatasetJob) throws {
-        if job.target != .mmocr0 {
-            throw PrepError.usage("--to \(job.target.rawValue) is not available for \(recipe.name)'s shipped-crop labels yet (they are written as jsonl or txt label files)")
+        let format: LabelFileSink.Format
+        switch job.target {
+        case .mmocr0:
+            guard let f = LabelFileSink.Format(rawValue: job.recogFormat), f == .jsonl || f == .txt else {
+                throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name)'s shipped crops (jsonl, txt; or --task recog --from-det … --format lmdb)")
+            }
+            format = f
+        case .mmocr1: format = .mmocr1
+        case .paddle: format = .paddle
+        default:
+            throw PrepError.usage("--to \(job.target.rawValue) is not available for \(recipe.name)'s shipped-crop labels (mmocr0, mmocr1, paddle)")
         }
-        guard let format = LabelFileSink.Format(rawValue: job.recogFormat), format == .jsonl || format == .txt else {
-            throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name) (jsonl, txt)")
+        if job.recogFormat == "lmdb" {
+            throw PrepError.usage("\(recipe.name)'s shipped crops are written as label files; for an LMDB run prep lmdb on them, or cut crops with --from-det")
         }
         guard LabelLineParser.Format(rawValue: source.format) != nil || source.format == "task2-json" else {
-            throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.label_source.format '\(source.format)' (quoted-comma, space, mjsynth, lv, task2-json)")
+            throw PrepError.failed("dataset-zoo/\(recipe.name): unknown recog.label_source.format '\(source.format)' (quoted-comma, quoted-comma-escaped, space, mjsynth, lv, task2-json)")
         }
         for split in job.splits where recog.labels[split] == nil {
             throw PrepError.failed("dataset-zoo/\(recipe.name): recog.labels has no label file for split '\(split)'")
@@ -39,10 +49,10 @@ struct LabelOnlyTask {
 
     /// The label file of `split`, checked before any work (a missing one is a layout error).
     func input(for split: String) throws -> URL {
-        let rel = expand(source.file, split)
+        let rel = expand(source.file(for: split), split)
         let url = job.root.appendingPathComponent(rel)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw PrepError.layout("\(url.path): missing label file for split '\(split)' (expected \(rel) under the dataset root)")
+            throw PrepError.layout("\(url.path): missing label file for split '\(split)' (expected \(rel) under the dataset root: the shipped word crops\(job.recipe.cutsRecogFromDet ? "; or cut crops from the detection ground truth with --task recog --from-det" : ""))")
         }
         return url
     }
@@ -88,13 +98,31 @@ struct LabelOnlyTask {
 
     func run(split: String, staging: OutputStaging, report: RunReport) throws {
         let input = try input(for: split)
-        let imageDir = expand(source.images, split)
+        let imageDir = expand(source.images(for: split), split)
         let row = "\(split) recog"
-        let outName = (recog.labels[split] ?? "\(split)_label") + "." + format.rawValue
+        let outName: String
+        switch format {
+        case .mmocr1: outName = "textrecog_\(MMOCR1Config.splitName(split)).json"
+        case .paddle: outName = "rec_gt_\(split).txt"
+        default: outName = (recog.labels[split] ?? "\(split)_label") + "." + format.rawValue
+        }
         if staging.directory.appendingPathComponent(outName).standardizedFileURL.path == input.standardizedFileURL.path {
             throw PrepError.usage("\(outName) would replace the shipped label file \(input.path); give another output folder (-o)")
         }
-        let writer = try BufferedFileWriter(url: try staging.url(for: outName))
+        // MMOCR 1.x and PaddleOCR resolve paths against the output folder: the shipped crop
+        // folder is linked there (`textrecog_imgs/<split>`, `rec_imgs/<split>`), never copied or moved.
+        var records: AnnotationWriter? = nil
+        var linker: ImageLinker? = nil
+        switch format {
+        case .mmocr1:
+            records = try MMOCR1Writer(url: try staging.url(for: outName), task: .textrecog)
+            linker = ImageLinker(staging: staging, prefix: "textrecog_imgs", splitName: MMOCR1Config.splitName)
+        case .paddle:
+            records = try PaddleRecWriter(url: try staging.url(for: outName))
+            linker = ImageLinker(staging: staging, prefix: "rec_imgs")
+        default: break
+        }
+        let writer = records == nil ? try BufferedFileWriter(url: try staging.url(for: outName)) : nil
         let json = PyJSON(ensureASCII: recog.ensureAscii ?? true)
         let fm = FileManager.default
         for entry in try entries(input, split: split, row: row, report: report) {
@@ -108,22 +136,34 @@ struct LabelOnlyTask {
                     report.skip(split: row, file: file, line: entry.line, reason: "image name '\(name)' leaves the image folder")
                     continue
                 }
-                guard fm.fileExists(atPath: job.root.appendingPathComponent(path).path) else {
+                let imageURL = job.root.appendingPathComponent(path)
+                guard fm.fileExists(atPath: imageURL.path) else {
                     report.skip(split: row, file: file, line: entry.line, reason: "image \(path) is absent")
                     continue
                 }
-                try writer.append { buf in
+                if let records, let linker {
+                    let image = ImageRef(url: imageURL, name: name, width: 0, height: 0, format: .png)
+                    let linked = try linker.path(for: image, split: split)
+                    do { try records.add(.recognition(linked, text: text, location: RecordLocation(file: input.path, line: entry.line))) } catch let e as PrepError {
+                        DatasetRunner.reportSkip(e, row: row, report: report)
+                        continue
+                    }
+                    report.update(split: row) { $0.images += 1; $0.instances += 1 }
+                    continue
+                }
+                try writer?.append { buf in
                     switch format {
                     case .txt: buf.append(contentsOf: Array("\(path) \(text)".utf8))
                     case .jsonl: json.write(.object([("filename", .string(path)), ("text", .string(text))]), to: &buf)
-                    case .mmocr1, .paddle: break  // refused in init
+                    case .mmocr1, .paddle: break  // written through `records` above
                     }
                     buf.append(0x0A)
                 }
                 report.update(split: row) { $0.images += 1; $0.instances += 1 }
             }
         }
-        try writer.close()
+        try writer?.close()
+        try records?.finish()
         report.update(split: row) { $0.outputs.append(outName) }
     }
 }

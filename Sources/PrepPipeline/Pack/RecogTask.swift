@@ -1,5 +1,6 @@
 import Foundation
 import PrepCore
+import PrepFormats
 
 /// A dataset's recognition task as its recipe (`recog:`) and the command line ask for it:
 /// crop settings, the label-file layout, and the per-split run over gathered pairs.
@@ -80,7 +81,7 @@ struct RecogTask {
         let writesIgnores: @Sendable (String) -> Bool = { [settings] in settings.vertical == .ignores && settings.verticalApplies(on: $0) }
         let labelFile: @Sendable (String) -> String
         switch job.target {
-        case .mmocr1: labelFile = { "textrecog_\($0)" }
+        case .mmocr1: labelFile = { "textrecog_" + MMOCR1Config.splitName($0) }
         case .paddle: labelFile = { "rec_gt_\($0)" }
         default: labelFile = { labels[$0] ?? "\($0)_label" }
         }
@@ -92,9 +93,11 @@ struct RecogTask {
         switch format {
         case .mmocr1, .paddle:
             let dir = format == .mmocr1 ? "textrecog_imgs" : "rec_imgs"
-            layout = LabelFileSink.Layout(cropDir: dir + "/{split}", ignoreDir: "ignores/" + dir + "/{split}", labelFile: labelFile,
+            // MMOCR 1.x crop folders carry its split names (`textrecog_imgs/train/`).
+            let s = format == .mmocr1 ? "{split1x}" : "{split}"
+            layout = LabelFileSink.Layout(cropDir: dir + "/" + s, ignoreDir: "ignores/" + dir + "/" + s, labelFile: labelFile,
                                           ignoreLabelFile: { "ignores/" + labelFile($0) },
-                                          labelPath: dir + "/{split}/{crop}", ignoreLabelPath: "ignores/" + dir + "/{split}/{crop}")
+                                          labelPath: dir + "/\(s)/{crop}", ignoreLabelPath: "ignores/" + dir + "/\(s)/{crop}")
         case .jsonl, .txt:
             layout = LabelFileSink.Layout(
                 cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",

@@ -31,6 +31,9 @@ public struct DatasetJob: Sendable {
     public var converterOptions: [String: String] = [:]
     /// SynthText det: write `instances_<split>.json` (COCO 0.x) instead of the reference's LMDB.
     public var detAsCOCO = false
+    /// `--from-det`: recognition crops are cut from the detection ground truth even where the
+    /// dataset ships its own word crops (ICDAR 2011/2013/2015, ArT, LV).
+    public var recogFromDet = false
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
@@ -65,6 +68,10 @@ public struct DatasetJob: Sendable {
         }
         if splitSeed != nil && valRatio == nil { throw PrepError.usage("--split-seed needs --val-ratio") }
         if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
+        if recogFromDet && !tasks.contains("recog") { throw PrepError.usage("--from-det is how --task recog gets its crops: add --task recog") }
+        if recogFromDet && !recipe.cutsRecogFromDet {
+            throw PrepError.usage("\(recipe.name) cannot cut recognition crops from detection ground truth (prep zoo lists which can)")
+        }
         if tasks.contains("recog") && !["jsonl", "txt", "lmdb"].contains(recogFormat) {
             throw PrepError.usage("--format must be jsonl, txt or lmdb (got '\(recogFormat)')")
         }

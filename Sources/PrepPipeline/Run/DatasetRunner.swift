@@ -30,7 +30,7 @@ public final class DatasetRunner {
             return try COCORecordJob(job: job, converter: try factory(options)).run(report: report)
         }
         // Label-only recognition (crops shipped) reads its own label files, not the det source.
-        let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") ? recipe.recog.flatMap { r in
+        let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") && !job.recogFromDet ? recipe.recog.flatMap { r in
             try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
         } : nil
         let kie = job.tasks.contains("kie") ? try KIETask(recipe: recipe, job: job) : nil

@@ -16,7 +16,8 @@ extension COCOWriter: DetSplitWriter {}
 /// `--to mmocr1|paddle|coco|line-json`: samples become records and go to every writer.
 ///
 /// - mmocr1: `textdet_<split>.json` and `textspotting_<split>.json`, `img_path` =
-///   `textdet_imgs/<split>/<name>` (linked, see `ImageLinker`). If an instance has no
+///   `textdet_imgs/<split>/<name>` (linked, see `ImageLinker`), with MMOCR 1.x's split names
+///   (`training` → `train`: `textdet_train.json`, as its Dataset Preparer names them). If an instance has no
 ///   transcription, the split's textspotting file is dropped with a warning (MMOCR 1.x's packer
 ///   asserts one).
 /// - paddle: `det_gt_<split>.txt`, paths relative to the output folder (`data_dir`), through
@@ -75,12 +76,14 @@ enum DetOutput {
             let name = expandTemplate(template, split: split)
             return (try COCOWriter(url: try staging.url(for: name), layout: layout), [name])
         case .mmocr1:
-            let names = ["textdet_\(split).json", "textspotting_\(split).json"]
+            // MMOCR 1.x's preparer names files and image folders by its split names (`train`, `val`, `test`).
+            let s1 = MMOCR1Config.splitName(split)
+            let names = ["textdet_\(s1).json", "textspotting_\(s1).json"]
             let writers: [(String, AnnotationWriter)] = [
                 (names[0], try MMOCR1Writer(url: try staging.url(for: names[0]), task: .textdet)),
                 (names[1], try MMOCR1Writer(url: try staging.url(for: names[1]), task: .textspotting)),
             ]
-            let l = linker ?? ImageLinker(staging: staging, prefix: "textdet_imgs")
+            let l = linker ?? ImageLinker(staging: staging, prefix: "textdet_imgs", splitName: MMOCR1Config.splitName)
             linker = l
             return (RecordDetWriter(writers: writers, split: split, report: report) { try l.path(for: $0.image, split: split) }, names)
         case .paddle:

@@ -10,11 +10,14 @@ final class ImageLinker {
     let staging: OutputStaging
     /// The folder links go in, relative to the output folder (`textdet_imgs`).
     let prefix: String
+    /// The folder name a split gets under `prefix` (MMOCR 1.x: `training` → `train`).
+    let splitName: (String) -> String
     private var links: [String: String] = [:]
 
-    init(staging: OutputStaging, prefix: String) {
+    init(staging: OutputStaging, prefix: String, splitName: @escaping (String) -> String = { $0 }) {
         self.staging = staging
         self.prefix = prefix
+        self.splitName = splitName
     }
 
     /// The path of `image` relative to the output folder: `<prefix>/<name>` (the first folder of
@@ -28,13 +31,14 @@ final class ImageLinker {
         var rel: String
         if let slash = name.firstIndex(of: "/"), file.hasSuffix("/" + name) {
             let first = String(name[..<slash])
-            linkName = first
+            // A name under the split's own folder (`training/img_1.jpg`) takes the format's split name.
+            linkName = first == split ? splitName(split) : first
             target = String(file.dropLast(name.count)) + first
-            rel = name
+            rel = linkName + name[slash...]
         } else {
-            linkName = split
+            linkName = splitName(split)
             target = (file as NSString).deletingLastPathComponent
-            rel = split + "/" + (name as NSString).lastPathComponent
+            rel = linkName + "/" + (name as NSString).lastPathComponent
         }
         // Images staged by this run (an archive extracted into the outputs) are linked where they will be.
         let stagedRoot = staging.stagingDirectory.standardizedFileURL.path

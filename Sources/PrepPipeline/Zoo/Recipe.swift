@@ -175,6 +175,20 @@ public struct Recipe: Decodable, Sendable {
         public var file: String
         public var format: String
         public var images: String
+        /// Splits whose label file or crop folder is named otherwise (ICDAR 2015's
+        /// `ch4_training_word_images_gt/gt.txt` and `Challenge4_Test_Task3_GT.txt`).
+        public var fileBySplit: [String: String]?
+        public var imagesBySplit: [String: String]?
+
+        /// The label file template of `split`.
+        public func file(for split: String) -> String { fileBySplit?[split] ?? file }
+        /// The crop folder template of `split`.
+        public func images(for split: String) -> String { imagesBySplit?[split] ?? images }
+
+        enum CodingKeys: String, CodingKey {
+            case file, format, images
+            case fileBySplit = "file_by_split", imagesBySplit = "images_by_split"
+        }
     }
 
     /// The KIE task: close-set line-JSON per split (`closeset`, template over `{split}`/`{set}`),
