@@ -34,7 +34,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Input format, or auto (default).", valueName: "format"))
     var from: String = "auto"
 
-    @Option(name: .long, help: ArgumentHelp("Folder the input's image paths are relative to (for --to lmdb; default: the input's folder).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp("Folder the input's image paths are relative to (images for --to lmdb; sizes read from image headers where the input has none, e.g. PaddleOCR det → coco; default: the input's folder).", valueName: "DIR"))
     var images: String?
 
     @Flag(name: .long, help: "Replace OUTPUT if it exists (atomically, when the conversion succeeded).")

@@ -33,6 +33,7 @@ public final class LabelFileWriter: AnnotationWriter {
             if record.imagePath.contains(" ") || record.imagePath.contains("\n") {
                 throw record.location.error("the image path holds a space, which a txt label line cannot (use jsonl)")
             }
+            if text.contains(" ") { losses.note(Self.spacedTextLoss) }
         }
         try out.append { buf in
             switch syntax {
@@ -46,6 +47,9 @@ public final class LabelFileWriter: AnnotationWriter {
     }
 
     public func finish() throws { try out.close() }
+
+    /// What a txt label whose text holds a space loses in the loaders that split at every space.
+    public static let spacedTextLoss = "text(s) with a space: MMOCR's RecogTextDataset / LineStrParser (default separator ' ') and PaddleOCR with a space delimiter read only up to the first space; jsonl (or paddle's tab) keeps them whole"
 }
 
 /// Reads MMOCR 0.x recognition label files with the reference's parsers: txt with

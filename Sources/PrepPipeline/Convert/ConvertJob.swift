@@ -70,6 +70,9 @@ public struct ConvertJob {
             let imagesDirName = (output.lastPathComponent as NSString).deletingPathExtension + "_images"
             var imagesDir: URL?
             var records = 0, instances = 0, ignored = 0
+            // Detection records without sizes (PaddleOCR det) get them from the image header
+            // (JPEG SOF / PNG IHDR, stored pixels), so COCO gets its width/height.
+            var probed = 0, unprobed = 0
             // A bar where the count is known (documents, LMDBs); line formats stream.
             let progress = Progress(label: "convert", total: reader.recordCount ?? 0, quiet: quiet)
             try reader.forEach(skipped: { DatasetRunner.reportSkip($0, row: row, report: report) }) { next in
@@ -90,6 +93,15 @@ public struct ConvertJob {
                     try Data(bytes).write(to: imagesDir!.appendingPathComponent(name))
                     record.imagePath = imagesDirName + "/" + name
                 }
+                if kind == .detection && target != .paddle && (record.width == nil || record.height == nil) && record.imageBytes == nil {
+                    if let info = try? ImageProbe.probe(imageRoot.appendingPathComponent(record.imagePath), checkComplete: false) {
+                        record.width = info.width
+                        record.height = info.height
+                        probed += 1
+                    } else {
+                        unprobed += 1
+                    }
+                }
                 do { try writer.add(record) } catch let e as PrepError {
                     DatasetRunner.reportSkip(e, row: row, report: report)
                     return
@@ -106,6 +118,10 @@ public struct ConvertJob {
                 $0.ignored = ignored
                 $0.outputs.append(output.lastPathComponent)
                 if imagesDir != nil { $0.outputs.append(imagesDirName + "/") }
+            }
+            if probed > 0 { report.notes.append("\(probed) image size(s) read from the image headers under \(imageRoot.path)") }
+            if unprobed > 0 {
+                report.warn(split: row, file: input.path, reason: "\(unprobed) record(s) have no size and their image is not readable under \(imageRoot.path) (give --images DIR)")
             }
             for line in writer.losses.lines {
                 report.warn(split: row, file: output.path, reason: "not held by \(writtenFormat.rawValue): \(line)")

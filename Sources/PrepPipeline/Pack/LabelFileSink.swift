@@ -91,6 +91,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     // Diverted crops of the current split, and the ignores outputs staged for it: a split
     // without diverted crops gets no ignores file (MMOCR 1.x cannot load an empty data_list).
     private var divertedCount = 0
+    /// txt labels of the current split whose text holds a space (see `LabelFileWriter.spacedTextLoss`).
+    public private(set) var spacedTexts = 0
     private var ignoreOutputs: [String] = []
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
@@ -119,6 +121,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         ignorePathParts = parts(layout.ignoreLabelPath)
         numbered = 0
         divertedCount = 0
+        spacedTexts = 0
         ignoreOutputs = []
         cropRoot = try FileFolder(stageDirectory(cropDir))
         if writesIgnores(split) {
@@ -199,6 +202,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         try writer.append { buf in
             switch format {
             case .txt:
+                if crop.text.contains(" ") { spacedTexts += 1 }
                 buf.append(contentsOf: path.utf8); buf.append(0x20); buf.append(contentsOf: crop.text.utf8)
                 if layout.lexicon {
                     // svt_converter.py: `len(lexicon.split(','))`, so an empty lexicon counts 1.

@@ -116,15 +116,16 @@ struct LabelOnlyTask {
         switch format {
         case .mmocr1:
             records = try MMOCR1Writer(url: try staging.url(for: outName), task: .textrecog)
-            linker = ImageLinker(staging: staging, prefix: "textrecog_imgs", splitName: MMOCR1Config.splitName)
+            linker = ImageLinker(staging: staging, prefix: "textrecog_imgs", splitName: MMOCR1Config.splitName, placement: job.imagePlacement)
         case .paddle:
             records = try PaddleRecWriter(url: try staging.url(for: outName))
-            linker = ImageLinker(staging: staging, prefix: "rec_imgs")
+            linker = ImageLinker(staging: staging, prefix: "rec_imgs", placement: job.imagePlacement)
         default: break
         }
         let writer = records == nil ? try BufferedFileWriter(url: try staging.url(for: outName)) : nil
         let json = PyJSON(ensureASCII: recog.ensureAscii ?? true)
         let fm = FileManager.default
+        var spacedTexts = 0
         for entry in try entries(input, split: split, row: row, report: report) {
             let file = entry.key.map { "\(input.path): \($0)" } ?? input.path
             switch entry.parsed {
@@ -143,7 +144,8 @@ struct LabelOnlyTask {
                 }
                 if let records, let linker {
                     let image = ImageRef(url: imageURL, name: name, width: 0, height: 0, format: .png)
-                    let linked = try linker.path(for: image, split: split)
+                    // --images none: the path under the dataset root, as the mmocr0 labels write it.
+                    let linked = job.imagePlacement == .none ? path : try linker.path(for: image, split: split)
                     do { try records.add(.recognition(linked, text: text, location: RecordLocation(file: input.path, line: entry.line))) } catch let e as PrepError {
                         DatasetRunner.reportSkip(e, row: row, report: report)
                         continue
@@ -153,7 +155,9 @@ struct LabelOnlyTask {
                 }
                 try writer?.append { buf in
                     switch format {
-                    case .txt: buf.append(contentsOf: Array("\(path) \(text)".utf8))
+                    case .txt:
+                        if text.contains(" ") { spacedTexts += 1 }
+                        buf.append(contentsOf: Array("\(path) \(text)".utf8))
                     case .jsonl: json.write(.object([("filename", .string(path)), ("text", .string(text))]), to: &buf)
                     case .mmocr1, .paddle: break  // written through `records` above
                     }
@@ -165,5 +169,6 @@ struct LabelOnlyTask {
         try writer?.close()
         try records?.finish()
         report.update(split: row) { $0.outputs.append(outName) }
+        if spacedTexts > 0 { report.warn(split: row, file: outName, reason: "\(spacedTexts) × \(LabelFileWriter.spacedTextLoss)") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PrepCore
+import PrepFormats
 
 /// The recognition task: images spread over the workers (each reads its file once, decodes
 /// what its crops need, cuts and encodes), crops handed to the sink in input order, so outputs
@@ -97,6 +98,9 @@ public struct RecogPacker {
         progress.finish()
         let outputs = try sink.end()
         report.update(split: row) { $0.outputs.append(contentsOf: outputs) }
+        if let labels = sink as? LabelFileSink, labels.spacedTexts > 0 {
+            report.warn(split: row, file: outputs.first ?? "", reason: "\(labels.spacedTexts) × \(LabelFileWriter.spacedTextLoss)")
+        }
         var parts: [String] = []
         if totals.diverted > 0 { parts.append("\(totals.diverted) vertical crop(s) in ignores/ with their own label file") }
         if totals.rotated > 0 { parts.append("\(totals.rotated) vertical crop(s) rotated 90°") }

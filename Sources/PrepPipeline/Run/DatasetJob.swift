@@ -34,6 +34,8 @@ public struct DatasetJob: Sendable {
     /// `--from-det`: recognition crops are cut from the detection ground truth even where the
     /// dataset ships its own word crops (ICDAR 2011/2013/2015, ArT, LV).
     public var recogFromDet = false
+    /// `--images`: how MMOCR 1.x / PaddleOCR outputs reach the raw images (link by default).
+    public var imagePlacement: ImagePlacement = .link
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
@@ -68,6 +70,9 @@ public struct DatasetJob: Sendable {
         }
         if splitSeed != nil && valRatio == nil { throw PrepError.usage("--split-seed needs --val-ratio") }
         if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
+        if imagePlacement != .link && target != .mmocr1 && target != .paddle {
+            throw PrepError.usage("--images \(imagePlacement.rawValue) applies to --to mmocr1 and --to paddle (their image paths are relative to the output folder)")
+        }
         if recogFromDet && !tasks.contains("recog") { throw PrepError.usage("--from-det is how --task recog gets its crops: add --task recog") }
         if recogFromDet && !recipe.cutsRecogFromDet {
             throw PrepError.usage("\(recipe.name) cannot cut recognition crops from detection ground truth (prep zoo lists which can)")

@@ -77,7 +77,8 @@ public final class DatasetRunner {
             for (split, pairs) in gathered {
                 for (index, (detTemplate, layout)) in detOutputs.enumerated() {
                     let (writer, outNames) = try DetOutput.open(target: job.target, template: detTemplate, split: split, layout: layout,
-                                                                staging: staging, report: report, linker: &linker)
+                                                                staging: staging, report: report, linker: &linker,
+                                                                placement: job.imagePlacement)
                     let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
                     OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
                         progress.advance()

@@ -70,7 +70,8 @@ final class RecordDetWriter: DetSplitWriter {
 /// of the files it writes (relative to the output folder).
 enum DetOutput {
     static func open(target: AnnotationTarget, template: String, split: String, layout: COCOWriter.Layout,
-                     staging: OutputStaging, report: RunReport, linker: inout ImageLinker?) throws -> (DetSplitWriter, [String]) {
+                     staging: OutputStaging, report: RunReport, linker: inout ImageLinker?,
+                     placement: ImagePlacement = .link) throws -> (DetSplitWriter, [String]) {
         switch target {
         case .mmocr0:
             let name = expandTemplate(template, split: split)
@@ -83,17 +84,17 @@ enum DetOutput {
                 (names[0], try MMOCR1Writer(url: try staging.url(for: names[0]), task: .textdet)),
                 (names[1], try MMOCR1Writer(url: try staging.url(for: names[1]), task: .textspotting)),
             ]
-            let l = linker ?? ImageLinker(staging: staging, prefix: "textdet_imgs", splitName: MMOCR1Config.splitName)
+            let l = linker ?? ImageLinker(staging: staging, prefix: "textdet_imgs", splitName: MMOCR1Config.splitName, placement: placement)
             linker = l
             return (RecordDetWriter(writers: writers, split: split, report: report) { try l.path(for: $0.image, split: split) }, names)
         case .paddle:
             let name = "det_gt_\(split).txt"
-            let l = linker ?? ImageLinker(staging: staging, prefix: "images")
+            let l = linker ?? ImageLinker(staging: staging, prefix: "images", placement: placement)
             linker = l
             let root = staging.directory.standardizedFileURL.path + "/"
             let writer = RecordDetWriter(writers: [(name, try PaddleDetWriter(url: try staging.url(for: name)))], split: split, report: report) { s in
                 let file = s.image.url.standardizedFileURL.path
-                return file.hasPrefix(root) ? String(file.dropFirst(root.count)) : try l.path(for: s.image, split: split)
+                return file.hasPrefix(root) && placement != .none ? String(file.dropFirst(root.count)) : try l.path(for: s.image, split: split)
             }
             return (writer, [name])
         case .coco, .lineJSON:

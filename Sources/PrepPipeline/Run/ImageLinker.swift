@@ -1,6 +1,19 @@
 import Foundation
 import PrepCore
 
+/// How formats whose image paths are relative to the output folder (MMOCR 1.x `textdet_imgs/`,
+/// PaddleOCR `images/`) reach the raw images: `--images link|copy|none`.
+public enum ImagePlacement: String, Sendable, CaseIterable {
+    /// A relative symlink to the raw image folder (the default: nothing copied; moving the output
+    /// folder without the raw data breaks it).
+    case link
+    /// The images copied into the output folder (self-contained, uses the space).
+    case copy
+    /// No images in the output: paths are the dataset's own names, relative to its image folder
+    /// (set the trainer's data root to it).
+    case none
+}
+
 /// Makes image paths relative to the output folder (a format's data root) without copying or
 /// moving the user's images: MMOCR 1.x wants `textdet_imgs/<split>/<name>`, which its preparer
 /// makes by moving the raw images; prep instead links `textdet_imgs/<split>` to the raw image
@@ -12,12 +25,14 @@ final class ImageLinker {
     let prefix: String
     /// The folder name a split gets under `prefix` (MMOCR 1.x: `training` → `train`).
     let splitName: (String) -> String
+    let placement: ImagePlacement
     private var links: [String: String] = [:]
 
-    init(staging: OutputStaging, prefix: String, splitName: @escaping (String) -> String = { $0 }) {
+    init(staging: OutputStaging, prefix: String, splitName: @escaping (String) -> String = { $0 }, placement: ImagePlacement = .link) {
         self.staging = staging
         self.prefix = prefix
         self.splitName = splitName
+        self.placement = placement
     }
 
     /// The path of `image` relative to the output folder: `<prefix>/<name>` (the first folder of
@@ -25,6 +40,7 @@ final class ImageLinker {
     /// name that would have to point at two folders is refused.
     func path(for image: ImageRef, split: String) throws -> String {
         let name = image.name
+        if placement == .none { return name }
         let file = image.url.standardizedFileURL.path
         var linkName: String
         var target: String
@@ -58,11 +74,24 @@ final class ImageLinker {
                 throw PrepError.failed("\(prefix)/\(linkName) exists in the output folder and is not prep's link, and \(final) is not there; move it away or choose another -o")
             }
             links[linkName] = Self.userFolder
+        } else if placement == .copy {
+            let url = try staging.url(for: prefix + "/" + linkName)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            links[linkName] = target
         } else {
             let url = try staging.url(for: prefix + "/" + linkName)
             let from = staging.directory.appendingPathComponent(prefix).standardizedFileURL.path
             try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: Self.relative(target, from: from))
             links[linkName] = target
+        }
+        if placement == .copy && links[linkName] != Self.userFolder {
+            let dest = staging.stagingDirectory.appendingPathComponent(prefix + "/" + rel)
+            do {
+                try FileManager.default.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if !FileManager.default.fileExists(atPath: dest.path) { try FileManager.default.copyItem(at: image.url, to: dest) }
+            } catch {
+                throw PrepError.io(path: dest.path, reason: "cannot copy the image (\(error.localizedDescription))")
+            }
         }
         return prefix + "/" + rel
     }

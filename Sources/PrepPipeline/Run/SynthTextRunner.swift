@@ -77,7 +77,7 @@ final class SynthTextRunner {
                 var linker: ImageLinker? = nil
                 let (w, names) = try DetOutput.open(target: job.target, template: recipe.outputs["spotting"] ?? "spotting_instances_{split}.json",
                                                     split: split, layout: DatasetRunner.withText(layout), staging: staging, report: report,
-                                                    linker: &linker)
+                                                    linker: &linker, placement: job.imagePlacement)
                 spot = w
                 outputs += names
             }
@@ -89,7 +89,8 @@ final class SynthTextRunner {
                 } else {
                     var linker: ImageLinker? = nil
                     let (w, names) = try DetOutput.open(target: job.target, template: "instances_{split}.json", split: split,
-                                                        layout: layout, staging: staging, report: report, linker: &linker)
+                                                        layout: layout, staging: staging, report: report, linker: &linker,
+                                                        placement: job.imagePlacement)
                     detOther = w
                     outputs += names
                 }
