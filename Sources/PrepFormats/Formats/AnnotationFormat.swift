@@ -15,6 +15,10 @@ import PrepCore
 /// | `paddle-rec` | recog | PaddleOCR `img<TAB>text` | ignore; texts with tabs or line breaks |
 /// | `label-txt` / `label-jsonl` | recog | MMOCR 0.x `<split>_label.txt/.jsonl` | ignore; txt: line breaks, spaces in paths |
 /// | `lmdb` | recog | clovaai / MMOCR LMDB folder | ignore; image paths |
+/// | `doctr` | det/recog | docTR `labels.json` (DetectionDataset, OCRDataset, RecognitionDataset) | ignore; det: text, non-4-point polygons, empty pages |
+/// | `hf` | det/recog | Hugging Face imagefolder `metadata.jsonl` | — (det: `objects` lists) |
+/// | `easyocr` | recog | EasyOCR trainer `labels.csv` | ignore; commas in file names, line breaks |
+/// | `tesstrain` | recog | a folder of images with `<name>.gt.txt` | ignore; sub-folders, line breaks |
 public enum AnnotationFormat: String, Sendable, CaseIterable {
     case mmocr0COCO = "mmocr0-coco"
     case lineJSON = "line-json"
@@ -25,6 +29,10 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
     case labelTxt = "label-txt"
     case labelJsonl = "label-jsonl"
     case lmdb
+    case doctr
+    case hf
+    case easyocr
+    case tesstrain
 
     /// The usual file extension (with its dot; an LMDB folder's too).
     public var fileExtension: String {
@@ -33,6 +41,10 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
         case .lineJSON, .labelJsonl: return ".jsonl"
         case .paddleDet, .paddleRec, .labelTxt: return ".txt"
         case .lmdb: return ".lmdb"
+        case .doctr: return ".json"
+        case .hf: return ".jsonl"
+        case .easyocr: return ".csv"
+        case .tesstrain: return ""
         }
     }
 
@@ -47,7 +59,18 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
         case .labelTxt: return try LabelFileReader.open(url, syntax: .txt)
         case .labelJsonl: return try LabelFileReader.open(url, syntax: .jsonl)
         case .lmdb: return try LMDBRecordReader.open(url)
+        case .doctr: return try DocTRReader.open(Self.file(url, "labels.json"))
+        case .hf: return try HFImageFolderReader.open(Self.file(url, "metadata.jsonl"))
+        case .easyocr: return try EasyOCRLabelsReader.open(Self.file(url, "labels.csv"))
+        case .tesstrain: return try TesstrainReader.open(url)
         }
+    }
+
+    /// `url`, or the file `name` inside it when `url` is a folder (a docTR / imagefolder /
+    /// EasyOCR split folder).
+    static func file(_ url: URL, _ name: String) -> URL {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue ? url.appendingPathComponent(name) : url
     }
 
     /// What detection found: the format, why, and what else was considered.
@@ -69,7 +92,12 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("data.mdb").path) || url.pathExtension == "mdb" {
                 return Detection(format: .lmdb, reason: "an LMDB folder (data.mdb)")
             }
-            throw PrepError.usage("\(path): a folder without data.mdb; tried: lmdb (no data.mdb). Give an annotation file or an LMDB folder")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            if names.contains("labels.json") { return Detection(format: .doctr, reason: "a folder with labels.json (docTR)") }
+            if names.contains("metadata.jsonl") { return Detection(format: .hf, reason: "a folder with metadata.jsonl (imagefolder)") }
+            if names.contains("labels.csv") { return Detection(format: .easyocr, reason: "a folder with labels.csv (EasyOCR)") }
+            if names.contains(where: { $0.hasSuffix(".gt.txt") }) { return Detection(format: .tesstrain, reason: "a folder of <name>.gt.txt files (tesstrain)") }
+            throw PrepError.usage("\(path): a folder without data.mdb, labels.json, metadata.jsonl, labels.csv or *.gt.txt; tried: lmdb, doctr, hf, easyocr, tesstrain. Give an annotation file or a dataset folder")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw PrepError.io(path: path, reason: "cannot open for reading") }
         var head = [UInt8](handle.readData(ofLength: 1 << 16))
@@ -86,6 +114,11 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             // One object per line (line-JSON, jsonl labels), or one document over the file.
             if let v = try? JSONReader.parse(trimmed), case .object = v {
                 if v["file_name"] != nil && v["annotations"] != nil { return Detection(format: .lineJSON, reason: "line 1 is a JSON object with file_name and annotations") }
+                if v["file_name"] != nil && (v["text"] != nil || v["objects"] != nil) { return Detection(format: .hf, reason: "line 1 is a JSON object with file_name and text/objects (imagefolder metadata)") }
+                if case let .object(pairs) = v, let first = pairs.first?.1,
+                   first.string != nil || first["polygons"] != nil || first["typed_words"] != nil {
+                    return Detection(format: .doctr, reason: "a JSON object of image name → label (docTR labels.json)")
+                }
                 if v["filename"] != nil && v["text"] != nil { return Detection(format: .labelJsonl, reason: "line 1 is a JSON object with filename and text") }
                 if v["data_list"] != nil { return Detection(format: .mmocr1, reason: "a JSON object with data_list") }
                 if v["images"] != nil { return Detection(format: v["info"] != nil ? .coco : .mmocr0COCO, reason: v["info"] != nil ? "a COCO object with info" : "a COCO object without info") }
@@ -97,10 +130,12 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
                     return keys.contains("info") ? Detection(format: .coco, reason: "a COCO document with info (standard COCO)")
                         : Detection(format: .mmocr0COCO, reason: "a COCO document without info (MMOCR 0.x)")
                 }
-                tried += ["mmocr1 (no metainfo/data_list key)", "coco / mmocr0-coco (no images key)"]
+                if text.contains("\"typed_words\"") || text.contains("\"polygons\"") { return Detection(format: .doctr, reason: "a JSON document with polygons/typed_words (docTR labels.json)") }
+                tried += ["mmocr1 (no metainfo/data_list key)", "coco / mmocr0-coco (no images key)", "doctr (no polygons/typed_words)"]
             }
         } else {
             tried.append("JSON formats (the file does not begin with '{')")
+            if trimmed == "filename,words" { return Detection(format: .easyocr, reason: "line 1 is the header filename,words (EasyOCR labels.csv)") }
             if let tab = firstLine.firstIndex(of: "\t") {
                 let rest = firstLine[firstLine.index(after: tab)...].trimmingCharacters(in: .whitespaces)
                 // A long first line may be cut at the end of the sniffed bytes: `[{"` is enough.

@@ -65,23 +65,34 @@ final class LineFileReader: AnnotationReader {
     let kind: AnnotationKind
     private var reader: LineReader
     private let parse: (String, RecordLocation) throws -> AnnotationRecord
+    /// Whether the first non-blank line is a header to pass over (EasyOCR's `filename,words`).
+    private let isHeader: ((String) -> Bool)?
+    private var sawFirst = false
 
-    init(url: URL, format: AnnotationFormat, kind: AnnotationKind,
+    init(url: URL, format: AnnotationFormat, kind: AnnotationKind, isHeader: ((String) -> Bool)? = nil,
          parse: @escaping (String, RecordLocation) throws -> AnnotationRecord) throws {
         reader = try LineReader(url: url)
         self.format = format
         self.kind = kind
+        self.isHeader = isHeader
         self.parse = parse
     }
 
     var recordCount: Int? { nil }
 
-    func restart() throws { reader = try LineReader(url: reader.url) }
+    func restart() throws {
+        reader = try LineReader(url: reader.url)
+        sawFirst = false
+    }
 
     func next() throws -> AnnotationRecord? {
         while let line = reader.next() {
             let text = try reader.decode(line)
             if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            if !sawFirst {
+                sawFirst = true
+                if isHeader?(text) == true { continue }
+            }
             return try parse(text, RecordLocation(file: reader.url.path, line: line.number))
         }
         return nil

@@ -16,6 +16,14 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
     case lineJSON = "line-json"
     /// Recognition LMDB (images + labels).
     case lmdb
+    /// docTR `labels.json` (detection: DetectionDataset, or OCRDataset with text; recognition).
+    case doctr
+    /// Hugging Face imagefolder `metadata.jsonl`.
+    case hf
+    /// tesstrain `<name>.gt.txt` beside each line image (recognition).
+    case tesstrain
+    /// EasyOCR trainer `labels.csv` (recognition).
+    case easyocr
 
     /// Opens the writer for `kind` at `url`. `hasText`: whether detection instances carry
     /// transcriptions (MMOCR 1.x then writes textspotting, 0.x COCO a `text` key), `labelSyntax`
@@ -35,6 +43,13 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
         case (.coco, .detection): return try StandardCOCOWriter(url: url)
         case (.lineJSON, .detection): return try LineJSONWriter(url: url)
         case (.lmdb, .recognition): return try LMDBRecordWriter(directory: url, imageRoot: imageRoot, verify: verifyImages)
+        case (.doctr, .detection): return try DocTRWriter(url: url, mode: hasText ? .ocr : .detection, imageRoot: imageRoot)
+        case (.doctr, .recognition): return try DocTRWriter(url: url, mode: .recognition)
+        case (.hf, _): return try HFImageFolderWriter(url: url, kind: kind)
+        case (.easyocr, .recognition): return try EasyOCRLabelsWriter(url: url)
+        case (.tesstrain, .recognition): return try TesstrainWriter(directory: url)
+        case (.easyocr, .detection), (.tesstrain, .detection):
+            throw PrepError.usage("--to \(rawValue) holds recognition data (word or line images); the input is detection data (cut crops first: prep crops … --to \(rawValue))")
         case (.coco, .recognition), (.lineJSON, .recognition):
             throw PrepError.usage("--to \(rawValue) holds detection annotations; the input is recognition data (try mmocr0, mmocr1, paddle or lmdb)")
         case (.lmdb, .detection):
@@ -53,6 +68,10 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
         case (.coco, _): return .coco
         case (.lineJSON, _): return .lineJSON
         case (.lmdb, _): return .lmdb
+        case (.doctr, _): return .doctr
+        case (.hf, _): return .hf
+        case (.easyocr, _): return .easyocr
+        case (.tesstrain, _): return .tesstrain
         }
     }
 }

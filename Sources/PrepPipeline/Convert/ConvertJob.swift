@@ -83,7 +83,23 @@ public struct ConvertJob {
                                 reason: (record.location.element.map { "\($0): " } ?? "") + "image path \(record.imagePath) \(reason); record skipped")
                     return
                 }
-                if let bytes = record.imageBytes, target != .lmdb {
+                if target == .tesstrain {
+                    // tesstrain reads each image beside its .gt.txt: the images go into the output folder.
+                    let name = (record.imagePath as NSString).lastPathComponent + (record.imageBytes.map(Self.imageExtension) ?? "")
+                    let dest = outURL.appendingPathComponent(name)
+                    do {
+                        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+                        if let bytes = record.imageBytes { try Data(bytes).write(to: dest) } else {
+                            try FileManager.default.copyItem(at: imageRoot.appendingPathComponent(record.imagePath), to: dest)
+                        }
+                    } catch {
+                        report.skip(split: row, file: record.location.file, line: record.location.line,
+                                    reason: (record.location.element.map { "\($0): " } ?? "") + "cannot put image \(record.imagePath) beside its .gt.txt (\(error.localizedDescription)); record skipped")
+                        return
+                    }
+                    record.imagePath = name
+                    record.imageBytes = nil
+                } else if let bytes = record.imageBytes, target != .lmdb {
                     if imagesDir == nil {
                         let d = try staging.url(for: imagesDirName)
                         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)

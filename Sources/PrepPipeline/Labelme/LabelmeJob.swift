@@ -100,7 +100,7 @@ public struct LabelmeJob {
                                     switch format {
                                     case .txt: buf.append(contentsOf: Array("\(path) \(c.text)".utf8))
                                     case .jsonl: escaped.write(.object([("filename", .string(path)), ("text", .string(c.text))]), to: &buf)
-                                    case .mmocr1, .paddle: break  // the command offers jsonl and txt only
+                                    default: break  // the command offers jsonl and txt only
                                     }
                                     buf.append(0x0A)
                                 }

@@ -51,8 +51,12 @@ public struct CropsJob {
         case .mmocr0: labelFormat = format == "txt" ? .txt : .jsonl; labelName = "label"
         case .mmocr1: labelFormat = .mmocr1; labelName = "textrecog"
         case .paddle: labelFormat = .paddle; labelName = "rec_gt"
+        case .doctr: labelFormat = .doctr; labelName = "labels"
+        case .hf: labelFormat = .hf; labelName = "metadata"
+        case .easyocr: labelFormat = .easyocr; labelName = "labels"
+        case .tesstrain: labelFormat = .tesstrain; labelName = "crops"
         case .coco, .lineJSON, .lmdb:
-            throw PrepError.usage("prep crops writes recognition data: --to mmocr0, mmocr1 or paddle (and --format lmdb for an LMDB)")
+            throw PrepError.usage("prep crops writes recognition data: --to mmocr0, mmocr1, paddle, doctr, hf, easyocr or tesstrain (and --format lmdb for an LMDB)")
         }
         report.options["to"] = target.rawValue
         report.options["format"] = format
@@ -89,8 +93,7 @@ public struct CropsJob {
                            writesIgnores: writesIgnores)
                 : LabelFileSink(
                     staging: staging,
-                    layout: .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in labelName }, ignoreLabelFile: { _ in "ignores_" + labelName },
-                                  labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}"),
+                    layout: Self.layout(labelFormat, labelName: labelName),
                     format: labelFormat, ensureASCII: ensureASCII, writesIgnores: writesIgnores)
             let packer = RecogPacker(engine: CropEngine(settings: settings), workers: workers, quiet: quiet)
             let images = self.images
@@ -98,6 +101,23 @@ public struct CropsJob {
                 if clashes[i] != nil { return nil }
                 return Self.load(pages[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
             }, sink: sink, report: report)
+        }
+    }
+
+    /// Where crops and labels go: `crops/` + `<label>.<ext>` naming `crops/<crop>`; docTR,
+    /// imagefolder and EasyOCR name `images/<crop>` (their `images/` folder beside the label
+    /// file, docTR's relative to it); tesstrain writes `<crop>.gt.txt` beside each crop in `crops/`.
+    static func layout(_ format: LabelFileSink.Format, labelName: String) -> LabelFileSink.Layout {
+        switch format {
+        case .doctr, .hf, .easyocr:
+            return .init(cropDir: "images", ignoreDir: "ignores/images", labelFile: { _ in labelName }, ignoreLabelFile: { _ in "ignores/" + labelName },
+                         labelPath: format == .doctr ? "{crop}" : "images/{crop}", ignoreLabelPath: format == .doctr ? "{crop}" : "images/{crop}")
+        case .tesstrain:
+            return .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in "crops" }, ignoreLabelFile: { _ in "ignores" },
+                         labelPath: "{crop}", ignoreLabelPath: "{crop}")
+        default:
+            return .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in labelName }, ignoreLabelFile: { _ in "ignores_" + labelName },
+                         labelPath: "crops/{crop}", ignoreLabelPath: "ignores/{crop}")
         }
     }
 

@@ -17,15 +17,24 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         case mmocr1
         /// PaddleOCR recognition labels.
         case paddle
+        /// docTR RecognitionDataset `labels.json`, Hugging Face imagefolder `metadata.jsonl`,
+        /// EasyOCR `labels.csv`, tesstrain `<crop>.gt.txt` beside each crop (the "label file"
+        /// is then the crop folder).
+        case doctr, hf, easyocr, tesstrain
 
-        /// The label file's extension.
+        /// The label file's extension (empty: a folder).
         public var fileExtension: String {
             switch self {
-            case .jsonl: return "jsonl"
+            case .jsonl, .hf: return "jsonl"
             case .txt, .paddle: return "txt"
-            case .mmocr1: return "json"
+            case .mmocr1, .doctr: return "json"
+            case .easyocr: return "csv"
+            case .tesstrain: return ""
             }
         }
+
+        /// `name` with the extension.
+        func file(_ name: String) -> String { fileExtension.isEmpty ? name : name + "." + fileExtension }
     }
 
     /// Where things go, as templates over `{split}` (folders and files relative to the output
@@ -93,6 +102,11 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var divertedCount = 0
     /// txt labels of the current split whose text holds a space (see `LabelFileWriter.spacedTextLoss`).
     public private(set) var spacedTexts = 0
+    // Crops labelled in the current split, and its main outputs: the self-contained formats
+    // (docTR, imagefolder, EasyOCR, tesstrain) write nothing for a split without crops.
+    private var labelled = 0
+    /// The label file the last split would have written, when it had no crops and was left out.
+    public private(set) var droppedEmptyLabel: String?
     private var ignoreOutputs: [String] = []
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
@@ -108,9 +122,10 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         self.split = split
         outputs = []
         madeDirs = []
-        let labelName = layout.labelFile(split) + "." + format.fileExtension
+        let labelName = format.file(layout.labelFile(split))
         labels = try openLabels(try staging.url(for: labelName), records: &records)
-        outputs.append(labelName)
+        // tesstrain's "label file" is the crop folder itself, listed once.
+        if labelName != layout.expand(layout.cropDir, split: split) { outputs.append(labelName) }
         cropDir = layout.cropDirs[split] ?? layout.expand(layout.cropDir, split: split)
         // Label paths are the split's template around the crop name, expanded once per split.
         func parts(_ template: String) -> [String] {
@@ -122,12 +137,14 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         numbered = 0
         divertedCount = 0
         spacedTexts = 0
+        labelled = 0
+        droppedEmptyLabel = nil
         ignoreOutputs = []
         cropRoot = try FileFolder(stageDirectory(cropDir))
         if writesIgnores(split) {
             let ignoreDir = layout.expand(layout.ignoreDir, split: split)
             ignoreRoot = try FileFolder(stageDirectory(ignoreDir))
-            let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
+            let ignoreName = format.file(layout.ignoreLabelFile(split))
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
             ignoreOutputs = [ignoreDir + "/", ignoreName]
@@ -148,6 +165,14 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
             records = try MMOCR1Writer(url: url, task: .textrecog)
         case .paddle:
             records = try PaddleRecWriter(url: url)
+        case .doctr:
+            records = try DocTRWriter(url: url, mode: .recognition)
+        case .hf:
+            records = try HFImageFolderWriter(url: url, kind: .recognition)
+        case .easyocr:
+            records = try EasyOCRLabelsWriter(url: url)
+        case .tesstrain:
+            records = try TesstrainWriter(directory: url)
         }
         return nil
     }
@@ -192,7 +217,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         }
         if !crop.stored { try writeCrop(crop) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
-        if diverted { divertedCount += 1 }
+        if diverted { divertedCount += 1 } else { labelled += 1 }
         let path = (diverted ? ignorePathParts : pathParts).joined(separator: crop.name)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
@@ -213,7 +238,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
                 var fields: [(String, JSONValue)] = [("filename", .string(path)), ("text", .string(crop.text))]
                 if layout.lexicon { fields.append(("lexicon", .string(crop.lexicon ?? ""))) }
                 json.write(.object(fields), to: &buf)
-            case .mmocr1, .paddle:
+            case .mmocr1, .paddle, .doctr, .hf, .easyocr, .tesstrain:
                 preconditionFailure("written by an AnnotationWriter")
             }
             buf.append(0x0A)
@@ -231,6 +256,12 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         ignoreRecords = nil
         cropRoot = nil
         ignoreRoot = nil
+        if labelled == 0 && [.doctr, .hf, .easyocr, .tesstrain].contains(format) {
+            for name in outputs { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
+            droppedEmptyLabel = outputs.first { !$0.hasSuffix("/") } ?? outputs.first
+            outputs = []
+            return outputs
+        }
         if divertedCount == 0 && !ignoreOutputs.isEmpty {
             for name in ignoreOutputs { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
             outputs.removeAll { ignoreOutputs.contains($0) }

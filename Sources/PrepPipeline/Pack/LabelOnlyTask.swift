@@ -159,7 +159,7 @@ struct LabelOnlyTask {
                         if text.contains(" ") { spacedTexts += 1 }
                         buf.append(contentsOf: Array("\(path) \(text)".utf8))
                     case .jsonl: json.write(.object([("filename", .string(path)), ("text", .string(text))]), to: &buf)
-                    case .mmocr1, .paddle: break  // written through `records` above
+                    default: break  // mmocr1 / paddle: written through `records` above
                     }
                     buf.append(0x0A)
                 }

@@ -98,6 +98,9 @@ public struct RecogPacker {
         progress.finish()
         let outputs = try sink.end()
         report.update(split: row) { $0.outputs.append(contentsOf: outputs) }
+        if let labels = sink as? LabelFileSink, let name = labels.droppedEmptyLabel {
+            report.warn(split: row, file: name, reason: "no crops in this split: nothing written for it (an empty split does not load)")
+        }
         if let labels = sink as? LabelFileSink, labels.spacedTexts > 0 {
             report.warn(split: row, file: outputs.first ?? "", reason: "\(labels.spacedTexts) × \(LabelFileWriter.spacedTextLoss)")
         }

@@ -34,6 +34,10 @@ struct RecogTask {
         case (_, "lmdb"): format = nil
         case (.mmocr1, _): format = .mmocr1
         case (.paddle, _): format = .paddle
+        case (.doctr, _): format = .doctr
+        case (.hf, _): format = .hf
+        case (.easyocr, _): format = .easyocr
+        case (.tesstrain, _): format = .tesstrain
         default:
             guard let f = LabelFileSink.Format(rawValue: job.recogFormat), f == .jsonl || f == .txt else {
                 throw PrepError.usage("--format \(job.recogFormat) is not available for \(recipe.name) (jsonl, txt, lmdb)")
@@ -50,7 +54,8 @@ struct RecogTask {
             }
             vertical = rule
         }
-        let imageExtension = recog.imageExtension ?? "png"
+        // tesstrain trains on PNG (or TIFF) line images only.
+        let imageExtension = job.target == .tesstrain ? "png" : recog.imageExtension ?? "png"
         guard ["png", "jpg"].contains(imageExtension) else {
             throw PrepError.failed("dataset-zoo/\(recipe.name): recog.image_extension must be png or jpg")
         }
@@ -83,6 +88,10 @@ struct RecogTask {
         switch job.target {
         case .mmocr1: labelFile = { "textrecog_" + MMOCR1Config.splitName($0) }
         case .paddle: labelFile = { "rec_gt_\($0)" }
+        case .doctr: labelFile = { "doctr_rec/" + MMOCR1Config.splitName($0) + "/labels" }
+        case .hf: labelFile = { "hf_rec/" + MMOCR1Config.splitName($0) + "/metadata" }
+        case .easyocr: labelFile = { "easyocr/" + MMOCR1Config.splitName($0) + "/labels" }
+        case .tesstrain: labelFile = { "tesstrain/" + MMOCR1Config.splitName($0) }
         default: labelFile = { labels[$0] ?? "\($0)_label" }
         }
         guard let format else {
@@ -98,6 +107,16 @@ struct RecogTask {
             layout = LabelFileSink.Layout(cropDir: dir + "/" + s, ignoreDir: "ignores/" + dir + "/" + s, labelFile: labelFile,
                                           ignoreLabelFile: { "ignores/" + labelFile($0) },
                                           labelPath: dir + "/\(s)/{crop}", ignoreLabelPath: "ignores/" + dir + "/\(s)/{crop}")
+        case .doctr, .hf, .easyocr, .tesstrain:
+            // Self-contained folders: the label file with the crops in images/ beside it, named
+            // relative to the label file's folder (docTR: to images/, its img_folder); tesstrain
+            // puts <crop>.gt.txt beside each crop.
+            let dir = (format == .doctr ? "doctr_rec" : format == .hf ? "hf_rec" : format.rawValue) + "/{split1x}"
+            let crops = format == .tesstrain ? dir : dir + "/images"
+            let path = format == .doctr || format == .tesstrain ? "{crop}" : "images/{crop}"
+            layout = LabelFileSink.Layout(cropDir: crops, ignoreDir: "ignores/" + crops, labelFile: labelFile,
+                                          ignoreLabelFile: { "ignores/" + labelFile($0) },
+                                          labelPath: path, ignoreLabelPath: path)
         case .jsonl, .txt:
             layout = LabelFileSink.Layout(
                 cropDir: recog.cropDir ?? "crops/{split}", ignoreDir: recog.ignoreDir ?? "ignores/{split}",

@@ -29,6 +29,9 @@ final class RecordDetWriter: DetSplitWriter {
     private let report: RunReport
     private let split: String
     private var dropped = Set<String>()
+    private var added = 0
+    /// Drop every file of a split without pages (imagefolder and docTR cannot load an empty split).
+    var dropsEmptySplit = false
 
     init(writers: [(name: String, writer: AnnotationWriter)], split: String, report: RunReport,
          imagePath: @escaping (Sample) throws -> String) {
@@ -39,11 +42,13 @@ final class RecordDetWriter: DetSplitWriter {
     }
 
     func add(_ sample: Sample, width: Int, height: Int) throws {
+        added += 1
         let record = AnnotationRecord(imagePath: try imagePath(sample), width: width, height: height,
                                       instances: sample.instances,
                                       location: RecordLocation(file: sample.image.url.path))
         for (name, w) in writers where !dropped.contains(name) {
-            if let m = w as? MMOCR1Writer, m.task == .textspotting, record.instances.contains(where: { $0.text == nil }) {
+            let needsText = (w as? MMOCR1Writer)?.task == .textspotting || (w as? DocTRWriter)?.mode == .ocr
+            if needsText, record.instances.contains(where: { $0.text == nil && !$0.ignore }) {
                 dropped.insert(name)
                 report.warn(split: split, file: sample.image.url.path, reason: "an instance has no transcription; \(name) not written")
                 continue
@@ -53,10 +58,14 @@ final class RecordDetWriter: DetSplitWriter {
     }
 
     func finish() throws {
+        if dropsEmptySplit && added == 0 {
+            for (name, _) in writers { dropped.insert(name) }
+            report.warn(split: split, file: writers.first?.name ?? "", reason: "no pages in this split: nothing written for it (an empty split does not load)")
+        }
         for (name, w) in writers {
             try w.finish()
             if dropped.contains(name) { continue }
-            for line in w.losses.lines where !line.contains("transcriptions (textdet") {
+            for line in w.losses.lines where !line.contains("transcriptions (textdet") && !line.contains("transcriptions (DetectionDataset") {
                 report.warn(split: split, file: name, reason: "not held: \(line)")
             }
         }
@@ -69,6 +78,12 @@ final class RecordDetWriter: DetSplitWriter {
 /// Opens the detection writer of one split for the job's target; returns it with the names
 /// of the files it writes (relative to the output folder).
 enum DetOutput {
+    /// `path` (relative to the output folder) relative to the folder `prefix` (ending in `/`).
+    static func relative(_ path: String, to prefix: String) throws -> String {
+        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        throw PrepError.failed("\(path) is not under \(prefix)")
+    }
+
     static func open(target: AnnotationTarget, template: String, split: String, layout: COCOWriter.Layout,
                      staging: OutputStaging, report: RunReport, linker: inout ImageLinker?,
                      placement: ImagePlacement = .link) throws -> (DetSplitWriter, [String]) {
@@ -101,8 +116,37 @@ enum DetOutput {
             let name = target == .coco ? "coco_\(split).json" : "instances_\(split).jsonl"
             let w: AnnotationWriter = target == .coco ? try StandardCOCOWriter(url: try staging.url(for: name)) : try LineJSONWriter(url: try staging.url(for: name))
             return (RecordDetWriter(writers: [(name, w)], split: split, report: report) { $0.image.name }, [name])
-        case .lmdb:
-            throw PrepError.usage("--to lmdb holds recognition crops; use --task recog --format lmdb")
+        case .doctr:
+            // docTR's training scripts read `<train_path>/images/` + `<train_path>/labels.json`;
+            // OCRDataset the same images with `ocr_labels.json`.
+            let dir = "doctr/\(MMOCR1Config.splitName(split))"
+            let names = [dir + "/labels.json", dir + "/ocr_labels.json"]
+            // img_hash from the raw image (a record's location is its image file, see `add`).
+            let source: (AnnotationRecord) -> URL? = { URL(fileURLWithPath: $0.location.file) }
+            let writers: [(String, AnnotationWriter)] = [
+                (names[0], try DocTRWriter(url: try staging.url(for: names[0]), mode: .detection, imageFile: source)),
+                (names[1], try DocTRWriter(url: try staging.url(for: names[1]), mode: .ocr, imageFile: source)),
+            ]
+            // images/<split>/<name> (or images/<first folder of the name>/…), keys relative to images/.
+            let l = ImageLinker(staging: staging, prefix: dir + "/images", splitName: MMOCR1Config.splitName, placement: placement == .none ? .link : placement)
+            let writer = RecordDetWriter(writers: writers, split: split, report: report) { s in
+                try Self.relative(try l.path(for: s.image, split: split), to: dir + "/images/")
+            }
+            writer.dropsEmptySplit = true
+            return (writer, names)
+        case .hf:
+            // imagefolder: metadata.jsonl with file_name relative to its folder, the images under it.
+            let dir = "hf_det/\(MMOCR1Config.splitName(split))"
+            let name = dir + "/metadata.jsonl"
+            let l = ImageLinker(staging: staging, prefix: dir + "/images", splitName: MMOCR1Config.splitName, placement: placement == .none ? .link : placement)
+            let w = try HFImageFolderWriter(url: try staging.url(for: name), kind: .detection)
+            let writer = RecordDetWriter(writers: [(name, w)], split: split, report: report) { s in
+                try Self.relative(try l.path(for: s.image, split: split), to: dir + "/")
+            }
+            writer.dropsEmptySplit = true
+            return (writer, [name])
+        case .lmdb, .tesstrain, .easyocr:
+            throw PrepError.usage("--to \(target.rawValue) holds recognition crops; use --task recog\(target == .lmdb ? " --format lmdb" : "")")
         }
     }
 }

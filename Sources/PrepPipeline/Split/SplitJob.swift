@@ -188,6 +188,10 @@ public struct SplitJob {
         case .coco: return .coco
         case .paddleDet, .paddleRec: return .paddle
         case .lmdb: return .lmdb
+        case .doctr: return .doctr
+        case .hf: return .hf
+        case .easyocr: return .easyocr
+        case .tesstrain: return .tesstrain
         }
     }
 }
