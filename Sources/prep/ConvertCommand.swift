@@ -20,6 +20,9 @@ struct ConvertCommand: ParsableCommand {
           prep convert test_label.jsonl -o test.lmdb --to lmdb --images crops_root
           prep convert test.lmdb -o rec_gt_test.txt --to paddle     (images go to rec_gt_test_images/)
           prep convert rec_gt.txt --from paddle-rec -o textrecog_train.json --to mmocr1 --report r.json
+          prep convert det_gt_test.txt -o coco_test.json --to coco --images out   (sizes from the image headers)
+          prep convert train_label.jsonl -o crops/labels.json --to doctr      (docTR RecognitionDataset)
+          prep convert train.lmdb -o tess_train --to tesstrain                 (images + <name>.gt.txt)
         """)
 
     @Argument(help: "The annotation file (or LMDB folder) to read.")
@@ -28,7 +31,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: [.short, .customLong("out")], help: "The file (or LMDB folder) to write.")
     var output: String
 
-    @Option(name: .long, help: ArgumentHelp("Target: mmocr0, mmocr1, paddle, coco, line-json, lmdb.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Target: mmocr0, mmocr1, paddle, coco, line-json, lmdb, doctr, hf, easyocr, tesstrain (OUTPUT a folder: the images are put beside their .gt.txt).", valueName: "format"))
     var to: AnnotationTarget
 
     @Option(name: .long, help: ArgumentHelp("Input format, or auto (default).", valueName: "format"))

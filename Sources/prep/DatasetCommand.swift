@@ -105,7 +105,7 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (the default, unless the dataset's reference writes txt: svt, openvino) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
     var format: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json, doctr (doctr/<split>/labels.json + images/, doctr_rec/), hf (imagefolder hf_det|hf_rec/<split>/metadata.jsonl), easyocr and tesstrain (recog: easyocr/<split>/labels.csv, tesstrain/<split>/<crop>.gt.txt).", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
 
     @Flag(name: .customLong("coco-json"), help: "SynthText det: write COCO-style instances_training.json (as the other datasets) instead of the reference's synthtext.lmdb.")

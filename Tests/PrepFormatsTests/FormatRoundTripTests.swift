@@ -46,7 +46,7 @@ final class FormatRoundTripTests: TempDirTestCase {
     }
 
     /// The comparable content of detection records.
-    func detView(_ rs: [AnnotationRecord], sizes: Bool) -> [String] {
+    static func detView(_ rs: [AnnotationRecord], sizes: Bool) -> [String] {
         rs.map { r in
             var s = r.imagePath
             if sizes { s += " \(r.width ?? -1)x\(r.height ?? -1)" }
@@ -62,7 +62,7 @@ final class FormatRoundTripTests: TempDirTestCase {
             let (url, w) = try write(Self.detRecords, target, kind: .detection, name: "det.\(format.rawValue)")
             XCTAssertEqual(try AnnotationFormat.detect(url).format, format, "detect \(format)")
             let back = try read(url, format)
-            XCTAssertEqual(detView(back, sizes: sizes), detView(Self.detRecords, sizes: sizes), format.rawValue)
+            XCTAssertEqual(Self.detView(back, sizes: sizes), Self.detView(Self.detRecords, sizes: sizes), format.rawValue)
             // Text of ignored instances: kept except by PaddleOCR, which says so.
             let ignoredText = back[0].instances[1].text
             XCTAssertEqual(ignoredText, "###", format.rawValue)
@@ -80,7 +80,7 @@ final class FormatRoundTripTests: TempDirTestCase {
                 let b = try read(u2, fb)
                 let (u3, _) = try write(b, ta, kind: .detection, name: "a2-\(fa.rawValue)-\(fb.rawValue)")
                 let a2 = try read(u3, fa)
-                XCTAssertEqual(detView(a2, sizes: sa && sb), detView(a, sizes: sa && sb), "\(fa.rawValue) → \(fb.rawValue) → \(fa.rawValue)")
+                XCTAssertEqual(Self.detView(a2, sizes: sa && sb), Self.detView(a, sizes: sa && sb), "\(fa.rawValue) → \(fb.rawValue) → \(fa.rawValue)")
             }
         }
     }
@@ -120,7 +120,7 @@ final class FormatRoundTripTests: TempDirTestCase {
         (.paddle, .paddleRec, .jsonl, true), (.lmdb, .lmdb, .jsonl, false),
     ]
 
-    func recView(_ rs: [AnnotationRecord], paths: Bool) -> [String] {
+    static func recView(_ rs: [AnnotationRecord], paths: Bool) -> [String] {
         rs.map { (paths ? $0.imagePath + " " : "") + ($0.text ?? "nil") }
     }
 
@@ -136,14 +136,14 @@ final class FormatRoundTripTests: TempDirTestCase {
             let (u1, _) = try write(Self.recRecords, ta, kind: .recognition, name: "r1-\(fa.rawValue)", syntax: xa)
             XCTAssertEqual(try AnnotationFormat.detect(u1).format, fa, "detect \(fa)")
             let a = try read(u1, fa)
-            XCTAssertEqual(recView(a, paths: pa), recView(Self.recRecords, paths: pa), fa.rawValue)
+            XCTAssertEqual(Self.recView(a, paths: pa), Self.recView(Self.recRecords, paths: pa), fa.rawValue)
             if fa == .lmdb { XCTAssertEqual(a.map { $0.imageBytes ?? [] }, Self.recRecords.map { $0.imageBytes! }) }
             for (tb, fb, xb, pb) in Self.recFormats where fb != fa {
                 let (u2, _) = try write(a, tb, kind: .recognition, name: "r2-\(fa.rawValue)-\(fb.rawValue)", syntax: xb)
                 let b = try read(u2, fb)
                 let (u3, _) = try write(b, ta, kind: .recognition, name: "r3-\(fa.rawValue)-\(fb.rawValue)", syntax: xa)
                 let a2 = try read(u3, fa)
-                XCTAssertEqual(recView(a2, paths: pa && pb), recView(a, paths: pa && pb), "\(fa.rawValue) → \(fb.rawValue) → \(fa.rawValue)")
+                XCTAssertEqual(Self.recView(a2, paths: pa && pb), Self.recView(a, paths: pa && pb), "\(fa.rawValue) → \(fb.rawValue) → \(fa.rawValue)")
             }
         }
     }

@@ -115,13 +115,13 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             if let v = try? JSONReader.parse(trimmed), case .object = v {
                 if v["file_name"] != nil && v["annotations"] != nil { return Detection(format: .lineJSON, reason: "line 1 is a JSON object with file_name and annotations") }
                 if v["file_name"] != nil && (v["text"] != nil || v["objects"] != nil) { return Detection(format: .hf, reason: "line 1 is a JSON object with file_name and text/objects (imagefolder metadata)") }
+                if v["filename"] != nil && v["text"] != nil { return Detection(format: .labelJsonl, reason: "line 1 is a JSON object with filename and text") }
+                if v["data_list"] != nil { return Detection(format: .mmocr1, reason: "a JSON object with data_list") }
+                if v["images"] != nil { return Detection(format: v["info"] != nil ? .coco : .mmocr0COCO, reason: v["info"] != nil ? "a COCO object with info" : "a COCO object without info") }
                 if case let .object(pairs) = v, let first = pairs.first?.1,
                    first.string != nil || first["polygons"] != nil || first["typed_words"] != nil {
                     return Detection(format: .doctr, reason: "a JSON object of image name → label (docTR labels.json)")
                 }
-                if v["filename"] != nil && v["text"] != nil { return Detection(format: .labelJsonl, reason: "line 1 is a JSON object with filename and text") }
-                if v["data_list"] != nil { return Detection(format: .mmocr1, reason: "a JSON object with data_list") }
-                if v["images"] != nil { return Detection(format: v["info"] != nil ? .coco : .mmocr0COCO, reason: v["info"] != nil ? "a COCO object with info" : "a COCO object without info") }
                 tried.append("line-json / label-jsonl (line 1 is a JSON object with neither file_name+annotations nor filename+text)")
             } else {
                 let keys = Self.topLevelKeys(text)

@@ -1,0 +1,107 @@
+import XCTest
+import PrepFormats
+
+/// `--to doctr|hf|easyocr|tesstrain` through the real binary: dataset commands, `prep crops` and
+/// `prep convert`. Every output reads back through prep's readers with each image present; the
+/// same outputs were loaded by docTR 0.8.1, `datasets` 3.6 and pandas (EasyOCR's read) with
+/// `scripts/check_ecosystem_load.py` (not in CI).
+final class EcosystemFormatsCommandTests: XCTestCase {
+    let fm = FileManager.default
+
+    /// Reads `url` back (format detected) and checks every image exists under `root`.
+    func readBack(_ url: URL, root: URL, _ expected: AnnotationFormat, file: StaticString = #filePath, line: UInt = #line) throws -> [AnnotationRecord] {
+        XCTAssertEqual(try AnnotationFormat.detect(url).format, expected, url.path, file: file, line: line)
+        let reader = try expected.open(url)
+        var out: [AnnotationRecord] = []
+        while let r = try reader.next() {
+            XCTAssertTrue(fm.fileExists(atPath: root.appendingPathComponent(r.imagePath).path), r.imagePath, file: file, line: line)
+            out.append(r)
+        }
+        return out
+    }
+
+    func testDatasetCommandWritesEachFormat() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let src = PrepProcess.fixture("icdar2015-recog-toy").path
+        // docTR: det (DetectionDataset + OCRDataset) and recog in their train_path layouts.
+        let d = tmp.appendingPathComponent("doctr")
+        var r = try PrepProcess.run(["icdar2015", src, "--task", "det", "recog", "--from-det", "--to", "doctr", "-o", d.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("3 × do-not-care regions left out"), r.stdout)
+        let det = try readBack(d.appendingPathComponent("doctr/train/labels.json"), root: d.appendingPathComponent("doctr/train/images"), .doctr)
+        XCTAssertEqual(det.map(\.imagePath), ["train/img_1.jpg"])
+        XCTAssertEqual(det[0].instances.count, 4)
+        let ocr = try readBack(d.appendingPathComponent("doctr/train/ocr_labels.json"), root: d.appendingPathComponent("doctr/train/images"), .doctr)
+        XCTAssertEqual(ocr[0].instances.map(\.text), ["Genaxis Theatre", "[06]", "62-03", "Carpark"])
+        let rec = try readBack(d.appendingPathComponent("doctr_rec/train"), root: d.appendingPathComponent("doctr_rec/train/images"), .doctr)
+        XCTAssertEqual(rec.map { "\($0.imagePath) \($0.text!)" }, ["img_1_0.jpg Genaxis Theatre", "img_1_1.jpg [06]", "img_1_3.jpg 62-03", "img_1_4.jpg Carpark"])
+        // imagefolder: metadata.jsonl per split, file_name relative to it.
+        let h = tmp.appendingPathComponent("hf")
+        r = try PrepProcess.run(["icdar2015", src, "--task", "det", "recog", "--from-det", "--to", "hf", "-o", h.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let hdet = try readBack(h.appendingPathComponent("hf_det/test/metadata.jsonl"), root: h.appendingPathComponent("hf_det/test"), .hf)
+        XCTAssertEqual(hdet.map(\.imagePath), ["images/test/img_2.jpg"])
+        XCTAssertEqual(hdet[0].width, 1280)
+        let hrec = try readBack(h.appendingPathComponent("hf_rec/test/metadata.jsonl"), root: h.appendingPathComponent("hf_rec/test"), .hf)
+        XCTAssertEqual(hrec.map(\.imagePath), ["images/img_2_0.jpg", "images/img_2_1.jpg"])
+        // EasyOCR and tesstrain: recognition only (det is refused as a usage error).
+        let e = tmp.appendingPathComponent("easyocr")
+        r = try PrepProcess.run(["icdar2015", src, "--task", "recog", "--from-det", "--to", "easyocr", "-o", e.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readBack(e.appendingPathComponent("easyocr/train/labels.csv"), root: e.appendingPathComponent("easyocr/train"), .easyocr).count, 4)
+        let t = tmp.appendingPathComponent("tess")
+        r = try PrepProcess.run(["icdar2015", src, "--task", "recog", "--from-det", "--to", "tesstrain", "-o", t.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let tess = try readBack(t.appendingPathComponent("tesstrain/train"), root: t.appendingPathComponent("tesstrain/train"), .tesstrain)
+        XCTAssertEqual(tess.map(\.imagePath), ["img_1_0.png", "img_1_1.png", "img_1_3.png", "img_1_4.png"])  // tesstrain trains on PNG
+        XCTAssertEqual(try String(contentsOf: t.appendingPathComponent("tesstrain/train/img_1_0.gt.txt"), encoding: .utf8), "Genaxis Theatre\n")
+        r = try PrepProcess.run(["icdar2015", src, "--task", "det", "--to", "tesstrain", "-o", t.path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+    }
+
+    /// A split without pages or crops writes nothing for these formats (imagefolder and docTR
+    /// cannot load an empty split) and says so.
+    func testEmptySplitsAreNotWritten() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["wildreceipt", PrepProcess.fixture("wildreceipt-toy").path, "--task", "det", "recog", "--to", "hf", "-o", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("hf_det/test/metadata.jsonl: no pages in this split"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("hf_rec/test/metadata.jsonl: no crops in this split"), r.stdout)
+        XCTAssertFalse(fm.fileExists(atPath: tmp.appendingPathComponent("hf_det/test").path))
+        XCTAssertFalse(fm.fileExists(atPath: tmp.appendingPathComponent("hf_rec/test").path))
+        XCTAssertTrue(fm.fileExists(atPath: tmp.appendingPathComponent("hf_rec/train/metadata.jsonl").path))
+    }
+
+    /// `prep crops --to hf` and `prep convert` between the new formats and the others; an LMDB
+    /// to tesstrain puts each image beside its .gt.txt.
+    func testCropsAndConvert() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let m0 = tmp.appendingPathComponent("m0")
+        var r = try PrepProcess.run(["icdar2015", PrepProcess.fixture("icdar2015-recog-toy").path, "--task", "recog", "--from-det", "-o", m0.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let crops = tmp.appendingPathComponent("crops")
+        r = try PrepProcess.run(["crops", PrepProcess.fixture("expected/icdar2015-toy/instances_test.json").path, "--images",
+                                 PrepProcess.fixture("icdar2015-toy/imgs").path, "--text-from", "icdar2015",
+                                 "--gt-dir", PrepProcess.fixture("icdar2015-toy/annotations").path, "--to", "hf", "-o", crops.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertGreaterThan(try readBack(crops.appendingPathComponent("metadata.jsonl"), root: crops, .hf).count, 10)
+        // jsonl labels → docTR → jsonl again: the same lines.
+        let labels = m0.appendingPathComponent("train_label.jsonl")
+        let doctr = m0.appendingPathComponent("crops/labels.json")
+        r = try PrepProcess.run(["convert", labels.path, "-o", doctr.path, "--to", "doctr"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let back = m0.appendingPathComponent("back.jsonl")
+        r = try PrepProcess.run(["convert", doctr.path, "-o", back.path, "--to", "mmocr0"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try String(contentsOf: back, encoding: .utf8), try String(contentsOf: labels, encoding: .utf8))
+        // An LMDB → tesstrain: images written beside their ground truth.
+        let lmdb = tmp.appendingPathComponent("train.lmdb")
+        r = try PrepProcess.run(["lmdb", labels.path, lmdb.path, "-i", m0.appendingPathComponent("crops").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let tess = tmp.appendingPathComponent("tess")
+        r = try PrepProcess.run(["convert", lmdb.path, "-o", tess.path, "--to", "tesstrain"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let t = try readBack(tess, root: tess, .tesstrain)
+        XCTAssertEqual(t.map(\.text), ["Genaxis Theatre", "[06]", "62-03", "Carpark"])
+    }
+}
