@@ -31,8 +31,11 @@ public struct CloseSetLinesConverter: WholeFileConverter {
                     bad = "annotations[\(k)]: 'box' must be 8 numbers"; break
                 }
                 let integers = box.allSatisfy { if case .int = $0 { return true } else { return false } }
+                // The close-set class (0–25) rides along for KIE outputs (`kie_class`).
+                var attributes: [String: JSONValue] = integers ? [:] : ["segmentation": .array(box)]
+                if case let .int(label)? = a["label"] { attributes["kie_class"] = .int(label) }
                 instances.append(TextInstance(polygon: box.map { $0.number! }, integerCoordinates: integers, text: a["text"]?.string ?? "",
-                                              ignore: false, attributes: integers ? [:] : ["segmentation": .array(box)]))
+                                              ignore: false, attributes: attributes))
             }
             if let bad { skip(location, bad); continue }
             images.append(AnnotatedImage(name: name, instances: instances, location: location,

@@ -10,14 +10,40 @@ import PrepCore
 ///   lines only; segmentation = the points as given (numbers keep their JSON type); bbox x =
 ///   max(0, min xs), w = |max xs − x|; area w·h; `ignore` = 1 marks the line ignored.
 ///
-/// Option: `schema` (`funsd`, `rects`).
+/// Options: `schema` (`funsd`, `rects`); `level` (`word`, the default, or `entity`: FUNSD's
+/// form entries themselves — box, text — with their KIE `label`, `id` and `linking` in the
+/// attributes `kie_label`, `kie_id`, `kie_linking`, for key information extraction).
 public struct PageJSONConverter: PerImageConverter {
     public enum Schema: String, Sendable, CaseIterable { case funsd, rects }
+    public enum Level: String, Sendable, CaseIterable { case word, entity }
     public let schema: Schema
+    public let level: Level
 
     public init(options: ConverterOptions) throws {
         let s: Schema = try options.choice("schema", default: .funsd, converter: "page-json")
         schema = s
+        level = try options.choice("level", default: .word, converter: "page-json")
+    }
+
+    /// FUNSD form entries as KIE entities (`level: entity`).
+    func entities(_ form: [JSONValue], fail: (String) -> PrepError) throws -> [TextInstance] {
+        try form.enumerated().map { i, entry in
+            let at = "form[\(i)]"
+            guard let box = entry["box"]?.array?.compactMap(\.number), box.count == 4, box.allSatisfy(\.isFinite) else {
+                throw fail("\(at): no 'box' of 4 numbers")
+            }
+            guard case let .string(text)? = entry["text"] else { throw fail("\(at): no 'text' string") }
+            guard case let .string(label)? = entry["label"] else { throw fail("\(at): no 'label' string") }
+            guard case let .int(id)? = entry["id"] else { throw fail("\(at): no integer 'id'") }
+            let links = try (entry["linking"]?.array ?? []).map { pair -> JSONValue in
+                guard let p = pair.array, p.count == 2, case .int = p[0], case .int = p[1] else { throw fail("\(at).linking: not [id, id] pairs") }
+                return pair
+            }
+            let (x1, y1, x2, y2) = (min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3]))
+            let integers = entry["box"]?.array?.allSatisfy { if case .int = $0 { return true } else { return false } } ?? false
+            return TextInstance(polygon: [x1, y1, x2, y1, x2, y2, x1, y2], integerCoordinates: integers, text: text, ignore: false,
+                                attributes: ["kie_label": .string(label), "kie_id": .int(id), "kie_linking": .array(links)])
+        }
     }
 
     public func parse(annotation url: URL) throws -> [TextInstance] {
@@ -26,6 +52,7 @@ public struct PageJSONConverter: PerImageConverter {
         switch schema {
         case .funsd:
             guard let form = doc["form"]?.array else { throw fail("no 'form' list") }
+            if level == .entity { return try entities(form, fail: fail) }
             var out: [TextInstance] = []
             for (i, entry) in form.enumerated() {
                 guard let words = entry["words"]?.array else { throw fail("form[\(i)] has no 'words' list") }

@@ -105,3 +105,34 @@ final class EcosystemFormatsCommandTests: XCTestCase {
         XCTAssertEqual(t.map(\.text), ["Genaxis Theatre", "[06]", "62-03", "Carpark"])
     }
 }
+
+/// `--task kie --to paddle`: PaddleOCR KIE (SER/RE) lines from FUNSD entities and WildReceipt
+/// close-set boxes, with the class list.
+final class PaddleKIECommandTests: XCTestCase {
+    func testFUNSDAndWildReceipt() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let f = tmp.appendingPathComponent("funsd")
+        var r = try PrepProcess.run(["funsd", PrepProcess.fixture("funsd-toy").path, "--task", "kie", "--to", "paddle", "-o", f.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOf: f.appendingPathComponent("kie_gt_training.txt"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines[0].hasPrefix("images/training/0000971160.png\t[{\"transcription\": \"x\", \"label\": \"question\", \"points\": [[0, 0], [99, 0], [99, 79], [0, 79]], \"id\": 0, \"linking\": []}"), String(lines[0]))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: f.appendingPathComponent("images/training/0000971160.png").path))
+        XCTAssertEqual(try String(contentsOf: f.appendingPathComponent("kie_class_list.txt"), encoding: .utf8), "OTHER\nQUESTION\nANSWER\nHEADER\n")
+        let w = tmp.appendingPathComponent("wr")
+        r = try PrepProcess.run(["wildreceipt", PrepProcess.fixture("wildreceipt-toy").path, "--task", "kie", "--to", "paddle", "-o", w.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let reader = try AnnotationFormat.paddleKIE.open(w.appendingPathComponent("kie_gt_training.txt"))
+        let page = try XCTUnwrap(try reader.next())
+        XCTAssertEqual(page.instances[0].attributes["kie_label"]?.string, "Store_name_value")
+        // Key class 2m linked to value class 2m−1 on the same receipt, listed on both.
+        var linked = page.instances.filter { $0.attributes["kie_linking"] != .array([]) }.count
+        while let next = try reader.next() { linked += next.instances.filter { $0.attributes["kie_linking"] != .array([]) }.count }
+        XCTAssertGreaterThan(linked, 0)
+        let classes = try String(contentsOf: w.appendingPathComponent("kie_class_list.txt"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(classes.prefix(3), ["OTHER", "STORE_NAME_VALUE", "STORE_NAME_KEY"])
+        r = try PrepProcess.run(["funsd", PrepProcess.fixture("funsd-toy").path, "--task", "kie", "-o", f.path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--to paddle"), r.stderr)
+    }
+}

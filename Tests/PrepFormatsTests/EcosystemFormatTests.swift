@@ -128,3 +128,30 @@ final class EcosystemFormatTests: TempDirTestCase {
         XCTAssertThrowsError(try reader.next())
     }
 }
+
+/// PaddleOCR KIE (SER/RE) label lines: written from KIE attributes, detected, read back.
+final class PaddleKIEFormatTests: TempDirTestCase {
+    func testRoundTripKeepsLabelsIdsAndLinks() throws {
+        let url = dir.appendingPathComponent("kie.txt")
+        let w = try PaddleKIEWriter(url: url, classNames: [1: "Store_name_value"])
+        let loc = RecordLocation(file: "t")
+        try w.add(AnnotationRecord(imagePath: "images/a.png", instances: [
+            TextInstance(polygon: [0, 0, 10, 0, 10, 5, 0, 5], text: "DATE:", attributes: ["kie_label": .string("question"), "kie_id": .int(3), "kie_linking": .array([.array([.int(3), .int(4)])])]),
+            TextInstance(polygon: [20, 0, 30, 0, 30, 5, 20, 5], text: "1/2/3", attributes: ["kie_label": .string("answer"), "kie_id": .int(4), "kie_linking": .array([.array([.int(3), .int(4)])])]),
+            TextInstance(polygon: [0, 10, 5, 10, 9, 12, 5, 15, 0, 14], text: "SAFEWAY", attributes: ["kie_class": .int(1)]),
+            TextInstance(polygon: [0, 20, 5, 20, 5, 25, 0, 25], text: "x"),
+        ], location: loc))
+        try w.finish()
+        XCTAssertEqual(w.losses.lines, ["1 × polygons of other than 4 points written as their minimum-area rectangle",
+                                        "1 × instances without a KIE label (written as other)"])
+        let line = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertTrue(line.hasPrefix("images/a.png\t[{\"transcription\": \"DATE:\", \"label\": \"question\", \"points\": [[0, 0], [10, 0], [10, 5], [0, 5]], \"id\": 3, \"linking\": [[3, 4]]}, "), line)
+        XCTAssertEqual(try AnnotationFormat.detect(url).format, .paddleKIE)
+        let back = try XCTUnwrap(try AnnotationFormat.paddleKIE.open(url).next())
+        XCTAssertEqual(back.instances.map { $0.attributes["kie_label"]?.string }, ["question", "answer", "Store_name_value", "other"])
+        XCTAssertEqual(back.instances.map { $0.attributes["kie_id"] }, [.int(3), .int(4), .int(2), .int(3)])
+        XCTAssertEqual(back.instances[1].attributes["kie_linking"], .array([.array([.int(3), .int(4)])]))
+        XCTAssertEqual(back.instances.map(\.text), ["DATE:", "1/2/3", "SAFEWAY", "x"])
+        XCTAssertEqual(PaddleKIEWriter.classList(["Ignore", "Store_name_value", "other", "question"]), "OTHER\nSTORE_NAME_VALUE\nQUESTION\n")
+    }
+}

@@ -15,6 +15,7 @@ import PrepCore
 /// | `paddle-rec` | recog | PaddleOCR `img<TAB>text` | ignore; texts with tabs or line breaks |
 /// | `label-txt` / `label-jsonl` | recog | MMOCR 0.x `<split>_label.txt/.jsonl` | ignore; txt: line breaks, spaces in paths |
 /// | `lmdb` | recog | clovaai / MMOCR LMDB folder | ignore; image paths |
+/// | `paddle-kie` | det | PaddleOCR KIE (SER/RE) `img_path<TAB>[{"transcription", "label", "points", "id", "linking"}]` | sizes; non-4-point polygons |
 /// | `doctr` | det/recog | docTR `labels.json` (DetectionDataset, OCRDataset, RecognitionDataset) | ignore; det: text, non-4-point polygons, empty pages |
 /// | `hf` | det/recog | Hugging Face imagefolder `metadata.jsonl` | — (det: `objects` lists) |
 /// | `easyocr` | recog | EasyOCR trainer `labels.csv` | ignore; commas in file names, line breaks |
@@ -29,6 +30,7 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
     case labelTxt = "label-txt"
     case labelJsonl = "label-jsonl"
     case lmdb
+    case paddleKIE = "paddle-kie"
     case doctr
     case hf
     case easyocr
@@ -39,7 +41,7 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
         switch self {
         case .mmocr0COCO, .mmocr1, .coco: return ".json"
         case .lineJSON, .labelJsonl: return ".jsonl"
-        case .paddleDet, .paddleRec, .labelTxt: return ".txt"
+        case .paddleDet, .paddleRec, .labelTxt, .paddleKIE: return ".txt"
         case .lmdb: return ".lmdb"
         case .doctr: return ".json"
         case .hf: return ".jsonl"
@@ -59,6 +61,7 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
         case .labelTxt: return try LabelFileReader.open(url, syntax: .txt)
         case .labelJsonl: return try LabelFileReader.open(url, syntax: .jsonl)
         case .lmdb: return try LMDBRecordReader.open(url)
+        case .paddleKIE: return try PaddleKIEReader.open(url)
         case .doctr: return try DocTRReader.open(Self.file(url, "labels.json"))
         case .hf: return try HFImageFolderReader.open(Self.file(url, "metadata.jsonl"))
         case .easyocr: return try EasyOCRLabelsReader.open(Self.file(url, "labels.csv"))
@@ -139,6 +142,9 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             if let tab = firstLine.firstIndex(of: "\t") {
                 let rest = firstLine[firstLine.index(after: tab)...].trimmingCharacters(in: .whitespaces)
                 // A long first line may be cut at the end of the sniffed bytes: `[{"` is enough.
+                if rest.hasPrefix("[{\"") && rest.contains("\"linking\":") {
+                    return Detection(format: .paddleKIE, reason: "line 1 is img_path<TAB>[JSON list] with linking (PaddleOCR KIE)")
+                }
                 if rest.hasPrefix("[{\"") || (rest.hasPrefix("[") && (try? JSONReader.parse(rest))?.array != nil) {
                     return Detection(format: .paddleDet, reason: "line 1 is img_path<TAB>[JSON list]")
                 }

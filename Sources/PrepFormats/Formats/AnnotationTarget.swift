@@ -24,6 +24,8 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
     case tesstrain
     /// EasyOCR trainer `labels.csv` (recognition).
     case easyocr
+    /// PaddleOCR KIE (SER/RE) label lines (detection records with KIE attributes).
+    case paddleKIE = "paddle-kie"
 
     /// Opens the writer for `kind` at `url`. `hasText`: whether detection instances carry
     /// transcriptions (MMOCR 1.x then writes textspotting, 0.x COCO a `text` key), `labelSyntax`
@@ -48,6 +50,9 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
         case (.hf, _): return try HFImageFolderWriter(url: url, kind: kind)
         case (.easyocr, .recognition): return try EasyOCRLabelsWriter(url: url)
         case (.tesstrain, .recognition): return try TesstrainWriter(directory: url)
+        case (.paddleKIE, .detection): return try PaddleKIEWriter(url: url)
+        case (.paddleKIE, .recognition):
+            throw PrepError.usage("--to paddle-kie holds KIE pages (boxes with labels); the input is recognition data")
         case (.easyocr, .detection), (.tesstrain, .detection):
             throw PrepError.usage("--to \(rawValue) holds recognition data (word or line images); the input is detection data (cut crops first: prep crops … --to \(rawValue))")
         case (.coco, .recognition), (.lineJSON, .recognition):
@@ -72,6 +77,7 @@ public enum AnnotationTarget: String, Sendable, CaseIterable {
         case (.hf, _): return .hf
         case (.easyocr, _): return .easyocr
         case (.tesstrain, _): return .tesstrain
+        case (.paddleKIE, _): return .paddleKIE
         }
     }
 }

@@ -12,7 +12,10 @@ struct KIETask {
     let layout: Recipe.Layout
 
     init(recipe: Recipe, job: DatasetJob) throws {
-        guard let kie = recipe.kie else { throw PrepError.failed("dataset-zoo/\(recipe.name): the kie task needs a 'kie' section") }
+        guard let kie = recipe.kie else {
+            if recipe.paddleKIE != nil { throw PrepError.usage("\(recipe.name) --task kie writes PaddleOCR KIE labels: add --to paddle") }
+            throw PrepError.failed("dataset-zoo/\(recipe.name): the kie task needs a 'kie' section")
+        }
         settings = kie
         self.job = job
         layout = recipe.layout

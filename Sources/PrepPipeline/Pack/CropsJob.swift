@@ -55,7 +55,7 @@ public struct CropsJob {
         case .hf: labelFormat = .hf; labelName = "metadata"
         case .easyocr: labelFormat = .easyocr; labelName = "labels"
         case .tesstrain: labelFormat = .tesstrain; labelName = "crops"
-        case .coco, .lineJSON, .lmdb:
+        case .coco, .lineJSON, .lmdb, .paddleKIE:
             throw PrepError.usage("prep crops writes recognition data: --to mmocr0, mmocr1, paddle, doctr, hf, easyocr or tesstrain (and --format lmdb for an LMDB)")
         }
         report.options["to"] = target.rawValue

@@ -33,7 +33,9 @@ public final class DatasetRunner {
         let labelOnly: LabelOnlyTask? = try job.tasks.contains("recog") && !job.recogFromDet ? recipe.recog.flatMap { r in
             try r.labelSource.map { try LabelOnlyTask(recipe: recipe, recog: r, source: $0, job: job) }
         } : nil
-        let kie = job.tasks.contains("kie") ? try KIETask(recipe: recipe, job: job) : nil
+        // `--task kie --to paddle`: PaddleOCR KIE labels; otherwise the open-set conversion.
+        let paddleKIE = job.tasks.contains("kie") && job.target == .paddle ? try PaddleKIETask(recipe: recipe, job: job) : nil
+        let kie = job.tasks.contains("kie") && paddleKIE == nil ? try KIETask(recipe: recipe, job: job) : nil
         try kie?.check()
         let needsSource = !job.tasks.filter { ($0 != "recog" || labelOnly == nil) && $0 != "kie" }.isEmpty
         // A download still in its archives is extracted into the staged outputs first.
@@ -93,6 +95,7 @@ public final class DatasetRunner {
                 }
                 try labelOnly?.run(split: split, staging: staging, report: report)
                 try kie?.run(split: split, staging: staging, report: report)
+                try paddleKIE?.run(split: split, staging: staging, report: report) { self.load($0, $1) }
                 if let recog, let recogSink {
                     let recogConverter = recogSource.map(\.perImage) ?? converter
                     try recog.run(split: split, pairs: recogGathered?[split] ?? pairs, sink: recogSink, report: report,
@@ -100,6 +103,7 @@ public final class DatasetRunner {
                 }
             }
             try kie?.finish(staging: staging, report: report)
+            try paddleKIE?.finish(staging: staging, report: report)
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }

@@ -145,6 +145,8 @@ enum DetOutput {
             }
             writer.dropsEmptySplit = true
             return (writer, [name])
+        case .paddleKIE:
+            throw PrepError.usage("PaddleOCR KIE labels come from --task kie --to paddle (FUNSD, WildReceipt)")
         case .lmdb, .tesstrain, .easyocr:
             throw PrepError.usage("--to \(target.rawValue) holds recognition crops; use --task recog\(target == .lmdb ? " --format lmdb" : "")")
         }

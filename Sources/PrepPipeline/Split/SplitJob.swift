@@ -192,6 +192,7 @@ public struct SplitJob {
         case .hf: return .hf
         case .easyocr: return .easyocr
         case .tesstrain: return .tesstrain
+        case .paddleKIE: return .paddleKIE
         }
     }
 }

@@ -27,6 +27,8 @@ public struct Recipe: Decodable, Sendable {
     public var coco: COCOSettings?
     /// Key information extraction (WildReceipt): the close-set files and what is made of them.
     public var kie: KIESettings?
+    /// PaddleOCR KIE (SER/RE) labels from the dataset's entities (`--task kie --to paddle`).
+    public var paddleKIE: PaddleKIESettings?
     /// Datasets shipped as one set that `--val-ratio` divides (MTWI, RCTW, BID, …).
     public var valSplit: ValSplit?
     /// How the recognition task cuts crops and names its outputs (datasets with `recog`).
@@ -200,6 +202,18 @@ public struct Recipe: Decodable, Sendable {
         public var copy: [String]?
     }
 
+    /// `--task kie --to paddle`: converter options that read entities (FUNSD `level: entity`),
+    /// the classes of the class list (`classes`), or the dataset's numbered class list
+    /// (`class_list`, WildReceipt's `0 Ignore` lines), and how links are made (`pairing:
+    /// closeset-key-value`: key class 2m ↔ value class 2m−1; default: the annotation's own).
+    public struct PaddleKIESettings: Decodable, Sendable {
+        public var options: [String: String]?
+        public var classes: [String]?
+        public var classList: String?
+        public var pairing: String?
+        enum CodingKeys: String, CodingKey { case options, classes, classList = "class_list", pairing }
+    }
+
     /// How `--val-ratio` divides a dataset shipped as one set: the layout is read for split
     /// `from` and the chosen pages move to split `to`, with the reference's selection pattern.
     public struct ValSplit: Decodable, Sendable {
@@ -221,7 +235,7 @@ public struct Recipe: Decodable, Sendable {
         case name, title, paper, citation, homepage, license, tasks, splits, converter, options, layout, outputs, coco, recog, files, tree, notes
         case archive
         case defaultSplits = "default_splits", defaultTasks = "default_tasks"
-        case valSplit = "val_split", kie
+        case valSplit = "val_split", kie, paddleKIE = "paddle_kie"
     }
 
     /// Parses a recipe, naming the file on error.
