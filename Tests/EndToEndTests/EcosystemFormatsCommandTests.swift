@@ -57,6 +57,14 @@ final class EcosystemFormatsCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: t.appendingPathComponent("tesstrain/train/img_1_0.gt.txt"), encoding: .utf8), "Genaxis Theatre\n")
         r = try PrepProcess.run(["icdar2015", src, "--task", "det", "--to", "tesstrain", "-o", t.path])
         XCTAssertEqual(r.status, 2, r.stderr)
+        // prep validate reads each of them (images resolved where the trainer looks).
+        for path in [d.appendingPathComponent("doctr/train/labels.json"), d.appendingPathComponent("doctr_rec/train"),
+                     h.appendingPathComponent("hf_rec/test/metadata.jsonl"), e.appendingPathComponent("easyocr/train/labels.csv"),
+                     t.appendingPathComponent("tesstrain/train")] {
+            r = try PrepProcess.run(["validate", path.path])
+            XCTAssertEqual(r.status, 0, "\(path.path): \(r.stdout) \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("passed"), r.stdout)
+        }
     }
 
     /// A split without pages or crops writes nothing for these formats (imagefolder and docTR

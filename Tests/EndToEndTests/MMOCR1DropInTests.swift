@@ -1,4 +1,5 @@
 import XCTest
+import PrepCore
 import PrepFormats
 
 /// `--to mmocr1` as a drop-in for MMOCR 1.x's Dataset Preparer (file names by its split names,
@@ -111,5 +112,27 @@ final class MMOCR1DropInTests: XCTestCase {
         let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("icdar2015 ") }
         XCTAssertTrue(line?.contains("shipped crops; --from-det") == true, r.stdout)
         XCTAssertTrue(r.stdout.split(separator: "\n").first { $0.hasPrefix("icdar2017 ") }?.contains("cut from det") == true, r.stdout)
+    }
+
+    /// The real MMOCR 1.x Dataset Preparer's output on the same fixture (`scripts/mmocr1_preparer_golden.py`
+    /// ran its PairGatherer, ICDARTxtTextDetAnnParser, TextDet/TextSpotting/TextRecogCrop packers
+    /// and JsonDumper): every JSON file byte for byte, and the crops' names and sizes.
+    func testEqualsTheMMOCR1Preparer() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["icdar2015", PrepProcess.fixture("icdar2015-recog-toy").path, "--task", "det", "recog", "--from-det",
+                                     "--to", "mmocr1", "-o", tmp.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let golden = PrepProcess.fixture("expected/icdar2015-recog-toy/mmocr1")
+        for task in ["textdet", "textspotting", "textrecog"] {
+            for split in ["train", "test"] {
+                let name = "\(task)_\(split).json"
+                XCTAssertEqual(try Data(contentsOf: tmp.appendingPathComponent(name)), try Data(contentsOf: golden.appendingPathComponent(name)), name)
+            }
+        }
+        for line in try data(golden.appendingPathComponent("crops.tsv")).split(separator: "\n") {
+            let f = line.split(separator: "\t").map(String.init)
+            let info = try ImageProbe.probe(tmp.appendingPathComponent(f[0]))
+            XCTAssertEqual("\(info.width) \(info.height)", "\(f[1]) \(f[2])", f[0])
+        }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import PrepCore
 
-/// Writes an MMOCR 1.x annotation file as its `JsonDumper` does (`json.dump`, default
-/// separators, ASCII escapes): `{"metainfo": {…}, "data_list": [ … ]}` with the packers' key
+/// Writes an MMOCR 1.x annotation file as its `JsonDumper` does (`mmengine.dump(…,
+/// ensure_ascii=False)`: default separators, raw UTF-8): `{"metainfo": {…}, "data_list": [ … ]}` with the packers' key
 /// order (peers.md §A.10):
 /// - textdet: `{"instances": [{"polygon", "bbox" (xyxy), "bbox_label": 0, "ignore"}], "img_path", "height", "width"}`
 /// - textspotting: as textdet, each instance followed by `"text"`
@@ -14,7 +14,7 @@ public final class MMOCR1Writer: AnnotationWriter {
     public var kind: AnnotationKind { task.kind }
     public let losses = LossLog()
     private let out: BufferedFileWriter
-    private let json = PyJSON(ensureASCII: true)
+    private let json = PyJSON(ensureASCII: false)
     public private(set) var count = 0
 
     public init(url: URL, task: MMOCR1Task) throws {

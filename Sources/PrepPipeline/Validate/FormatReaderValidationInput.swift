@@ -2,20 +2,24 @@ import Foundation
 import PrepCore
 import PrepFormats
 
-/// MMOCR 1.x JSON and PaddleOCR det/rec label files, read through the format layer's readers
+/// MMOCR 1.x JSON, PaddleOCR det/rec/KIE label files, docTR `labels.json`, imagefolder
+/// `metadata.jsonl`, EasyOCR `labels.csv` and tesstrain folders, read through the format layer's readers
 /// (`AnnotationFormat`), so `prep validate` and `prep show` check every format prep writes. The
 /// other formats have dedicated inputs that also report JSON byte offsets and LMDB keys.
 public struct FormatReaderValidationInput: ValidationInput {
     public static let formatName = "mmocr1/paddle"
     /// The formats this input takes; the others stay with their dedicated inputs.
-    static let handled: Set<AnnotationFormat> = [.mmocr1, .paddleDet, .paddleRec]
+    static let handled: Set<AnnotationFormat> = [.mmocr1, .paddleDet, .paddleRec, .paddleKIE, .doctr, .hf, .easyocr, .tesstrain]
 
     let url: URL
     let imageRoot: URL
     let format: AnnotationFormat
 
     public static func detect(_ url: URL) -> Bool {
-        guard ["json", "txt"].contains(url.pathExtension.lowercased()),
+        var isDir: ObjCBool = false
+        let folder = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+        // docTR / imagefolder / EasyOCR / tesstrain split folders, and their label files.
+        guard folder || ["json", "txt", "jsonl", "csv"].contains(url.pathExtension.lowercased()),
               let found = try? AnnotationFormat.detect(url) else { return false }
         return handled.contains(found.format)
     }
@@ -24,8 +28,12 @@ public struct FormatReaderValidationInput: ValidationInput {
         self.url = url
         // MMOCR 1.x img_path is relative to data_root and PaddleOCR's to data_dir: the folder
         // the annotation file sits in, as prep writes them.
-        imageRoot = images ?? url.deletingLastPathComponent()
         format = try AnnotationFormat.detect(url).format
+        // docTR names its images relative to images/ beside labels.json; a tesstrain folder holds them.
+        var isDir: ObjCBool = false
+        let folder = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+        let base = folder ? url : url.deletingLastPathComponent()
+        imageRoot = images ?? (format == .doctr ? base.appendingPathComponent("images") : base)
     }
 
     public func forEach(_ body: (ValidationRecord) throws -> Void) throws {
