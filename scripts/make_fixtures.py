@@ -9,6 +9,7 @@ Writes:
   fixtures/icdar2015-recog-toy/  ICDAR 2015 det images (two real ones from icdar2015-toy) plus
                               the official word-crop layout (ch4_training_word_images_gt/ with
                               gt.txt, Challenge4_Test_Task3_Images/ + Challenge4_Test_Task3_GT.txt)
+  fixtures/icdar2015-recog-zips/  the same word crops as the official zips
 The real-data fixture fixtures/icdar2015-toy/ is a copy of ../shared/upstream-samples.
 """
 import io
@@ -168,8 +169,25 @@ def icdar2015_recog_toy():
     write(os.path.join(root, 'Challenge4_Test_Task3_GT.txt'), gt(['word_1.png, "JOINT"', 'word_2.png, "yourself"']))
 
 
+def icdar2015_recog_zips():
+    """The recog download as it comes: the two zips (stored members, fixed dates) and the test GT."""
+    import zipfile
+    src = os.path.join(FIX, 'icdar2015-recog-toy')
+    root = os.path.join(FIX, 'icdar2015-recog-zips')
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    for folder, zip_name in (('ch4_training_word_images_gt', 'ch4_training_word_images_gt.zip'),
+                             ('Challenge4_Test_Task3_Images', 'Challenge4_Test_Task3_Images.zip')):
+        with zipfile.ZipFile(os.path.join(root, zip_name), 'w') as z:
+            for name in sorted(os.listdir(os.path.join(src, folder))):
+                info = zipfile.ZipInfo(name, date_time=(2015, 1, 1, 0, 0, 0))
+                z.writestr(info, open(os.path.join(src, folder, name), 'rb').read())
+    shutil.copy(os.path.join(src, 'Challenge4_Test_Task3_GT.txt'), root)
+
+
 if __name__ == '__main__':
     icdar2015_quirks()
     icdar2017_toy()
     icdar2015_recog_toy()
+    icdar2015_recog_zips()
     print('fixtures written under', FIX)

@@ -135,4 +135,35 @@ final class MMOCR1DropInTests: XCTestCase {
             XCTAssertEqual("\(info.width) \(info.height)", "\(f[1]) \(f[2])", f[0])
         }
     }
+
+    /// The official zips read in place (`fixtures/icdar2015-recog-zips`): the crops extracted into
+    /// the output folder, the download unchanged, labels as from the unzipped folders.
+    func testICDAR2015RecogFromTheZips() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let root = PrepProcess.fixture("icdar2015-recog-zips")
+        let before = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        var r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "-o", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("read ch4_training_word_images_gt.zip in place: 4 file(s)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("ch4_training_word_images_gt/gt.txt:4: image ch4_training_word_images_gt/word_9.png is absent"), r.stdout)
+        XCTAssertFalse(r.stdout.contains(".prep"), r.stdout)  // no staging paths in the summary
+        XCTAssertEqual(try data(tmp.appendingPathComponent("train_label.jsonl")), """
+        {"filename": "ch4_training_word_images_gt/word_1.png", "text": "Genaxis Theatre"}
+        {"filename": "ch4_training_word_images_gt/word_2.png", "text": "\\"HOLD, ON\\""}
+        {"filename": "ch4_training_word_images_gt/word_3.png", "text": "[06]"}
+
+        """)
+        for f in ["ch4_training_word_images_gt/word_1.png", "Challenge4_Test_Task3_Images/word_2.png"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: tmp.appendingPathComponent(f).path),
+                           FileManager.default.contents(atPath: PrepProcess.fixture("icdar2015-recog-toy/" + f).path), f)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted(), before)
+        let m1 = tmp.appendingPathComponent("m1")
+        r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "--to", "mmocr1", "-o", m1.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rec = try AnnotationFormat.mmocr1.open(m1.appendingPathComponent("textrecog_test.json"))
+        let first = try XCTUnwrap(rec.next())
+        XCTAssertEqual(first.imagePath, "textrecog_imgs/test/word_1.png")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: m1.appendingPathComponent(first.imagePath).path))
+    }
 }

@@ -47,10 +47,21 @@ struct LabelOnlyTask {
 
     func expand(_ template: String, _ split: String) -> String { layout.expand(template, split: split) }
 
-    /// The label file of `split`, checked before any work (a missing one is a layout error).
+    /// The download's zip of `split` to read, when its crop folder is absent and the zip is there.
+    func archive(for split: String) -> URL? {
+        guard let name = source.archives?[split] else { return nil }
+        let fm = FileManager.default
+        let folder = job.root.appendingPathComponent(expand(source.images(for: split), split))
+        let zip = job.root.appendingPathComponent(name)
+        return !fm.fileExists(atPath: folder.path) && fm.fileExists(atPath: zip.path) ? zip : nil
+    }
+
+    /// The label file of `split`, checked before any work (a missing one is a layout error);
+    /// one that comes out of the split's zip is checked when the zip is read.
     func input(for split: String) throws -> URL {
         let rel = expand(source.file(for: split), split)
         let url = job.root.appendingPathComponent(rel)
+        if archive(for: split) != nil && !FileManager.default.fileExists(atPath: url.path) { return url }
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw PrepError.layout("\(url.path): missing label file for split '\(split)' (expected \(rel) under the dataset root: the shipped word crops\(job.recipe.cutsRecogFromDet ? "; or cut crops from the detection ground truth with --task recog --from-det" : ""))")
         }
@@ -96,10 +107,45 @@ struct LabelOnlyTask {
         return out
     }
 
+    /// Extracts the split's zip into the output's crop folder (flat files only; a member whose
+    /// name leaves the folder is reported and left out); returns the folder the crops are then
+    /// read from (the staged output) and notes what was read.
+    func extract(_ zip: URL, into imageDir: String, staging: OutputStaging, row: String, report: RunReport) throws -> URL {
+        let archive = try ZipArchive(url: zip)
+        let folder = try staging.url(for: imageDir)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var files = 0
+        for member in archive.members where !member.isDirectory {
+            let name = member.name
+            if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
+                report.skip(split: row, file: "\(zip.path): \(name)", reason: "member name leaves the crop folder; left out")
+                continue
+            }
+            let dest = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: dest.path, contents: Data(try archive.read(member))) else {
+                throw PrepError.io(path: dest.path, reason: "cannot write the extracted crop")
+            }
+            files += 1
+        }
+        report.notes.append("\(row): read \(zip.lastPathComponent) in place: \(files) file(s) written to \(imageDir)/ of the output folder (the download is not changed)")
+        report.update(split: row) { $0.outputs.append(imageDir + "/") }
+        return staging.stagingDirectory
+    }
+
     func run(split: String, staging: OutputStaging, report: RunReport) throws {
-        let input = try input(for: split)
         let imageDir = expand(source.images(for: split), split)
         let row = "\(split) recog"
+        // The crops from the download's zip when the folder is absent; paths then name the
+        // extracted files in the output folder.
+        let base = try archive(for: split).map { try extract($0, into: imageDir, staging: staging, row: row, report: report) } ?? job.root
+        var input = try input(for: split)
+        if !FileManager.default.fileExists(atPath: input.path) {
+            input = base.appendingPathComponent(expand(source.file(for: split), split))
+            guard FileManager.default.fileExists(atPath: input.path) else {
+                throw PrepError.layout("\(input.lastPathComponent): not in the zip of split '\(split)' nor in the dataset root")
+            }
+        }
         let outName: String
         switch format {
         case .mmocr1: outName = "textrecog_\(MMOCR1Config.splitName(split)).json"
@@ -137,7 +183,7 @@ struct LabelOnlyTask {
                     report.skip(split: row, file: file, line: entry.line, reason: "image name '\(name)' leaves the image folder")
                     continue
                 }
-                let imageURL = job.root.appendingPathComponent(path)
+                let imageURL = base.appendingPathComponent(path)
                 guard fm.fileExists(atPath: imageURL.path) else {
                     report.skip(split: row, file: file, line: entry.line, reason: "image \(path) is absent")
                     continue
@@ -169,6 +215,7 @@ struct LabelOnlyTask {
         try writer?.close()
         try records?.finish()
         report.update(split: row) { $0.outputs.append(outName) }
+        if base != job.root { report.renamePaths(under: base.path, to: job.outputDirectory.path) }
         if spacedTexts > 0 { report.warn(split: row, file: outName, reason: "\(spacedTexts) × \(LabelFileWriter.spacedTextLoss)") }
     }
 }

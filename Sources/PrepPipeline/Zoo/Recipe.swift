@@ -181,6 +181,9 @@ public struct Recipe: Decodable, Sendable {
         /// `ch4_training_word_images_gt/gt.txt` and `Challenge4_Test_Task3_GT.txt`).
         public var fileBySplit: [String: String]?
         public var imagesBySplit: [String: String]?
+        /// The download's zip per split holding the crop folder's files (and the label file when
+        /// it lies in that folder), read when the folder is absent: extracted into the output.
+        public var archives: [String: String]?
 
         /// The label file template of `split`.
         public func file(for split: String) -> String { fileBySplit?[split] ?? file }
@@ -189,7 +192,7 @@ public struct Recipe: Decodable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case file, format, images
-            case fileBySplit = "file_by_split", imagesBySplit = "images_by_split"
+            case fileBySplit = "file_by_split", imagesBySplit = "images_by_split", archives
         }
     }
 
