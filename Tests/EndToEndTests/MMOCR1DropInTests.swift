@@ -10,6 +10,17 @@ import PrepFormats
 final class MMOCR1DropInTests: XCTestCase {
     func data(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
+    /// `--task recog --to mmocr1` on ROOT: the test split's first crop is `textrecog_imgs/test/word_1.png`
+    /// ("JOINT"), and it is there.
+    func assertMMOCR1TestCrops(_ root: URL, out: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "--to", "mmocr1", "-o", out.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        let first = try XCTUnwrap(try AnnotationFormat.mmocr1.open(out.appendingPathComponent("textrecog_test.json")).next())
+        XCTAssertEqual(first.imagePath, "textrecog_imgs/test/word_1.png", file: file, line: line)
+        XCTAssertEqual(first.text, "JOINT", file: file, line: line)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(first.imagePath).path), file: file, line: line)
+    }
+
     /// The 1.x preparer names the training split `train` (dataset_zoo/*/textdet.py: train_preparer,
     /// `textdet_imgs/train`); `--emit-config` points at those names.
     func testSplitNamesAreThePreparers() throws {
@@ -74,14 +85,7 @@ final class MMOCR1DropInTests: XCTestCase {
 
         """)
         // MMOCR 1.x: textrecog_<split>.json, the crop folder linked as textrecog_imgs/<split>.
-        let m1 = tmp.appendingPathComponent("m1")
-        r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "--to", "mmocr1", "-o", m1.path, "-q"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let rec = try AnnotationFormat.mmocr1.open(m1.appendingPathComponent("textrecog_test.json"))
-        let first = try XCTUnwrap(rec.next())
-        XCTAssertEqual(first.imagePath, "textrecog_imgs/test/word_1.png")
-        XCTAssertEqual(first.text, "JOINT")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: m1.appendingPathComponent(first.imagePath).path))
+        try assertMMOCR1TestCrops(root, out: tmp.appendingPathComponent("m1"))
         // Without the word crops: a layout error that names --from-det.
         r = try PrepProcess.run(["icdar2015", PrepProcess.fixture("icdar2015-toy").path, "--split-list", "test", "--task", "recog", "-o", tmp.appendingPathComponent("x").path])
         XCTAssertEqual(r.status, 1)
@@ -142,7 +146,7 @@ final class MMOCR1DropInTests: XCTestCase {
         let tmp = try PrepProcess.tempDir(self)
         let root = PrepProcess.fixture("icdar2015-recog-zips")
         let before = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
-        var r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "-o", tmp.path])
+        let r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "-o", tmp.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("read ch4_training_word_images_gt.zip in place: 4 file(s)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("ch4_training_word_images_gt/gt.txt:4: image ch4_training_word_images_gt/word_9.png is absent"), r.stdout)
@@ -158,12 +162,6 @@ final class MMOCR1DropInTests: XCTestCase {
                            FileManager.default.contents(atPath: PrepProcess.fixture("icdar2015-recog-toy/" + f).path), f)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted(), before)
-        let m1 = tmp.appendingPathComponent("m1")
-        r = try PrepProcess.run(["icdar2015", root.path, "--task", "recog", "--to", "mmocr1", "-o", m1.path, "-q"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let rec = try AnnotationFormat.mmocr1.open(m1.appendingPathComponent("textrecog_test.json"))
-        let first = try XCTUnwrap(rec.next())
-        XCTAssertEqual(first.imagePath, "textrecog_imgs/test/word_1.png")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: m1.appendingPathComponent(first.imagePath).path))
+        try assertMMOCR1TestCrops(root, out: tmp.appendingPathComponent("m1"))
     }
 }
