@@ -22,7 +22,7 @@ read -r pw pr < <(run "$PREP" convert "$WORK/instances.json" -o "$WORK/prep.json
 cmp "$WORK/ref.jsonl" "$WORK/prep.jsonl"
 printf '%-34s %10s %10s\n' "reference coco_to_line_dict" "$rw" "$rr"
 printf '%-34s %10s %10s %9.1fx\n' "prep convert --to line-json" "$pw" "$pr" "$(echo "$rw / $pw" | bc -l)"
-for to in mmocr1 paddle coco; do
+for to in mmocr1 paddle coco doctr hf; do
   read -r w r < <(run "$PREP" convert "$WORK/instances.json" -o "$WORK/out-$to" --to "$to" -q)
   printf '%-34s %10s %10s\n' "prep convert --to $to" "$w" "$r"
 done
