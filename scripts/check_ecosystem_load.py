@@ -134,7 +134,9 @@ def check_tesstrain(out):
             for gt in gts:
                 text = open(gt, encoding='utf-8').read()
                 assert text.endswith('\n') and '\n' not in text[:-1], gt
-                Image.open(gt[:-len('.gt.txt')] + '.png').load()
+                stem = gt[:-len('.gt.txt')]
+                image = next(stem + ext for ext in ('.png', '.tif', '.tiff', '.jpg', '.jpeg') if os.path.exists(stem + ext))
+                Image.open(image).load()
                 n += 1
             result('tesstrain pairs', os.path.relpath(folder, out), n, len(gts))
         except Exception as e:  # noqa: BLE001

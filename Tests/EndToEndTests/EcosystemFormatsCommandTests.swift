@@ -67,6 +67,24 @@ final class EcosystemFormatsCommandTests: XCTestCase {
         }
     }
 
+    /// Shipped word crops (ICDAR 2015's official ones) in the self-contained layouts: linked under
+    /// images/ (docTR, imagefolder, EasyOCR), copied beside their .gt.txt (tesstrain).
+    func testShippedCropsInEachLayout() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let src = PrepProcess.fixture("icdar2015-recog-toy").path
+        for (to, label, format, root) in [("doctr", "doctr_rec/train/labels.json", AnnotationFormat.doctr, "doctr_rec/train/images"),
+                                          ("hf", "hf_rec/train/metadata.jsonl", .hf, "hf_rec/train"),
+                                          ("easyocr", "easyocr/train/labels.csv", .easyocr, "easyocr/train"),
+                                          ("tesstrain", "tesstrain/train", .tesstrain, "tesstrain/train")] {
+            let out = tmp.appendingPathComponent(to)
+            let r = try PrepProcess.run(["icdar2015", src, "--task", "recog", "--to", to, "-o", out.path, "-q"])
+            XCTAssertEqual(r.status, 0, "\(to): \(r.stderr)")
+            let recs = try readBack(out.appendingPathComponent(label), root: out.appendingPathComponent(root), format)
+            XCTAssertEqual(recs.map(\.text), ["Genaxis Theatre", "\"HOLD, ON\"", "[06]"], to)
+        }
+        XCTAssertNil(try? fm.destinationOfSymbolicLink(atPath: tmp.appendingPathComponent("tesstrain/tesstrain/train/word_1.png").path))
+    }
+
     /// A split without pages or crops writes nothing for these formats (imagefolder and docTR
     /// cannot load an empty split) and says so.
     func testEmptySplitsAreNotWritten() throws {

@@ -25,8 +25,12 @@ struct LabelOnlyTask {
             format = f
         case .mmocr1: format = .mmocr1
         case .paddle: format = .paddle
+        case .doctr: format = .doctr
+        case .hf: format = .hf
+        case .easyocr: format = .easyocr
+        case .tesstrain: format = .tesstrain
         default:
-            throw PrepError.usage("--to \(job.target.rawValue) is not available for \(recipe.name)'s shipped-crop labels (mmocr0, mmocr1, paddle)")
+            throw PrepError.usage("--to \(job.target.rawValue) is not available for \(recipe.name)'s shipped-crop labels (mmocr0, mmocr1, paddle, doctr, hf, easyocr, tesstrain)")
         }
         if job.recogFormat == "lmdb" {
             throw PrepError.usage("\(recipe.name)'s shipped crops are written as label files; for an LMDB run prep lmdb on them, or cut crops with --from-det")
@@ -150,6 +154,10 @@ struct LabelOnlyTask {
         switch format {
         case .mmocr1: outName = "textrecog_\(MMOCR1Config.splitName(split)).json"
         case .paddle: outName = "rec_gt_\(split).txt"
+        case .doctr: outName = "doctr_rec/\(MMOCR1Config.splitName(split))/labels.json"
+        case .hf: outName = "hf_rec/\(MMOCR1Config.splitName(split))/metadata.jsonl"
+        case .easyocr: outName = "easyocr/\(MMOCR1Config.splitName(split))/labels.csv"
+        case .tesstrain: outName = "tesstrain/\(MMOCR1Config.splitName(split))"
         default: outName = (recog.labels[split] ?? "\(split)_label") + "." + format.rawValue
         }
         if staging.directory.appendingPathComponent(outName).standardizedFileURL.path == input.standardizedFileURL.path {
@@ -159,6 +167,7 @@ struct LabelOnlyTask {
         // folder is linked there (`textrecog_imgs/<split>`, `rec_imgs/<split>`), never copied or moved.
         var records: AnnotationWriter? = nil
         var linker: ImageLinker? = nil
+        var relativeTo = ""
         switch format {
         case .mmocr1:
             records = try MMOCR1Writer(url: try staging.url(for: outName), task: .textrecog)
@@ -166,12 +175,31 @@ struct LabelOnlyTask {
         case .paddle:
             records = try PaddleRecWriter(url: try staging.url(for: outName))
             linker = ImageLinker(staging: staging, prefix: "rec_imgs", placement: job.imagePlacement)
+        case .doctr, .hf, .easyocr:
+            // The crop folder linked (or copied) under the split folder's images/; names relative
+            // to the label file's folder (docTR: to images/).
+            let dir = (outName as NSString).deletingLastPathComponent
+            let url = try staging.url(for: outName)
+            switch format {
+            case .doctr: records = try DocTRWriter(url: url, mode: .recognition)
+            case .hf: records = try HFImageFolderWriter(url: url, kind: .recognition)
+            default: records = try EasyOCRLabelsWriter(url: url)
+            }
+            linker = ImageLinker(staging: staging, prefix: dir + "/images", splitName: MMOCR1Config.splitName,
+                                 placement: job.imagePlacement == .none ? .link : job.imagePlacement)
+            relativeTo = format == .doctr ? dir + "/images/" : dir + "/"
+        case .tesstrain:
+            // tesstrain reads each image beside its .gt.txt: the crops are copied into the folder.
+            records = try TesstrainWriter(directory: try staging.url(for: outName))
+            linker = ImageLinker(staging: staging, prefix: "tesstrain", splitName: MMOCR1Config.splitName, placement: .copy)
+            relativeTo = outName + "/"
         default: break
         }
         let writer = records == nil ? try BufferedFileWriter(url: try staging.url(for: outName)) : nil
         let json = PyJSON(ensureASCII: recog.ensureAscii ?? true)
         let fm = FileManager.default
         var spacedTexts = 0
+        var nonPNG = 0
         for entry in try entries(input, split: split, row: row, report: report) {
             let file = entry.key.map { "\(input.path): \($0)" } ?? input.path
             switch entry.parsed {
@@ -189,9 +217,13 @@ struct LabelOnlyTask {
                     continue
                 }
                 if let records, let linker {
-                    let image = ImageRef(url: imageURL, name: name, width: 0, height: 0, format: .png)
+                    // tesstrain wants each image beside its .gt.txt: flat names (a clash of stems is refused by its writer).
+                    let image = ImageRef(url: imageURL, name: format == .tesstrain ? (name as NSString).lastPathComponent : name,
+                                         width: 0, height: 0, format: .png)
+                    if format == .tesstrain && !["png", "tif", "tiff"].contains((name as NSString).pathExtension.lowercased()) { nonPNG += 1 }
                     // --images none: the path under the dataset root, as the mmocr0 labels write it.
-                    let linked = job.imagePlacement == .none ? path : try linker.path(for: image, split: split)
+                    var linked = job.imagePlacement == .none && relativeTo.isEmpty ? path : try linker.path(for: image, split: split)
+                    if !relativeTo.isEmpty { linked = try DetOutput.relative(linked, to: relativeTo) }
                     do { try records.add(.recognition(linked, text: text, location: RecordLocation(file: input.path, line: entry.line))) } catch let e as PrepError {
                         DatasetRunner.reportSkip(e, row: row, report: report)
                         continue
@@ -216,6 +248,9 @@ struct LabelOnlyTask {
         try records?.finish()
         report.update(split: row) { $0.outputs.append(outName) }
         if base != job.root { report.renamePaths(under: base.path, to: job.outputDirectory.path) }
+        if nonPNG > 0 {
+            report.warn(split: row, file: outName, reason: "\(nonPNG) shipped crop(s) copied as they are but not PNG/TIFF, which tesstrain's Makefile trains on (convert them to PNG first)")
+        }
         if spacedTexts > 0 { report.warn(split: row, file: outName, reason: "\(spacedTexts) × \(LabelFileWriter.spacedTextLoss)") }
     }
 }

@@ -62,7 +62,8 @@ final class ImageLinker {
             target = staging.directory.standardizedFileURL.path + target.dropFirst(stagedRoot.count)
         }
         if let existing = links[linkName] {
-            guard existing == target || existing == Self.userFolder else {
+            // Copies go file by file, so one folder may gather files from several places.
+            guard existing == target || existing == Self.userFolder || placement == .copy else {
                 throw PrepError.failed("\(prefix)/\(linkName) would have to link both \(existing) and \(target)")
             }
         } else if let kind = try? FileManager.default.attributesOfItem(atPath: staging.directory.appendingPathComponent(prefix + "/" + linkName).path)[.type] as? FileAttributeType,
@@ -81,7 +82,15 @@ final class ImageLinker {
         } else {
             let url = try staging.url(for: prefix + "/" + linkName)
             let from = staging.directory.appendingPathComponent(prefix).standardizedFileURL.path
-            try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: Self.relative(target, from: from))
+            let destination = Self.relative(target, from: from)
+            // Another linker of this run (a later split) may have made the same link already.
+            if let existing = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+                guard existing == destination else {
+                    throw PrepError.failed("\(prefix)/\(linkName) would have to link both \(existing) and \(destination)")
+                }
+            } else {
+                try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: destination)
+            }
             links[linkName] = target
         }
         if placement == .copy && links[linkName] != Self.userFolder {
