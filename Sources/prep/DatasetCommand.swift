@@ -117,7 +117,7 @@ struct DatasetCommand: ParsableCommand {
     @Flag(name: .customLong("from-det"), help: "recog: cut word crops from the detection ground truth, also where the dataset ships its own crops (prep zoo: 'recog from').")
     var fromDet = false
 
-    @Option(name: .customLong("images"), help: ArgumentHelp("--to mmocr1|paddle: how the outputs reach the raw images: link (default; a relative symlink textdet_imgs/<split> or images/<split> to the raw folder, so moving the output alone breaks it), copy (self-contained), none (paths relative to the dataset's image folder).", valueName: "mode"))
+    @Option(name: .customLong("images"), help: ArgumentHelp("--to mmocr1|paddle|doctr|hf|easyocr: how the outputs reach the raw images: link (default; a relative symlink such as textdet_imgs/<split> or images/<split> to the raw folder, so moving the output alone breaks it), copy (self-contained), none (mmocr1, paddle: paths relative to the dataset's image folder).", valueName: "mode"))
     var images: ImagePlacement = .link
 
     @Option(name: .customLong("emit-config"), help: ArgumentHelp("--to mmocr1: write MMOCR 1.x base dataset configs (<DIR>/<task>/_base_/datasets/<name>.py) pointing at the outputs.", valueName: "DIR"))

@@ -53,7 +53,7 @@ final class EcosystemFormatTests: TempDirTestCase {
         XCTAssertEqual(back[0].width, 1280)
         XCTAssertEqual(back[0].height, 720)
         XCTAssertEqual(w.losses.lines, [
-            "3 × transcriptions (DetectionDataset has none; --to doctr writes them to the ocr labels)",
+            "3 × transcriptions (DetectionDataset has none; OCRDataset labels keep them: ocr_labels.json from a dataset command)",
             "1 × do-not-care regions left out (docTR has no ignore flag)",
             "1 × polygons of other than 4 points written as their minimum-area rectangle (docTR needs 4 points everywhere)",
             "1 × image hashes (image not readable; img_hash left out)",

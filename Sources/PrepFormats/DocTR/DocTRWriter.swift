@@ -55,7 +55,7 @@ public final class DocTRWriter: AnnotationWriter {
                     p = rect
                 }
                 polygons.append(.array(stride(from: 0, to: 8, by: 2).map { .array([.double(p[$0]), .double(p[$0 + 1])]) }))
-                if inst.text != nil { losses.note("transcriptions (DetectionDataset has none; --to doctr writes them to the ocr labels)") }
+                if inst.text != nil { losses.note("transcriptions (DetectionDataset has none; OCRDataset labels keep them: ocr_labels.json from a dataset command)") }
             }
             guard !polygons.isEmpty else {
                 losses.note("pages without a polygon left out (docTR's DetectionDataset cannot load an empty list)")

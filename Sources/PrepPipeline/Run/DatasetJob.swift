@@ -70,8 +70,8 @@ public struct DatasetJob: Sendable {
         }
         if splitSeed != nil && valRatio == nil { throw PrepError.usage("--split-seed needs --val-ratio") }
         if workers < 1 { throw PrepError.usage("--nproc must be at least 1") }
-        if imagePlacement != .link && target != .mmocr1 && target != .paddle {
-            throw PrepError.usage("--images \(imagePlacement.rawValue) applies to --to mmocr1 and --to paddle (their image paths are relative to the output folder)")
+        if imagePlacement != .link && ![.mmocr1, .paddle, .doctr, .hf, .easyocr].contains(target) {
+            throw PrepError.usage("--images \(imagePlacement.rawValue) applies to --to mmocr1, paddle, doctr, hf and easyocr (their image paths are relative to the output folder)")
         }
         if recogFromDet && !tasks.contains("recog") { throw PrepError.usage("--from-det is how --task recog gets its crops: add --task recog") }
         if recogFromDet && !recipe.cutsRecogFromDet {
