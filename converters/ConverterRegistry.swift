@@ -26,6 +26,7 @@ public enum ConverterRegistry {
         "openvino-json": { try OpenVINOJSONConverter(options: $0) },
         "svt-xml": { try SVTConverter(options: $0) },
         "closeset-lines": { try CloseSetLinesConverter(options: $0) },
+        "xfund-json": { try XFUNDConverter(options: $0) },
     ]
 
     public typealias COCORecordFactory = @Sendable (ConverterOptions) throws -> any COCORecordConverter

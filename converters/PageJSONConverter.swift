@@ -25,8 +25,9 @@ public struct PageJSONConverter: PerImageConverter {
         level = try options.choice("level", default: .word, converter: "page-json")
     }
 
-    /// FUNSD form entries as KIE entities (`level: entity`).
-    func entities(_ form: [JSONValue], fail: (String) -> PrepError) throws -> [TextInstance] {
+    /// FUNSD form entries (and XFUND's `document` entries, the same shape) as KIE entities
+    /// (`level: entity`).
+    static func entities(_ form: [JSONValue], fail: (String) -> PrepError) throws -> [TextInstance] {
         try form.enumerated().map { i, entry in
             let at = "form[\(i)]"
             guard let box = entry["box"]?.array?.compactMap(\.number), box.count == 4, box.allSatisfy(\.isFinite) else {
@@ -52,51 +53,59 @@ public struct PageJSONConverter: PerImageConverter {
         switch schema {
         case .funsd:
             guard let form = doc["form"]?.array else { throw fail("no 'form' list") }
-            if level == .entity { return try entities(form, fail: fail) }
-            var out: [TextInstance] = []
-            for (i, entry) in form.enumerated() {
-                guard let words = entry["words"]?.array else { throw fail("form[\(i)] has no 'words' list") }
-                for (j, word) in words.enumerated() {
-                    let at = "form[\(i)].words[\(j)]"
-                    guard let box = word["box"]?.array, box.count == 4 else { throw fail("\(at): no 'box' of 4 numbers") }
-                    let b = try box.map { v -> Double in
-                        guard let d = v.number, d.isFinite, abs(d) < 1e15 else { throw fail("\(at): 'box' holds a non-number") }
-                        return d
-                    }
-                    guard case let .string(text)? = word["text"] else { throw fail("\(at): no 'text' string") }
-                    let x = max(0, min(Int(b[0].rounded(.down)), Int(b[2].rounded(.down))))
-                    let y = max(0, min(Int(b[1].rounded(.down)), Int(b[3].rounded(.down))))
-                    let w = Int(abs(b[2] - b[0]).rounded(.up)), h = Int(abs(b[3] - b[1]).rounded(.up))
-                    out.append(TextInstance(polygon: [x, y, x + w, y, x + w, y + h, x, y + h].map(Double.init), integerCoordinates: true,
-                                            text: text, ignore: text.isEmpty,
-                                            attributes: ["bbox": .array([.int(x), .int(y), .int(w), .int(h)]), "area": .int(w * h)]))
-                }
-            }
-            return out
+            return level == .entity ? try Self.entities(form, fail: fail) : try Self.words(form, entry: "form", fail: fail)
         case .rects:
-            guard let lines = doc["lines"]?.array else { throw fail("no 'lines' list") }
-            return try lines.enumerated().map { i, line in
-                let at = "lines[\(i)]"
-                guard let pts = line["points"]?.array, pts.count >= 6, pts.count % 2 == 0,
-                      pts.allSatisfy({ ($0.number.map { $0.isFinite }) ?? false }) else {
-                    throw fail("\(at): 'points' must hold an even count (at least 6) of numbers")
+            return try rects(doc, fail: fail)
+        }
+    }
+
+    /// Every word of every form entry, as MMOCR 0.6.3's FUNSD converter boxes them.
+    static func words(_ form: [JSONValue], entry name: String, fail: (String) -> PrepError) throws -> [TextInstance] {
+        var out: [TextInstance] = []
+        for (i, entry) in form.enumerated() {
+            guard let words = entry["words"]?.array else { throw fail("\(name)[\(i)] has no 'words' list") }
+            for (j, word) in words.enumerated() {
+                let at = "\(name)[\(i)].words[\(j)]"
+                guard let box = word["box"]?.array, box.count == 4 else { throw fail("\(at): no 'box' of 4 numbers") }
+                let b = try box.map { v -> Double in
+                    guard let d = v.number, d.isFinite, abs(d) < 1e15 else { throw fail("\(at): 'box' holds a non-number") }
+                    return d
                 }
-                guard case let .string(text)? = line["transcription"] else { throw fail("\(at): no 'transcription' string") }
-                let xs = stride(from: 0, to: pts.count, by: 2).map { pts[$0] }
-                let ys = stride(from: 1, to: pts.count, by: 2).map { pts[$0] }
-                let x = PyNumber.clampedAtZero(PyNumber.min(xs)), y = PyNumber.clampedAtZero(PyNumber.min(ys))
-                let w = PyNumber.abs(PyNumber.minus(PyNumber.max(xs), x)), h = PyNumber.abs(PyNumber.minus(PyNumber.max(ys), y))
-                let ignore: Bool
-                switch line["ignore"] {
-                case let .int(v)?: ignore = v != 0
-                case let .bool(v)?: ignore = v
-                case nil: ignore = false
-                default: throw fail("\(at): 'ignore' is not 0 or 1")
-                }
-                let integers = pts.allSatisfy { if case .int = $0 { return true } else { return false } }
-                return TextInstance(polygon: pts.map { $0.number! }, integerCoordinates: integers, text: text, ignore: ignore,
-                                    attributes: ["bbox": .array([x, y, w, h]), "area": PyNumber.times(w, h), "segmentation": .array(pts)])
+                guard case let .string(text)? = word["text"] else { throw fail("\(at): no 'text' string") }
+                let x = max(0, min(Int(b[0].rounded(.down)), Int(b[2].rounded(.down))))
+                let y = max(0, min(Int(b[1].rounded(.down)), Int(b[3].rounded(.down))))
+                let w = Int(abs(b[2] - b[0]).rounded(.up)), h = Int(abs(b[3] - b[1]).rounded(.up))
+                out.append(TextInstance(polygon: [x, y, x + w, y, x + w, y + h, x, y + h].map(Double.init), integerCoordinates: true,
+                                        text: text, ignore: text.isEmpty,
+                                        attributes: ["bbox": .array([.int(x), .int(y), .int(w), .int(h)]), "area": .int(w * h)]))
             }
+        }
+        return out
+    }
+
+    func rects(_ doc: JSONValue, fail: (String) -> PrepError) throws -> [TextInstance] {
+        guard let lines = doc["lines"]?.array else { throw fail("no 'lines' list") }
+        return try lines.enumerated().map { i, line in
+            let at = "lines[\(i)]"
+            guard let pts = line["points"]?.array, pts.count >= 6, pts.count % 2 == 0,
+                  pts.allSatisfy({ ($0.number.map { $0.isFinite }) ?? false }) else {
+                throw fail("\(at): 'points' must hold an even count (at least 6) of numbers")
+            }
+            guard case let .string(text)? = line["transcription"] else { throw fail("\(at): no 'transcription' string") }
+            let xs = stride(from: 0, to: pts.count, by: 2).map { pts[$0] }
+            let ys = stride(from: 1, to: pts.count, by: 2).map { pts[$0] }
+            let x = PyNumber.clampedAtZero(PyNumber.min(xs)), y = PyNumber.clampedAtZero(PyNumber.min(ys))
+            let w = PyNumber.abs(PyNumber.minus(PyNumber.max(xs), x)), h = PyNumber.abs(PyNumber.minus(PyNumber.max(ys), y))
+            let ignore: Bool
+            switch line["ignore"] {
+            case let .int(v)?: ignore = v != 0
+            case let .bool(v)?: ignore = v
+            case nil: ignore = false
+            default: throw fail("\(at): 'ignore' is not 0 or 1")
+            }
+            let integers = pts.allSatisfy { if case .int = $0 { return true } else { return false } }
+            return TextInstance(polygon: pts.map { $0.number! }, integerCoordinates: integers, text: text, ignore: ignore,
+                                attributes: ["bbox": .array([x, y, w, h]), "area": PyNumber.times(w, h), "segmentation": .array(pts)])
         }
     }
 }

@@ -10,6 +10,7 @@ Writes:
                               the official word-crop layout (ch4_training_word_images_gt/ with
                               gt.txt, Challenge4_Test_Task3_Images/ + Challenge4_Test_Task3_GT.txt)
   fixtures/icdar2015-recog-zips/  the same word crops as the official zips
+  fixtures/xfund-toy/         XFUND's layout (zh.train.json + zh.train/, zh.val.json + zh.val/)
 The real-data fixture fixtures/icdar2015-toy/ is a copy of ../shared/upstream-samples.
 """
 import io
@@ -185,9 +186,36 @@ def icdar2015_recog_zips():
     shutil.copy(os.path.join(src, 'Challenge4_Test_Task3_GT.txt'), root)
 
 
+def xfund_toy():
+    """XFUND's layout (zh.<set>.json + zh.<set>/ images): entries with words, labels and a link;
+    a document without img for the skip report."""
+    import json
+    root = os.path.join(FIX, 'xfund-toy')
+    shutil.rmtree(root, ignore_errors=True)
+    for s, n in (('train', 2), ('val', 1)):
+        docs = []
+        for i in range(n):
+            name = 'zh_%s_%d.jpg' % (s, i)
+            write(os.path.join(root, 'zh.' + s, name), jpeg_bytes(120, 80, 3000 + i + (50 if s == 'val' else 0)))
+            docs.append({'id': 'zh_%s_%d' % (s, i), 'uid': 'u%d' % i, 'img': {'fname': name, 'width': 120, 'height': 80},
+                         'document': [
+                             {'id': 0, 'box': [5, 5, 40, 20], 'text': '姓名：', 'label': 'question', 'linking': [[0, 1]],
+                              'words': [{'box': [5, 5, 40, 20], 'text': '姓名：'}]},
+                             {'id': 1, 'box': [45, 5, 110, 20], 'text': '张 三', 'label': 'answer', 'linking': [[0, 1]],
+                              'words': [{'box': [45, 5, 70, 20], 'text': '张'}, {'box': [75.5, 5.2, 110, 20], 'text': '三'}]},
+                             {'id': 2, 'box': [5, 30, 100, 60], 'text': '申请表', 'label': 'header', 'linking': [],
+                              'words': [{'box': [5, 30, 100, 60], 'text': '申请表'}]},
+                         ]})
+        if s == 'train':
+            docs.append({'id': 'broken', 'document': []})
+        write(os.path.join(root, 'zh.%s.json' % s),
+              json.dumps({'lang': 'zh', 'version': '0.1', 'split': s, 'documents': docs}, ensure_ascii=False).encode('utf-8'))
+
+
 if __name__ == '__main__':
     icdar2015_quirks()
     icdar2017_toy()
     icdar2015_recog_toy()
     icdar2015_recog_zips()
+    xfund_toy()
     print('fixtures written under', FIX)

@@ -162,3 +162,29 @@ final class PaddleKIECommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--to paddle"), r.stderr)
     }
 }
+
+/// XFUND (Chinese part, `fixtures/xfund-toy`): words for det, entities for PaddleOCR KIE.
+final class XFUNDCommandTests: XCTestCase {
+    func testDetAndKIE() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let src = PrepProcess.fixture("xfund-toy").path
+        var r = try PrepProcess.run(["xfund", src, "--task", "det", "spotting", "-o", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("zh.train.json: documents[2]: no img.fname"), r.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.appendingPathComponent("instances_training.json").path))
+        let det = try AnnotationFormat.mmocr0COCO.open(tmp.appendingPathComponent("spotting_instances_training.json"))
+        let page = try XCTUnwrap(det.next())
+        XCTAssertEqual(page.imagePath, "training/zh_train_0.jpg")
+        // The words, boxed as FUNSD's (75.5 → 75, width ⌈34.5⌉ = 35).
+        XCTAssertEqual(page.instances.map(\.text), ["姓名：", "张", "三", "申请表"])
+        XCTAssertEqual(page.instances[2].polygon, [75, 5, 110, 5, 110, 20, 75, 20])
+        r = try PrepProcess.run(["xfund", src, "--task", "kie", "--to", "paddle", "-o", tmp.appendingPathComponent("kie").path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let kie = try XCTUnwrap(try AnnotationFormat.paddleKIE.open(tmp.appendingPathComponent("kie/kie_gt_val.txt")).next())
+        XCTAssertEqual(kie.imagePath, "images/val/zh_val_0.jpg")
+        XCTAssertEqual(kie.instances.map { $0.attributes["kie_label"]?.string }, ["question", "answer", "header"])
+        XCTAssertEqual(kie.instances[1].attributes["kie_linking"], .array([.array([.int(0), .int(1)])]))
+        XCTAssertEqual(kie.instances[1].text, "张 三")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: tmp.appendingPathComponent("kie/images/val/zh_val_0.jpg").path))
+    }
+}
