@@ -164,4 +164,19 @@ final class MMOCR1DropInTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted(), before)
         try assertMMOCR1TestCrops(root, out: tmp.appendingPathComponent("m1"))
     }
+
+    /// `--from-det` also where other datasets ship crops: crops cut and labelled from the det ground truth.
+    func testFromDetOnOtherShippedCropDatasets() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        for (name, fixture, label) in [("icdar2013", "icdar2013-toy", "train_label.jsonl"), ("art", "art-toy", "train_label.jsonl"),
+                                       ("lv", "lv-toy", "train_label.jsonl")] {
+            let out = tmp.appendingPathComponent(name)
+            let r = try PrepProcess.run([name, PrepProcess.fixture(fixture).path, "--task", "recog", "--from-det", "-o", out.path, "-q"])
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
+            let labels = try AnnotationFormat.labelJsonl.open(out.appendingPathComponent(label))
+            let first = try XCTUnwrap(labels.next(), name)
+            XCTAssertTrue(first.imagePath.hasSuffix(".png"), first.imagePath)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("crops/" + first.imagePath).path), "\(name): \(first.imagePath)")
+        }
+    }
 }
