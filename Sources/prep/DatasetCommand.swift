@@ -118,6 +118,7 @@ struct DatasetCommand: ParsableCommand {
     var emitConfig: String?
 
     @OptionGroup var common: RunOptions
+    @OptionGroup var sharding: ShardOptions
 
     func run() throws {
         let zoo = try Zoo.load()
@@ -165,7 +166,9 @@ struct DatasetCommand: ParsableCommand {
         if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
         if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
         job.detAsCOCO = cocoJSON
+        job.shard = try sharding.resolve()
         let report = RunReport(command: dataset)
+        if job.shard != nil { report.options["arguments"] = ShardOptions.fingerprint() }
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)
             if let dir = emitConfig {

@@ -16,9 +16,13 @@ public final class LMDBSink: RecogSink {
     private var writer: RecogLMDBWriter?
     private var ignoreWriter: RecogLMDBWriter?
     private var outputs: [String] = []
+    /// `--shard`: notes each sample's database (`ShardLedger`).
+    public let ledger: ShardLedger?
+    private var names: (main: String, ignores: String?) = ("", nil)
 
-    public init(staging: OutputStaging, database: @escaping @Sendable (String) -> String,
+    public init(ledger: ShardLedger? = nil, staging: OutputStaging, database: @escaping @Sendable (String) -> String,
                 ignoreDatabase: @escaping @Sendable (String) -> String, writesIgnores: @escaping @Sendable (String) -> Bool) {
+        self.ledger = ledger
         self.staging = staging
         self.database = database
         self.ignoreDatabase = ignoreDatabase
@@ -36,12 +40,16 @@ public final class LMDBSink: RecogSink {
         outputs = []
         writer = try open(database(split))
         ignoreWriter = writesIgnores(split) ? try open(ignoreDatabase(split)) : nil
+        names = (database(split), ignoreWriter == nil ? nil : ignoreDatabase(split))
+        ledger?.declare(names.main, kind: .lmdb)
+        if let i = names.ignores { ledger?.declare(i, kind: .lmdb) }
     }
 
     public func add(_ crop: RecogCrop) throws {
         guard let main = writer else { preconditionFailure("add before begin") }
         let w = crop.diverted ? (ignoreWriter ?? main) : main
         try w.append(image: crop.bytes, label: Array(crop.text.utf8))
+        ledger?.record(crop.diverted ? names.ignores ?? names.main : names.main, kind: .lmdb)
     }
 
     public func end() throws -> [String] {

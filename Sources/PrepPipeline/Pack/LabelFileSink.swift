@@ -87,6 +87,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     private var pathParts: [String] = []
     private var ignorePathParts: [String] = []
     private var numbered = 0
+    /// `--shard`: notes each label record's file (`ShardLedger`).
+    public var ledger: ShardLedger?
+    private var labelNames: (main: String, ignores: String?) = ("", nil)
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
                 writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -104,6 +107,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         let labelName = layout.labelFile(split) + "." + format.fileExtension
         labels = try openLabels(try staging.url(for: labelName), records: &records)
         outputs.append(labelName)
+        labelNames.main = labelName
         cropDir = layout.cropDirs[split] ?? layout.expand(layout.cropDir, split: split)
         // Label paths are the split's template around the crop name, expanded once per split.
         func parts(_ template: String) -> [String] {
@@ -119,7 +123,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
             let ignoreName = layout.ignoreLabelFile(split) + "." + format.fileExtension
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
+            labelNames.ignores = ignoreName
         } else {
+            labelNames.ignores = nil
             ignoreRoot = nil
             ignoreLabels = nil
         }
@@ -181,6 +187,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         if !crop.stored { try writeCrop(crop) }
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         let path = (diverted ? ignorePathParts : pathParts).joined(separator: crop.name)
+        ledger?.record(diverted ? labelNames.ignores ?? labelNames.main : labelNames.main, kind: format == .mmocr1 ? .jsonList : .lines)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
             return
@@ -207,6 +214,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     }
 
     public func end() throws -> [String] {
+        let kind: ShardOutputKind = format == .mmocr1 ? .jsonList : .lines
+        for name in [labelNames.main] + (labelNames.ignores.map { [$0] } ?? []) { ledger?.declare(name, kind: kind) }
         try labels?.close()
         try ignoreLabels?.close()
         try records?.finish()

@@ -31,6 +31,8 @@ public struct DatasetJob: Sendable {
     public var converterOptions: [String: String] = [:]
     /// SynthText det: write `instances_<split>.json` (COCO 0.x) instead of the reference's LMDB.
     public var detAsCOCO = false
+    /// `--shard I/N`: only this shard's images (`Shard`), with a ledger for `prep merge`.
+    public var shard: Shard? = nil
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {
