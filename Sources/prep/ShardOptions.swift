@@ -30,7 +30,7 @@ struct ShardOptions: ParsableArguments {
     /// output folder, workers, report, quiet, and the `outputs` positionals), recorded in each
     /// shard's manifest so `prep merge` refuses shards of different runs.
     static func fingerprint(_ arguments: [String] = Array(CommandLine.arguments.dropFirst()), outputs: Set<String> = []) -> String {
-        let valued: Set<String> = ["--shard", "--shard-from-env", "--shard-count", "-o", "--out-dir", "--nproc", "--report"]
+        let valued: Set<String> = ["--shard", "--shard-from-env", "--shard-count", "-o", "--out-dir", "--out", "--nproc", "--report"]
         var kept: [String] = []
         var skip = false
         for a in arguments {

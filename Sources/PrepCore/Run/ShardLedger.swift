@@ -128,7 +128,7 @@ public final class ShardLedger: @unchecked Sendable {
             list.append(.init(name: name, kind: o.kind, records: o.records, file: o.file))
         }
         var options = report.options
-        for transient in ["nproc", "shard"] { options.removeValue(forKey: transient) }
+        for transient in ["nproc", "shard", "output"] { options.removeValue(forKey: transient) }
         let manifest = ShardManifest(version: PrepVersion.current, command: report.command, dataset: report.dataset,
                                      shard: shard, options: options, totals: totals, outputs: list)
         let encoder = JSONEncoder()

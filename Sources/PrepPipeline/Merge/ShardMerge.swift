@@ -90,7 +90,9 @@ public struct ShardMerge {
                 }
                 let destination = staging.stagingDirectory.appendingPathComponent(out.name)
                 try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try ShardOutputMerger(name: out.name, kind: out.kind, inputs: inputs, destination: destination).run()
+                var merger = ShardOutputMerger(name: out.name, kind: out.kind, inputs: inputs, destination: destination)
+                merger.lmdbBatch = Int(first.options["batch_size"] ?? "") ?? merger.lmdbBatch
+                try merger.run()
                 progress.advance()
             }
             progress.finish()

@@ -37,6 +37,8 @@ struct ShardOutputMerger {
     /// Each shard's copy of the output and its positions file.
     let inputs: [(output: URL, positions: URL)]
     let destination: URL
+    /// Samples per LMDB write transaction, as the shards' run used (`prep lmdb --batch-size`).
+    var lmdbBatch = 1000
 
     func run() throws {
         switch kind {
@@ -124,7 +126,7 @@ struct ShardOutputMerger {
     private func mergeLMDB() throws {
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         let readers = try inputs.map { try RecogLMDBShardReader($0.output) }
-        let writer = try RecogLMDBWriter(directory: destination)
+        let writer = try RecogLMDBWriter(directory: destination, batchSize: lmdbBatch)
         do {
             try KWayMerge.run(try shards()) { k in
                 guard let sample = try readers[k].next() else { throw mismatch(k, "fewer samples") }
