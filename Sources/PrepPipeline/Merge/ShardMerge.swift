@@ -125,7 +125,12 @@ public struct ShardMerge {
                     try fm.createDirectory(at: to, withIntermediateDirectories: true)
                     try walk(r)
                 } else if type == .typeSymbolicLink {
-                    let target = try fm.destinationOfSymbolicLink(atPath: from.path)
+                    // A relative link (an image-folder link) keeps pointing at the same place from OUT.
+                    var target = try fm.destinationOfSymbolicLink(atPath: from.path)
+                    if !target.hasPrefix("/") {
+                        let absolute = src.appendingPathComponent(target).standardizedFileURL.path
+                        target = ImageLinker.relative(absolute, from: output.appendingPathComponent(r).deletingLastPathComponent().standardizedFileURL.path)
+                    }
                     if let existing = try? fm.destinationOfSymbolicLink(atPath: to.path) {
                         if existing == target { continue }
                         throw PrepError.usage("prep merge: \(r) differs between shards (\(existing) vs \(target) in \(dir.path))")
