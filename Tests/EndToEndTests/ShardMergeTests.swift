@@ -65,7 +65,8 @@ final class ShardMergeTests: XCTestCase {
 
     func testDetEveryTarget() throws {
         let root = try fixtureCopy("icdar2015-toy")
-        for to in ["coco", "line-json", "mmocr1", "paddle"] {
+        // (mmocr1 and paddle det files: in testDetAndRecogCropsEveryTarget.)
+        for to in ["coco", "line-json"] {
             try assertMergeEqualsUnsharded(["icdar2015", root.path, "--split-list", "test", "--to", to], counts: [3])
         }
     }
@@ -74,7 +75,7 @@ final class ShardMergeTests: XCTestCase {
         let root = try fixtureCopy("ctw1500-toy")
         try assertMergeEqualsUnsharded(["ctw1500", root.path, "--task", "det", "recog"])
         for args in [["--to", "mmocr1"], ["--to", "paddle"], ["--format", "txt"], ["--format", "lmdb"], ["--to", "mmocr1", "--lmdb"]] {
-            try assertMergeEqualsUnsharded(["ctw1500", root.path, "--task", "det", "recog"] + args, counts: [3])
+            try assertMergeEqualsUnsharded(["ctw1500", root.path, "--task", "det", "recog"] + args, counts: [2])
         }
     }
 

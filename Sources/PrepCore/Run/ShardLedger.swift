@@ -65,6 +65,8 @@ public final class ShardLedger: @unchecked Sendable {
     private var order: [String] = []
     private var totals: [String: Int] = [:]
     private var nextFile = 0
+    /// The first error writing a positions file (thrown by `finish`: a ledger must be whole).
+    private var failure: Error?
     private let lock = NSLock()
 
     public init(shard: Shard, staging: OutputStaging) throws {
@@ -89,7 +91,7 @@ public final class ShardLedger: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard open(output, kind) else { return }
         outputs[output]!.records += 1
-        try? outputs[output]!.writer.write(Array("\(position)\n".utf8))
+        do { try outputs[output]!.writer.write(Array("\(position)\n".utf8)) } catch { failure = failure ?? error }
     }
 
     /// Declares an output that may stay empty (so the merge knows it and its kind).
@@ -103,7 +105,11 @@ public final class ShardLedger: @unchecked Sendable {
         if outputs[output] != nil { return true }
         nextFile += 1
         let file = "\(nextFile).pos"
-        guard let w = try? BufferedFileWriter(url: directory.appendingPathComponent("positions/" + file)) else { return false }
+        let w: BufferedFileWriter
+        do { w = try BufferedFileWriter(url: directory.appendingPathComponent("positions/" + file)) } catch {
+            failure = failure ?? error
+            return false
+        }
         outputs[output] = (kind, file, 0, w)
         order.append(output)
         return true
@@ -121,6 +127,7 @@ public final class ShardLedger: @unchecked Sendable {
     /// Writes the manifest and the shard's report; call before the staging commits.
     public func finish(report: RunReport) throws {
         lock.lock(); defer { lock.unlock() }
+        if let failure { throw failure }
         var list: [ShardManifest.Output] = []
         for name in order {
             let o = outputs[name]!

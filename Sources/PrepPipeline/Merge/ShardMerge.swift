@@ -115,7 +115,7 @@ public struct ShardMerge {
         let fm = FileManager.default
         func walk(_ rel: String) throws {
             let src = rel.isEmpty ? dir : dir.appendingPathComponent(rel)
-            for name in try fm.contentsOfDirectory(atPath: src.path).sorted() {
+            for name in try DirectoryStream(src) {
                 if rel.isEmpty && name.hasPrefix(".prep-") { continue }
                 let r = rel.isEmpty ? name : rel + "/" + name
                 if merged.contains(r) { continue }
@@ -181,5 +181,25 @@ enum ShardReportSum {
         }
         report.notes.append(contentsOf: notes)
         report.notes.append("merged \(dirs.count) shard(s)")
+    }
+}
+
+/// The names in a folder, read as a stream (a crop folder may hold millions).
+final class DirectoryStream: Sequence, IteratorProtocol {
+    private let handle: OpaquePointer
+
+    init(_ dir: URL) throws {
+        guard let d = opendir(dir.path) else { throw PrepError.io(path: dir.path, reason: "cannot list the folder") }
+        handle = d
+    }
+
+    deinit { closedir(handle) }
+
+    func next() -> String? {
+        while let e = readdir(handle) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { return name }
+        }
+        return nil
     }
 }

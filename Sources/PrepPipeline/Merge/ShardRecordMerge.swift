@@ -9,23 +9,46 @@ struct ShardRecords {
 }
 
 /// Merges the records of N shards by their position in the unsharded enumeration (a streamed
-/// k-way merge: one record per shard in memory). A shard's records of one position are
-/// consecutive, and positions are disjoint across shards (an image and its crops are in one
-/// shard), so the merged order is the unsharded order.
+/// k-way merge: one record per shard in memory, a binary heap of the shards' next positions). A
+/// shard's records of one position are consecutive, and positions are disjoint across shards (an
+/// image and its crops are in one shard), so the merged order is the unsharded order.
 enum KWayMerge {
     /// Calls `take(s)` for the next record of shard `s`, in merged order, until every shard's
     /// positions are used up.
     static func run(_ shards: [ShardRecords], take: (Int) throws -> Void) throws {
-        while true {
-            var best: Int? = nil
-            for (k, s) in shards.enumerated() {
-                guard let p = s.positions.head else { continue }
-                if let b = best, let bp = shards[b].positions.head, bp <= p { continue }
-                best = k
+        var heap: [(position: Int, shard: Int)] = []
+        func less(_ a: Int, _ b: Int) -> Bool {
+            heap[a].position < heap[b].position || (heap[a].position == heap[b].position && heap[a].shard < heap[b].shard)
+        }
+        func up(_ i: Int) {
+            var i = i
+            while i > 0, less(i, (i - 1) / 2) { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        }
+        func down(_ i: Int) {
+            var i = i
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count, less(l, m) { m = l }
+                if r < heap.count, less(r, m) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
             }
-            guard let k = best else { return }
-            try take(k)
-            try shards[k].positions.advance()
+        }
+        for (k, s) in shards.enumerated() {
+            if let p = s.positions.head { heap.append((p, k)); up(heap.count - 1) }
+        }
+        while let top = heap.first {
+            try take(top.shard)
+            try shards[top.shard].positions.advance()
+            if let p = shards[top.shard].positions.head {
+                heap[0] = (p, top.shard)
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { down(0) }
         }
     }
 }
