@@ -13,10 +13,10 @@
 # half-size LMDB input is timed too: peak RSS must not grow with the number of records. Every merge
 # is compared byte for byte with the unsharded output.
 #
-# usage: bash bench/shard_bench.sh [DET] [REC]     (defaults 50000 and 20000; needs ../shared/peer's venv for numpy/Pillow/OpenCV)
+# usage: bash bench/shard_bench.sh [DET] [REC]     (defaults 100000 and 20000; needs ../shared/peer's venv for numpy/Pillow/OpenCV)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DET=${1:-50000}
+DET=${1:-100000}
 REC=${2:-20000}
 GEN=${GEN:-200}
 . bench/lib.sh
@@ -27,12 +27,17 @@ mkdir -p "$WORK"
 # Inputs (kept between runs).
 if [ ! -f "$WORK/det-$DET/.done" ]; then
   "$PY" bench/gen_icdar.py "$WORK/gen-$GEN" --images "$GEN"
-  rm -rf "$WORK/det-$DET"; mkdir -p "$WORK/det-$DET/imgs/training" "$WORK/det-$DET/annotations/training"
-  for ((i = 1; i <= DET; i++)); do
-    k=$(( (i - 1) % GEN + 1 ))
-    ln "$WORK/gen-$GEN/imgs/training/img_$k.jpg" "$WORK/det-$DET/imgs/training/img_$i.jpg"
-    cp "$WORK/gen-$GEN/annotations/training/gt_img_$k.txt" "$WORK/det-$DET/annotations/training/gt_img_$i.txt"
-  done
+  rm -rf "$WORK/det-$DET"
+  "$PY" - "$WORK/gen-$GEN" "$WORK/det-$DET" "$GEN" "$DET" <<'PY'
+import os, shutil, sys
+src, dst, gen, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+for d in ("imgs/training", "annotations/training"):
+    os.makedirs(os.path.join(dst, d), exist_ok=True)
+for i in range(1, n + 1):
+    k = (i - 1) % gen + 1
+    os.link(f"{src}/imgs/training/img_{k}.jpg", f"{dst}/imgs/training/img_{i}.jpg")
+    shutil.copyfile(f"{src}/annotations/training/gt_img_{k}.txt", f"{dst}/annotations/training/gt_img_{i}.txt")
+PY
   touch "$WORK/det-$DET/.done"
 fi
 [ -f "$WORK/rec-$REC/imgs/word_$REC.jpg" ] || "$PY" bench/gen_recog.py "$WORK/rec-$REC" "$REC"

@@ -91,6 +91,12 @@ final class ShardMergeTests: XCTestCase {
         try assertMergeEqualsUnsharded(["naf", naf.path, "--task", "det", "recog"], counts: [3])
     }
 
+    func testSynthTextStreamed() throws {
+        // The det LMDB (keys 0 … n-1, total_number), spotting COCO, crops and their label file.
+        try assertMergeEqualsUnsharded(["synthtext", PrepProcess.fixture("synthtext-toy").path, "--task", "det", "recog", "spotting"])
+        try assertMergeEqualsUnsharded(["synthtext", PrepProcess.fixture("synthtext-quirks").path, "--task", "det", "recog", "--coco-json"], counts: [2])
+    }
+
     func testLMDBFromLabels() throws {
         let messy = PrepProcess.fixture("lmdb/messy")
         try assertMergeEqualsUnsharded(["lmdb", messy.appendingPathComponent("label.txt").path, "-i", messy.appendingPathComponent("imgs").path,

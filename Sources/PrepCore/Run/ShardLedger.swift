@@ -12,6 +12,8 @@ public enum ShardOutputKind: String, Codable, Sendable {
     case lines
     /// A recognition LMDB: `image-N`/`label-N` numbered from 1, `num-samples`.
     case lmdb
+    /// A line LMDB (SynthText det, txt2lmdb layout): keys `0` … `n-1`, `total_number`.
+    case lineLMDB
 }
 
 /// What a shard run leaves for `prep merge` in `<out>/.prep-shard/manifest.json`.

@@ -70,10 +70,11 @@ struct ShardOutputMerger {
         case .coco0: try mergeJSON(keys: ["images", "annotations"], firstID: 0)
         case .coco: try mergeJSON(keys: ["images", "annotations"], firstID: 1)
         case .lmdb: try mergeLMDB()
+        case .lineLMDB: try mergeLineLMDB()
         }
     }
 
-    private func shards() throws -> [ShardRecords] {
+    func shards() throws -> [ShardRecords] {
         try inputs.enumerated().map { ShardRecords(shard: $0.offset, positions: try PositionReader($0.element.positions)) }
     }
 
@@ -161,6 +162,61 @@ struct ShardOutputMerger {
             writer.abandon()
             throw error
         }
+    }
+}
+
+extension ShardOutputMerger {
+    /// Line LMDBs (SynthText det): lines renumbered from 0 in merged order, `total_number`
+    /// their total, written with `DetLineLMDBWriter` (the same batches, so the same file).
+    func mergeLineLMDB() throws {
+        let readers = try inputs.map { try LineLMDBShardReader($0.output) }
+        let writer = try DetLineLMDBWriter(url: destination)
+        try KWayMerge.run(try shards()) { k in
+            guard let line = try readers[k].next() else { throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "fewer lines than its shard ledger lists") }
+            try writer.add(line: line)
+        }
+        for (k, r) in readers.enumerated() where try r.next() != nil {
+            throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "more lines than its shard ledger lists")
+        }
+        try writer.finish()
+    }
+}
+
+/// Reads a shard's line LMDB (`0` … `total_number − 1`) in order, a batch per read transaction.
+final class LineLMDBShardReader {
+    private let environment: LMDBEnvironment
+    private let count: Int
+    private var buffer: [[UInt8]] = []
+    private var bufferIndex = 0
+    private var nextKey = 0
+
+    init(_ url: URL) throws {
+        environment = try LMDBEnvironment(readingAt: url)
+        let path = url.path
+        count = try environment.read { r in
+            guard let v = try r.get("total_number"), let n = Int(String(decoding: v, as: UTF8.self)) else {
+                throw PrepError.input(file: path, line: nil, reason: "no 'total_number' (not a line LMDB)")
+            }
+            return n
+        }
+    }
+
+    func next() throws -> [UInt8]? {
+        if bufferIndex == buffer.count {
+            guard nextKey < count else { return nil }
+            let last = min(count, nextKey + RecogLMDBShardReader.batch)
+            let path = environment.path.path
+            buffer = try environment.read { r in
+                try (nextKey..<last).map { i in
+                    guard let v = try r.get(String(i)) else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(i)'") }
+                    return v
+                }
+            }
+            bufferIndex = 0
+            nextKey = last
+        }
+        defer { bufferIndex += 1 }
+        return buffer[bufferIndex]
     }
 }
 

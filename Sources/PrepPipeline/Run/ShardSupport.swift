@@ -16,7 +16,6 @@ enum ShardSupport {
         if job.outputDirectory.standardizedFileURL == job.root.standardizedFileURL {
             throw PrepError.usage("--shard needs its own output folder per shard: give -o OUT/shard-I (prep merge OUT OUT/shard-* joins them)")
         }
-        if ConverterRegistry.streaming.contains(recipe.converter) { try refuse("streams one annotation file (\(recipe.converter))") }
         if ConverterRegistry.cocoRecord[recipe.converter] != nil { try refuse("reads one COCO-style file for all images (\(recipe.converter))") }
         if recipe.archive != nil { try refuse("is extracted from its archives") }
         if job.tasks.contains("kie") { try refuse("--task kie writes one file across images") }
