@@ -2,9 +2,10 @@
 # Scale-out benchmark (issue 18): --shard I/N + prep merge against one unsharded run, on the same
 # generated input, in one script run.
 #
-#   det:  prep icdar2015 --task det on DET images (ICDAR 2015 layout from bench/gen_icdar.py:
-#         GEN distinct 1280x720 JPEGs, the rest of the DET pages hard links to them with their own
-#         annotation files, so a SynthText-sized page count costs little disk; det reads headers only)
+#   det:  prep synthtext --task det (the reference's synthtext.lmdb) on a gt.mat of DET entries
+#         with unique names (fixtures/tools/make_synthtext_fixtures.py make_big … unique, as
+#         bench/synthtext_bench.sh: ~8 words each, images are links to four JPEGs; det reads
+#         headers only)
 #   lmdb: prep lmdb on REC word crops from bench/gen_recog.py (every image decoded to verify it)
 #
 # For N = 1, 2, 4 shards, each with --nproc 1: every shard is timed alone (its cost, to compare with
@@ -13,37 +14,22 @@
 # half-size LMDB input is timed too: peak RSS must not grow with the number of records. Every merge
 # is compared byte for byte with the unsharded output.
 #
-# usage: bash bench/shard_bench.sh [DET] [REC]     (defaults 100000 and 20000; needs ../shared/peer's venv for numpy/Pillow/OpenCV)
+# usage: bash bench/shard_bench.sh [DET] [REC]     (defaults 100000 and 20000; needs ../shared/peer's venv for numpy/scipy/OpenCV)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DET=${1:-100000}
 REC=${2:-20000}
-GEN=${GEN:-200}
 . bench/lib.sh
 WORK=bench/work/shard
 build_prep
 mkdir -p "$WORK"
 
 # Inputs (kept between runs).
-if [ ! -f "$WORK/det-$DET/.done" ]; then
-  "$PY" bench/gen_icdar.py "$WORK/gen-$GEN" --images "$GEN"
-  rm -rf "$WORK/det-$DET"
-  "$PY" - "$WORK/gen-$GEN" "$WORK/det-$DET" "$GEN" "$DET" <<'PY'
-import os, shutil, sys
-src, dst, gen, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-for d in ("imgs/training", "annotations/training"):
-    os.makedirs(os.path.join(dst, d), exist_ok=True)
-for i in range(1, n + 1):
-    k = (i - 1) % gen + 1
-    os.link(f"{src}/imgs/training/img_{k}.jpg", f"{dst}/imgs/training/img_{i}.jpg")
-    shutil.copyfile(f"{src}/annotations/training/gt_img_{k}.txt", f"{dst}/annotations/training/gt_img_{i}.txt")
-PY
-  touch "$WORK/det-$DET/.done"
-fi
+[ -f "$WORK/synthtext-u$DET/gt.mat" ] || "$PY" fixtures/tools/make_synthtext_fixtures.py "$WORK/synthtext-u$DET" "$DET" unique
 [ -f "$WORK/rec-$REC/imgs/word_$REC.jpg" ] || "$PY" bench/gen_recog.py "$WORK/rec-$REC" "$REC"
 HALF=$((REC / 2))
 head -n "$HALF" "$WORK/rec-$REC/label.txt" > "$WORK/rec-$REC/label-half.txt"
-cat "$WORK/det-$DET"/annotations/training/* "$WORK/rec-$REC"/imgs/* > /dev/null  # warm the page cache
+cat "$WORK/synthtext-u$DET/gt.mat" "$WORK/rec-$REC"/imgs/* > /dev/null  # warm the page cache
 
 T=$WORK/times.txt; : > "$T"
 secs() { grep "^$1 " "$T" | tail -1 | awk '{print $2}'; }
@@ -53,7 +39,7 @@ rss() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.1f", $3 / 1024}'; }
 task() {
   local what=$1 out=$2; shift 2
   case $what in
-    det) "$PREP" icdar2015 "$WORK/det-$DET" --split-list training --task det --nproc 1 -q -o "$out" "$@" ;;
+    det) "$PREP" synthtext "$WORK/synthtext-u$DET" --task det --nproc 1 -q -o "$out" "$@" ;;
     lmdb) "$PREP" lmdb "$WORK/rec-$REC/label.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
     lmdb-half) "$PREP" lmdb "$WORK/rec-$REC/label-half.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
   esac

@@ -91,6 +91,12 @@ final class ShardMergeTests: XCTestCase {
         try assertMergeEqualsUnsharded(["naf", naf.path, "--task", "det", "recog"], counts: [3])
     }
 
+    func testShippedCropLabels() throws {
+        // det pages and the shipped crops' label lines (each line goes with its crop's name).
+        try assertMergeEqualsUnsharded(["icdar2013", try fixtureCopy("icdar2013-toy").path, "--task", "det", "recog"])
+        try assertMergeEqualsUnsharded(["lv", try fixtureCopy("lv-toy").path, "--task", "recog", "--format", "txt"], counts: [3])
+    }
+
     func testSynthTextStreamed() throws {
         // The det LMDB (keys 0 … n-1, total_number), spotting COCO, crops and their label file.
         try assertMergeEqualsUnsharded(["synthtext", PrepProcess.fixture("synthtext-toy").path, "--task", "det", "recog", "spotting"])

@@ -77,6 +77,8 @@ struct LabelOnlyTask {
         while let raw = reader.next() {
             let line: String
             do { line = try reader.decode(raw) } catch let PrepError.input(_, _, reason) {
+                // Under --shard, an unreadable line is reported by one shard.
+                guard job.shard?.contains("line:\(raw.number)") ?? true else { continue }
                 report.skip(split: row, file: input.path, line: raw.number, reason: reason)
                 continue
             }
@@ -86,7 +88,7 @@ struct LabelOnlyTask {
         return out
     }
 
-    func run(split: String, staging: OutputStaging, report: RunReport) throws {
+    func run(split: String, staging: OutputStaging, report: RunReport, ledger: ShardLedger? = nil) throws {
         let input = try input(for: split)
         let imageDir = expand(source.images, split)
         let row = "\(split) recog"
@@ -97,7 +99,15 @@ struct LabelOnlyTask {
         let writer = try BufferedFileWriter(url: try staging.url(for: outName))
         let json = PyJSON(ensureASCII: recog.ensureAscii ?? true)
         let fm = FileManager.default
-        for entry in try entries(input, split: split, row: row, report: report) {
+        ledger?.declare(outName, kind: .lines)
+        let all = try entries(input, split: split, row: row, report: report)
+        // Under --shard: this shard's entries (by image name; a bad line by its number), with
+        // their positions in the label file's entries.
+        let (mine, positions) = ledger.map { l in
+            l.select("\(split) labels", all) { e in (try? e.parsed.get()).map(\.name) ?? e.key ?? "line:\(e.line ?? 0)" }
+        } ?? (all, Array(all.indices))
+        for (entry, position) in zip(mine, positions) {
+            ledger?.position = position
             let file = entry.key.map { "\(input.path): \($0)" } ?? input.path
             switch entry.parsed {
             case let .failure(e):
@@ -120,6 +130,7 @@ struct LabelOnlyTask {
                     }
                     buf.append(0x0A)
                 }
+                ledger?.record(outName, kind: .lines)
                 report.update(split: row) { $0.images += 1; $0.instances += 1 }
             }
         }

@@ -98,7 +98,7 @@ public final class DatasetRunner {
                     for name in outNames where !dropped.contains(name) { ledger?.declare(name, kind: kind) }
                     report.update(split: split) { $0.outputs.append(contentsOf: outNames.filter { !dropped.contains($0) }) }
                 }
-                try labelOnly?.run(split: split, staging: staging, report: report)
+                try labelOnly?.run(split: split, staging: staging, report: report, ledger: ledger)
                 try kie?.run(split: split, staging: staging, report: report)
                 if let recog, let recogSink {
                     let recogConverter = recogSource.map(\.perImage) ?? converter

@@ -20,7 +20,6 @@ enum ShardSupport {
         if recipe.archive != nil { try refuse("is extracted from its archives") }
         if job.tasks.contains("kie") { try refuse("--task kie writes one file across images") }
         if job.tasks.contains("recog"), let r = recipe.recog {
-            if r.labelSource != nil { try refuse("ships its crops with label files") }
             if r.numberedName != nil { try refuse("numbers its crops across the split (\(r.numberedName!))") }
         }
     }
