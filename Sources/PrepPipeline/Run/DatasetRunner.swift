@@ -119,19 +119,6 @@ public final class DatasetRunner {
         }
     }
 
-    /// Under `--shard`: this shard's pairs of every split, with their positions in the split.
-    func shardSplits(_ gathered: [(String, [GatheredPair])], tag: String = "") -> ([(String, [GatheredPair])], [String: [Int]]) {
-        guard let shard = job.shard else { return (gathered, [:]) }
-        var positions: [String: [Int]] = [:]
-        let kept = gathered.map { split, pairs in
-            let (mine, at) = shard.select(pairs) { Shard.key($0.image, root: job.root) }
-            positions[split] = at
-            shardTotals[tag + split] = pairs.count
-            return (split, mine)
-        }
-        return (kept, positions)
-    }
-
     /// The download to read from its archives (KAIST's zips, `recipe.archive`): only when the
     /// extracted layout (the recipe's image folder) is absent. Nil when there is nothing to extract.
     func archiveToExtract() throws -> KAISTArchive? {
@@ -184,8 +171,9 @@ public final class DatasetRunner {
     }
 
     private var writeError: Error?
-    private var ledger: ShardLedger?
-    private var shardTotals: [String: Int] = [:]
+    /// `--shard`: the ledger, and the size of every split's unsharded enumeration (`shardSplits`).
+    var ledger: ShardLedger?
+    var shardTotals: [String: Int] = [:]
     private var cocoGeometry: COCOGeometry?
 
     /// Probe and parse one pair (runs on worker threads).

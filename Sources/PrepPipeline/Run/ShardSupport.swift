@@ -35,3 +35,18 @@ enum ShardSupport {
         }
     }
 }
+
+extension DatasetRunner {
+    /// Under `--shard`: this shard's pairs of every split, with their positions in the split.
+    func shardSplits(_ gathered: [(String, [GatheredPair])], tag: String = "") -> ([(String, [GatheredPair])], [String: [Int]]) {
+        guard let shard = job.shard else { return (gathered, [:]) }
+        var positions: [String: [Int]] = [:]
+        let kept = gathered.map { split, pairs in
+            let (mine, at) = shard.select(pairs) { Shard.key($0.image, root: job.root) }
+            positions[split] = at
+            shardTotals[tag + split] = pairs.count
+            return (split, mine)
+        }
+        return (kept, positions)
+    }
+}
