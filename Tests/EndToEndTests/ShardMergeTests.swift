@@ -163,10 +163,28 @@ final class ShardMergeTests: XCTestCase {
         r = try PrepProcess.run(["merge", out, dirs[0], dirs[1], dirs[2]])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("prep version"), r.stderr)
+        try text.replacingOccurrences(of: "\"version\" : \"9.", with: "\"version\" : \"").write(to: manifest, atomically: true, encoding: .utf8)
+        // A file that the shard run did not write stays out of OUT.
+        try Data("stray".utf8).write(to: URL(fileURLWithPath: dirs[0]).appendingPathComponent("notes.txt"))
+        r = try PrepProcess.run(["merge", out, dirs[0], dirs[1], dirs[2], "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/instances_test.json"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/notes.txt"))
+        // A shard whose output no longer matches its ledger.
+        let positions = URL(fileURLWithPath: dirs[1]).appendingPathComponent(".prep-shard/positions")
+        for f in try FileManager.default.contentsOfDirectory(atPath: positions.path) {
+            try Data("99999\n".utf8).write(to: positions.appendingPathComponent(f))
+        }
+        let out2 = base.appendingPathComponent("merged2").path
+        r = try PrepProcess.run(["merge", out2, dirs[0], dirs[1], dirs[2]])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("shard ledger"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out2 + "/instances_test.json"), "nothing written by a failed merge")
         // A folder that is no shard.
-        r = try PrepProcess.run(["merge", out, root.path])
+        let out3 = base.appendingPathComponent("merged3").path
+        r = try PrepProcess.run(["merge", out3, root.path])
         XCTAssertTrue(r.stderr.contains("not a shard output"), r.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing written by a refused merge")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out3), "nothing written by a refused merge")
     }
 
     func testShardOptionsAreChecked() throws {

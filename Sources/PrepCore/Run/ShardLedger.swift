@@ -37,6 +37,9 @@ public struct ShardManifest: Codable, Sendable {
     /// Items per enumeration (split) in the unsharded run: every shard must agree.
     public var totals: [String: Int]
     public var outputs: [Output]
+    /// Everything the shard run wrote (paths relative to its folder, ledger aside): what the merge
+    /// takes, so stray files in a shard folder never reach OUT.
+    public var written: [String]
 
     public static let folder = ".prep-shard"
 
@@ -71,8 +74,11 @@ public final class ShardLedger: @unchecked Sendable {
     private var failure: Error?
     private let lock = NSLock()
 
+    private let staging: OutputStaging
+
     public init(shard: Shard, staging: OutputStaging) throws {
         self.shard = shard
+        self.staging = staging
         directory = try staging.url(for: ShardManifest.folder)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("positions"), withIntermediateDirectories: true)
     }
@@ -126,6 +132,15 @@ public final class ShardLedger: @unchecked Sendable {
         order.removeAll { $0 == output }
     }
 
+    /// The staged outputs, relative to the output folder, each once (a folder covers what is in it).
+    private func writtenPaths() -> [String] {
+        let root = staging.directory.standardizedFileURL.path + "/"
+        var seen = Set<String>()
+        let all = staging.finalURLs.map { String($0.standardizedFileURL.path.dropFirst(root.count)) }
+            .filter { $0 != ShardManifest.folder && seen.insert($0).inserted }
+        return all.filter { p in !all.contains { p.hasPrefix($0 + "/") } }.sorted()
+    }
+
     /// Writes the manifest and the shard's report; call before the staging commits.
     public func finish(report: RunReport) throws {
         lock.lock(); defer { lock.unlock() }
@@ -139,7 +154,8 @@ public final class ShardLedger: @unchecked Sendable {
         var options = report.options
         for transient in ["nproc", "shard", "output"] { options.removeValue(forKey: transient) }
         let manifest = ShardManifest(version: PrepVersion.current, command: report.command, dataset: report.dataset,
-                                     shard: shard, options: options, totals: totals, outputs: list)
+                                     shard: shard, options: options, totals: totals, outputs: list,
+                                     written: writtenPaths())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {

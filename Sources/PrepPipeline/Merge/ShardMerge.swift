@@ -76,10 +76,12 @@ public struct ShardMerge {
         do {
             let merged = Set(first.outputs.map(\.name))
             var tops = Set<String>()
-            for dir in dirs { tops.formUnion(try topLevel(dir)) }
+            for m in manifests { for p in m.written { tops.insert(String(p.split(separator: "/")[0])) } }
             for top in tops.sorted() { _ = try staging.url(for: top) }
-            // Files of one image each: linked (or copied) into place.
-            for dir in dirs { try copyTree(dir, into: staging.stagingDirectory, skipping: merged) }
+            // Files of one image each (crops, image links): linked (or copied) into place.
+            for (dir, m) in zip(dirs, manifests) {
+                for p in m.written where !merged.contains(p) { try copy(p, from: dir, into: staging.stagingDirectory, skipping: merged) }
+            }
             let progress = Progress(label: "merge", total: first.outputs.count, quiet: quiet)
             for out in first.outputs {
                 let inputs = try zip(dirs, manifests).map { dir, m -> (URL, URL) in
@@ -104,51 +106,43 @@ public struct ShardMerge {
         }
     }
 
-    /// The entries at the top of a shard folder that are outputs (not ledgers, not staging).
-    private func topLevel(_ dir: URL) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".prep-") }
-    }
-
-    /// Links (or copies) every file under `dir` not merged record by record into `root`,
-    /// keeping relative symlinks pointing where they point; a file in two shards is refused.
-    private func copyTree(_ dir: URL, into root: URL, skipping merged: Set<String>) throws {
+    /// Links (or copies) `rel` of the shard folder `dir` (a file, a link, or a folder and
+    /// everything under it not merged record by record) into `root`, keeping relative links
+    /// pointing where they point; a file in two shards is refused.
+    private func copy(_ rel: String, from dir: URL, into root: URL, skipping merged: Set<String>) throws {
         let fm = FileManager.default
-        func walk(_ rel: String) throws {
-            let src = rel.isEmpty ? dir : dir.appendingPathComponent(rel)
-            for name in try DirectoryStream(src) {
-                if rel.isEmpty && name.hasPrefix(".prep-") { continue }
-                let r = rel.isEmpty ? name : rel + "/" + name
-                if merged.contains(r) { continue }
-                let from = src.appendingPathComponent(name), to = root.appendingPathComponent(r)
-                let type = try fm.attributesOfItem(atPath: from.path)[.type] as? FileAttributeType
-                if type == .typeDirectory {
-                    try fm.createDirectory(at: to, withIntermediateDirectories: true)
-                    try walk(r)
-                } else if type == .typeSymbolicLink {
-                    // A relative link (an image-folder link) keeps pointing at the same place from OUT.
-                    var target = try fm.destinationOfSymbolicLink(atPath: from.path)
-                    if !target.hasPrefix("/") {
-                        let absolute = src.appendingPathComponent(target).standardizedFileURL.path
-                        target = ImageLinker.relative(absolute, from: output.appendingPathComponent(r).deletingLastPathComponent().standardizedFileURL.path)
-                    }
-                    if let existing = try? fm.destinationOfSymbolicLink(atPath: to.path) {
-                        if existing == target { continue }
-                        throw PrepError.usage("prep merge: \(r) differs between shards (\(existing) vs \(target) in \(dir.path))")
-                    }
-                    try fm.createSymbolicLink(atPath: to.path, withDestinationPath: target)
-                } else {
-                    if fm.fileExists(atPath: to.path) {
-                        throw PrepError.usage("prep merge: \(r) is in more than one shard (again in \(dir.path)); were the shards made from one run?")
-                    }
-                    if link(from.path, to.path) != 0 {
-                        do { try fm.copyItem(at: from, to: to) } catch {
-                            throw PrepError.io(path: to.path, reason: "cannot copy \(from.path)")
-                        }
-                    }
+        let from = dir.appendingPathComponent(rel), to = root.appendingPathComponent(rel)
+        guard let type = (try? fm.attributesOfItem(atPath: from.path))?[.type] as? FileAttributeType else {
+            throw PrepError.usage("prep merge: \(from.path) is listed in its shard's manifest but absent; was the shard folder changed?")
+        }
+        try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if type == .typeDirectory {
+            try fm.createDirectory(at: to, withIntermediateDirectories: true)
+            for name in try DirectoryStream(from) where !merged.contains(rel + "/" + name) {
+                try copy(rel + "/" + name, from: dir, into: root, skipping: merged)
+            }
+        } else if type == .typeSymbolicLink {
+            // A relative link (an image-folder link) keeps pointing at the same place from OUT.
+            var target = try fm.destinationOfSymbolicLink(atPath: from.path)
+            if !target.hasPrefix("/") {
+                let absolute = from.deletingLastPathComponent().appendingPathComponent(target).standardizedFileURL.path
+                target = ImageLinker.relative(absolute, from: output.appendingPathComponent(rel).deletingLastPathComponent().standardizedFileURL.path)
+            }
+            if let existing = try? fm.destinationOfSymbolicLink(atPath: to.path) {
+                if existing == target { return }
+                throw PrepError.usage("prep merge: \(rel) differs between shards (\(existing) vs \(target) in \(dir.path))")
+            }
+            try fm.createSymbolicLink(atPath: to.path, withDestinationPath: target)
+        } else {
+            if (try? fm.attributesOfItem(atPath: to.path)) != nil {
+                throw PrepError.usage("prep merge: \(rel) is in more than one shard (again in \(dir.path)); were the shards made from one run?")
+            }
+            if link(from.path, to.path) != 0 {
+                do { try fm.copyItem(at: from, to: to) } catch {
+                    throw PrepError.io(path: to.path, reason: "cannot copy \(from.path)")
                 }
             }
         }
-        try walk("")
     }
 }
 
