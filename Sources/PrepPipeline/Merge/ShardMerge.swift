@@ -151,6 +151,7 @@ public struct ShardMerge {
 enum ShardReportSum {
     static func add(_ dirs: [URL], into report: RunReport) throws {
         var notes: [String] = []
+        var seenIssues = Set<String>()
         for dir in dirs {
             let url = dir.appendingPathComponent(ShardManifest.folder + "/report.json")
             guard let data = FileManager.default.contents(atPath: url.path),
@@ -158,6 +159,10 @@ enum ShardReportSum {
                 throw PrepError.input(file: url.path, line: nil, reason: "missing or unreadable shard report")
             }
             for issue in json["issues"] as? [[String: Any]] ?? [] {
+                // Problems found while listing the dataset, before the partition, are in every
+                // shard's report: once in the merged one.
+                let key = ["severity", "split", "file", "line", "reason"].map { "\(issue[$0] ?? "")" }.joined(separator: "\u{1}")
+                guard seenIssues.insert(key).inserted else { continue }
                 report.add(RunReport.Issue(severity: RunReport.Issue.Severity(rawValue: issue["severity"] as? String ?? "") ?? .warning,
                                            split: issue["split"] as? String, file: issue["file"] as? String ?? "",
                                            line: issue["line"] as? Int, reason: issue["reason"] as? String ?? ""))
