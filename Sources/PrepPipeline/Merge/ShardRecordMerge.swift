@@ -212,6 +212,7 @@ final class LineLMDBShardReader {
                     return v
                 }
             }
+            environment.dropMappedPages()
             bufferIndex = 0
             nextKey = last
         }
@@ -249,6 +250,7 @@ final class RecogLMDBShardReader {
                     return (image, label)
                 }
             }
+            reader.environment.dropMappedPages()
             bufferIndex = 0
             nextIndex = last + 1
         }
