@@ -46,12 +46,14 @@ enum JSONRecordScanner {
         return segments
     }
 
-    /// The integer value of top-level `key` in a JSON object's bytes, with its byte range.
-    static func intField(_ key: String, in object: [UInt8]) -> (value: Int, range: Range<Int>)? {
-        let target = Array(key.utf8)
+    /// The integer values of the top-level `keys` of a JSON object's bytes, with their byte
+    /// ranges, found in one pass (absent keys are missing from the result).
+    static func intFields(_ keys: [String], in object: [UInt8]) -> [String: (value: Int, range: Range<Int>)] {
+        let targets = keys.map { Array($0.utf8) }
+        var found: [String: (value: Int, range: Range<Int>)] = [:]
         var depth = 0, i = 0
         var expectKey = false
-        while i < object.count {
+        while i < object.count && found.count < keys.count {
             let b = object[i]
             if b == 0x22 {
                 // A string: read to its closing quote.
@@ -60,13 +62,15 @@ enum JSONRecordScanner {
                     if escape { escape = false } else if object[j] == 0x5C { escape = true } else if object[j] == 0x22 { break }
                     j += 1
                 }
-                if depth == 1 && expectKey && object[(i + 1)..<j].elementsEqual(target) {
+                if depth == 1 && expectKey, let t = targets.firstIndex(where: { object[(i + 1)..<j].elementsEqual($0) }) {
                     var k = j + 1
                     while k < object.count, object[k] == 0x20 || object[k] == 0x3A { k += 1 }
                     var e = k
                     while e < object.count, object[e] == 0x2D || (object[e] >= 0x30 && object[e] <= 0x39) { e += 1 }
-                    if let v = Int(String(decoding: object[k..<e], as: UTF8.self)) { return (v, k..<e) }
-                    return nil
+                    if let v = Int(String(decoding: object[k..<e], as: UTF8.self)) { found[keys[t]] = (v, k..<e) }
+                    i = e
+                    expectKey = false
+                    continue
                 }
                 expectKey = false
                 i = j + 1
@@ -80,21 +84,21 @@ enum JSONRecordScanner {
             }
             i += 1
         }
-        return nil
+        return found
     }
 
-    /// The object with top-level integer fields replaced.
-    static func replacing(_ fields: [(String, Int)], in object: [UInt8], file: URL) throws -> [UInt8] {
+    /// The object with top-level integer fields replaced (`fields` found by `intFields`).
+    static func replacing(_ values: [(String, Int)], in object: [UInt8], fields: [String: (value: Int, range: Range<Int>)], file: URL) throws -> [UInt8] {
         var out = object
-        // Replace from the end so earlier ranges stay valid.
-        var found: [(Range<Int>, Int)] = []
-        for (key, value) in fields {
-            guard let f = intField(key, in: object) else {
+        var edits: [(Range<Int>, Int)] = []
+        for (key, value) in values {
+            guard let f = fields[key] else {
                 throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(key)'")
             }
-            found.append((f.range, value))
+            edits.append((f.range, value))
         }
-        for (range, value) in found.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
+        // From the end, so earlier ranges stay valid.
+        for (range, value) in edits.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
             out.replaceSubrange(range, with: Array(String(value).utf8))
         }
         return out
