@@ -52,6 +52,7 @@ head -n "$HALF" "$WORK/rec-$REC/label.txt" > "$WORK/rec-$REC/label-half.txt"
 find "$WORK/synthtext-u$DET/gt.mat" "$WORK/rec-$REC/imgs" "$WORK/pages-$PAGES/annotations" -type f -exec cat {} + > /dev/null  # warm the page cache
 
 T=$WORK/times.txt; [ -n "${KEEP_TIMES:-}" ] || : > "$T"
+calc() { awk "BEGIN { print $* }"; }  # arithmetic on decimals (no bc needed)
 secs() { grep "^$1 " "$T" | tail -1 | awk '{print $2}'; }
 rss() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.1f", $3 / 1024}'; }
 
@@ -87,7 +88,7 @@ for what in $PARTS ${PARTS_RUN:-}; do
       ( PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task "$what" "$WORK/out-$what/n$n/s$i" --shard "$i/$n" ) &
     done
     wait
-    echo "$what-n$n-parallel $(echo "$(date +%s.%N) - $start" | bc) 0 0 0" >> "$T"
+    echo "$what-n$n-parallel $(calc "$(date +%s.%N) - $start") 0 0 0" >> "$T"
     gnu_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
     diff -r -q "$WORK/out-$what/unsharded" "$WORK/out-$what/n$n/merged" > /dev/null \
       && echo "$what N=$n: merged == unsharded (byte for byte)" || { echo "$what N=$n: merged DIFFERS"; exit 1; }
@@ -103,10 +104,10 @@ for what in det lmdb pages; do
   grep -q "^$what-unsharded " "$T" || continue
   u=$(secs "$what-unsharded"); uc=$(cpu "$what-unsharded")
   for n in 1 2 4; do
-    mx=0; for ((i = 0; i < n; i++)); do s=$(cpu "$what-n$n-shard$i"); mx=$(echo "if ($s > $mx) $s else $mx" | bc); done
+    mx=0; for ((i = 0; i < n; i++)); do s=$(cpu "$what-n$n-shard$i"); mx=$(calc "($s > $mx) ? $s : $mx"); done
     m=$(secs "$what-n$n-merge"); mc=$(cpu "$what-n$n-merge")
-    printf '%-5s %-3s %9s %9s %11s %8.2fx %9.2f %10s %9s %8.1f%%\n' "$what" "$n" "$u" "$uc" "$mx" "$(echo "$mx / ($uc / $n)" | bc -l)" \
-      "$(secs "$what-n$n-parallel")" "$m" "$mc" "$(echo "100 * $mc / $uc" | bc -l)"
+    printf '%-5s %-3s %9s %9s %11s %8.2fx %9.2f %10s %9s %8.1f%%\n' "$what" "$n" "$u" "$uc" "$mx" "$(calc "$mx / ($uc / $n)")" \
+      "$(secs "$what-n$n-parallel")" "$m" "$mc" "$(calc "100 * $mc / $uc")"
   done
 done
 for what in det lmdb pages; do
@@ -114,6 +115,6 @@ for what in det lmdb pages; do
   items=$DET; [ "$what" = lmdb ] && items=$REC; [ "$what" = pages ] && items=$PAGES
   u=$(secs "$what-unsharded"); p=$(secs "$what-n4-parallel"); m=$(secs "$what-n4-merge")
   printf '%s throughput: unsharded %.0f items/s; 2 shards at once + merge %.0f items/s; 4 shards at once + merge %.0f items/s\n' \
-    "$what" "$(echo "$items / $u" | bc -l)" "$(echo "$items / ($(secs "$what-n2-parallel") + $(secs "$what-n2-merge"))" | bc -l)" "$(echo "$items / ($p + $m)" | bc -l)"
+    "$what" "$(calc "$items / $u")" "$(calc "$items / ($(secs "$what-n2-parallel") + $(secs "$what-n2-merge"))")" "$(calc "$items / ($p + $m)")"
 done
 echo "merge peak RSS: det N=4 $(rss det-n4-merge) MiB; lmdb N=4: $HALF records $(rss lmdb-half-n4-merge) MiB, $REC records $(rss lmdb-n4-merge) MiB"
