@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
 swift build --build-tests
 swift test --skip-build --disable-swift-testing
+bash scripts/check-examples.sh

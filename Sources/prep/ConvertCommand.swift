@@ -44,6 +44,7 @@ struct ConvertCommand: ParsableCommand {
     var force = false
 
     @OptionGroup var common: RunOptions
+    @OptionGroup var sharding: ShardOptions
 
     func run() throws {
         var format: AnnotationFormat? = nil
@@ -59,10 +60,12 @@ struct ConvertCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: output.path) {
             throw PrepError.usage("\(output.path) exists; give --force to replace it")
         }
-        let job = ConvertJob(input: input, output: output, target: to, from: format,
+        var job = ConvertJob(input: input, output: output, target: to, from: format,
                              images: images.map { URL(fileURLWithPath: $0).standardizedFileURL }, strict: common.strict,
                              quiet: common.quiet)
+        job.shard = try sharding.resolve()
         let report = RunReport(command: "convert")
+        if job.shard != nil { report.options["arguments"] = ShardOptions.fingerprint() }
         try common.perform(report) { try job.run(report: report) }
     }
 }

@@ -61,6 +61,7 @@ struct CropsCommand: ParsableCommand {
     var gtDir: String?
 
     @OptionGroup var common: RunOptions
+    @OptionGroup var sharding: ShardOptions
 
     func run() throws {
         let pads = pad.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -87,7 +88,9 @@ struct CropsCommand: ParsableCommand {
                            gtDirectory: gtDir.map { URL(fileURLWithPath: $0).standardizedFileURL },
                            workers: common.nproc, strict: common.strict, quiet: common.quiet)
         job.target = to
+        job.shard = try sharding.resolve()
         let report = RunReport(command: "crops")
+        if job.shard != nil { report.options["arguments"] = ShardOptions.fingerprint() }
         do {
             try job.run(report: report)
         } catch let error as PrepError {

@@ -124,6 +124,7 @@ struct DatasetCommand: ParsableCommand {
     var emitConfig: String?
 
     @OptionGroup var common: RunOptions
+    @OptionGroup var sharding: ShardOptions
 
     func run() throws {
         let zoo = try Zoo.load()
@@ -173,7 +174,9 @@ struct DatasetCommand: ParsableCommand {
         job.detAsCOCO = cocoJSON
         job.recogFromDet = fromDet
         job.imagePlacement = images
+        job.shard = try sharding.resolve()
         let report = RunReport(command: dataset)
+        if job.shard != nil { report.options["arguments"] = ShardOptions.fingerprint() }
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)
             if let dir = emitConfig {

@@ -58,6 +58,7 @@ struct LMDBCommand: ParsableCommand {
     var encoding: String?
 
     @OptionGroup var common: RunOptions
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -77,11 +78,13 @@ struct LMDBCommand: ParsableCommand {
         let labelURL = URL(fileURLWithPath: label).standardizedFileURL
         let fmt = format.flatMap(RecogLMDBJob.LabelFormat.init(rawValue:))
             ?? (labelURL.pathExtension.lowercased() == "jsonl" ? .jsonl : .txt)
-        let job = RecogLMDBJob(labelFile: labelURL, output: URL(fileURLWithPath: out).standardizedFileURL,
+        var job = RecogLMDBJob(labelFile: labelURL, output: URL(fileURLWithPath: out).standardizedFileURL,
                                imageRoot: imgRoot.map { URL(fileURLWithPath: $0).standardizedFileURL },
                                format: fmt, separator: separatorValue, labelOnly: labelOnly, batchSize: batchSize,
                                force: force, workers: common.nproc, strict: common.strict, quiet: common.quiet)
+        job.shard = try sharding.resolve()
         let report = RunReport(command: "lmdb")
+        if job.shard != nil { report.options["arguments"] = ShardOptions.fingerprint(outputs: [out]) }
         if lmdbMapSize != nil { report.notes.append("-m/--lmdb-map-size is ignored: the map grows as needed") }
         do {
             try RecogLMDBBuilder(job: job).run(report: report)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrepCore
 import PrepPipeline
 
 /// `prep`: the root command.
@@ -22,13 +23,13 @@ struct Prep: ParsableCommand {
 
             Exit status: 0 success, 1 failure (or skipped samples under --strict), 2 usage error.
             """,
-            version: "0.1.0",
+            version: PrepVersion.current,
             subcommands: subcommands)
     }
 
     static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
                                                        LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self,
-                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self]
+                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self, MergeCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

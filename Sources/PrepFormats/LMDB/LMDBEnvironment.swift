@@ -208,6 +208,12 @@ public final class LMDBEnvironment: @unchecked Sendable {
     private func releaseMappedPages() {
         commits += 1
         guard commits % 8 == 0 else { return }
+        dropMappedPages()
+    }
+
+    /// Drops the map's clean pages from the resident set now (they stay in the page cache): a
+    /// reader streaming a large database (`prep merge`) calls it between read transactions.
+    public func dropMappedPages() {
         if mappedRegion == nil || mappedRegion!.size != mapSize { mappedRegion = findMapping() }
         guard let region = mappedRegion else { return }
         _ = madvise(region.base, region.size, MADV_DONTNEED)

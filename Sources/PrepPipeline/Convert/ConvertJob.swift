@@ -18,6 +18,8 @@ public struct ConvertJob {
     public var strict: Bool
     /// No progress bar.
     public var quiet: Bool
+    /// `--shard I/N`: only the records whose image is this shard's, with a ledger for `prep merge`.
+    public var shard: Shard? = nil
 
     public init(input: URL, output: URL, target: AnnotationTarget, from: AnnotationFormat? = nil, images: URL? = nil,
                 strict: Bool = false, quiet: Bool = true) {
@@ -75,8 +77,23 @@ public struct ConvertJob {
             var probed = 0, unprobed = 0
             // A bar where the count is known (documents, LMDBs); line formats stream.
             let progress = Progress(label: "convert", total: reader.recordCount ?? 0, quiet: quiet)
-            try reader.forEach(skipped: { DatasetRunner.reportSkip($0, row: row, report: report) }) { next in
+            // Under --shard: each record's position in the input, and whether it is this shard's
+            // (by its image path; an unreadable record by its position).
+            let ledger = try shard.map { try ShardLedger(shard: $0, staging: staging) }
+            guard shard == nil || Self.shardKind(writtenFormat) != nil else {
+                throw PrepError.usage("--shard: prep merge does not join \(writtenFormat.rawValue) outputs yet (run it unsharded)")
+            }
+            let ledgerKind = Self.shardKind(writtenFormat) ?? .lines  // only read under --shard, checked above
+            ledger?.declare(output.lastPathComponent, kind: ledgerKind)
+            var position = -1
+            try reader.forEach(skipped: {
+                position += 1
+                if shard?.contains("record:\(position)") ?? true { DatasetRunner.reportSkip($0, row: row, report: report) }
+            }) { next in
                 progress.advance()
+                position += 1
+                if let shard, !shard.contains(next.imagePath) { return }
+                ledger?.position = position
                 var record = next
                 if let reason = Self.escapes(record.imagePath) {
                     report.skip(split: row, file: record.location.file, line: record.location.line,
@@ -122,6 +139,7 @@ public struct ConvertJob {
                     DatasetRunner.reportSkip(e, row: row, report: report)
                     return
                 }
+                ledger?.record(output.lastPathComponent, kind: ledgerKind)
                 records += 1
                 instances += record.instances.count
                 ignored += record.instances.filter(\.ignore).count
@@ -145,6 +163,8 @@ public struct ConvertJob {
             if strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) record(s) skipped; no output was written")
             }
+            ledger?.enumerated("records", total: position + 1)
+            try ledger?.finish(report: report)
             try staging.commit()
         } catch {
             staging.discard()
@@ -153,6 +173,19 @@ public struct ConvertJob {
     }
 
     /// Why an image path would leave the data root (absolute, or climbing with `..`), or nil.
+    /// How `prep merge` reads a file written as `format`.
+    /// How `prep merge` reads an output of `format` (nil: not mergeable; `--shard` is refused).
+    static func shardKind(_ format: AnnotationFormat) -> ShardOutputKind? {
+        switch format {
+        case .paddleKIE, .doctr, .hf, .easyocr, .tesstrain: return nil
+        case .mmocr0COCO: return .coco0
+        case .coco: return .coco
+        case .mmocr1: return .jsonList
+        case .lmdb: return .lmdb
+        case .lineJSON, .paddleDet, .paddleRec, .labelTxt, .labelJsonl: return .lines
+        }
+    }
+
     static func escapes(_ path: String) -> String? {
         if path.hasPrefix("/") { return "is absolute (it must be relative to the data root)" }
         if path.split(separator: "/").contains("..") { return "climbs out of the data root (..)" }

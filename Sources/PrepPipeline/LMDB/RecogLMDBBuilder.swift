@@ -105,6 +105,9 @@ public final class RecogLMDBBuilder {
         let temp = try staging.url(for: out.lastPathComponent)
         try fm.createDirectory(at: temp, withIntermediateDirectories: true)
         let writer = try RecogLMDBWriter(directory: temp, batchSize: job.batchSize)
+        let ledger = try job.shard.map { try ShardLedger(shard: $0, staging: staging) }
+        ledger?.declare(splitName, kind: .lmdb)
+        func noteWritten(_ e: Entry) { ledger?.position = e.line; ledger?.record(splitName, kind: .lmdb) }
         var finished = false
         defer { if !finished { writer.abandon(); staging.discard() } }
 
@@ -127,6 +130,7 @@ public final class RecogLMDBBuilder {
                         continue
                     }
                     try writer.append(image: nil, label: RecogLMDBKeys.labelOnlyValue(filename: e.name, text: e.text))
+                    noteWritten(e)
                 }
             } else {
                 // Verification of this chunk runs on the workers while the previous chunk is
@@ -143,14 +147,21 @@ public final class RecogLMDBBuilder {
             pending = nil
             for (e, r) in zip(entries, verifying.wait()) {
                 switch r {
-                case let .success(bytes): try writer.append(image: bytes, label: e.text)
+                case let .success(bytes): try writer.append(image: bytes, label: e.text); noteWritten(e)
                 case let .failure(why): report.skip(split: splitName, file: labelPath, line: e.line, reason: why.reason)
                 }
             }
         }
 
+        var lines = 0
         while let line = reader.next() {
-            switch RecogLMDBBuilder.parse(line.bytes, format: job.format, separator: separator, file: labelPath, line: line.number) {
+            lines = line.number
+            let parsed = RecogLMDBBuilder.parse(line.bytes, format: job.format, separator: separator, file: labelPath, line: line.number)
+            // Under --shard, a line is this shard's when its image is (a bad line: by its number).
+            if let shard = job.shard, !shard.contains((try? parsed.get()).map { String(decoding: $0.0, as: UTF8.self) } ?? "line:\(line.number)") {
+                continue
+            }
+            switch parsed {
             case let .success((name, _)) where !job.labelOnly && name.contains(0):
                 // A C path ends at the first NUL: the name would open a different file.
                 chunk.append(Entry(line: line.number, problem: "image name contains a NUL byte"))
@@ -177,6 +188,8 @@ public final class RecogLMDBBuilder {
             throw PrepError.failed("\(skipped) line(s) skipped under --strict; nothing written")
         }
         try writer.finish()
+        ledger?.enumerated("lines", total: lines)
+        try ledger?.finish(report: report)
         try staging.commit()
         finished = true
         report.update(split: splitName) { $0.outputs.append(out.path) }

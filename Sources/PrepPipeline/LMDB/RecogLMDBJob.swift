@@ -1,4 +1,5 @@
 import Foundation
+import PrepCore
 
 /// What `prep lmdb` is asked to do: the options of MMOCR 0.6.3's `lmdb_converter.py` plus the
 /// separator, `--force` and the run options.
@@ -18,6 +19,8 @@ public struct RecogLMDBJob: Sendable {
     public var workers: Int
     public var strict: Bool
     public var quiet: Bool
+    /// `--shard I/N`: only the lines whose image is this shard's (`Shard`), with a ledger for `prep merge`.
+    public var shard: Shard? = nil
 
     public init(labelFile: URL, output: URL, imageRoot: URL?, format: LabelFormat, separator: String = " ",
                 labelOnly: Bool, batchSize: Int = 1000, force: Bool = false, workers: Int = 1,

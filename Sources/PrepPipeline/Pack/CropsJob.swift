@@ -24,6 +24,8 @@ public struct CropsJob {
     public var workers: Int
     public var strict: Bool
     public var quiet: Bool
+    /// `--shard I/N`: only this shard's pages (by `file_name`) and their crops, with a ledger for `prep merge`.
+    public var shard: Shard? = nil
 
     public init(annotation: URL, images: URL, output: URL, settings: CropSettings, format: String = "jsonl",
                 ensureASCII: Bool = false, textFrom: Recipe? = nil, gtDirectory: URL? = nil,
@@ -70,6 +72,10 @@ public struct CropsJob {
         // The output folder is checked before anything is read or cut.
         try OutputStaging.writing(into: output, strict: strict, report: report) { staging in
             let pages = try Self.readPages(annotation, report: report)
+            let shard = self.shard
+            let ledger = try shard.map { try ShardLedger(shard: $0, staging: staging) }
+            ledger?.enumerated("pages", total: pages.count)
+            let mine = { (i: Int) in shard?.contains(pages[i].fileName) ?? true }
             let converter = try textConverter()
             if converter == nil, let im = pages.first(where: { !$0.hasText && !$0.instances.isEmpty }) {
                 throw PrepError.usage("\(annotation.path): annotations of \(im.fileName) have no 'text' (MMOCR 0.x det files of ICDAR carry none); give --text-from DATASET (e.g. icdar2015) to read the transcriptions from each image's segm_file")
@@ -80,27 +86,32 @@ public struct CropsJob {
             // Crop names mirror file_name: one that climbs out of the image folder would put
             // crops outside crops/.
             for (i, im) in pages.enumerated() where im.fileName.hasPrefix("/") || im.fileName.split(separator: "/").contains("..") {
-                report.skip(split: "crops", file: im.fileName, reason: "file_name leaves the image folder; image skipped")
                 clashes[i] = i
+                guard mine(i) else { continue }
+                report.skip(split: "crops", file: im.fileName, reason: "file_name leaves the image folder; image skipped")
             }
-            for (i, f) in clashes.sorted(by: { $0.key < $1.key }) where i != f {
+            for (i, f) in clashes.sorted(by: { $0.key < $1.key }) where i != f && mine(i) {
                 report.skip(split: "crops", file: pages[i].fileName,
                             reason: "its crops would be named \(prefixes[i])_N like those of \(pages[f].fileName); image skipped")
             }
             let writesIgnores: @Sendable (String) -> Bool = { [settings] _ in settings.vertical == .ignores }
-            let sink: RecogSink = format == "lmdb"
-                ? LMDBSink(staging: staging, database: { _ in labelName + ".lmdb" }, ignoreDatabase: { _ in "ignores_" + labelName + ".lmdb" },
-                           writesIgnores: writesIgnores)
-                : LabelFileSink(
+            let labels = LabelFileSink(
                     staging: staging,
                     layout: Self.layout(labelFormat, labelName: labelName),
                     format: labelFormat, ensureASCII: ensureASCII, writesIgnores: writesIgnores)
-            let packer = RecogPacker(engine: CropEngine(settings: settings), workers: workers, quiet: quiet)
+            labels.ledger = ledger
+            let sink: RecogSink = format == "lmdb"
+                ? LMDBSink(ledger: ledger, staging: staging, database: { _ in labelName + ".lmdb" }, ignoreDatabase: { _ in "ignores_" + labelName + ".lmdb" },
+                           writesIgnores: writesIgnores)
+                : labels
+            var packer = RecogPacker(engine: CropEngine(settings: settings), workers: workers, quiet: quiet)
+            packer.ledger = ledger
             let images = self.images
             try packer.run(split: "crops", row: "crops", count: pages.count, load: { i in
-                if clashes[i] != nil { return nil }
+                if clashes[i] != nil || !mine(i) { return nil }
                 return Self.load(pages[i], images: images, converter: converter, gtDir: gtDir).map { (sample: $0, prefix: prefixes[i]) }
             }, sink: sink, report: report)
+            try ledger?.finish(report: report)
         }
     }
 

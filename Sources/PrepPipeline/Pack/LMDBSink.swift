@@ -19,9 +19,13 @@ public final class LMDBSink: RecogSink {
     private var outputs: [String] = []
     // No ignores database for a split without diverted crops (an empty one does not load in MMOCR 1.x).
     private var divertedCount = 0
+    /// `--shard`: notes each sample's database (`ShardLedger`).
+    public let ledger: ShardLedger?
+    private var names: (main: String, ignores: String?) = ("", nil)
 
-    public init(staging: OutputStaging, database: @escaping @Sendable (String) -> String,
+    public init(ledger: ShardLedger? = nil, staging: OutputStaging, database: @escaping @Sendable (String) -> String,
                 ignoreDatabase: @escaping @Sendable (String) -> String, writesIgnores: @escaping @Sendable (String) -> Bool) {
+        self.ledger = ledger
         self.staging = staging
         self.database = database
         self.ignoreDatabase = ignoreDatabase
@@ -41,6 +45,10 @@ public final class LMDBSink: RecogSink {
         writer = try open(database(split))
         ignoreWriter = writesIgnores(split) ? try open(ignoreDatabase(split)) : nil
         ignoreName = writesIgnores(split) ? ignoreDatabase(split) : nil
+        names = (database(split), ignoreName)
+        ledger?.declare(names.main, kind: .lmdb)
+        // Left out when empty, here as in the unsharded run: other shards may have it.
+        if let i = names.ignores { ledger?.declare(i, kind: .lmdb, optional: true) }
     }
 
     public func add(_ crop: RecogCrop) throws {
@@ -48,6 +56,7 @@ public final class LMDBSink: RecogSink {
         let w = crop.diverted ? (ignoreWriter ?? main) : main
         if crop.diverted && ignoreWriter != nil { divertedCount += 1 }
         try w.append(image: crop.bytes, label: Array(crop.text.utf8))
+        ledger?.record(crop.diverted ? names.ignores ?? names.main : names.main, kind: .lmdb)
     }
 
     public func end() throws -> [String] {
@@ -58,6 +67,7 @@ public final class LMDBSink: RecogSink {
         if let name = ignoreName, divertedCount == 0 {
             try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name))
             outputs.removeAll { $0 == name + "/" }
+            ledger?.forget(name)
         }
         return outputs
     }

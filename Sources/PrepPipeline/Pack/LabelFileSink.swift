@@ -108,6 +108,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     /// The label file the last split would have written, when it had no crops and was left out.
     public private(set) var droppedEmptyLabel: String?
     private var ignoreOutputs: [String] = []
+    /// `--shard`: notes each label record's file (`ShardLedger`).
+    public var ledger: ShardLedger?
+    private var labelNames: (main: String, ignores: String?) = ("", nil)
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
                 writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -126,6 +129,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         labels = try openLabels(try staging.url(for: labelName), records: &records)
         // tesstrain's "label file" is the crop folder itself, listed once.
         if labelName != layout.expand(layout.cropDir, split: split) { outputs.append(labelName) }
+        labelNames.main = labelName
         cropDir = layout.cropDirs[split] ?? layout.expand(layout.cropDir, split: split)
         // Label paths are the split's template around the crop name, expanded once per split.
         func parts(_ template: String) -> [String] {
@@ -148,7 +152,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
             outputs.append(ignoreName)
             ignoreOutputs = [ignoreDir + "/", ignoreName]
+            labelNames.ignores = ignoreName
         } else {
+            labelNames.ignores = nil
             ignoreRoot = nil
             ignoreLabels = nil
         }
@@ -219,6 +225,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         if diverted { divertedCount += 1 } else { labelled += 1 }
         let path = (diverted ? ignorePathParts : pathParts).joined(separator: crop.name)
+        ledger?.record(diverted ? labelNames.ignores ?? labelNames.main : labelNames.main, kind: format == .mmocr1 ? .jsonList : .lines)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
             return
@@ -246,6 +253,10 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     }
 
     public func end() throws -> [String] {
+        let kind: ShardOutputKind = format == .mmocr1 ? .jsonList : .lines
+        ledger?.declare(labelNames.main, kind: kind)
+        // Left out when empty, here as in the unsharded run: other shards may have it.
+        if let i = labelNames.ignores { ledger?.declare(i, kind: kind, optional: true) }
         try labels?.close()
         try ignoreLabels?.close()
         try records?.finish()
@@ -259,12 +270,14 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         if labelled == 0 && [.doctr, .hf, .easyocr, .tesstrain].contains(format) {
             for name in outputs { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
             droppedEmptyLabel = outputs.first { !$0.hasSuffix("/") } ?? outputs.first
+            for name in outputs { ledger?.forget(name) }
             outputs = []
             return outputs
         }
         if divertedCount == 0 && !ignoreOutputs.isEmpty {
             for name in ignoreOutputs { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
             outputs.removeAll { ignoreOutputs.contains($0) }
+            for name in ignoreOutputs { ledger?.forget(name) }
         }
         return outputs
     }

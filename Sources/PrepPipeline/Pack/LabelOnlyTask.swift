@@ -102,6 +102,8 @@ struct LabelOnlyTask {
         while let raw = reader.next() {
             let line: String
             do { line = try reader.decode(raw) } catch let PrepError.input(_, _, reason) {
+                // Under --shard, an unreadable line is reported by one shard.
+                guard job.shard?.contains("line:\(raw.number)") ?? true else { continue }
                 report.skip(split: row, file: input.path, line: raw.number, reason: reason)
                 continue
             }
@@ -137,11 +139,14 @@ struct LabelOnlyTask {
         return staging.stagingDirectory
     }
 
-    func run(split: String, staging: OutputStaging, report: RunReport) throws {
+    func run(split: String, staging: OutputStaging, report: RunReport, ledger: ShardLedger? = nil) throws {
         let imageDir = expand(source.images(for: split), split)
         let row = "\(split) recog"
         // The crops from the download's zip when the folder is absent; paths then name the
         // extracted files in the output folder.
+        if ledger != nil, try archive(for: split) != nil {
+            throw PrepError.usage("--shard: the crops of split '\(split)' are read from the download's zip, which every shard would extract whole; unzip it into the dataset root first")
+        }
         let base = try archive(for: split).map { try extract($0, into: imageDir, staging: staging, row: row, report: report) } ?? job.root
         var input = try input(for: split)
         if !FileManager.default.fileExists(atPath: input.path) {
@@ -200,7 +205,16 @@ struct LabelOnlyTask {
         let fm = FileManager.default
         var spacedTexts = 0
         var nonPNG = 0
-        for entry in try entries(input, split: split, row: row, report: report) {
+        let ledgerKind: ShardOutputKind = format == .mmocr1 ? .jsonList : .lines
+        ledger?.declare(outName, kind: ledgerKind)
+        let all = try entries(input, split: split, row: row, report: report)
+        // Under --shard: this shard's entries (by image name; a bad line by its number), with
+        // their positions in the label file's entries.
+        let (mine, positions) = ledger.map { l in
+            l.select("\(split) labels", all) { e in (try? e.parsed.get()).map(\.name) ?? e.key ?? "line:\(e.line ?? 0)" }
+        } ?? (all, Array(all.indices))
+        for (entry, position) in zip(mine, positions) {
+            ledger?.position = position
             let file = entry.key.map { "\(input.path): \($0)" } ?? input.path
             switch entry.parsed {
             case let .failure(e):
@@ -228,6 +242,7 @@ struct LabelOnlyTask {
                         DatasetRunner.reportSkip(e, row: row, report: report)
                         continue
                     }
+                    ledger?.record(outName, kind: ledgerKind)
                     report.update(split: row) { $0.images += 1; $0.instances += 1 }
                     continue
                 }
@@ -241,6 +256,7 @@ struct LabelOnlyTask {
                     }
                     buf.append(0x0A)
                 }
+                ledger?.record(outName, kind: ledgerKind)
                 report.update(split: row) { $0.images += 1; $0.instances += 1 }
             }
         }

@@ -15,6 +15,9 @@ public struct RecogPacker {
     public let quiet: Bool
     /// Whether EXIF-tagged images are counted here (false when the det task already did).
     public let countsExif: Bool
+    /// `--shard`: where the crops' records are noted, and each image's position in the unsharded split.
+    public var ledger: ShardLedger? = nil
+    public var positions: [Int]? = nil
 
     public init(engine: CropEngine, workers: Int, quiet: Bool, countsExif: Bool = true) {
         self.engine = engine
@@ -52,6 +55,7 @@ public struct RecogPacker {
         var sinkError: Error?
         let storeErrors = FirstError()
         let engine = self.engine
+        let ledger = self.ledger, positions = self.positions
         OrderedParallel.forEach(Array(0..<count), workers: workers, batchSize: 64, transform: { i -> Result<(Sample, CropEngine.Result), PrepError>? in
             switch load(i) {
             case nil: return nil
@@ -73,9 +77,10 @@ public struct RecogPacker {
                 }
                 return .success((sample, cut))
             }
-        }) { _, result in
+        }) { i, result in
             progress.advance()
             guard sinkError == nil, storeErrors.value == nil, let result else { return }
+            ledger?.position = positions?[i] ?? i
             switch result {
             case let .failure(error):
                 DatasetRunner.reportSkip(error, row: row, report: report)

@@ -81,7 +81,7 @@ struct RecogTask {
     /// `textrecog_<split>.json` with crops in `textrecog_imgs/<split>/`, PaddleOCR
     /// `rec_gt_<split>.txt` with crops in `rec_imgs/<split>/` (paths relative to the output
     /// folder, PaddleOCR's `data_dir`), or an LMDB per split.
-    func sink(staging: OutputStaging) throws -> RecogSink {
+    func sink(staging: OutputStaging, ledger: ShardLedger? = nil) throws -> RecogSink {
         let labels = recog.labels
         let writesIgnores: @Sendable (String) -> Bool = { [settings] in settings.vertical == .ignores && settings.verticalApplies(on: $0) }
         let labelFile: @Sendable (String) -> String
@@ -95,7 +95,7 @@ struct RecogTask {
         default: labelFile = { labels[$0] ?? "\($0)_label" }
         }
         guard let format else {
-            return LMDBSink(staging: staging, database: { labelFile($0) + ".lmdb" }, ignoreDatabase: { "ignores/" + labelFile($0) + ".lmdb" },
+            return LMDBSink(ledger: ledger, staging: staging, database: { labelFile($0) + ".lmdb" }, ignoreDatabase: { "ignores/" + labelFile($0) + ".lmdb" },
                             writesIgnores: writesIgnores)
         }
         var layout: LabelFileSink.Layout
@@ -127,13 +127,18 @@ struct RecogTask {
             layout.sets = job.recipe.layout.sets ?? [:]
         }
         layout.numberedName = recog.numberedName
-        return LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
-                             writesIgnores: writesIgnores)
+        let sink = LabelFileSink(staging: staging, layout: layout, format: format, ensureASCII: recog.ensureAscii ?? true,
+                                 writesIgnores: writesIgnores)
+        sink.ledger = ledger
+        return sink
     }
 
     func run(split: String, pairs: [GatheredPair], sink: RecogSink, report: RunReport, countsExif: Bool,
+             ledger: ShardLedger? = nil, positions: [Int]? = nil,
              load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
-        let packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
+        var packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)
+        packer.ledger = ledger
+        packer.positions = positions
         let template = recog.cropName ?? "{stem1}"
         // `{image_index}`: the image's position in its annotation file (OpenVINO's `img_<i>`),
         // else in the split.

@@ -36,6 +36,8 @@ public struct DatasetJob: Sendable {
     public var recogFromDet = false
     /// `--images`: how MMOCR 1.x / PaddleOCR outputs reach the raw images (link by default).
     public var imagePlacement: ImagePlacement = .link
+    /// `--shard I/N`: only this shard's images (`Shard`), with a ledger for `prep merge`.
+    public var shard: Shard? = nil
 
     public init(recipe: Recipe, root: URL, outputDirectory: URL? = nil, splits: [String]? = nil, tasks: [String]? = nil,
                 workers: Int = 1, exif: ExifPolicy = .ignore, strict: Bool = false, quiet: Bool = true) {

@@ -14,6 +14,7 @@ public final class DatasetRunner {
     /// Runs the job. Structural problems throw (nothing is replaced); per-sample problems are
     /// skipped and listed in the returned report. Under `strict`, any skip fails the run.
     public func run(report: RunReport) throws {
+        try ShardSupport.check(job)
         if ConverterRegistry.streaming.contains(job.recipe.converter) {
             return try SynthTextRunner(job: job).run(report: report)
         }
@@ -63,18 +64,21 @@ public final class DatasetRunner {
         }
 
         // Every split's layout is checked before any work starts.
-        let gathered = try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) }
+        let (gathered, positions) = shardSplits(try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) })
         // A recog task with its own converter options (NAF) reads the same files its own way;
         // its gathering problems are the det gathering's, already reported.
         let recogSource = try recog != nil ? recipe.recog?.options.map { options in
             try DatasetSource(recipe: recipe, root: job.root, overrides: options.merging(job.converterOptions) { _, cli in cli })
         } : nil
-        let recogGathered = try recogSource.map { try Dictionary(uniqueKeysWithValues: gatherSplits($0, report: RunReport(command: "recog"))) }
+        let recogSharded = try recogSource.map { shardSplits(try gatherSplits($0, report: RunReport(command: "recog")), tag: "recog ") }
+        let recogGathered = recogSharded.map { Dictionary(uniqueKeysWithValues: $0.0) }
         if let labelOnly { for split in job.splits { _ = try labelOnly.input(for: split) } }
 
         let staging = try early ?? OutputStaging(directory: job.outputDirectory)
+        ledger = try job.shard.map { try ShardLedger(shard: $0, staging: staging) }
+        for (name, total) in shardTotals { ledger?.enumerated(name, total: total) }
         do {
-            let recogSink = try recog?.sink(staging: staging)
+            let recogSink = try recog?.sink(staging: staging, ledger: ledger)
             var linker: ImageLinker? = nil
             for (split, pairs) in gathered {
                 for (index, (detTemplate, layout)) in detOutputs.enumerated() {
@@ -82,24 +86,29 @@ public final class DatasetRunner {
                                                                 staging: staging, report: report, linker: &linker,
                                                                 placement: job.imagePlacement)
                     let progress = Progress(label: "\(recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
-                    OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { _, result in
+                    let kind = ShardSupport.recordKind(job.target)
+                    OrderedParallel.forEach(pairs, workers: job.workers, transform: { self.load($0, converter) }) { i, result in
                         progress.advance()
-                        self.consume(result, split: split, writer: writer, report: report, counts: index == 0)
+                        self.ledger?.position = positions[split]?[i] ?? i
+                        self.consume(result, split: split, writer: writer, report: report, counts: index == 0,
+                                     records: outNames.map { ($0, kind) })
                     }
                     if let e = writeError { throw e }
                     progress.finish()
                     try writer.finish()
                     let dropped = (writer as? RecordDetWriter)?.droppedNames ?? []
-                    for name in dropped { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)) }
+                    for name in dropped { try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name)); ledger?.forget(name) }
+                    for name in outNames where !dropped.contains(name) { ledger?.declare(name, kind: kind) }
                     report.update(split: split) { $0.outputs.append(contentsOf: outNames.filter { !dropped.contains($0) }) }
                 }
-                try labelOnly?.run(split: split, staging: staging, report: report)
+                try labelOnly?.run(split: split, staging: staging, report: report, ledger: ledger)
                 try kie?.run(split: split, staging: staging, report: report)
                 try paddleKIE?.run(split: split, staging: staging, report: report) { self.load($0, $1) }
                 if let recog, let recogSink {
                     let recogConverter = recogSource.map(\.perImage) ?? converter
                     try recog.run(split: split, pairs: recogGathered?[split] ?? pairs, sink: recogSink, report: report,
-                                  countsExif: detOutputs.isEmpty) { self.load($0, recogConverter) }
+                                  countsExif: detOutputs.isEmpty, ledger: ledger,
+                                  positions: recogSharded.map { $0.1[split] } ?? positions[split]) { self.load($0, recogConverter) }
                 }
             }
             try kie?.finish(staging: staging, report: report)
@@ -107,6 +116,7 @@ public final class DatasetRunner {
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }
+            try ledger?.finish(report: report)
             try staging.commit()
         } catch {
             staging.discard()
@@ -166,6 +176,9 @@ public final class DatasetRunner {
     }
 
     private var writeError: Error?
+    /// `--shard`: the ledger, and the size of every split's unsharded enumeration (`shardSplits`).
+    var ledger: ShardLedger?
+    var shardTotals: [String: Int] = [:]
     private var cocoGeometry: COCOGeometry?
 
     /// Probe and parse one pair (runs on worker threads).
@@ -192,7 +205,8 @@ public final class DatasetRunner {
     }
 
     /// Writes one sample; only the first det-like output of a split counts images and skips.
-    func consume(_ result: Result<Sample, PrepError>, split: String, writer: DetSplitWriter, report: RunReport, counts: Bool = true) {
+    func consume(_ result: Result<Sample, PrepError>, split: String, writer: DetSplitWriter, report: RunReport, counts: Bool = true,
+                 records: [(String, ShardOutputKind)] = []) {
         guard writeError == nil else { return }
         switch result {
         case let .success(sample):
@@ -200,6 +214,7 @@ public final class DatasetRunner {
             let size = sample.image.size(under: job.exif)
             let written = cocoGeometry?.apply(sample) ?? sample
             do { try writer.add(written, width: size.width, height: size.height) } catch { writeError = error; return }
+            for (name, kind) in records { ledger?.record(name, kind: kind) }
             guard counts else { return }
             report.update(split: split) {
                 $0.images += 1

@@ -20,6 +20,10 @@ final class SynthTextRunner {
     let job: DatasetJob
     let split: String
 
+    /// `--shard`: the ledger, and the outputs each kind of record goes to.
+    private var ledger: ShardLedger?
+    private var shardRecords: (det: [(String, ShardOutputKind)], spot: [(String, ShardOutputKind)], labels: [(String, ShardOutputKind)]) = ([], [], [])
+
     init(job: DatasetJob) {
         self.job = job
         split = job.splits.first ?? "training"
@@ -68,6 +72,7 @@ final class SynthTextRunner {
         }
         let gt = try SynthTextGT(url: gtURL)
         try OutputStaging.writing(into: job.outputDirectory, strict: job.strict, report: report) { staging in
+            ledger = try job.shard.map { try ShardLedger(shard: $0, staging: staging) }
             var det: DetLineLMDBWriter? = nil
             var detOther: DetSplitWriter? = nil
             var spot: DetSplitWriter? = nil
@@ -80,12 +85,14 @@ final class SynthTextRunner {
                                                     linker: &linker, placement: job.imagePlacement)
                 spot = w
                 outputs += names
+                shardRecords.spot = names.map { ($0, ShardSupport.recordKind(job.target)) }
             }
             if wantsDet || (wantsSpot && job.target != .mmocr0) {
                 if job.target == .mmocr0 && !job.detAsCOCO {
                     let name = expandTemplate(recipe.outputs["det"] ?? "synthtext.lmdb", split: split)
                     det = try DetLineLMDBWriter(url: try staging.url(for: name))
                     outputs.append(name)
+                    shardRecords.det = [(name, .lineLMDB)]
                 } else {
                     var linker: ImageLinker? = nil
                     let (w, names) = try DetOutput.open(target: job.target, template: "instances_{split}.json", split: split,
@@ -93,6 +100,7 @@ final class SynthTextRunner {
                                                         placement: job.imagePlacement)
                     detOther = w
                     outputs += names
+                    shardRecords.det = names.map { ($0, ShardSupport.recordKind(job.target)) }
                 }
             }
             var labels: LabelFileWriter? = nil
@@ -103,9 +111,14 @@ final class SynthTextRunner {
                 labels = try LabelFileWriter(url: try staging.url(for: name), syntax: job.recogFormat == "txt" ? .txt : .jsonl,
                                              ensureASCII: recipe.recog?.ensureAscii ?? false)
                 outputs.append(name)
+                shardRecords.labels = [(name, .lines)]
             }
+            for (name, kind) in shardRecords.det + shardRecords.spot + shardRecords.labels { ledger?.declare(name, kind: kind) }
             let progress = Progress(label: "\(recipe.name) \(split)", total: gt.count, quiet: job.quiet)
             var batch: [SynthTextEntry] = []
+            // Under --shard: each kept entry's position in the ground truth.
+            var batchPositions: [Int] = []
+            var position = -1
             func drain() throws {
                 // Crop folders are staged before the workers write into them; a name seen earlier
                 // in the batch is a collision decided here, so the outcome does not depend on
@@ -125,14 +138,19 @@ final class SynthTextRunner {
                 }
                 try OrderedParallel.forEach(Array(zip(batch, duplicate)), workers: job.workers, batchSize: batch.count, transform: {
                     self.process($0.0, imageRoot: imageRoot, det: wantsDet || wantsSpot, lmdbLine: det != nil, recog: wantsRecog ? (staging, $0.1) : nil)
-                }) { _, o in
+                }) { i, o in
                     progress.advance()
+                    self.ledger?.position = batchPositions[i]
                     try self.consume(o, gt: gtURL, det: det, detOther: detOther, spot: spot, labels: labels, report: report)
                 }
                 batch.removeAll(keepingCapacity: true)
+                batchPositions.removeAll(keepingCapacity: true)
             }
             while let e = try gt.next() {
+                position += 1
+                if let shard = job.shard, !shard.contains(e.name) { continue }
                 batch.append(e)
+                batchPositions.append(position)
                 if batch.count >= 512 { try drain() }
             }
             try drain()
@@ -145,6 +163,8 @@ final class SynthTextRunner {
             let dirs = cropDirs.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
             let crops = dirs.count <= 3 ? dirs.map { $0 + "/" } : ["\(dirs.count) crop folders \(dirs[0])/ … \(dirs[dirs.count - 1])/"]
             report.update(split: split) { $0.outputs.append(contentsOf: outputs + crops) }
+            ledger?.enumerated(split, total: position + 1)
+            try ledger?.finish(report: report)
         }
     }
 
@@ -265,6 +285,7 @@ final class SynthTextRunner {
         if let instances = o.detInstances {
             let size = image.size(under: job.exif)
             if let line = o.detLine { try det?.add(line: line) }
+            for (name, kind) in shardRecords.det + shardRecords.spot { ledger?.record(name, kind: kind) }
             if detOther != nil || spot != nil {
                 var withArea = instances
                 for k in withArea.indices { withArea[k].attributes["area"] = .double(Polygon.area(withArea[k].polygon)) }
@@ -279,6 +300,7 @@ final class SynthTextRunner {
         }
         for c in o.crops {
             try labels?.add(.recognition(c.name + ".png", text: c.text, location: RecordLocation(file: gt.path, element: o.entry.label)))
+            for (name, kind) in shardRecords.labels { ledger?.record(name, kind: kind) }
         }
         if o.detInstances == nil {
             report.update(split: split) {

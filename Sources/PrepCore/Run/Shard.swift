@@ -1,0 +1,98 @@
+import Foundation
+
+/// One part of a deterministic partition of a dataset's images into `count` shards
+/// (`--shard I/N`, `I` from 0): an image belongs to shard `hash(key) mod N`, where the key is the
+/// image's path relative to the dataset root and the hash is 64-bit FNV-1a over its UTF-8 bytes.
+/// The hash is stable across runs, machines and Swift versions (unlike `Hasher`, seeded per
+/// process), so a shard's content depends neither on which other files exist nor on listing
+/// order. Everything cut from one image (its crops) follows the image.
+///
+/// This is the one place commands consult: each runner enumerates its items as the unsharded
+/// run would, then keeps `select(_:key:)`'s share with every item's position in that
+/// enumeration (what `prep merge` restores the unsharded order from).
+public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// 0-based index of this shard.
+    public let index: Int
+    /// Number of shards.
+    public let count: Int
+
+    public init(index: Int, count: Int) throws {
+        guard count >= 1 else { throw PrepError.usage("--shard I/N: N must be at least 1 (got \(count))") }
+        guard index >= 0 && index < count else {
+            throw PrepError.usage("--shard I/N: I must be in 0…\(count - 1) (got \(index); shards count from 0)")
+        }
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses `I/N` (`3/8`: the fourth of eight shards).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let i = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+              let n = Int(parts[1].trimmingCharacters(in: .whitespaces)) else {
+            throw PrepError.usage("--shard takes I/N, e.g. 0/4 (got '\(text)')")
+        }
+        try self.init(index: i, count: n)
+    }
+
+    /// The shard named by environment variables: `spec` is `VAR_I,VAR_N` (Slurm:
+    /// `SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT`) or `VAR_I` alone with `count` given
+    /// (Kubernetes Indexed Jobs: `JOB_COMPLETION_INDEX` and `--shard-count`).
+    public static func fromEnvironment(_ spec: String, count: Int?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard {
+        let names = spec.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard names.count == 1 || names.count == 2, names.allSatisfy({ !$0.isEmpty }) else {
+            throw PrepError.usage("--shard-from-env takes VAR_I,VAR_N or VAR_I (with --shard-count N), e.g. SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT")
+        }
+        func value(_ name: String) throws -> Int {
+            guard let raw = environment[name] else { throw PrepError.usage("--shard-from-env: \(name) is not set") }
+            guard let v = Int(raw.trimmingCharacters(in: .whitespaces)) else {
+                throw PrepError.usage("--shard-from-env: \(name)='\(raw)' is not a whole number")
+            }
+            return v
+        }
+        let i = try value(names[0])
+        if names.count == 2 {
+            if count != nil { throw PrepError.usage("--shard-count and a second variable in --shard-from-env both give N; keep one") }
+            return try Shard(index: i, count: try value(names[1]))
+        }
+        guard let count else { throw PrepError.usage("--shard-from-env \(names[0]) needs --shard-count N (or VAR_I,VAR_N)") }
+        return try Shard(index: i, count: count)
+    }
+
+    /// 64-bit FNV-1a of the key's UTF-8 bytes.
+    public static func hash(_ key: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    /// Whether the item with `key` (a path relative to the dataset root) is this shard's.
+    public func contains(_ key: String) -> Bool { Int(Self.hash(key) % UInt64(count)) == index }
+
+    /// This shard's items, in their order, each with its position in `items` (the unsharded
+    /// enumeration).
+    public func select<T>(_ items: [T], key: (T) -> String) -> (items: [T], positions: [Int]) {
+        var kept: [T] = [], positions: [Int] = []
+        for (i, item) in items.enumerated() where contains(key(item)) {
+            kept.append(item)
+            positions.append(i)
+        }
+        return (kept, positions)
+    }
+
+    /// `path` relative to `root` (the hash key), or the path itself when it is not under it.
+    public static func key(_ url: URL, root: URL) -> String {
+        let p = url.standardizedFileURL.path, r = root.standardizedFileURL.path
+        return p.hasPrefix(r + "/") ? String(p.dropFirst(r.count + 1)) : p
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// prep's version, recorded in shard manifests (shards of different versions are not merged).
+public enum PrepVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,265 @@
+import Foundation
+import PrepCore
+import PrepFormats
+
+/// One shard's side of a k-way merge: the positions of its records, in record order.
+struct ShardRecords {
+    let shard: Int
+    let positions: PositionReader
+}
+
+/// Merges the records of N shards by their position in the unsharded enumeration (a streamed
+/// k-way merge: one record per shard in memory, a binary heap of the shards' next positions). A
+/// shard's records of one position are consecutive, and positions are disjoint across shards (an
+/// image and its crops are in one shard), so the merged order is the unsharded order.
+enum KWayMerge {
+    /// Calls `take(s)` for the next record of shard `s`, in merged order, until every shard's
+    /// positions are used up.
+    static func run(_ shards: [ShardRecords], take: (Int) throws -> Void) throws {
+        var heap: [(position: Int, shard: Int)] = []
+        func less(_ a: Int, _ b: Int) -> Bool {
+            heap[a].position < heap[b].position || (heap[a].position == heap[b].position && heap[a].shard < heap[b].shard)
+        }
+        func up(_ i: Int) {
+            var i = i
+            while i > 0, less(i, (i - 1) / 2) { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        }
+        func down(_ i: Int) {
+            var i = i
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count, less(l, m) { m = l }
+                if r < heap.count, less(r, m) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for (k, s) in shards.enumerated() {
+            if let p = s.positions.head { heap.append((p, k)); up(heap.count - 1) }
+        }
+        while let top = heap.first {
+            try take(top.shard)
+            try shards[top.shard].positions.advance()
+            if let p = shards[top.shard].positions.head {
+                heap[0] = (p, top.shard)
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { down(0) }
+        }
+    }
+}
+
+/// Merges one output file (or LMDB) of every shard into the staged output.
+struct ShardOutputMerger {
+    let name: String
+    let kind: ShardOutputKind
+    /// Each shard's copy of the output and its positions file.
+    let inputs: [(output: URL, positions: URL)]
+    let destination: URL
+    /// Samples per LMDB write transaction, as the shards' run used (`prep lmdb --batch-size`).
+    var lmdbBatch = 1000
+
+    func run() throws {
+        switch kind {
+        case .lines: try mergeLines()
+        case .jsonList: try mergeJSON(keys: ["data_list"])
+        case .coco0: try mergeJSON(keys: ["images", "annotations"], firstID: 0)
+        case .coco: try mergeJSON(keys: ["images", "annotations"], firstID: 1)
+        case .lmdb: try mergeLMDB()
+        case .lineLMDB: try mergeLineLMDB()
+        }
+    }
+
+    func shards() throws -> [ShardRecords] {
+        try inputs.enumerated().map { ShardRecords(shard: $0.offset, positions: try PositionReader($0.element.positions)) }
+    }
+
+    private func mismatch(_ k: Int, _ what: String) -> PrepError {
+        .input(file: inputs[k].output.path, line: nil, reason: "\(what) than its shard ledger lists (.prep-shard/positions); the shard folder was changed after its run")
+    }
+
+    private func mergeLines() throws {
+        let streams = try inputs.map { try ByteStream($0.output) }
+        let out = try BufferedFileWriter(url: destination)
+        try KWayMerge.run(try shards()) { k in
+            guard let line = streams[k].line() else { throw mismatch(k, "fewer lines") }
+            try out.write(line)
+        }
+        for (k, s) in streams.enumerated() where s.line() != nil { throw mismatch(k, "more lines") }
+        try out.close()
+    }
+
+    /// JSON documents: the skeleton of the smallest shard's file, the arrays merged record by
+    /// record. With `firstID`, the first array holds images (`id` renumbered in merged order) and
+    /// the second their annotations (`image_id` follows, `id` renumbered), as COCO.
+    private func mergeJSON(keys: [String], firstID: Int? = nil) throws {
+        let smallest = inputs.min { size($0.output) < size($1.output) }!.output
+        let skeleton = try JSONRecordScanner.skeleton(smallest, keys: keys)
+        let out = try BufferedFileWriter(url: destination)
+        try out.write(skeleton[0])
+        // The records of the first array.
+        var cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[0]) }
+        var count = 0
+        try KWayMerge.run(try shards()) { k in
+            guard var record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
+            if let firstID {
+                record = try JSONRecordScanner.replacing([("id", firstID + count)], in: record,
+                                                         fields: JSONRecordScanner.intFields(["id"], in: record), file: inputs[k].output)
+            }
+            try out.write(count == 0 ? record : [0x2C, 0x20] + record)
+            count += 1
+        }
+        for (k, c) in cursors.enumerated() where try c.next() != nil { throw mismatch(k, "more records") }
+        try out.write(skeleton[1])
+        if let firstID, keys.count == 2 {
+            // Annotations, grouped by image: walk the images again in merged order.
+            cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[1]) }
+            var pending: [[UInt8]?] = try cursors.map { try $0.next() }
+            var local = [Int](repeating: firstID, count: inputs.count)
+            var image = firstID, annotation = firstID
+            try KWayMerge.run(try shards()) { k in
+                while let record = pending[k] {
+                    let fields = JSONRecordScanner.intFields(["image_id", "id"], in: record)
+                    guard let owner = fields["image_id"]?.value else {
+                        throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
+                    }
+                    if owner != local[k] { break }
+                    let renumbered = try JSONRecordScanner.replacing([("image_id", image), ("id", annotation)], in: record,
+                                                                     fields: fields, file: inputs[k].output)
+                    try out.write(annotation == firstID ? renumbered : [0x2C, 0x20] + renumbered)
+                    annotation += 1
+                    pending[k] = try cursors[k].next()
+                }
+                local[k] += 1
+                image += 1
+            }
+            for (k, p) in pending.enumerated() where p != nil {
+                throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation names an image that is not in the file")
+            }
+            try out.write(skeleton[2])
+        }
+        try out.close()
+    }
+
+    private func size(_ url: URL) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? Int) ?? Int.max
+    }
+
+    /// LMDBs: samples renumbered from 1 in merged order, `num-samples` their total; read in
+    /// batches of `RecogLMDBShardReader.batch`, written with the writer every run uses (the
+    /// same batches, so the same file).
+    private func mergeLMDB() throws {
+        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
+        let readers = try inputs.map { try RecogLMDBShardReader($0.output) }
+        let writer = try RecogLMDBWriter(directory: destination, batchSize: lmdbBatch)
+        do {
+            try KWayMerge.run(try shards()) { k in
+                guard let sample = try readers[k].next() else { throw mismatch(k, "fewer samples") }
+                try writer.append(image: sample.image, label: sample.label)
+            }
+            for (k, r) in readers.enumerated() where r.remaining > 0 { throw mismatch(k, "more samples") }
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+}
+
+extension ShardOutputMerger {
+    /// Line LMDBs (SynthText det): lines renumbered from 0 in merged order, `total_number`
+    /// their total, written with `DetLineLMDBWriter` (the same batches, so the same file).
+    func mergeLineLMDB() throws {
+        let readers = try inputs.map { try LineLMDBShardReader($0.output) }
+        let writer = try DetLineLMDBWriter(url: destination)
+        try KWayMerge.run(try shards()) { k in
+            guard let line = try readers[k].next() else { throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "fewer lines than its shard ledger lists") }
+            try writer.add(line: line)
+        }
+        for (k, r) in readers.enumerated() where try r.next() != nil {
+            throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "more lines than its shard ledger lists")
+        }
+        try writer.finish()
+    }
+}
+
+/// Reads a shard's line LMDB (`0` … `total_number − 1`) in order, a batch per read transaction.
+final class LineLMDBShardReader {
+    private let environment: LMDBEnvironment
+    private let count: Int
+    private var buffer: [[UInt8]] = []
+    private var bufferIndex = 0
+    private var nextKey = 0
+
+    init(_ url: URL) throws {
+        environment = try LMDBEnvironment(readingAt: url)
+        let path = url.path
+        count = try environment.read { r in
+            guard let v = try r.get("total_number"), let n = Int(String(decoding: v, as: UTF8.self)) else {
+                throw PrepError.input(file: path, line: nil, reason: "no 'total_number' (not a line LMDB)")
+            }
+            return n
+        }
+    }
+
+    func next() throws -> [UInt8]? {
+        if bufferIndex == buffer.count {
+            guard nextKey < count else { return nil }
+            let last = min(count, nextKey + RecogLMDBShardReader.batch)
+            let path = environment.path.path
+            buffer = try environment.read { r in
+                try (nextKey..<last).map { i in
+                    guard let v = try r.get(String(i)) else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(i)'") }
+                    return v
+                }
+            }
+            environment.dropMappedPages()
+            bufferIndex = 0
+            nextKey = last
+        }
+        defer { bufferIndex += 1 }
+        return buffer[bufferIndex]
+    }
+}
+
+/// Reads a shard's recognition LMDB in order, a batch of samples per read transaction.
+final class RecogLMDBShardReader {
+    static let batch = 256
+    private let reader: RecogLMDBReader
+    private var buffer: [(image: [UInt8]?, label: [UInt8])] = []
+    private var nextIndex = 1
+    private var bufferIndex = 0
+    var remaining: Int { reader.count - nextIndex + 1 + buffer.count - bufferIndex }
+
+    init(_ url: URL) throws { reader = try RecogLMDBReader(url: url) }
+
+    func next() throws -> (image: [UInt8]?, label: [UInt8])? {
+        if bufferIndex == buffer.count {
+            guard nextIndex <= reader.count else { return nil }
+            let last = min(reader.count, nextIndex + Self.batch - 1)
+            let path = reader.environment.path.path
+            let labelOnly = reader.layout != .images
+            buffer = try reader.environment.read { r in
+                try (nextIndex...last).map { i in
+                    guard let label = try r.get(RecogLMDBKeys.label(i)) else {
+                        throw PrepError.input(file: path, line: nil, reason: "missing key 'label-\(i)'")
+                    }
+                    if labelOnly { return (nil, label) }
+                    guard let image = try r.get(RecogLMDBKeys.image(i)) else {
+                        throw PrepError.input(file: path, line: nil, reason: "missing key 'image-\(i)'")
+                    }
+                    return (image, label)
+                }
+            }
+            reader.environment.dropMappedPages()
+            bufferIndex = 0
+            nextIndex = last + 1
+        }
+        defer { bufferIndex += 1 }
+        return buffer[bufferIndex]
+    }
+}

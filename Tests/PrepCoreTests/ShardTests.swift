@@ -1,0 +1,39 @@
+import XCTest
+@testable import PrepCore
+
+final class ShardTests: XCTestCase {
+    func testFNV1aIsTheStandardOne() {
+        // Published FNV-1a 64-bit test vectors.
+        XCTAssertEqual(Shard.hash(""), 0xcbf2_9ce4_8422_2325)
+        XCTAssertEqual(Shard.hash("a"), 0xaf63_dc4c_8601_ec8c)
+        XCTAssertEqual(Shard.hash("foobar"), 0x8594_4171_f739_67e8)
+    }
+
+    func testPartitionCoversEveryItemOnceWhateverTheOrder() throws {
+        let names = (0..<500).map { "imgs/training/img_\($0).jpg" }
+        let n = 7
+        var seen: [String: Int] = [:]
+        for i in 0..<n {
+            let shard = try Shard(index: i, count: n)
+            let (mine, positions) = shard.select(names) { $0 }
+            XCTAssertEqual(positions.map { names[$0] }, mine)
+            XCTAssertEqual(positions, positions.sorted())
+            for m in mine { seen[m, default: 0] += 1 }
+            // Membership depends on the name only, not on the list.
+            XCTAssertEqual(Set(shard.select(names.reversed()) { $0 }.items), Set(mine))
+            XCTAssertGreaterThan(mine.count, 500 / n / 2)
+        }
+        XCTAssertEqual(seen.count, names.count)
+        XCTAssertTrue(seen.values.allSatisfy { $0 == 1 })
+    }
+
+    func testParsingAndEnvironment() throws {
+        XCTAssertEqual(try Shard(parsing: "2/5"), try Shard(index: 2, count: 5))
+        for bad in ["5/5", "-1/3", "1", "a/b", "1/0"] { XCTAssertThrowsError(try Shard(parsing: bad), bad) }
+        let env = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "JOB_COMPLETION_INDEX": "0"]
+        XCTAssertEqual(try Shard.fromEnvironment("SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT", count: nil, environment: env), try Shard(index: 3, count: 4))
+        XCTAssertEqual(try Shard.fromEnvironment("JOB_COMPLETION_INDEX", count: 2, environment: env), try Shard(index: 0, count: 2))
+        XCTAssertThrowsError(try Shard.fromEnvironment("JOB_COMPLETION_INDEX", count: nil, environment: env))
+        XCTAssertThrowsError(try Shard.fromEnvironment("MISSING", count: 2, environment: env))
+    }
+}

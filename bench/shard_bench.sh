@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Scale-out benchmark (issue 18): --shard I/N + prep merge against one unsharded run, on the same
+# generated input, in one script run.
+#
+#   det:  prep synthtext --task det (the reference's synthtext.lmdb) on a gt.mat of DET entries
+#         with unique names (fixtures/tools/make_synthtext_fixtures.py make_big … unique, as
+#         bench/synthtext_bench.sh: ~8 words each, images are links to four JPEGs; det reads
+#         headers only)
+#   lmdb: prep lmdb on REC word crops from bench/gen_recog.py (every image decoded to verify it)
+#   pages: prep icdar2015 --task det on PAGES pages in ICDAR 2015 layout (bench/gen_icdar.py: 200
+#         distinct 1280x720 JPEGs, the other pages hard links to them with their own annotation
+#         files): one file per page, so a shard parses only its own pages
+#
+# For N = 1, 2, 4 shards, each with --nproc 1: every shard is timed alone (its cost, to compare with
+# 1/N of the unsharded --nproc 1 run), then all N are run at once (total throughput; only 2 cores
+# here, so 4 shards queue), then prep merge is timed (wall and peak RSS). The merge of the
+# half-size LMDB input is timed too: peak RSS must not grow with the number of records. Every merge
+# is compared byte for byte with the unsharded output.
+#
+# usage: bash bench/shard_bench.sh [DET] [REC] [PAGES]  (defaults 100000, 20000, 20000; PARTS="det lmdb pages" picks; needs ../shared/peer's venv for numpy/scipy/OpenCV)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DET=${1:-100000}
+REC=${2:-20000}
+PAGES=${3:-20000}
+PARTS=${PARTS:-det lmdb pages}
+. bench/lib.sh
+WORK=bench/work/shard
+build_prep
+mkdir -p "$WORK"
+
+# Inputs (kept between runs).
+[ -f "$WORK/synthtext-u$DET/gt.mat" ] || "$PY" fixtures/tools/make_synthtext_fixtures.py "$WORK/synthtext-u$DET" "$DET" unique
+if [ ! -f "$WORK/pages-$PAGES/.done" ]; then
+  "$PY" bench/gen_icdar.py "$WORK/gen-200" --images 200
+  rm -rf "$WORK/pages-$PAGES"
+  "$PY" - "$WORK/gen-200" "$WORK/pages-$PAGES" 200 "$PAGES" <<'PY'
+import os, shutil, sys
+src, dst, gen, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+for d in ("imgs/training", "annotations/training"):
+    os.makedirs(os.path.join(dst, d), exist_ok=True)
+for i in range(1, n + 1):
+    k = (i - 1) % gen + 1
+    os.link(f"{src}/imgs/training/img_{k}.jpg", f"{dst}/imgs/training/img_{i}.jpg")
+    shutil.copyfile(f"{src}/annotations/training/gt_img_{k}.txt", f"{dst}/annotations/training/gt_img_{i}.txt")
+PY
+  touch "$WORK/pages-$PAGES/.done"
+fi
+[ -f "$WORK/rec-$REC/imgs/word_$REC.jpg" ] || "$PY" bench/gen_recog.py "$WORK/rec-$REC" "$REC"
+HALF=$((REC / 2))
+head -n "$HALF" "$WORK/rec-$REC/label.txt" > "$WORK/rec-$REC/label-half.txt"
+find "$WORK/synthtext-u$DET/gt.mat" "$WORK/rec-$REC/imgs" "$WORK/pages-$PAGES/annotations" -type f -exec cat {} + > /dev/null  # warm the page cache
+
+T=$WORK/times.txt; [ -n "${KEEP_TIMES:-}" ] || : > "$T"
+calc() { awk "BEGIN { print $* }"; }  # arithmetic on decimals (no bc needed)
+secs() { grep "^$1 " "$T" | tail -1 | awk '{print $2}'; }
+rss() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.1f", $3 / 1024}'; }
+
+# command for one task: det|lmdb|lmdb-half OUTDIR [shard args]
+task() {
+  local what=$1 out=$2; shift 2
+  case $what in
+    det) "$PREP" synthtext "$WORK/synthtext-u$DET" --task det --nproc 1 -q -o "$out" "$@" ;;
+    lmdb) "$PREP" lmdb "$WORK/rec-$REC/label.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
+    pages) "$PREP" icdar2015 "$WORK/pages-$PAGES" --split-list training --task det --nproc 1 -q -o "$out" "$@" ;;
+    lmdb-half) "$PREP" lmdb "$WORK/rec-$REC/label-half.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
+  esac
+}
+
+PARTS_RUN=""
+for what in $PARTS; do
+  [ "$what" = lmdb ] && PARTS_RUN="$PARTS_RUN lmdb-half"
+done
+for what in $PARTS ${PARTS_RUN:-}; do
+  rm -rf "$WORK/out-$what"; mkdir -p "$WORK/out-$what"
+  gnu_time "$T" "$what-unsharded" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $WORK/out-$what/unsharded"
+  for n in 1 2 4; do
+    [ "$what" = lmdb-half ] && [ "$n" != 4 ] && continue
+    dirs=()
+    for ((i = 0; i < n; i++)); do
+      d="$WORK/out-$what/n$n/s$i"; dirs+=("$d")
+      gnu_time "$T" "$what-n$n-shard$i" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $d --shard $i/$n"
+    done
+    # All shards at once: total wall.
+    rm -rf "$WORK/out-$what/n$n"
+    start=$(date +%s.%N)
+    for ((i = 0; i < n; i++)); do
+      ( PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task "$what" "$WORK/out-$what/n$n/s$i" --shard "$i/$n" ) &
+    done
+    wait
+    echo "$what-n$n-parallel $(calc "$(date +%s.%N) - $start") 0 0 0" >> "$T"
+    gnu_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
+    diff -r -q "$WORK/out-$what/unsharded" "$WORK/out-$what/n$n/merged" > /dev/null \
+      && echo "$what N=$n: merged == unsharded (byte for byte)" || { echo "$what N=$n: merged DIFFERS"; exit 1; }
+  done
+done
+
+echo
+echo "machine: $(nproc) cores, shared with other jobs (load average $(cut -d' ' -f1-3 /proc/loadavg)); DET=$DET SynthText entries, REC=$REC crops, PAGES=$PAGES ICDAR pages"
+# CPU seconds (user + sys) besides wall: on a shared machine the wall time mostly measures the others' load.
+cpu() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.2f", $4 + $5}'; }
+printf '%-5s %-3s %9s %9s %11s %9s %9s %10s %9s %9s\n' task N wall_s cpu_s shard_cpu_s 'x(1/N)' par_wall merge_wall merge_cpu 'merge_%cpu'
+for what in det lmdb pages; do
+  grep -q "^$what-unsharded " "$T" || continue
+  u=$(secs "$what-unsharded"); uc=$(cpu "$what-unsharded")
+  for n in 1 2 4; do
+    mx=0; for ((i = 0; i < n; i++)); do s=$(cpu "$what-n$n-shard$i"); mx=$(calc "($s > $mx) ? $s : $mx"); done
+    m=$(secs "$what-n$n-merge"); mc=$(cpu "$what-n$n-merge")
+    printf '%-5s %-3s %9s %9s %11s %8.2fx %9.2f %10s %9s %8.1f%%\n' "$what" "$n" "$u" "$uc" "$mx" "$(calc "$mx / ($uc / $n)")" \
+      "$(secs "$what-n$n-parallel")" "$m" "$mc" "$(calc "100 * $mc / $uc")"
+  done
+done
+for what in det lmdb pages; do
+  grep -q "^$what-unsharded " "$T" || continue
+  items=$DET; [ "$what" = lmdb ] && items=$REC; [ "$what" = pages ] && items=$PAGES
+  u=$(secs "$what-unsharded"); p=$(secs "$what-n4-parallel"); m=$(secs "$what-n4-merge")
+  printf '%s throughput: unsharded %.0f items/s; 2 shards at once + merge %.0f items/s; 4 shards at once + merge %.0f items/s\n' \
+    "$what" "$(calc "$items / $u")" "$(calc "$items / ($(secs "$what-n2-parallel") + $(secs "$what-n2-merge"))")" "$(calc "$items / ($p + $m)")"
+done
+echo "merge peak RSS: det N=4 $(rss det-n4-merge) MiB; lmdb N=4: $HALF records $(rss lmdb-half-n4-merge) MiB, $REC records $(rss lmdb-n4-merge) MiB"
