@@ -4,14 +4,18 @@
 public enum KIEF1 {
     /// MMOCR 0.6.3 `compute_f1_score` + `KIEDataset.compute_macro_f1`: confusion matrix over all
     /// samples, per-class F1, numpy float32 mean over the classes not in `ignored`.
-    /// Returns the macro F1 and the per-class F1 of the kept classes.
+    /// Returns the macro F1 and the per-class F1 of the kept classes. A negative prediction means
+    /// "no prediction": it counts in its GT class's row (a miss) and in no column.
     public static func mmocr0(predictions: [Int], groundTruth: [Int], numClasses c: Int, ignored: Set<Int>)
         -> (macroF1: Double, perClass: [(label: Int, f1: Float)]) {
         var hist = [Float](repeating: 0, count: c * c)
-        for (p, g) in zip(predictions, groundTruth) { hist[g * c + p] += 1 }
+        var unpredicted = [Float](repeating: 0, count: c)
+        for (p, g) in zip(predictions, groundTruth) {
+            if p < 0 { unpredicted[g] += 1 } else { hist[g * c + p] += 1 }
+        }
         var f1s: [(Int, Float)] = []
         for k in 0..<c where !ignored.contains(k) {
-            var row: Float = 0, col: Float = 0
+            var row: Float = unpredicted[k], col: Float = 0
             for j in 0..<c { row += hist[k * c + j]; col += hist[j * c + k] }
             let diag = hist[k * c + k]
             let r = diag / max(row, 1), p = diag / max(col, 1)
