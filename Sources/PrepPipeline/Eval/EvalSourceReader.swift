@@ -47,12 +47,18 @@ public enum EvalSourceReader {
             }
         }
         let found = try AnnotationFormat.detect(url)
-        return try read(url, format: found.format)
+        return try read(url, format: found.format, task: task, reason: found.reason)
     }
 
+    static let dumpFormats = "MMOCR inferencer JSON (det_polygons/rec_texts), PaddleOCR system_results/predicts_*.txt, ICDAR submission .zip, KIE lines"
+
     /// Reads a file in one of prep's annotation formats.
-    static func read(_ url: URL, format: AnnotationFormat) throws -> EvalSource {
+    static func read(_ url: URL, format: AnnotationFormat, task: EvalTask, reason: String) throws -> EvalSource {
         let reader = try format.open(url)
+        let wanted: AnnotationKind = task == .recog ? .recognition : .detection
+        if reader.kind != wanted || task == .kie {
+            throw PrepError.usage("\(url.path): read as \(format.rawValue) (\(reason)), a \(reader.kind.rawValue) format, which \(task.rawValue) cannot score; tried: \(dumpFormats), then prep's annotation formats")
+        }
         var images: [EvalImage] = []
         var problems: [String] = []
         try reader.forEach(skipped: { problems.append($0.description) }) { record in

@@ -15,7 +15,7 @@ enum PaddlePredictions {
             }
             var out: [EvalInstance] = []
             for (k, e) in list.enumerated() {
-                guard let flat = EvalValues.flatPolygon(e["points"]) else { problems.append("\(loc) [\(k)]: no points; skipped"); continue }
+                guard let flat = EvalValues.flatPolygon(e["points"]) else { problems.append("\(loc) [\(k)]: points is not a list of [x, y] pairs; skipped"); continue }
                 let score = e["score"].map { $0.number ?? .nan } ?? 1
                 if let reason = EvalValues.problem(polygon: flat, score: score) { problems.append("\(loc) [\(k)]: \(reason); skipped"); continue }
                 let t = e["transcription"]?.string
