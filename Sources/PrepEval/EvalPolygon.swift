@@ -21,6 +21,9 @@ public struct EvalPolygon: Sendable {
     public let wasRepaired: Bool
     /// The repair produced several pieces and 1.x replaced them with their convex hull.
     public let usedConvexHull: Bool
+    /// A valid convex ring, counter-clockwise: intersections with another such ring take the
+    /// clipping fast path (most text boxes are convex quadrilaterals).
+    let convexCCW: (xs: [Double], ys: [Double])?
 
     /// `flat` = [x1, y1, x2, y2, …] (at least one point; callers check the protocol's minimum).
     public init(flat: [Double], repair: Repair) {
@@ -55,6 +58,7 @@ public struct EvalPolygon: Sendable {
         } else {
             area = rawArea
         }
+        convexCCW = invalid ? nil : PolygonGeometry.convexCounterClockwise(xs: ring.xs, ys: ring.ys)
         minX = ring.xs.min() ?? 0; maxX = ring.xs.max() ?? 0
         minY = ring.ys.min() ?? 0; maxY = ring.ys.max() ?? 0
     }
@@ -63,6 +67,7 @@ public struct EvalPolygon: Sendable {
     public func intersectionArea(_ other: EvalPolygon) -> Double {
         if maxX <= other.minX || other.maxX <= minX || maxY <= other.minY || other.maxY <= minY { return 0 }
         if area == 0 || other.area == 0 { return 0 }
+        if let a = convexCCW, let b = other.convexCCW { return PolygonGeometry.convexIntersectionArea(a, b) }
         return PolygonGeometry.intersectionArea([ring, other.ring])
     }
 

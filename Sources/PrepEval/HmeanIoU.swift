@@ -1,3 +1,5 @@
+import Dispatch
+
 /// hmean-iou, as MMOCR 0.6.3 `eval_hmean(metrics={'hmean-iou'})` or 1.x `HmeanIOUMetric`
 /// computes it (../shared/reference/lean-core.md §2.2, §2.4):
 ///
@@ -120,7 +122,21 @@ public struct HmeanIoU: Sendable {
     }
 
     public func evaluate(_ samples: [DetectionSample]) -> DetectionResult {
-        evaluate(samples.lazy.map { self.prepare($0) }, textMatch: nil)
+        evaluate(prepareAll(samples), textMatch: nil)
+    }
+
+    /// `prepare` over all images, on all cores (each image is independent; order is kept).
+    func prepareAll(_ samples: [DetectionSample]) -> [PreparedImage] {
+        var out = [PreparedImage?](repeating: nil, count: samples.count)
+        let chunk = 16
+        let chunks = (samples.count + chunk - 1) / chunk
+        out.withUnsafeMutableBufferPointer { buf in
+            let base = buf
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * chunk)..<min(samples.count, (c + 1) * chunk) { base[i] = prepare(samples[i]) }
+            }
+        }
+        return out.map { $0! }
     }
 
     /// `textMatch(image, gtIndex, predIndex)` turns the metric into spotting (see `hits`).

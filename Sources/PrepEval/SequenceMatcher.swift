@@ -16,9 +16,11 @@ public enum SequenceMatcher {
             let ntest = lb / 100 + 1
             for (x, c) in counts where c > ntest { popular.insert(x) }
         }
-        // Positions in b of each element (ascending), without popular ones: Python's b2j.
+        // Positions in b of each element (ascending), without popular ones: Python's b2j. Short
+        // b (the usual word) is scanned directly instead, which visits the same j in the same order.
+        let scan = lb < 64
         var b2j: [T: [Int]] = [:]
-        for (j, x) in b.enumerated() where !popular.contains(x) { b2j[x, default: []].append(j) }
+        if !scan { for (j, x) in b.enumerated() where !popular.contains(x) { b2j[x, default: []].append(j) } }
         var prevLen = [Int](repeating: 0, count: lb), prevStamp = [Int](repeating: -2, count: lb)
         var curLen = prevLen, curStamp = prevStamp
         var total = 0
@@ -33,7 +35,14 @@ public enum SequenceMatcher {
             for i in alo..<ahi {
                 counter += 1
                 let stamp = counter
-                if let js = b2j[a[i]] {
+                if scan {
+                    let ai = a[i]
+                    for j in blo..<bhi where b[j] == ai {
+                        let k = (j > 0 && prevStamp[j - 1] == stamp - 1 ? prevLen[j - 1] : 0) + 1
+                        curLen[j] = k; curStamp[j] = stamp
+                        if k > bestsize { besti = i - k + 1; bestj = j - k + 1; bestsize = k }
+                    }
+                } else if let js = b2j[a[i]] {
                     for j in js {
                         if j < blo { continue }
                         if j >= bhi { break }

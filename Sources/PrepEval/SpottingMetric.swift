@@ -19,7 +19,7 @@ public struct SpottingMetric: Sendable {
     public func evaluate(_ samples: [DetectionSample]) -> DetectionResult {
         let gtUpper = samples.map { $0.gtTexts.map(Self.upper) }
         let predUpper = samples.map { $0.predTexts.map(Self.upper) }
-        return detection.evaluate(samples.lazy.map { detection.prepare($0) }, textMatch: { i, g, p in
+        return detection.evaluate(detection.prepareAll(samples), textMatch: { i, g, p in
             guard g < gtUpper[i].count, p < predUpper[i].count else { return false }
             return Self.textMatch(gt: gtUpper[i][g], pred: predUpper[i][p])
         })

@@ -89,10 +89,23 @@ public struct EvalJob: Sendable {
 
     private func recognition(_ pairing: EvalPairing, _ out: inout Outcome) {
         var metric = RecognitionMetric()
-        for p in pairing.pairs where p.hasGT {
-            let gt = p.gt.first?.text ?? ""
-            let pred = p.pred.first?.text ?? ""
-            let s = metric.add(prediction: pred, groundTruth: gt)
+        let words = pairing.pairs.filter(\.hasGT)
+        let texts = words.map { (pred: $0.pred.first?.text ?? "", gt: $0.gt.first?.text ?? "") }
+        // Pairs are scored in parallel, then summed in order (the NED sum's order is Python's).
+        var scores = [RecognitionMetric.PairScore?](repeating: nil, count: texts.count)
+        let chunk = 512
+        scores.withUnsafeMutableBufferPointer { buf in
+            let base = buf
+            DispatchQueue.concurrentPerform(iterations: (texts.count + chunk - 1) / chunk) { c in
+                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
+                    base[i] = RecognitionMetric.score(prediction: texts[i].pred, groundTruth: texts[i].gt)
+                }
+            }
+        }
+        for (i, p) in words.enumerated() {
+            let (pred, gt) = texts[i]
+            let s = scores[i]!
+            metric.add(s)
             out.items.append(Item(name: p.name, loss: s.normalizedEditDistance + (s.ignoreCaseSymbol ? 0 : 1), fields: [
                 ("image", .string(p.name)), ("gt", .string(gt)), ("pred", .string(pred)),
                 ("exact", .bool(s.exact)), ("ignore_case", .bool(s.ignoreCase)), ("ignore_case_symbol", .bool(s.ignoreCaseSymbol)),

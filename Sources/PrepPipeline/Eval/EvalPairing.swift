@@ -23,29 +23,43 @@ public struct EvalPairing: Sendable {
 
     public init(gt: EvalSource, pred: EvalSource) {
         let positional = !pred.images.isEmpty && pred.images.allSatisfy { $0.key.hasPrefix("#") }
-        // Every trailing run of path components of every prediction name (and its stem key),
-        // pointing at the prediction; -1 where two predictions share it.
-        var predBySuffix: [String: Int] = [:]
         var seen: [String: Int] = [:]
+        seen.reserveCapacity(pred.images.count)
         var keep: [Int] = []
+        var names: [String] = []
         for (i, img) in pred.images.enumerated() {
             let full = positional ? (i < gt.images.count ? gt.images[i].name : img.name) : img.name
             let norm = Self.normalized(full)
+            names.append(norm)
             if let first = seen[norm] {
                 problems.append("\(img.location): image \(img.name) again (first at \(pred.images[first].location)); the later entry is skipped")
                 continue
             }
             seen[norm] = i
             keep.append(i)
-            for suffix in Self.suffixes(norm) + ["key:" + (positional ? EvalImage.key(for: full) : img.key)] {
-                if let other = predBySuffix[suffix], other != i { predBySuffix[suffix] = -1 } else { predBySuffix[suffix] = i }
+        }
+        // Built only if some GT name is not found as written: every trailing run of path
+        // components of every prediction name, and its stem key, pointing at the prediction
+        // (-1 where two predictions share it).
+        var bySuffix: [String: Int]? = nil
+        func suffixIndex() -> [String: Int] {
+            if let bySuffix { return bySuffix }
+            var index: [String: Int] = [:]
+            for i in keep {
+                let key = positional ? EvalImage.key(for: names[i]) : pred.images[i].key
+                for suffix in Self.suffixes(names[i]) + ["key:" + key] {
+                    if let other = index[suffix], other != i { index[suffix] = -1 } else { index[suffix] = i }
+                }
             }
+            bySuffix = index
+            return index
         }
         func match(_ g: EvalImage) -> Int? {
             let norm = Self.normalized(g.name)
             if let i = seen[norm] { return i }
-            for suffix in Self.suffixes(norm) { if let i = predBySuffix[suffix] { return i >= 0 ? i : nil } }
-            if let i = predBySuffix["key:" + g.key], i >= 0 { return i }
+            let index = suffixIndex()
+            for suffix in Self.suffixes(norm) { if let i = index[suffix] { return i >= 0 ? i : nil } }
+            if let i = index["key:" + g.key], i >= 0 { return i }
             return nil
         }
         var taken = Set<Int>()
@@ -73,7 +87,8 @@ public struct EvalPairing: Sendable {
     }
 
     static func normalized(_ name: String) -> String {
-        var s = name.replacingOccurrences(of: "\\", with: "/")
+        guard name.utf8.contains(UInt8(ascii: "\\")) || name.utf8.first == UInt8(ascii: ".") else { return name }
+        var s = String(name.map { $0 == "\\" ? "/" : $0 })
         while s.hasPrefix("./") { s.removeFirst(2) }
         return s
     }

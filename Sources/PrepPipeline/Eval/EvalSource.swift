@@ -45,9 +45,11 @@ public struct EvalImage: Sendable {
     }
 
     public static func key(for name: String) -> String {
-        let base = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? name
-        if let dot = base.lastIndex(of: "."), dot != base.startIndex { return String(base[..<dot]) }
-        return base
+        let u = name.utf8
+        let start = u.lastIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }).map { u.index(after: $0) } ?? u.startIndex
+        let base = u[start...]
+        if let dot = base.lastIndex(of: UInt8(ascii: ".")), dot != base.startIndex { return String(Substring(u[start..<dot])) }
+        return String(Substring(base))
     }
 }
 

@@ -43,8 +43,9 @@ enum PaddlePredictions {
     /// Non-blank lines; a line that is not UTF-8 is listed and skipped.
     static func lines(_ url: URL, skipped: (String) -> Void, _ body: (String, String) throws -> Void) throws {
         let reader = try LineReader(url: url)
+        let path = url.path
         while let line = reader.next() {
-            let loc = "\(url.path):\(line.number)"
+            let loc = "\(path):\(line.number)"
             let text: String
             do { text = try reader.decode(line) } catch { skipped("\(error); skipped"); continue }
             if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
