@@ -18,7 +18,10 @@ WORK=bench/work/eval
 python3 bench/gen_eval.py "$WORK/same" "$D" "$R"
 [ "$DF" -gt 0 ] && python3 bench/gen_eval.py "$WORK/full" "$DF" "$RF"
 build_prep
-t() { local s e; s=$(date +%s.%N); "$@" > "$WORK/last.out" 2>/dev/null; e=$(date +%s.%N); python3 -c "print(round($e - $s, 2))"; }
+# wall and CPU (user+sys) seconds: the machine may be shared, and CPU time is steadier.
+t() { /usr/bin/time -o "$WORK/time" -f "%e %U %S" "$@" > "$WORK/last.out" 2>/dev/null
+      awk '{printf "%s %.2f\n", $1, $2 + $3}' "$WORK/time"; }
+ratio() { python3 -c "w1,c1,w2,c2=map(float,'$1 $2'.split()); print(f'wall {w1/w2:.1f}x, cpu {c1/c2:.1f}x')"; }
 num() { python3 - "$1" "$2" <<'PY'
 import json, re, sys
 kind, path = sys.argv[1], sys.argv[2]
@@ -30,16 +33,16 @@ else:
 print(' '.join(f'{k}={round(v, 4)}' for k, v in sorted(d.items())))
 PY
 }
-printf '%-34s %10s\n' run wall_s
+printf '%-34s %8s %8s\n' run wall_s cpu_s
 pw=$(t "$PREP" eval det "$WORK/same/det_gt.json" "$WORK/same/det_pred.json"); pn=$(num prep "$WORK/last.out")
 rw=$(t "$V1" "$STUB" bench/eval_ref.py det "$WORK/same"); rn=$(num ref "$WORK/last.out")
-printf '%-34s %10s\n' "reference det ($D images)" "$rw" "prep det ($D images)" "$pw"
-echo "det ratio: $(python3 -c "print(round($rw / $pw, 1))")x   equal: $([ "$pn" = "$rn" ] && echo yes || echo "NO: $pn vs $rn")"
+printf '%-34s %8s %8s\n' "reference det ($D images)" $rw "prep det ($D images)" $pw
+echo "det ratio: $(ratio "$rw" "$pw")   equal: $([ "$pn" = "$rn" ] && echo yes || echo "NO: $pn vs $rn")"
 pw=$(t "$PREP" eval recog "$WORK/same/recog_gt.jsonl" "$WORK/same/recog_pred.txt"); pn=$(num prep "$WORK/last.out")
 rw=$(t "$V1" "$STUB" bench/eval_ref.py recog "$WORK/same"); rn=$(num ref "$WORK/last.out")
-printf '%-34s %10s\n' "reference recog ($R pairs)" "$rw" "prep recog ($R pairs)" "$pw"
-echo "recog ratio: $(python3 -c "print(round($rw / $pw, 1))")x   equal: $([ "$pn" = "$rn" ] && echo yes || echo "NO: $pn vs $rn")"
+printf '%-34s %8s %8s\n' "reference recog ($R pairs)" $rw "prep recog ($R pairs)" $pw
+echo "recog ratio: $(ratio "$rw" "$pw")   equal: $([ "$pn" = "$rn" ] && echo yes || echo "NO: $pn vs $rn")"
 if [ "$DF" -gt 0 ]; then
-  printf '%-34s %10s\n' "prep det ($DF images)" "$(t "$PREP" eval det "$WORK/full/det_gt.json" "$WORK/full/det_pred.json")"
-  printf '%-34s %10s\n' "prep recog ($RF pairs)" "$(t "$PREP" eval recog "$WORK/full/recog_gt.jsonl" "$WORK/full/recog_pred.txt")"
+  printf '%-34s %8s %8s\n' "prep det ($DF images)" $(t "$PREP" eval det "$WORK/full/det_gt.json" "$WORK/full/det_pred.json")
+  printf '%-34s %8s %8s\n' "prep recog ($RF pairs)" $(t "$PREP" eval recog "$WORK/full/recog_gt.jsonl" "$WORK/full/recog_pred.txt")
 fi

@@ -73,6 +73,7 @@ struct EvalCommand: ParsableCommand {
         options.strategy = s
         options.thresholds = scoreThr.isEmpty ? nil : scoreThr
         options.numClasses = numClasses
+        options.collectItems = perImage != nil || worst > 0
         if let ignoreClasses {
             let parts = ignoreClasses.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.allSatisfy({ $0 != nil && $0! >= 0 && $0! < numClasses }) else {

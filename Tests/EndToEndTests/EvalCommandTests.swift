@@ -50,6 +50,10 @@ final class EvalCommandTests: XCTestCase {
         let rec = try evalReport(["recog", PrepProcess.fixture("expected/labelme-toy/train_label.jsonl").path, e2e.appendingPathComponent("predicts_rec.txt").path])
         assertMetrics(rec, exp["recog"] as! [String: Any], "recog")
         XCTAssertEqual(rec["only_in_gt"] as! [String], ["crops/img_8/crop_2.jpg"])
+        // An LMDB as ground truth (the fixture's own labels as predictions: everything right).
+        let lmdb = try evalReport(["recog", PrepProcess.fixture("lmdb/unicode/reference-label.lmdb").path, PrepProcess.fixture("lmdb/unicode/label.jsonl").path])
+        XCTAssertEqual((lmdb["metrics"] as! [String: Double])["recog/word_acc"], 1.0)
+        XCTAssertEqual((lmdb["gt"] as! [String: Any])["format"] as? String, "lmdb")
         let kie = try evalReport(["kie", PrepProcess.fixture("kie-toy/data.txt").path, e2e.appendingPathComponent("kie_pred.txt").path])
         assertMetrics(kie, exp["kie"] as! [String: Any], "kie")
         let kie0 = try evalReport(["kie", PrepProcess.fixture("kie-toy/data.txt").path, e2e.appendingPathComponent("kie_pred.txt").path, "--protocol", "mmocr0"])

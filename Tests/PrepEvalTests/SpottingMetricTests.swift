@@ -34,3 +34,20 @@ final class SpottingMetricTests: XCTestCase {
         XCTAssertEqual(r.best.hmean, 1)
     }
 }
+
+/// Where the references assert, prep counts and reports (README, differences).
+final class DegeneratePolygonTests: XCTestCase {
+    func testPolygonsBelowTheMinimumCountButCannotMatch() {
+        let box: [Double] = [0, 0, 10, 0, 10, 10, 0, 10]
+        let triangle: [Double] = [0, 0, 10, 0, 10, 10]
+        let s = DetectionSample(gtPolygons: [box, triangle], gtIgnored: [false, false],
+                                predPolygons: [box, triangle], predScores: [0.9, 0.9])
+        // 0.6.3 needs 4 points: the triangles are a GT that cannot be found and a wrong prediction.
+        let r0 = HmeanIoU(protocol: .mmocr0).evaluate([s])
+        XCTAssertEqual(r0.best.recall, 0.5); XCTAssertEqual(r0.best.precision, 0.5)
+        XCTAssertEqual(r0.tooFewPoints, 2)
+        // 1.x accepts triangles: both pairs match.
+        let r1 = HmeanIoU(protocol: .mmocr1).evaluate([s])
+        XCTAssertEqual(r1.best.hmean, 1); XCTAssertEqual(r1.tooFewPoints, 0)
+    }
+}

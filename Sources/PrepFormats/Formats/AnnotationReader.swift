@@ -64,11 +64,13 @@ final class LineFileReader: AnnotationReader {
     let format: AnnotationFormat
     let kind: AnnotationKind
     private var reader: LineReader
+    private let path: String   // url.path once, not per line (it is not free)
     private let parse: (String, RecordLocation) throws -> AnnotationRecord
 
     init(url: URL, format: AnnotationFormat, kind: AnnotationKind,
          parse: @escaping (String, RecordLocation) throws -> AnnotationRecord) throws {
         reader = try LineReader(url: url)
+        path = url.path
         self.format = format
         self.kind = kind
         self.parse = parse
@@ -82,7 +84,7 @@ final class LineFileReader: AnnotationReader {
         while let line = reader.next() {
             let text = try reader.decode(line)
             if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            return try parse(text, RecordLocation(file: reader.url.path, line: line.number))
+            return try parse(text, RecordLocation(file: path, line: line.number))
         }
         return nil
     }

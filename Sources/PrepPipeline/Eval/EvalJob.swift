@@ -14,6 +14,8 @@ public struct EvalJob: Sendable {
         /// KIE: number of node classes and the ones left out of the mean (WildReceipt's defaults).
         public var numClasses = 26
         public var ignoredClasses: [Int] = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25]
+        /// Keep per-image / per-word items (for `--per-image`, `--worst`); off saves time on big sets.
+        public var collectItems = true
         public init(task: EvalTask) { self.task = task }
     }
 
@@ -78,6 +80,7 @@ public struct EvalJob: Sendable {
         }
         for (p, r) in zip(pairing.pairs, main.perImage) {
             let missed = Double(r.gtCount) - r.hitRecall, wrong = Double(r.predCount) - r.hitPrecision
+            guard options.collectItems else { break }
             out.items.append(Item(name: p.name, loss: missed + wrong, fields: [
                 ("image", .string(p.name)), ("gt", .int(r.gtCount)), ("pred", .int(r.predCount)),
                 ("hits", .double(r.hitRecall)), ("recall", .double(r.recall)), ("precision", .double(r.precision)),
@@ -106,6 +109,7 @@ public struct EvalJob: Sendable {
             let (pred, gt) = texts[i]
             let s = scores[i]!
             metric.add(s)
+            guard options.collectItems else { continue }
             out.items.append(Item(name: p.name, loss: s.normalizedEditDistance + (s.ignoreCaseSymbol ? 0 : 1), fields: [
                 ("image", .string(p.name)), ("gt", .string(gt)), ("pred", .string(pred)),
                 ("exact", .bool(s.exact)), ("ignore_case", .bool(s.ignoreCase)), ("ignore_case_symbol", .bool(s.ignoreCaseSymbol)),

@@ -63,7 +63,7 @@ public struct EvalPairing: Sendable {
             return nil
         }
         var taken = Set<Int>()
-        var used = Set<String>()
+        var used = Set<String>(minimumCapacity: gt.images.count)
         for img in gt.images {
             let norm = Self.normalized(img.name)
             if used.contains(norm) {

@@ -32,16 +32,30 @@ public struct EvalImage: Sendable {
     public var name: String
     /// Pairing key: the file name without folders and extension (`training/img_1.jpg` → `img_1`,
     /// ICDAR's `res_img_1.txt` → `img_1`).
-    public var key: String
+    public var key: String {
+        get { keyOverride ?? EvalImage.key(for: name) }
+        set { keyOverride = newValue }
+    }
+    private var keyOverride: String?
     public var instances: [EvalInstance]
-    /// Where it was read (file:line, file element), for messages.
-    public var location: String
+    /// Where it was read, for messages (built only when a message needs it).
+    public var location: String { line.map { "\(file):\($0)" } ?? element.map { "\(file) \($0)" } ?? file }
+    private let file: String
+    private let line: Int?
+    private let element: String?
 
-    public init(name: String, key: String? = nil, instances: [EvalInstance], location: String) {
+    public init(name: String, key: String? = nil, instances: [EvalInstance], file: String, line: Int? = nil, element: String? = nil) {
         self.name = name
-        self.key = key ?? EvalImage.key(for: name)
+        self.keyOverride = key
         self.instances = instances
-        self.location = location
+        self.file = file
+        self.line = line
+        self.element = element
+    }
+
+    /// With a location that is already a message fragment.
+    public init(name: String, key: String? = nil, instances: [EvalInstance], location: String) {
+        self.init(name: name, key: key, instances: instances, file: location)
     }
 
     public static func key(for name: String) -> String {

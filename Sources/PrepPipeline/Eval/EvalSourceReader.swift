@@ -71,7 +71,8 @@ public enum EvalSourceReader {
                 }
                 instances.append(EvalInstance(polygon: inst.polygon, text: inst.text, ignore: inst.ignore, score: score))
             }
-            images.append(EvalImage(name: record.imagePath, instances: instances, location: record.location.description))
+            images.append(EvalImage(name: record.imagePath, instances: instances, file: record.location.file,
+                                    line: record.location.line, element: record.location.element))
         }
         return EvalSource(format: format.rawValue, images: images, problems: problems)
     }

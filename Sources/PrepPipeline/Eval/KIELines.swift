@@ -19,7 +19,7 @@ enum KIELines {
                 }
                 out.append(EvalInstance(polygon: EvalValues.flatPolygon(a["box"]) ?? [], text: a["text"]?.string, label: Int(l)))
             }
-            images.append(EvalImage(name: name, instances: out, location: loc))
+            images.append(EvalImage(name: name, instances: out, file: loc.path, line: loc.line))
         }
         return EvalSource(format: "kie-lines", images: images, problems: problems)
     }

@@ -21,7 +21,7 @@ enum PaddlePredictions {
                 let t = e["transcription"]?.string
                 out.append(EvalInstance(polygon: flat, text: t, ignore: t == "###", score: score))
             }
-            images.append(EvalImage(name: name, instances: out, location: loc))
+            images.append(EvalImage(name: name, instances: out, file: loc.path, line: loc.line))
         }
         return EvalSource(format: "paddle-predictions", images: images, problems: problems)
     }
@@ -29,23 +29,33 @@ enum PaddlePredictions {
     static func readRec(_ url: URL) throws -> EvalSource {
         var images: [EvalImage] = [], problems: [String] = []
         try lines(url, skipped: { problems.append($0) }) { text, loc in
-            let parts = text.split(separator: "\t", omittingEmptySubsequences: false)
-            guard parts.count >= 3, let score = Double(parts[parts.count - 1]) else {
+            // name<TAB>text<TAB>score: the first and the last tab (the text may hold tabs).
+            let u = text.utf8
+            guard let first = u.firstIndex(of: 9), let last = u.lastIndex(of: 9), first < last,
+                  let score = Double(Substring(u[u.index(after: last)...])) else {
                 problems.append("\(loc): expected img<TAB>text<TAB>score; skipped"); return
             }
             if let reason = EvalValues.problem(polygon: [], score: score) { problems.append("\(loc): \(reason); skipped"); return }
-            let word = parts[1..<(parts.count - 1)].joined(separator: "\t")
-            images.append(EvalImage(name: String(parts[0]), instances: [EvalInstance(text: word, score: score)], location: loc))
+            let word = String(Substring(u[u.index(after: first)..<last]))
+            images.append(EvalImage(name: String(Substring(u[..<first])), instances: [EvalInstance(text: word, score: score)],
+                                    file: loc.path, line: loc.line))
         }
         return EvalSource(format: "paddle-rec-predictions", images: images, problems: problems)
     }
 
+    /// `file:line`, spelled out only when a message needs it.
+    struct LineLocation: CustomStringConvertible {
+        let path: String
+        let line: Int
+        var description: String { "\(path):\(line)" }
+    }
+
     /// Non-blank lines; a line that is not UTF-8 is listed and skipped.
-    static func lines(_ url: URL, skipped: (String) -> Void, _ body: (String, String) throws -> Void) throws {
+    static func lines(_ url: URL, skipped: (String) -> Void, _ body: (String, LineLocation) throws -> Void) throws {
         let reader = try LineReader(url: url)
         let path = url.path
         while let line = reader.next() {
-            let loc = "\(path):\(line.number)"
+            let loc = LineLocation(path: path, line: line.number)
             let text: String
             do { text = try reader.decode(line) } catch { skipped("\(error); skipped"); continue }
             if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
