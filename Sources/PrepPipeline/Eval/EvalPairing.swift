@@ -54,32 +54,30 @@ public struct EvalPairing: Sendable {
             bySuffix = index
             return index
         }
-        func match(_ g: EvalImage) -> Int? {
-            let norm = Self.normalized(g.name)
+        func match(_ g: EvalImage, _ norm: String) -> Int? {
             if let i = seen[norm] { return i }
             let index = suffixIndex()
             for suffix in Self.suffixes(norm) { if let i = index[suffix] { return i >= 0 ? i : nil } }
             if let i = index["key:" + g.key], i >= 0 { return i }
             return nil
         }
-        var taken = Set<Int>()
+        var taken = [Bool](repeating: false, count: pred.images.count)
         var used = Set<String>(minimumCapacity: gt.images.count)
         for img in gt.images {
             let norm = Self.normalized(img.name)
-            if used.contains(norm) {
+            if !used.insert(norm).inserted {
                 problems.append("\(img.location): image \(img.name) again in the ground truth; the later entry is skipped")
                 continue
             }
-            used.insert(norm)
-            if let p = match(img), !taken.contains(p) {
-                taken.insert(p)
+            if let p = match(img, norm), !taken[p] {
+                taken[p] = true
                 pairs.append(Pair(name: img.name, gt: img.instances, pred: pred.images[p].instances, hasGT: true, hasPred: true))
             } else {
                 pairs.append(Pair(name: img.name, gt: img.instances, pred: [], hasGT: true, hasPred: false))
                 onlyInGT.append(img.name)
             }
         }
-        for i in keep where !taken.contains(i) {
+        for i in keep where !taken[i] {
             let img = pred.images[i]
             pairs.append(Pair(name: img.name, gt: [], pred: img.instances, hasGT: false, hasPred: true))
             onlyInPred.append(img.name)
