@@ -9,7 +9,6 @@ curved polygons, ~10% ignored) and OUT/det_pred.json (MMOCR inferencer list with
 recog: OUT/recog_gt.jsonl (RECOG_PAIRS labels) and OUT/recog_pred.txt (PaddleOCR predicts_rec).
 """
 import json
-import math
 import os
 import random
 import sys
@@ -19,19 +18,8 @@ os.makedirs(out, exist_ok=True)
 rng = random.Random(5)
 
 
-def quad(x, y, w, h):
-    return [x, y, x + w, y, x + w, y + h, x, y + h]
-
-
-def curved(cx, cy, r0, r1, a0, a1, n=7):
-    pts = []
-    for i in range(n):
-        a = a0 + (a1 - a0) * i / (n - 1)
-        pts += [cx + r1 * math.cos(a), cy + r1 * math.sin(a)]
-    for i in reversed(range(n)):
-        a = a0 + (a1 - a0) * i / (n - 1)
-        pts += [cx + r0 * math.cos(a), cy + r0 * math.sin(a)]
-    return pts
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts'))
+from eval_golden import curved, quad  # noqa: E402  (the same shapes the golden cases use)
 
 
 data_list, preds = [], []
