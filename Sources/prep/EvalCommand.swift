@@ -81,8 +81,7 @@ struct EvalCommand: ParsableCommand {
             }
             options.ignoredClasses = parts.map { $0! }
         }
-        let gtSource = try EvalSourceReader.read(URL(fileURLWithPath: gt), task: task)
-        let predSource = try EvalSourceReader.read(URL(fileURLWithPath: pred), task: task)
+        let (gtSource, predSource) = try EvalSourceReader.readPair(gt: URL(fileURLWithPath: gt), pred: URL(fileURLWithPath: pred), task: task)
         let outcome = try EvalJob(options: options).run(gt: gtSource, pred: predSource)
         let view = EvalReportView(task: task, protocol: p, gt: (gt, gtSource), pred: (pred, predSource), outcome: outcome)
         if let perImage { try writeAtomically(view.perItemLines(), to: perImage) }

@@ -17,6 +17,17 @@ import PrepFormats
 /// Per-item problems (odd coordinate counts, NaN/inf, negative scores, non-UTF-8 lines) skip the
 /// item and are listed; a file that is no known format is a usage error naming what was tried.
 public enum EvalSourceReader {
+    /// Reads the ground truth and the predictions at the same time (two files, two cores); the
+    /// ground truth's error wins when both fail.
+    public static func readPair(gt: URL, pred: URL, task: EvalTask) throws -> (gt: EvalSource, pred: EvalSource) {
+        final class Box: @unchecked Sendable { var result: Result<EvalSource, Error>? }
+        let g = Box(), p = Box()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { g.result = Result { try read(gt, task: task) } } else { p.result = Result { try read(pred, task: task) } }
+        }
+        return (try g.result!.get(), try p.result!.get())
+    }
+
     public static func read(_ url: URL, task: EvalTask) throws -> EvalSource {
         let path = url.path
         var isDir: ObjCBool = false
