@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "PrepFormats", dependencies: ["PrepCore", "CLMDB"], swiftSettings: swift5),
         // Zoo recipes, gather, pack, parallel ordered run.
         .target(name: "PrepPipeline",
-                dependencies: ["PrepCore", "PrepConverters", "PrepFormats",
+                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swift5,
                 plugins: ["ZooEmbedPlugin"]),

@@ -29,7 +29,8 @@ struct Prep: ParsableCommand {
 
     static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
                                                        LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self,
-                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self, MergeCommand.self]
+                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self, MergeCommand.self,
+                                                       EvalCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

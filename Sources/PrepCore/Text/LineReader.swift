@@ -24,8 +24,12 @@ public final class LineReader: Sequence, IteratorProtocol {
     private var first = true
     private static let chunk = 1 << 20
 
+    /// `url.path`, computed once: it is not free, and decode needs it for every line.
+    private let path: String
+
     public init(url: URL, encoding: TextEncoding = .utf8) throws {
         self.url = url
+        self.path = url.path
         self.encoding = encoding
         do {
             handle = try FileHandle(forReadingFrom: url)
@@ -93,7 +97,7 @@ public final class LineReader: Sequence, IteratorProtocol {
 
     /// Decodes a line's bytes, or throws naming the file, the line and the first bad byte.
     public func decode(_ line: Line) throws -> String {
-        try encoding.decode(line.bytes, file: url.path, line: line.number)
+        try encoding.decode(line.bytes, file: path, line: line.number)
     }
 
     /// Every line of a (small) file, decoded.

@@ -64,6 +64,7 @@ final class LineFileReader: AnnotationReader {
     let format: AnnotationFormat
     let kind: AnnotationKind
     private var reader: LineReader
+    private let path: String   // url.path once, not per line (it is not free)
     private let parse: (String, RecordLocation) throws -> AnnotationRecord
     /// Whether the first non-blank line is a header to pass over (EasyOCR's `filename,words`).
     private let isHeader: ((String) -> Bool)?
@@ -72,6 +73,7 @@ final class LineFileReader: AnnotationReader {
     init(url: URL, format: AnnotationFormat, kind: AnnotationKind, isHeader: ((String) -> Bool)? = nil,
          parse: @escaping (String, RecordLocation) throws -> AnnotationRecord) throws {
         reader = try LineReader(url: url)
+        path = url.path
         self.format = format
         self.kind = kind
         self.isHeader = isHeader
@@ -93,7 +95,7 @@ final class LineFileReader: AnnotationReader {
                 sawFirst = true
                 if isHeader?(text) == true { continue }
             }
-            return try parse(text, RecordLocation(file: reader.url.path, line: line.number))
+            return try parse(text, RecordLocation(file: path, line: line.number))
         }
         return nil
     }
