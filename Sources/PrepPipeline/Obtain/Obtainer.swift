@@ -1,0 +1,202 @@
+import Foundation
+import PrepCore
+
+/// What `prep obtain` is asked to do.
+public struct ObtainSettings: Sendable {
+    public var root: URL
+    /// Splits whose files are obtained (nil: the recipe's default splits).
+    public var splits: [String]?
+    public var tasks: [String]?
+    /// Folders where archives downloaded by hand wait (read in place, never changed).
+    public var fromDirectories: [URL] = []
+    /// Keep downloaded archives in `ROOT/.archives/` after they are laid out.
+    public var keepArchives = false
+    /// Replace files in the layout that differ from the archive's, and lay out again files the
+    /// manifest says are done.
+    public var force = false
+    /// Parallel downloads.
+    public var jobs = 2
+    /// Base URL replacing every file's host (`--mirror`, or `PREP_OBTAIN_MIRROR`).
+    public var mirror: String?
+    public var download = DownloadSettings()
+    public var limits = ArchiveExtractor.Limits()
+    public var quiet = false
+
+    public init(root: URL) { self.root = root }
+}
+
+/// Downloads (or takes from `--from`) a recipe's files, checks them, and lays them out under
+/// ROOT as the recipe says: MMOCR 1.x's obtainer step, with resume, checksums before every use,
+/// safe extraction and staged, non-destructive placement.
+public struct Obtainer {
+    public let recipe: Recipe
+    public let settings: ObtainSettings
+
+    public init(recipe: Recipe, settings: ObtainSettings) {
+        self.recipe = recipe
+        self.settings = settings
+    }
+
+    var archives: URL { settings.root.appendingPathComponent(".archives") }
+
+    /// Runs the whole step; notes and warnings go to `report`.
+    public func run(report: RunReport) throws {
+        let fm = FileManager.default
+        let items = try ObtainPlan.items(recipe, splits: settings.splits, tasks: settings.tasks, mirror: settings.mirror)
+        guard !items.isEmpty else {
+            report.notes.append("obtain: \(recipe.name) lists no files for these splits")
+            return
+        }
+        do {
+            try fm.createDirectory(at: archives, withIntermediateDirectories: true)
+        } catch {
+            throw PrepError.io(path: archives.path, reason: "cannot create the archive folder")
+        }
+        var manifest = ObtainManifest.read(root: settings.root)
+
+        // 1. What is done, what is at hand, what must be fetched, what needs a person.
+        var pending: [(ObtainItem, URL)] = []     // laid out from this file
+        var fetch: [ObtainItem] = []
+        var byHand: [ObtainItem] = []
+        for item in items {
+            if !settings.force && manifest.isLaidOut(item, root: settings.root) {
+                report.notes.append("obtain: \(item.name): already laid out")
+                continue
+            }
+            if let found = locate(item) {
+                pending.append((item, found))
+            } else if item.url != nil {
+                fetch.append(item)
+            } else {
+                byHand.append(item)
+            }
+        }
+        if !byHand.isEmpty { throw PrepError.failed(Self.byHandMessage(byHand, recipe: recipe, root: settings.root)) }
+
+        // 2. Downloads, a few at a time, each checked before it takes its final name.
+        if !fetch.isEmpty {
+            let progress = PrepCore.Progress(label: "downloading", total: 0, quiet: settings.quiet, unit: .bytes)
+            let downloader = HTTPDownloader(settings: settings.download, progress: progress)
+            let results = ParallelResults(count: fetch.count)
+            let gate = DispatchSemaphore(value: max(1, settings.jobs))
+            DispatchQueue.concurrentPerform(iterations: fetch.count) { i in
+                gate.wait(); defer { gate.signal() }
+                results.set(i, Result { try fetchOne(fetch[i], downloader: downloader) })
+            }
+            progress.finish()
+            for (i, r) in results.all.enumerated() {
+                switch r {
+                case .success(let note): report.notes.append("obtain: \(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name)))
+                case .failure(let e): throw e
+                case .none: throw PrepError.failed("obtain: \(fetch[i].name): not downloaded")
+                }
+            }
+        }
+
+        // 3. Lay out, in recipe order (later archives merge into folders earlier ones made).
+        let order = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.name, $0) })
+        for (item, file) in pending.sorted(by: { order[$0.0.name]! < order[$1.0.name]! }) {
+            try verify(item, file)
+            let placed = try layOut(item, from: file)
+            report.notes.append("obtain: \(item.name): \(placed.files) file(s) laid out into \(item.destinations.joined(separator: ", "))\(placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : "")")
+            manifest.entries[item.name] = .init(name: item.name, checksum: item.checksum.map { "\($0.algorithm.rawValue):\($0.hex)" },
+                                                destinations: item.destinations, files: placed.files, bytes: placed.bytes)
+            try manifest.write(root: settings.root)
+            if !settings.keepArchives && file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
+                try? fm.removeItem(at: file)
+            }
+        }
+    }
+
+    /// An archive already at hand: complete in `.archives/`, or in a `--from` folder.
+    func locate(_ item: ObtainItem) -> URL? {
+        let here = archives.appendingPathComponent(item.name)
+        if FileManager.default.fileExists(atPath: here.path) { return here }
+        for dir in settings.fromDirectories {
+            let there = dir.appendingPathComponent(item.name)
+            if FileManager.default.fileExists(atPath: there.path) { return there }
+        }
+        return nil
+    }
+
+    /// Downloads into `NAME.part` (resuming it), checks it, renames it to `NAME`.
+    func fetchOne(_ item: ObtainItem, downloader: HTTPDownloader) throws -> String {
+        let part = archives.appendingPathComponent(item.name + ".part")
+        let (received, resumedFrom, attempts) = try downloader.download(item.url!, to: part)
+        try verify(item, part)
+        guard rename(part.path, archives.appendingPathComponent(item.name).path) == 0 else {
+            throw PrepError.io(path: part.path, reason: "cannot rename the finished download")
+        }
+        let size = HTTPDownloader.size(of: archives.appendingPathComponent(item.name))
+        let retried = attempts > 1 ? "; \(attempts - 1) interrupted attempt(s) resumed" : ""
+        return resumedFrom > 0
+            ? "resumed at \(PrepCore.Progress.bytes(Int(resumedFrom))), \(PrepCore.Progress.bytes(Int(received))) more downloaded (\(PrepCore.Progress.bytes(Int(size)))\(retried))"
+            : "downloaded (\(PrepCore.Progress.bytes(Int(size)))\(retried))"
+    }
+
+    /// Checks a file against its published checksum. A mismatch in `.archives/` moves the file
+    /// aside as `NAME.<alg>-mismatch` (so the next run fetches it again); a `--from` file is left
+    /// where it is. Either way the run stops, naming both sums.
+    func verify(_ item: ObtainItem, _ file: URL) throws {
+        guard let (algorithm, expected) = item.checksum else { return }
+        let actual = try Digest.hexOfFile(file, algorithm)
+        guard actual != expected else { return }
+        var moved = ""
+        if file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
+            let aside = archives.appendingPathComponent(item.name + ".\(algorithm.rawValue)-mismatch")
+            try? FileManager.default.removeItem(at: aside)
+            if rename(file.path, aside.path) == 0 { moved = "; moved aside to \(aside.path)" }
+        }
+        throw PrepError.failed("\(file.path): \(algorithm.rawValue) mismatch: expected \(expected), got \(actual)\(moved). A damaged or different file: fetch it again (prep obtain resumes nothing from it)")
+    }
+
+    /// Unpacks (or copies) one checked file into a staging folder under ROOT, then merges it in.
+    func layOut(_ item: ObtainItem, from file: URL) throws -> ArchiveExtractor.Result {
+        let staging = try OutputStaging(directory: settings.root)
+        do {
+            var result = ArchiveExtractor.Result()
+            if item.isArchive {
+                let archive = try openArchive(file)
+                result = try ArchiveExtractor(archive: archive, limits: settings.limits)
+                    .extract(into: staging.stagingDirectory, place: item.destination(of:))
+                if result.files == 0 {
+                    throw PrepError.failed("\(file.path): no member matched the recipe's layout (\(item.file.extract?.map { "\($0.from) → \($0.to)" }.joined(separator: ", ") ?? "everything")): a different archive than the recipe expects?")
+                }
+            } else {
+                let rel = try ArchiveExtractor.safeRelativePath(item.destinations[0], archive: file, what: "destination")
+                let out = staging.stagingDirectory.appendingPathComponent(rel)
+                try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: file, to: out)
+                result.files = 1
+                result.bytes = HTTPDownloader.size(of: out)
+            }
+            _ = try staging.mergeTree(force: settings.force)
+            return result
+        } catch {
+            staging.discard()
+            throw error
+        }
+    }
+
+    /// The instructions for files no URL can fetch.
+    static func byHandMessage(_ items: [ObtainItem], recipe: Recipe, root: URL) -> String {
+        var lines = ["\(items.count) file(s) of \(recipe.name) cannot be downloaded by prep; get them by hand, put them in one folder, and run again with --from DIR:"]
+        for item in items {
+            lines.append("  \(item.name)")
+            if let m = item.file.manual { lines.append("    \(m)") }
+            if let g = item.file.gone { lines.append("    host gone: \(g)") }
+            if let u = item.file.url { lines.append("    source: \(u)") }
+        }
+        lines.append("  e.g. prep obtain \(recipe.name) \(root.path) --from ~/Downloads")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Results of a concurrent loop, one slot per iteration.
+private final class ParallelResults: @unchecked Sendable {
+    private var slots: [Result<String, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<String, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    var all: [Result<String, Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+}
