@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrepPipeline
+import PrepCore
 
 /// The recipe side of `prep obtain`: which files, which URL after a mirror, where members go,
 /// which proxy; and that every zoo file says how it is checked.
@@ -84,7 +85,7 @@ final class ObtainPlanTests: XCTestCase {
                 let item = ObtainItem(file: f, url: f.url.flatMap(URL.init(string:)))
                 let fetchable = item.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
                 if !fetchable && f.manual == nil { problems.append("\(name)/\(f.name): no http(s) URL and no manual step") }
-                if item.isArchive && f.extract == nil { problems.append("\(name)/\(f.name): an archive without extract rules") }
+                if !item.isByHandOnly && looksLikeArchive(f.name) && f.extract == nil && f.to == nil { problems.append("\(name)/\(f.name): an archive without extract rules") }
             }
         }
         XCTAssertEqual(problems, [], problems.joined(separator: "\n"))

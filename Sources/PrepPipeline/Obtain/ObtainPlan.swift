@@ -18,7 +18,11 @@ public struct ObtainItem: Sendable {
     }
 
     /// Whether the file is unpacked (else copied to `to`).
-    public var isArchive: Bool { file.extract != nil || (file.to == nil && looksLikeArchive(file.name)) }
+    public var isArchive: Bool { !isByHandOnly && (file.extract != nil || (file.to == nil && looksLikeArchive(file.name))) }
+
+    /// A step prep cannot do at all (a repository folder, a request form, parts to join): the
+    /// recipe gives instructions but no URL and no layout rule, so `prep obtain` only shows them.
+    public var isByHandOnly: Bool { file.manual != nil && file.url == nil && file.extract == nil && file.to == nil }
 
     /// The layout paths this file fills (what must exist for it to count as laid out).
     public var destinations: [String] {

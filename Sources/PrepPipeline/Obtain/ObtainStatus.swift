@@ -10,6 +10,7 @@ public enum ObtainStatus {
         let archives = root.appendingPathComponent(".archives")
         let items = (try? ObtainPlan.items(recipe, splits: recipe.splits, tasks: nil, mirror: nil)) ?? []
         return items.map { item in
+            if item.isByHandOnly { return (item.name, "by hand (prep neither fetches nor checks it)") }
             let file = archives.appendingPathComponent(item.name)
             let part = archives.appendingPathComponent(item.name + ".part")
             if FileManager.default.fileExists(atPath: file.path) {

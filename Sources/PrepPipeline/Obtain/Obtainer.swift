@@ -59,6 +59,10 @@ public struct Obtainer {
         var fetch: [ObtainItem] = []
         var byHand: [ObtainItem] = []
         for item in items {
+            if item.isByHandOnly {
+                report.warn(split: nil, file: item.name, reason: "prep cannot obtain this one; by hand: \(item.file.manual!)")
+                continue
+            }
             if !settings.force && manifest.isLaidOut(item, root: settings.root) {
                 report.notes.append("obtain: \(item.name): already laid out")
                 continue
