@@ -11,7 +11,7 @@ struct ObtainOptions: ParsableArguments {
     @Flag(name: .customLong("keep-archives"), help: "Keep downloaded archives in ROOT/.archives/ after laying them out (default: removed once laid out).")
     var keepArchives = false
 
-    @Option(name: .long, help: ArgumentHelp("Parallel downloads (default 2).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Parallel downloads.", valueName: "N"))
     var jobs = 2
 
     @Option(name: .long, help: ArgumentHelp("Fetch every file from this host instead of the recipe's (scheme, host and port replaced, path kept); default: $PREP_OBTAIN_MIRROR.", valueName: "URL"))
@@ -20,16 +20,16 @@ struct ObtainOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("HTTP(S) proxy (default: https_proxy / http_proxy / no_proxy from the environment, as curl).", valueName: "URL"))
     var proxy: String?
 
-    @Option(name: .long, help: ArgumentHelp("Retries per file after a failed attempt (default 4; back-off 2 s, doubling).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Retries per file after a failed attempt (back-off 2 s, doubling).", valueName: "N"))
     var retries = 4
 
-    @Option(name: .long, help: ArgumentHelp("Seconds without data before an attempt is abandoned (default 60).", valueName: "S"))
+    @Option(name: .long, help: ArgumentHelp("Seconds without data before an attempt is abandoned.", valueName: "S"))
     var timeout: Double = 60
 
-    @Option(name: .customLong("max-expansion"), help: ArgumentHelp("Refuse archives that expand more than R times their size (default 100; zip-bomb guard).", valueName: "R"))
+    @Option(name: .customLong("max-expansion"), help: ArgumentHelp("Refuse archives that expand more than R times their size (zip-bomb guard).", valueName: "R"))
     var maxExpansion: Double = 100
 
-    @Option(name: .customLong("max-size"), help: ArgumentHelp("Refuse archives that expand to more than this many GB (default 1000).", valueName: "GB"))
+    @Option(name: .customLong("max-size"), help: ArgumentHelp("Refuse archives that expand to more than this many GB.", valueName: "GB"))
     var maxSize: Double = 1000
 
     func validate() throws {

@@ -207,4 +207,33 @@ final class ObtainCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("cannot be downloaded by prep; get them by hand"), missing.stderr)
     }
+
+    /// The proxy as curl chooses it: `--proxy`, or `http_proxy` from the environment, both
+    /// reaching the loopback server (as an HTTP proxy: absolute-URL requests for a host that does
+    /// not exist), and `no_proxy` bypassing a proxy that does not answer.
+    func testProxyFromTheOptionTheEnvironmentAndNoProxy() throws {
+        let server = try ObtainServer(self, serving: archives)
+        let zoo = try fixtureZoo()
+        var env = PrepProcess.obtainEnvironment(zoo: zoo)
+        env["no_proxy"] = ""
+        let viaOption = try PrepProcess.tempDir(self).appendingPathComponent("a")
+        let r1 = try PrepProcess.run(["obtain", "icdar2015", viaOption.path, "--split-list", "test", "--mirror", "http://obtain.invalid",
+                                      "--proxy", server.url, "--retries", "0", "--jobs", "1"], env: env)
+        XCTAssertEqual(r1.status, 0, r1.stderr)
+        XCTAssertEqual(server.requests.filter { $0.hasPrefix("GET http://obtain.invalid/downloads/") }.count, 2, server.requests.joined(separator: "\n"))
+
+        env["http_proxy"] = server.url
+        let viaEnv = try PrepProcess.tempDir(self).appendingPathComponent("b")
+        let r2 = try PrepProcess.run(["obtain", "icdar2015", viaEnv.path, "--split-list", "test", "--mirror", "http://obtain.invalid",
+                                      "--retries", "0"], env: env)
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertEqual(server.requests.filter { $0.hasPrefix("GET http://obtain.invalid/downloads/") }.count, 4)
+
+        env["http_proxy"] = "http://127.0.0.1:1"
+        env["no_proxy"] = "127.0.0.1"
+        let direct = try PrepProcess.tempDir(self).appendingPathComponent("c")
+        let r3 = try PrepProcess.run(["obtain", "icdar2015", direct.path, "--split-list", "test", "--mirror", server.url, "--retries", "0"], env: env)
+        XCTAssertEqual(r3.status, 0, r3.stderr)
+        XCTAssertEqual(server.requests.filter { $0.hasPrefix("GET /downloads/") }.count, 2)
+    }
 }

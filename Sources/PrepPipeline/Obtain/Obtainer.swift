@@ -82,11 +82,18 @@ public struct Obtainer {
             let progress = PrepCore.Progress(label: "downloading", total: 0, quiet: settings.quiet, unit: .bytes)
             let downloader = HTTPDownloader(settings: settings.download, progress: progress)
             let results = ParallelResults(count: fetch.count)
+            // Downloads wait on the network, not the CPU: `--jobs` threads whatever the core count.
             let gate = DispatchSemaphore(value: max(1, settings.jobs))
-            DispatchQueue.concurrentPerform(iterations: fetch.count) { i in
-                gate.wait(); defer { gate.signal() }
-                results.set(i, Result { try fetchOne(fetch[i], downloader: downloader) })
+            let group = DispatchGroup()
+            let queue = fetch
+            for i in queue.indices {
+                gate.wait()
+                DispatchQueue.global().async(group: group) {
+                    defer { gate.signal() }
+                    results.set(i, Result { try fetchOne(queue[i], downloader: downloader) })
+                }
             }
+            group.wait()
             progress.finish()
             for (i, r) in results.all.enumerated() {
                 switch r {
