@@ -5,6 +5,7 @@ icdar2015/: the four official ICDAR 2015 archive names with the official structu
 gt_img_<n>.txt at the archive's top level), holding fixtures/icdar2015-toy files: training =
 img_1, img_2; test = img_3, img_4. MD5SUMS lists their md5s (the test recipe uses them).
 unsafe/: one archive per extraction hazard (see UNSAFE below) plus well-formed tar.bz2 / tar.
+kaist/KAIST_all.zip: fixtures/kaist-zips zipped as the KAIST download is (inner zips untouched).
 Run from the repository root: python3 scripts/make_obtain_fixtures.py
 """
 import gzip, hashlib, io, os, tarfile, zipfile
@@ -101,4 +102,14 @@ UNSAFE = {
 }
 for name, data in UNSAFE.items():
     write(f"unsafe/{name}", data)
+
+# KAIST_all.zip as the download comes: KAIST/<language>/<camera>/*.zip (fixtures/kaist-zips),
+# which prep lays out as they are and reads in place.
+kaist = os.path.join(ROOT, "fixtures", "kaist-zips")
+members = []
+for d, _, files in sorted(os.walk(kaist)):
+    for f in sorted(files):
+        path = os.path.join(d, f)
+        members.append((os.path.relpath(path, kaist).replace(os.sep, "/"), open(path, "rb").read(), "file"))
+write("kaist/KAIST_all.zip", zip_bytes(sorted(members)))
 print("wrote", OUT)

@@ -27,7 +27,7 @@ struct DatasetCommand: ParsableCommand {
         \(r.tree ?? "")
         Examples:
           prep \(r.name) /data/\(r.name) --split-list \((r.defaultSplits ?? r.splits).joined(separator: " "))
-          prep \(r.name) /data/\(r.name) --obtain          (download, check, unpack first)
+          prep \(r.name) /data/\(r.name) --obtain          (obtain first)
           prep \(r.name) /data/\(r.name) -o /tmp/out --nproc 4 --report report.json
           prep \(r.name) /data/\(r.name) --to mmocr1 --emit-config configs -o /tmp/mmocr1
           prep \(r.name) /data/\(r.name) --to paddle -o /tmp/paddle\(r.tasks.contains("recog") ? """

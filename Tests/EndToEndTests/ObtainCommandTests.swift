@@ -236,4 +236,22 @@ final class ObtainCommandTests: XCTestCase {
         XCTAssertEqual(r3.status, 0, r3.stderr)
         XCTAssertEqual(server.requests.filter { $0.hasPrefix("GET /downloads/") }.count, 2)
     }
+
+    /// KAIST's download is a zip of zips the converter reads in place: obtain unpacks the outer
+    /// one and lays the inner zips out untouched; the result prepares exactly as the fixture does.
+    func testKAISTInnerZipsAreLaidOutNotUnpacked() throws {
+        let server = try ObtainServer(self, serving: PrepProcess.fixture("obtain/kaist"))
+        let root = try PrepProcess.tempDir(self).appendingPathComponent("kaist")
+        let r = try PrepProcess.run(["kaist", root.path, "--obtain", "--mirror", server.url], env: PrepProcess.obtainEnvironment())
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(server.requests, ["GET /dataset/KAIST_SceneText/KAIST_all.zip - 200"])
+        let fixture = PrepProcess.fixture("kaist-zips")
+        for inner in ["KAIST/English/Digital_Camera/a.zip", "KAIST/Mixed/Mobile_Phone/n.zip", "KAIST/English/Digital_Camera/(E.S)C-indoor.zip"] {
+            XCTAssertEqual(try Digest.hexOfFile(root.appendingPathComponent(inner), .md5), try Digest.hexOfFile(fixture.appendingPathComponent(inner), .md5), inner)
+        }
+        let reference = try fixtureCopy("kaist-zips")
+        XCTAssertEqual(try PrepProcess.run(["kaist", reference.path]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("instances_training.json")),
+                       try Data(contentsOf: reference.appendingPathComponent("instances_training.json")))
+    }
 }
