@@ -27,7 +27,7 @@ extension DatasetCommand {
             throw ExitCode.failure
         }
         if !common.quiet {
-            for note in report.notes { FileHandle.standardError.write(Data("\(note)\n".utf8)) }
+            for note in report.notes { FileHandle.standardError.write(Data("obtain: \(note)\n".utf8)) }
             for issue in report.issues { FileHandle.standardError.write(Data("obtain: warning: \(issue.location): \(issue.reason)\n".utf8)) }
         }
     }

@@ -44,7 +44,7 @@ public struct Obtainer {
         let fm = FileManager.default
         let items = try ObtainPlan.items(recipe, splits: settings.splits, tasks: settings.tasks, mirror: settings.mirror)
         guard !items.isEmpty else {
-            report.notes.append("obtain: \(recipe.name) lists no files for these splits")
+            report.notes.append("\(recipe.name) lists no files for these splits")
             return
         }
         do {
@@ -64,7 +64,7 @@ public struct Obtainer {
                 continue
             }
             if !settings.force && manifest.isLaidOut(item, root: settings.root) {
-                report.notes.append("obtain: \(item.name): already laid out")
+                report.notes.append("\(item.name): already laid out")
                 continue
             }
             if let found = locate(item) {
@@ -97,7 +97,7 @@ public struct Obtainer {
             progress.finish()
             for (i, r) in results.all.enumerated() {
                 switch r {
-                case .success(let note): report.notes.append("obtain: \(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name)))
+                case .success(let note): report.notes.append("\(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name)))
                 case .failure(let e): throw e
                 case .none: throw PrepError.failed("obtain: \(fetch[i].name): not downloaded")
                 }
@@ -109,7 +109,7 @@ public struct Obtainer {
         for (item, file) in pending.sorted(by: { order[$0.0.name]! < order[$1.0.name]! }) {
             try verify(item, file)
             let placed = try layOut(item, from: file)
-            report.notes.append("obtain: \(item.name): \(placed.files) file(s) laid out into \(item.destinations.joined(separator: ", "))\(placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : "")")
+            report.notes.append("\(item.name): \(placed.files) file(s) laid out into \(item.destinations.joined(separator: ", "))\(placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : "")")
             manifest.entries[item.name] = .init(name: item.name, checksum: item.checksum.map { "\($0.algorithm.rawValue):\($0.hex)" },
                                                 destinations: item.destinations, files: placed.files, bytes: placed.bytes)
             try manifest.write(root: settings.root)
@@ -152,13 +152,13 @@ public struct Obtainer {
         guard let (algorithm, expected) = item.checksum else { return }
         let actual = try Digest.hexOfFile(file, algorithm)
         guard actual != expected else { return }
-        var moved = ""
-        if file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
+        var what = "left as it is: a damaged or different copy; get the file again"
+        if file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL || file.pathExtension == "part" {
             let aside = archives.appendingPathComponent(item.name + ".\(algorithm.rawValue)-mismatch")
             try? FileManager.default.removeItem(at: aside)
-            if rename(file.path, aside.path) == 0 { moved = "; moved aside to \(aside.path)" }
+            if rename(file.path, aside.path) == 0 { what = "moved aside to \(aside.lastPathComponent); the next run downloads it afresh" }
         }
-        throw PrepError.failed("\(file.path): \(algorithm.rawValue) mismatch: expected \(expected), got \(actual)\(moved). A damaged or different file: fetch it again (prep obtain resumes nothing from it)")
+        throw PrepError.failed("\(file.path): \(algorithm.rawValue) mismatch: expected \(expected), got \(actual) (\(what))")
     }
 
     /// Unpacks (or copies) one checked file into a staging folder under ROOT, then merges it in.
