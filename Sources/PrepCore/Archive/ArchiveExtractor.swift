@@ -43,7 +43,7 @@ public struct ArchiveExtractor {
     /// leaves the member out) into `stage`. Throws `PrepError.input` naming the archive and
     /// member on anything unsafe; what was written so far stays in `stage` for the caller to
     /// discard.
-    public func extract(into stage: URL, place: (_ memberPath: String) -> String?) throws -> Result {
+    public func extract(into stage: URL, onBytes: ((Int) -> Void)? = nil, place: (_ memberPath: String) -> String?) throws -> Result {
         let archiveSize = max(1, (try? FileManager.default.attributesOfItem(atPath: archive.url.path)[.size] as? Int64) ?? 1)
         var result = Result()
         var placed: [String: String] = [:]   // member path → destination, for hard links
@@ -115,6 +115,7 @@ public struct ArchiveExtractor {
                         }
                         offset += n
                     }
+                    onBytes?(piece.count)
                 }
                 placed[member] = rel
                 result.files += 1

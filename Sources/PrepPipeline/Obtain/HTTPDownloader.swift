@@ -40,10 +40,12 @@ public final class HTTPDownloader: @unchecked Sendable {
         var received: Int64 = 0
         let resumedFrom = Self.size(of: part)
         var delay = settings.backoff
+        var announced: Int64 = 0   // what this file added to the progress total
         while true {
-            let transfer = Transfer(url: url, part: part, progress: progress)
+            let transfer = Transfer(url: url, part: part, progress: progress, announced: announced)
             let outcome = transfer.run(settings: settings)
             received += transfer.received
+            announced = transfer.announced
             switch outcome {
             case .complete:
                 return (received, resumedFrom, attempt + 1)
@@ -82,11 +84,15 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var outcome: Outcome?
     private var stalled = false
     private var alreadyComplete = false
+    /// The file's size as added to the progress total so far (a resumed attempt adds only
+    /// what the first did not know).
+    private(set) var announced: Int64
 
-    init(url: URL, part: URL, progress: PrepCore.Progress?) {
+    init(url: URL, part: URL, progress: PrepCore.Progress?, announced: Int64) {
         self.url = url
         self.part = part
         self.progress = progress
+        self.announced = announced
         offset = HTTPDownloader.size(of: part)
     }
 
@@ -159,7 +165,12 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             }
             let length = http.expectedContentLength
             expectedEnd = length >= 0 ? offset + length : nil
-            if length > 0 { progress?.grow(total: Int(length)) }
+            if let end = expectedEnd, end > announced {
+                // Bytes already in the .part count as done, so the bar and ETA cover the rest.
+                if announced == 0 && offset > 0 { progress?.advance(Int(offset)) }
+                progress?.grow(total: Int(end - announced))
+                announced = end
+            }
             if !FileManager.default.fileExists(atPath: part.path) { FileManager.default.createFile(atPath: part.path, contents: nil) }
             guard let h = FileHandle(forWritingAtPath: part.path) else {
                 finish(.fatal("cannot write \(part.path)")); completionHandler(.cancel); return

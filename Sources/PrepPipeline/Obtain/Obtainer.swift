@@ -150,7 +150,9 @@ public struct Obtainer {
     /// where it is. Either way the run stops, naming both sums.
     func verify(_ item: ObtainItem, _ file: URL) throws {
         guard let (algorithm, expected) = item.checksum else { return }
-        let actual = try Digest.hexOfFile(file, algorithm)
+        let bar = PrepCore.Progress(label: "checking \(item.name)", total: Int(HTTPDownloader.size(of: file)), quiet: settings.quiet, unit: .bytes)
+        defer { bar.finish() }
+        let actual = try Digest.hexOfFile(file, algorithm) { bar.advance($0) }
         guard actual != expected else { return }
         var what = "left as it is: a damaged or different copy; get the file again"
         if file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL || file.pathExtension == "part" {
@@ -168,8 +170,10 @@ public struct Obtainer {
             var result = ArchiveExtractor.Result()
             if item.isArchive {
                 let archive = try openArchive(file)
+                let bar = PrepCore.Progress(label: "unpacking \(item.name)", total: 0, quiet: settings.quiet, unit: .bytes)
+                defer { bar.finish() }
                 result = try ArchiveExtractor(archive: archive, limits: settings.limits)
-                    .extract(into: staging.stagingDirectory, place: item.destination(of:))
+                    .extract(into: staging.stagingDirectory, onBytes: { bar.advance($0) }, place: item.destination(of:))
                 if result.files == 0 {
                     throw PrepError.failed("\(file.path): no member matched the recipe's layout (\(item.file.extract?.map { "\($0.from) → \($0.to)" }.joined(separator: ", ") ?? "everything")): a different archive than the recipe expects?")
                 }
