@@ -82,16 +82,25 @@ public struct Obtainer {
             let progress = PrepCore.Progress(label: "downloading", total: 0, quiet: settings.quiet, unit: .bytes)
             let downloader = HTTPDownloader(settings: settings.download, progress: progress)
             let results = ParallelResults(count: fetch.count)
-            // Downloads wait on the network, not the CPU: `--jobs` threads whatever the core count.
+            // Downloads wait on the network, not the CPU: `--jobs` threads of their own whatever
+            // the core count. Not GCD workers: each blocks while URLSession's own queues (GCD)
+            // deliver its data, and blocked workers starve them (seconds per file on 2 cores).
             let gate = DispatchSemaphore(value: max(1, settings.jobs))
             let group = DispatchGroup()
             let queue = fetch
             for i in queue.indices {
                 gate.wait()
-                DispatchQueue.global().async(group: group) {
-                    defer { gate.signal() }
-                    results.set(i, Result { try fetchOne(queue[i], downloader: downloader) })
-                }
+                group.enter()
+                Thread {
+                    // After one failure the run stops: the others are not started.
+                    if results.anyFailed {
+                        results.set(i, .failure(PrepError.failed("\(queue[i].name): not downloaded (an earlier file failed)")))
+                    } else {
+                        results.set(i, Result { try fetchOne(queue[i], downloader: downloader) })
+                    }
+                    gate.signal()
+                    group.leave()
+                }.start()
             }
             group.wait()
             progress.finish()
@@ -214,4 +223,8 @@ private final class ParallelResults: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: Result<String, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
     var all: [Result<String, Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+    var anyFailed: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return slots.contains { if case .failure = $0 { return true }; return false }
+    }
 }
