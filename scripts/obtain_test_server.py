@@ -9,6 +9,7 @@ line of stdout. Supports `Range: bytes=N-` (206 / 416). Misbehaviours, per file 
   --stall NAME       every GET of NAME sends its headers and 100 bytes, then goes silent for up to
                      --stall-seconds (default 20) before closing
   --html NAME        NAME is served as text/html (a login page where an archive was expected)
+  --no-range NAME    NAME is always served whole with 200, whatever the Range header says
 Missing names answer 404. --log FILE appends one line per request: `GET /path range status`.
 Only the test that started it talks to it; it stops when its stdin closes or it is killed.
 """
@@ -20,6 +21,7 @@ ap.add_argument("dir")
 ap.add_argument("--cut", action="append", default=[])
 ap.add_argument("--stall", action="append", default=[])
 ap.add_argument("--html", action="append", default=[])
+ap.add_argument("--no-range", action="append", default=[])
 ap.add_argument("--stall-seconds", type=float, default=20)
 ap.add_argument("--log")
 args = ap.parse_args()
@@ -53,7 +55,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         data = open(path, "rb").read()
         start = 0
-        if rng.startswith("bytes=") and rng.endswith("-"):
+        if rng.startswith("bytes=") and rng.endswith("-") and name not in args.no_range:
             start = int(rng[6:-1])
             if start >= len(data):
                 log(f"GET {self.path} {rng} 416")

@@ -254,4 +254,23 @@ final class ObtainCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("instances_training.json")),
                        try Data(contentsOf: reference.appendingPathComponent("instances_training.json")))
     }
+
+    /// A server that ignores Range restarts the file from zero; a `.part` that is already whole
+    /// (a run stopped before its check) gets 416 and is checked as it is.
+    func testServerIgnoringRangeAndAWholePart() throws {
+        let server = try ObtainServer(self, serving: archives, ["--no-range", "ch4_test_images.zip"])
+        let root = try PrepProcess.tempDir(self).appendingPathComponent("root")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".archives"), withIntermediateDirectories: true)
+        let images = try Data(contentsOf: archives.appendingPathComponent("ch4_test_images.zip"))
+        let gt = try Data(contentsOf: archives.appendingPathComponent("Challenge4_Test_Task4_GT.zip"))
+        try Data("garbage that must not stay".utf8).write(to: root.appendingPathComponent(".archives/ch4_test_images.zip.part"))
+        try gt.write(to: root.appendingPathComponent(".archives/Challenge4_Test_Task4_GT.zip.part"))
+        let r = try PrepProcess.run(["obtain", "icdar2015", root.path, "--split-list", "test", "--mirror", server.url, "--keep-archives"],
+                                    env: PrepProcess.obtainEnvironment(zoo: try fixtureZoo()))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(server.requests.sorted(), ["GET /downloads/Challenge4_Test_Task4_GT.zip bytes=\(gt.count)- 416",
+                                                  "GET /downloads/ch4_test_images.zip bytes=26- 200"])
+        XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(".archives/ch4_test_images.zip")), images)
+        XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(".archives/Challenge4_Test_Task4_GT.zip")), gt)
+    }
 }

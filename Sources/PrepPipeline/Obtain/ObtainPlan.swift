@@ -68,6 +68,11 @@ public enum ObtainPlan {
             (f.split.map { wanted.contains($0) } ?? true) && (f.tasks == nil || tasks == nil || !Set(f.tasks!).isDisjoint(with: tasks!))
         }
         return try files.map { f in
+            let item = ObtainItem(file: f, url: nil)
+            // The name becomes a path in ROOT/.archives and --from folders: a bare file name only.
+            if !item.isByHandOnly && (f.name.contains("/") || f.name.contains("\\") || f.name == ".." || f.name == "." || f.name.isEmpty) {
+                throw RecipeError(source: "dataset-zoo/\(recipe.name)/dataset.yml", reason: "file name '\(f.name)' must be a bare file name")
+            }
             var url: URL?
             if let s = f.url, let u = URL(string: s), u.scheme == "http" || u.scheme == "https" {
                 url = try mirror.map { try mirrored(u, base: $0) } ?? u
