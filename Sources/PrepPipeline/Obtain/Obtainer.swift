@@ -108,19 +108,24 @@ public struct Obtainer {
                 switch r {
                 case .success(let note): report.notes.append("\(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name)))
                 case .failure(let e): throw e
-                case .none: throw PrepError.failed("obtain: \(fetch[i].name): not downloaded")
+                case .none: throw PrepError.failed("\(fetch[i].name): not downloaded")
                 }
             }
         }
 
         // 3. Lay out, in recipe order (later archives merge into folders earlier ones made).
-        let order = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.name, $0) })
+        let order = Dictionary(items.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (item, file) in pending.sorted(by: { order[$0.0.name]! < order[$1.0.name]! }) {
             try verify(item, file)
             let placed = try layOut(item, from: file)
-            report.notes.append("\(item.name): \(placed.files) file(s) laid out into \(item.destinations.joined(separator: ", "))\(placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : "")")
+            // Only the destinations this archive filled (rules for other packagings of it may not apply).
+            var filled: [String] = []
+            for d in item.destinations where !filled.contains(d) && fm.fileExists(atPath: settings.root.appendingPathComponent(d).path) {
+                filled.append(d)
+            }
+            report.notes.append("\(item.name): \(placed.files) file(s) laid out into \(filled.joined(separator: ", "))\(placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : "")")
             manifest.entries[item.name] = .init(name: item.name, checksum: item.checksum.map { "\($0.algorithm.rawValue):\($0.hex)" },
-                                                destinations: item.destinations, files: placed.files, bytes: placed.bytes)
+                                                destinations: filled, files: placed.files, bytes: placed.bytes)
             try manifest.write(root: settings.root)
             if !settings.keepArchives && file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
                 try? fm.removeItem(at: file)
