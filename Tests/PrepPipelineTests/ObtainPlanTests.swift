@@ -53,6 +53,19 @@ final class ObtainPlanTests: XCTestCase {
         XCTAssertEqual(tar.destination(of: "a/b.jpg"), "a/b.jpg")
     }
 
+    func testSplitsSelectFilesAndUnknownSplitsAreRefused() throws {
+        let recipe = try XCTUnwrap(Zoo.load().recipe("icdar2015"))
+        XCTAssertEqual(try ObtainPlan.items(recipe, splits: ["test"], tasks: nil, mirror: nil).map(\.name),
+                       ["ch4_test_images.zip", "Challenge4_Test_Task4_GT.zip"])
+        XCTAssertEqual(try ObtainPlan.items(recipe, splits: nil, tasks: nil, mirror: nil).count, 4)
+        XCTAssertThrowsError(try ObtainPlan.items(recipe, splits: ["train"], tasks: nil, mirror: nil)) { e in
+            XCTAssertEqual("\(e)", "icdar2015 has no split 'train' (its splits: training, test)")
+        }
+        let recog = try XCTUnwrap(Zoo.load().recipe("icdar2013"))
+        XCTAssertFalse(try ObtainPlan.items(recog, splits: ["test"], tasks: ["det"], mirror: nil).map(\.name).contains("Challenge2_Test_Task3_GT.txt"))
+        XCTAssertTrue(try ObtainPlan.items(recog, splits: ["test"], tasks: ["recog"], mirror: nil).map(\.name).contains("Challenge2_Test_Task3_GT.txt"))
+    }
+
     func testMirrorKeepsThePathAndQuery() throws {
         let u = URL(string: "https://rrc.cvc.uab.es/downloads/ch4_test_images.zip?x=1")!
         XCTAssertEqual(try ObtainPlan.mirrored(u, base: "http://127.0.0.1:8000").absoluteString, "http://127.0.0.1:8000/downloads/ch4_test_images.zip?x=1")

@@ -63,6 +63,9 @@ public enum ObtainPlan {
     /// files without tasks serve every task). `mirror` replaces each URL's scheme, host and
     /// port, keeping its path (`http://127.0.0.1:8000` → `http://127.0.0.1:8000/downloads/x.zip`).
     public static func items(_ recipe: Recipe, splits: [String]?, tasks: [String]?, mirror: String?) throws -> [ObtainItem] {
+        if let unknown = splits?.first(where: { !recipe.splits.contains($0) }) {
+            throw PrepError.usage("\(recipe.name) has no split '\(unknown)' (its splits: \(recipe.splits.joined(separator: ", ")))")
+        }
         let wanted = Set(splits ?? recipe.defaultSplits ?? recipe.splits)
         let files = (recipe.files ?? []).filter { f in
             (f.split.map { wanted.contains($0) } ?? true) && (f.tasks == nil || tasks == nil || !Set(f.tasks!).isDisjoint(with: tasks!))
