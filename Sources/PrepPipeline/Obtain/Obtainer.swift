@@ -55,7 +55,8 @@ public struct Obtainer {
         var manifest = ObtainManifest.read(root: settings.root)
 
         // 1. What is done, what is at hand, what must be fetched, what needs a person.
-        var pending: [(ObtainItem, URL)] = []     // laid out from this file
+        // Laid out from this file; `checked`: verified by this run already (a fresh download).
+        var pending: [(item: ObtainItem, file: URL, checked: Bool)] = []
         var fetch: [ObtainItem] = []
         var byHand: [ObtainItem] = []
         for item in items {
@@ -68,7 +69,7 @@ public struct Obtainer {
                 continue
             }
             if let found = locate(item) {
-                pending.append((item, found))
+                pending.append((item, found, false))
             } else if item.url != nil {
                 fetch.append(item)
             } else {
@@ -106,7 +107,7 @@ public struct Obtainer {
             progress.finish()
             for (i, r) in results.all.enumerated() {
                 switch r {
-                case .success(let note): report.notes.append("\(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name)))
+                case .success(let note): report.notes.append("\(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name), true))
                 case .failure(let e): throw e
                 case .none: throw PrepError.failed("\(fetch[i].name): not downloaded")
                 }
@@ -115,8 +116,8 @@ public struct Obtainer {
 
         // 3. Lay out, in recipe order (later archives merge into folders earlier ones made).
         let order = Dictionary(items.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (item, file) in pending.sorted(by: { order[$0.0.name]! < order[$1.0.name]! }) {
-            try verify(item, file)
+        for (item, file, checked) in pending.sorted(by: { order[$0.item.name]! < order[$1.item.name]! }) {
+            if !checked { try verify(item, file) }
             let placed = try layOut(item, from: file)
             // Only the destinations this archive filled (rules for other packagings of it may not apply).
             var filled: [String] = []
