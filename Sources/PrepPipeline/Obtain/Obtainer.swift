@@ -39,36 +39,33 @@ public struct Obtainer {
 
     var archives: URL { settings.root.appendingPathComponent(".archives") }
 
+    /// A file to lay out, and whether this run verified it already (a fresh download).
+    typealias Pending = (item: ObtainItem, file: URL, checked: Bool)
+
     /// Runs the whole step; notes and warnings go to `report`.
     public func run(report: RunReport) throws {
-        let fm = FileManager.default
         let items = try ObtainPlan.items(recipe, splits: settings.splits, tasks: settings.tasks, mirror: settings.mirror)
         guard !items.isEmpty else {
             report.notes.append("\(recipe.name) lists no files for these splits")
             return
         }
         do {
-            try fm.createDirectory(at: archives, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: archives, withIntermediateDirectories: true)
         } catch {
             throw PrepError.io(path: archives.path, reason: "cannot create the archive folder")
         }
         var manifest = ObtainManifest.read(root: settings.root)
 
         // 1. What is done, what is at hand, what must be fetched, what needs a person.
-        // Laid out from this file; `checked`: verified by this run already (a fresh download).
-        var pending: [(item: ObtainItem, file: URL, checked: Bool)] = []
+        var pending: [Pending] = []
         var fetch: [ObtainItem] = []
         var byHand: [ObtainItem] = []
         for item in items {
             if item.isByHandOnly {
                 report.warn(split: nil, file: item.name, reason: "prep cannot obtain this one; by hand: \(item.file.manual!)")
-                continue
-            }
-            if !settings.force && manifest.isLaidOut(item, root: settings.root) {
+            } else if !settings.force && manifest.isLaidOut(item, root: settings.root) {
                 report.notes.append("\(item.name): already laid out")
-                continue
-            }
-            if let found = locate(item) {
+            } else if let found = locate(item) {
                 pending.append((item, found, false))
             } else if item.url != nil {
                 fetch.append(item)
@@ -79,58 +76,67 @@ public struct Obtainer {
         if !byHand.isEmpty { throw PrepError.failed(Self.byHandMessage(byHand, recipe: recipe, root: settings.root)) }
 
         // 2. Downloads, a few at a time, each checked before it takes its final name.
-        if !fetch.isEmpty {
-            let progress = PrepCore.Progress(label: "downloading", total: 0, quiet: settings.quiet, unit: .bytes)
-            let downloader = HTTPDownloader(settings: settings.download, progress: progress)
-            let results = ParallelResults(count: fetch.count)
-            // Downloads wait on the network, not the CPU: `--jobs` threads of their own whatever
-            // the core count. Not GCD workers: each blocks while URLSession's own queues (GCD)
-            // deliver its data, and blocked workers starve them (seconds per file on 2 cores).
-            let gate = DispatchSemaphore(value: max(1, settings.jobs))
-            let group = DispatchGroup()
-            let queue = fetch
-            for i in queue.indices {
-                gate.wait()
-                group.enter()
-                Thread {
-                    // After one failure the run stops: the others are not started.
-                    if results.anyFailed {
-                        results.set(i, .failure(PrepError.failed("\(queue[i].name): not downloaded (an earlier file failed)")))
-                    } else {
-                        results.set(i, Result { try fetchOne(queue[i], downloader: downloader) })
-                    }
-                    gate.signal()
-                    group.leave()
-                }.start()
-            }
-            group.wait()
-            progress.finish()
-            for (i, r) in results.all.enumerated() {
-                switch r {
-                case .success(let note): report.notes.append("\(fetch[i].name): \(note)"); pending.append((fetch[i], archives.appendingPathComponent(fetch[i].name), true))
-                case .failure(let e): throw e
-                case .none: throw PrepError.failed("\(fetch[i].name): not downloaded")
-                }
-            }
+        for (item, note) in try downloadAll(fetch) {
+            report.notes.append("\(item.name): \(note)")
+            pending.append((item, archives.appendingPathComponent(item.name), true))
         }
 
         // 3. Lay out, in recipe order (later archives merge into folders earlier ones made).
         let order = Dictionary(items.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (item, file, checked) in pending.sorted(by: { order[$0.item.name]! < order[$1.item.name]! }) {
-            if !checked { try verify(item, file) }
-            let placed = try layOut(item, from: file)
-            // Only the destinations this archive filled (rules for other packagings of it may not apply).
-            var filled: [String] = []
-            for d in item.destinations where !filled.contains(d) && fm.fileExists(atPath: settings.root.appendingPathComponent(d).path) {
-                filled.append(d)
-            }
-            report.notes.append("\(item.name): \(placed.files) file(s) laid out into \(filled.joined(separator: ", "))\(placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : "")")
-            manifest.entries[item.name] = .init(name: item.name, checksum: item.checksum.map { "\($0.algorithm.rawValue):\($0.hex)" },
-                                                destinations: filled, files: placed.files, bytes: placed.bytes)
-            try manifest.write(root: settings.root)
-            if !settings.keepArchives && file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
-                try? fm.removeItem(at: file)
-            }
+        for p in pending.sorted(by: { order[$0.item.name]! < order[$1.item.name]! }) {
+            try layOutAndRecord(p, manifest: &manifest, report: report)
+        }
+    }
+
+    /// Downloads `items`, `--jobs` at a time; after one failure the rest are not started and
+    /// that failure is thrown. Returns each item with its note, in `items` order.
+    func downloadAll(_ items: [ObtainItem]) throws -> [(ObtainItem, String)] {
+        guard !items.isEmpty else { return [] }
+        let progress = PrepCore.Progress(label: "downloading", total: 0, quiet: settings.quiet, unit: .bytes)
+        defer { progress.finish() }
+        let downloader = HTTPDownloader(settings: settings.download, progress: progress)
+        let results = ParallelResults(count: items.count)
+        // Downloads wait on the network, not the CPU: `--jobs` threads of their own whatever
+        // the core count. Not GCD workers: each blocks while URLSession's own queues (GCD)
+        // deliver its data, and blocked workers starve them (seconds per file on 2 cores).
+        let gate = DispatchSemaphore(value: max(1, settings.jobs))
+        let group = DispatchGroup()
+        for i in items.indices {
+            gate.wait()
+            group.enter()
+            Thread {
+                if !results.anyFailed { results.set(i, Result { try fetchOne(items[i], downloader: downloader) }) }
+                gate.signal()
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let all = results.all
+        for case .failure(let error)? in all { throw error }
+        return zip(items, all).map { item, r in
+            if case .success(let note)? = r { return (item, note) }
+            return (item, "not downloaded")
+        }
+    }
+
+    /// Checks (unless done) and lays out one file, records it in the manifest, and removes a
+    /// downloaded archive unless `--keep-archives`.
+    func layOutAndRecord(_ p: Pending, manifest: inout ObtainManifest, report: RunReport) throws {
+        let fm = FileManager.default
+        if !p.checked { try verify(p.item, p.file) }
+        let placed = try layOut(p.item, from: p.file)
+        // Only the destinations this archive filled (rules for other packagings of it may not apply).
+        var filled: [String] = []
+        for d in p.item.destinations where !filled.contains(d) && fm.fileExists(atPath: settings.root.appendingPathComponent(d).path) {
+            filled.append(d)
+        }
+        let unused = placed.unusedCount > 0 ? "; \(placed.unusedCount) member(s) not used by the layout (e.g. \(placed.unused.joined(separator: ", ")))" : ""
+        report.notes.append("\(p.item.name): \(placed.files) file(s) laid out into \(filled.joined(separator: ", "))\(unused)")
+        manifest.entries[p.item.name] = .init(name: p.item.name, checksum: p.item.checksum.map { "\($0.algorithm.rawValue):\($0.hex)" },
+                                              destinations: filled, files: placed.files, bytes: placed.bytes)
+        try manifest.write(root: settings.root)
+        if !settings.keepArchives && p.file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
+            try? fm.removeItem(at: p.file)
         }
     }
 
