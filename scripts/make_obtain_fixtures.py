@@ -92,6 +92,8 @@ UNSAFE = {
     "symlink.zip": zip_bytes([ok, ("data/link", b"../../../etc", "symlink")]),
     "symlink.tar.gz": tar_bytes([ok, ("data/passwd", b"/etc/passwd", "symlink")], "gz"),
     "dotdot.tar": tar_bytes([ok, ("../evil.txt", b"escaped\n", "file")]),
+    # An inward link, then a member written through it (the link could have pointed anywhere).
+    "through-link.tar": tar_bytes([ok, ("data/sub", b".", "symlink"), ("data/sub/x.txt", b"through\n", "file")]),
     # 80 MB of zeros in ~80 kB: over the 64 MiB floor and far over the 100x ratio.
     "bomb.zip": zip_bytes([ok, ("data/zeros.bin", bytes(80_000_000), "file")]),
     # Well-formed: a top folder to map from, in the two tar flavours.

@@ -67,6 +67,12 @@ final class ArchiveExtractorTests: XCTestCase {
         XCTAssertTrue(error?.contains("a symbolic link to '/etc/passwd'") == true, error ?? "accepted")
     }
 
+    func testWritingThroughALinkIsRefused() throws {
+        let (error, _) = try extract("through-link.tar")
+        XCTAssertTrue(error?.contains("data/sub/x.txt: would be written through the symbolic link 'sub'") == true, error ?? "accepted")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stage.appendingPathComponent("data/x.txt").path))
+    }
+
     func testExpansionRatioCapStopsABomb() throws {
         let (error, _) = try extract("bomb.zip")
         XCTAssertTrue(error?.contains("expands more than 100× its size") == true, error ?? "accepted")

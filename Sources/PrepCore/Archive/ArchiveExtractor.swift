@@ -48,6 +48,18 @@ public struct ArchiveExtractor {
         var result = Result()
         var placed: [String: String] = [:]   // member path → destination, for hard links
         let fm = FileManager.default
+        // The stage starts empty, so the only links in it are the ones made here, and a folder
+        // made once exists: both are remembered instead of asking the file system per member
+        // (FileManager calls per member cost more than the member's bytes on small files).
+        var links = Set<String>()
+        var made = Set<String>()
+        func makeParent(of rel: String) throws {
+            let parent = (rel as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, !made.contains(parent) else { return }
+            try fm.createDirectory(at: stage.appendingPathComponent(parent), withIntermediateDirectories: true)
+            var p = parent
+            while !p.isEmpty && made.insert(p).inserted { p = (p as NSString).deletingLastPathComponent }
+        }
         try archive.forEachEntry { entry, stream in
             let member = try Self.safeRelativePath(entry.path, archive: archive.url, what: "member")
             if member.isEmpty { return }   // "./" or "/" alone: the top folder itself
@@ -60,13 +72,16 @@ public struct ArchiveExtractor {
             }
             let rel = try Self.safeRelativePath(destination, archive: archive.url, what: "destination of \(member)")
             let out = stage.appendingPathComponent(rel)
-            try Self.refuseLinkedParents(of: rel, in: stage, archive: archive.url, member: member)
+            if let link = Self.linkedParent(of: rel, links: links) {
+                throw PrepError.input(file: "\(archive.url.path): \(member)", line: nil,
+                                      reason: "would be written through the symbolic link '\(link)': refused (nothing was laid out)")
+            }
             func refuse(_ reason: String) -> PrepError {
                 .input(file: "\(archive.url.path): \(entry.path)", line: nil, reason: reason)
             }
             switch entry.kind {
             case .directory:
-                try fm.createDirectory(at: out, withIntermediateDirectories: true)
+                try makeParent(of: rel + "/.")
             case .other:
                 result.unusedCount += 1
                 if result.unused.count < 5 { result.unused.append(member + " (not a regular file)") }
@@ -76,26 +91,29 @@ public struct ArchiveExtractor {
                       Self.resolvesInside(target, from: (rel as NSString).deletingLastPathComponent) else {
                     throw refuse("a symbolic link to '\(target)', outside the dataset folder: refused (nothing was laid out)")
                 }
-                try fm.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? fm.removeItem(at: out)
+                try makeParent(of: rel)
+                unlink(out.path)
                 guard symlink(target, out.path) == 0 else { throw PrepError.io(path: out.path, reason: "cannot create the symbolic link") }
+                links.insert(rel)
                 result.files += 1
             case .hardlink(let target):
                 let source = try Self.safeRelativePath(target, archive: archive.url, what: "hard link target of \(member)")
                 guard let earlier = placed[source] else {
                     throw refuse("a hard link to '\(target)', which is not a member laid out before it: refused")
                 }
-                try fm.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? fm.removeItem(at: out)
+                try makeParent(of: rel)
+                unlink(out.path)
                 try fm.copyItem(at: stage.appendingPathComponent(earlier), to: out)
                 result.files += 1
             case .file:
                 guard entry.declaredSize <= limits.maxBytes else {
                     throw refuse("declares \(entry.declaredSize) bytes, more than the \(limits.maxBytes)-byte cap: refused as a possible decompression bomb (--max-size raises the cap)")
                 }
-                try fm.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? fm.removeItem(at: out)
-                let fd = open(out.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
+                try makeParent(of: rel)
+                // A member named twice replaces the first (unzip's behaviour); a link made
+                // earlier under that name is removed, never written through.
+                if links.remove(rel) != nil { unlink(out.path) }
+                let fd = open(out.path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
                 guard fd >= 0 else { throw PrepError.io(path: out.path, reason: "cannot create (\(String(cString: strerror(errno))))") }
                 defer { close(fd) }
                 try stream { piece in
@@ -153,17 +171,15 @@ public struct ArchiveExtractor {
         return true
     }
 
-    /// Refuses a destination whose parent folders include a symbolic link (a member written
-    /// through a link laid out earlier could land anywhere the link points).
-    static func refuseLinkedParents(of rel: String, in stage: URL, archive: URL, member: String) throws {
-        var path = stage.path
+    /// The first parent folder of `rel` that is a symbolic link made earlier, if any (a member
+    /// written through it could land anywhere the link points).
+    static func linkedParent(of rel: String, links: Set<String>) -> String? {
+        guard !links.isEmpty else { return nil }
+        var prefix = ""
         for part in rel.split(separator: "/").dropLast() {
-            path += "/" + part
-            var st = stat()
-            if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
-                throw PrepError.input(file: "\(archive.path): \(member)", line: nil,
-                                      reason: "would be written through the symbolic link '\(part)': refused (nothing was laid out)")
-            }
+            prefix += prefix.isEmpty ? String(part) : "/" + part
+            if links.contains(prefix) { return String(part) }
         }
+        return nil
     }
 }
