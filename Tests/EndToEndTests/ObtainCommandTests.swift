@@ -100,6 +100,12 @@ final class ObtainCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent(".archives/ch4_training_images.zip.md5-mismatch").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent(".archives/ch4_training_images.zip").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("imgs").path))
+        let status = try PrepProcess.run(["zoo", "icdar2015", "--root", root.path], env: PrepProcess.obtainEnvironment())
+        XCTAssertTrue(status.stdout.contains("status: missing (a copy that failed its checksum was moved aside)"), status.stdout)
+        // A wrong file put in .archives by hand is reported as such.
+        try FileManager.default.copyItem(at: archives.appendingPathComponent("ch4_test_images.zip"), to: root.appendingPathComponent(".archives/ch4_test_images.zip"))
+        let wrong = try PrepProcess.run(["zoo", "icdar2015", "--root", root.path], env: PrepProcess.obtainEnvironment())
+        XCTAssertTrue(wrong.stdout.contains("status: MISMATCH (md5 e66122d56c5146e82b02089997880f46, expected 97e4c1ddcf074ffcc75feff2b63c35dd)"), wrong.stdout)
     }
 
     func testNotFoundIsNotRetried() throws {
