@@ -214,14 +214,16 @@ public struct Obtainer {
         }
     }
 
-    /// The instructions for files no URL can fetch.
+    /// The instructions for files no URL can fetch (each distinct instruction once).
     static func byHandMessage(_ items: [ObtainItem], recipe: Recipe, root: URL) -> String {
         var lines = ["\(items.count) file(s) of \(recipe.name) cannot be downloaded by prep; get them by hand, put them in one folder, and run again with --from DIR:"]
+        var said = Set<String>()
         for item in items {
             lines.append("  \(item.name)")
-            if let m = item.file.manual { lines.append("    \(m)") }
-            if let g = item.file.gone { lines.append("    host gone: \(g)") }
-            if let u = item.file.url { lines.append("    source: \(u)") }
+            for text in [item.file.gone.map { "host gone: \($0)" }, item.file.manual, item.file.url.map { "source: \($0)" }].compactMap({ $0 })
+            where said.insert(text).inserted {
+                lines.append("    \(text)")
+            }
         }
         lines.append("  e.g. prep obtain \(recipe.name) \(root.path) --from ~/Downloads")
         return lines.joined(separator: "\n")
