@@ -51,6 +51,7 @@ public struct ArchiveExtractor {
         // The stage starts empty, so the only links in it are the ones made here, and a folder
         // made once exists: both are remembered instead of asking the file system per member
         // (FileManager calls per member cost more than the member's bytes on small files).
+        let stagePath = stage.path
         var links = Set<String>()
         var made = Set<String>()
         func makeParent(of rel: String) throws {
@@ -71,7 +72,8 @@ public struct ArchiveExtractor {
                 return
             }
             let rel = try Self.safeRelativePath(destination, archive: archive.url, what: "destination of \(member)")
-            let out = stage.appendingPathComponent(rel)
+            // A plain path: URL.appendingPathComponent asks the file system whether it is a folder.
+            let out = stagePath + "/" + rel
             if let link = Self.linkedParent(of: rel, links: links) {
                 throw PrepError.input(file: "\(archive.url.path): \(member)", line: nil,
                                       reason: "would be written through the symbolic link '\(link)': refused (nothing was laid out)")
@@ -92,8 +94,8 @@ public struct ArchiveExtractor {
                     throw refuse("a symbolic link to '\(target)', outside the dataset folder: refused (nothing was laid out)")
                 }
                 try makeParent(of: rel)
-                unlink(out.path)
-                guard symlink(target, out.path) == 0 else { throw PrepError.io(path: out.path, reason: "cannot create the symbolic link") }
+                unlink(out)
+                guard symlink(target, out) == 0 else { throw PrepError.io(path: out, reason: "cannot create the symbolic link") }
                 links.insert(rel)
                 result.files += 1
             case .hardlink(let target):
@@ -102,8 +104,8 @@ public struct ArchiveExtractor {
                     throw refuse("a hard link to '\(target)', which is not a member laid out before it: refused")
                 }
                 try makeParent(of: rel)
-                unlink(out.path)
-                try fm.copyItem(at: stage.appendingPathComponent(earlier), to: out)
+                unlink(out)
+                try fm.copyItem(atPath: stagePath + "/" + earlier, toPath: out)
                 result.files += 1
             case .file:
                 guard entry.declaredSize <= limits.maxBytes else {
@@ -112,9 +114,9 @@ public struct ArchiveExtractor {
                 try makeParent(of: rel)
                 // A member named twice replaces the first (unzip's behaviour); a link made
                 // earlier under that name is removed, never written through.
-                if links.remove(rel) != nil { unlink(out.path) }
-                let fd = open(out.path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
-                guard fd >= 0 else { throw PrepError.io(path: out.path, reason: "cannot create (\(String(cString: strerror(errno))))") }
+                if links.remove(rel) != nil { unlink(out) }
+                let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
+                guard fd >= 0 else { throw PrepError.io(path: out, reason: "cannot create (\(String(cString: strerror(errno))))") }
                 defer { close(fd) }
                 try stream { piece in
                     result.bytes += Int64(piece.count)
@@ -129,7 +131,7 @@ public struct ArchiveExtractor {
                         let n = write(fd, piece.baseAddress! + offset, piece.count - offset)
                         if n < 0 {
                             if errno == EINTR { continue }
-                            throw PrepError.io(path: out.path, reason: "write error (\(String(cString: strerror(errno))))")
+                            throw PrepError.io(path: out, reason: "write error (\(String(cString: strerror(errno))))")
                         }
                         offset += n
                     }
