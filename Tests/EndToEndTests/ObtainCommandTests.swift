@@ -279,4 +279,16 @@ final class ObtainCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(".archives/ch4_test_images.zip")), images)
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(".archives/Challenge4_Test_Task4_GT.zip")), gt)
     }
+
+    /// A root laid out by hand before prep obtain existed: `--obtain` fetches nothing (a closed
+    /// port as the mirror would fail any request) and the conversion runs as without it.
+    func testRootLaidOutByHandIsNotDownloadedAgain() throws {
+        let root = try fixtureCopy("icdar2015-toy")   // imgs/test and annotations/test, by hand
+        let r = try PrepProcess.run(["icdar2015", root.path, "--obtain", "--split-list", "test", "--mirror", "http://127.0.0.1:1", "--retries", "0"],
+                                    env: PrepProcess.obtainEnvironment())
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("already holds every folder the files fill"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("instances_test.json")),
+                       try Data(contentsOf: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json")))
+    }
 }

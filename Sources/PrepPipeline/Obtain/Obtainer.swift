@@ -55,6 +55,11 @@ public struct Obtainer {
             throw PrepError.io(path: archives.path, reason: "cannot create the archive folder")
         }
         var manifest = ObtainManifest.read(root: settings.root)
+        if !settings.force && Self.laidOutByHand(items, manifest: manifest, root: settings.root) {
+            // A root prepared before prep obtain existed: `--obtain` must not download it again.
+            report.notes.append("\(settings.root.path) already holds every folder the files fill (laid out by hand?); nothing obtained (--force fetches the files and compares)")
+            return
+        }
 
         // 1. What is done, what is at hand, what must be fetched, what needs a person.
         var pending: [Pending] = []
@@ -137,6 +142,17 @@ public struct Obtainer {
         try manifest.write(root: settings.root)
         if !settings.keepArchives && p.file.deletingLastPathComponent().standardizedFileURL == archives.standardizedFileURL {
             try? fm.removeItem(at: p.file)
+        }
+    }
+
+    /// Whether no file was obtained by prep yet and every destination of every file exists.
+    static func laidOutByHand(_ items: [ObtainItem], manifest: ObtainManifest, root: URL) -> Bool {
+        let fetchable = items.filter { !$0.isByHandOnly }
+        guard !fetchable.isEmpty, fetchable.allSatisfy({ manifest.entries[$0.name] == nil }) else { return false }
+        return fetchable.allSatisfy { item in
+            item.destinations.allSatisfy { d in
+                d != "." && FileManager.default.fileExists(atPath: root.appendingPathComponent(d).path)
+            }
         }
     }
 
