@@ -33,13 +33,14 @@ let package = Package(
         systemLibrary("CZlib"),
         systemLibrary("CCrypto"),
         systemLibrary("COpenBLAS"),
+        systemLibrary("CArchive", pkgConfig: "libarchive"),
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
-                dependencies: ["CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib", "CCrypto"],
+                dependencies: ["CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib", "CCrypto", "CArchive"],
                 swiftSettings: swift5),
         // Raw annotation formats → canonical samples (one file per raw format family).
         .target(name: "PrepConverters", dependencies: ["PrepCore"], path: "converters",

@@ -27,6 +27,7 @@ struct DatasetCommand: ParsableCommand {
         \(r.tree ?? "")
         Examples:
           prep \(r.name) /data/\(r.name) --split-list \((r.defaultSplits ?? r.splits).joined(separator: " "))
+          prep \(r.name) /data/\(r.name) --obtain          (obtain first)
           prep \(r.name) /data/\(r.name) -o /tmp/out --nproc 4 --report report.json
           prep \(r.name) /data/\(r.name) --to mmocr1 --emit-config configs -o /tmp/mmocr1
           prep \(r.name) /data/\(r.name) --to paddle -o /tmp/paddle\(r.tasks.contains("recog") ? """
@@ -123,12 +124,18 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .customLong("emit-config"), help: ArgumentHelp("--to mmocr1: write MMOCR 1.x base dataset configs (<DIR>/<task>/_base_/datasets/<name>.py) pointing at the outputs.", valueName: "DIR"))
     var emitConfig: String?
 
+    @Flag(name: .long, help: "First download (or take from --from) the dataset's files and lay them out under ROOT, as prep obtain does.")
+    var obtain = false
+
+    @OptionGroup var obtainOptions: ObtainOptions
+
     @OptionGroup var common: RunOptions
     @OptionGroup var sharding: ShardOptions
 
     func run() throws {
         let zoo = try Zoo.load()
         guard let recipe = zoo.recipe(dataset) else { throw PrepError.usage("unknown dataset '\(dataset)'") }
+        try obtainFirst(recipe)
         let root = URL(fileURLWithPath: self.root).standardizedFileURL
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {

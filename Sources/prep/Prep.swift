@@ -27,7 +27,7 @@ struct Prep: ParsableCommand {
             subcommands: subcommands)
     }
 
-    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
+    static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, ObtainCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
                                                        LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self,
                                                        OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self, MergeCommand.self,
                                                        EvalCommand.self]

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import PrepPipeline
 
@@ -10,10 +11,14 @@ struct ZooCommand: ParsableCommand {
         Examples:
           prep zoo
           prep zoo icdar2015
+          prep zoo icdar2015 --root /data/icdar2015     (per file: laid out, verified, partial, missing)
         """)
 
     @Argument(help: "A dataset name.")
     var name: String?
+
+    @Option(name: .long, help: ArgumentHelp("Show whether each of the dataset's files is present, partial or verified under this root (prep obtain's ROOT).", valueName: "ROOT"))
+    var root: String?
 
     func run() throws {
         let zoo = try Zoo.load()
@@ -45,19 +50,31 @@ struct ZooCommand: ParsableCommand {
         out.append("writes:   \(r.outputs.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))")
         if let tree = r.tree { out.append("\nexpected layout:\n" + tree.trimmingCharacters(in: .newlines)) }
         if let files = r.files, !files.isEmpty {
-            out.append("\nfiles to obtain:")
+            let states = root.map { ObtainStatus.describe(r, root: URL(fileURLWithPath: $0).standardizedFileURL) } ?? []
+            out.append(root.map { "\nfiles to obtain (under \($0)):" } ?? "\nfiles to obtain:")
             for f in files {
                 var line = "  \(f.name)"
                 if let s = f.split { line += " [\(s)]" }
                 if let m = f.md5 { line += " md5 \(m)" }
+                if let h = f.sha256 { line += " sha256 \(h)" }
+                if let size = f.size { line += " \(size) bytes" }
+                if let state = states.first(where: { $0.name == f.name })?.state { line += "\n    status: \(state)" }
                 if let u = f.url { line += "\n    \(u)" }
                 if let c = f.content { line += "\n    \(c)" }
+                if let rules = f.extract { line += "\n    unpacks: " + rules.map { "\($0.from)\($0.match.map { "/\($0)" } ?? "") → \($0.to)" }.joined(separator: ", ") }
+                if let to = f.to { line += "\n    goes to: \(to)" }
+                if let why = f.noChecksum { line += "\n    no checksum: \(why)" }
+                if let m = f.manual { line += "\n    by hand: \(m)" }
+                if let g = f.gone { line += "\n    host gone: \(g)" }
                 out.append(line)
             }
+        } else if root != nil {
+            out.append("\nfiles to obtain: none listed")
         }
         if let n = r.notes { out.append("\nnotes:\n" + n.trimmingCharacters(in: .newlines)) }
         if let c = r.citation { out.append("\ncitation:\n" + c.trimmingCharacters(in: .newlines)) }
         out.append("\nprepare it: prep \(r.name) ROOT --split-list \((r.defaultSplits ?? r.splits).joined(separator: " "))")
+        if r.files?.isEmpty == false { out.append("obtain it:  prep obtain \(r.name) ROOT   (or prep \(r.name) ROOT --obtain)") }
         print(out.joined(separator: "\n"))
     }
 }

@@ -17,7 +17,7 @@ public final class ZipArchive {
     }
 
     public let url: URL
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     public let members: [Member]
 
     /// Opens `url`; a file that is not a zip (or is damaged) throws `PrepError.input`.
@@ -62,5 +62,40 @@ public final class ZipArchive {
             done += Int(n)
         }
         return out
+    }
+}
+
+extension ZipArchive: ArchiveReading {
+    /// Symbolic links are told by the Unix mode in the external attributes (what Info-ZIP
+    /// writes); their target is the member's content.
+    public func forEachEntry(_ body: (ArchiveEntry, ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Void) throws {
+        for m in members {
+            var opsys: UInt8 = 0
+            var attributes: UInt32 = 0
+            var kind: ArchiveEntry.Kind = m.isDirectory ? .directory : .file
+            if zip_file_get_external_attributes(handle, m.index, 0, &opsys, &attributes) == 0,
+               UInt32(opsys) == ZIP_OPSYS_UNIX, (attributes >> 16) & 0o170000 == 0o120000 {
+                kind = .symlink(target: String(decoding: try read(m), as: UTF8.self))
+            }
+            let entry = ArchiveEntry(path: m.name, kind: kind, declaredSize: Int64(clamping: m.size))
+            try body(entry) { sink in try self.stream(m, into: sink) }
+        }
+    }
+
+    /// Feeds a member's uncompressed bytes to `sink` in 1 MiB pieces, however large the member.
+    public func stream(_ member: Member, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let file = zip_fopen_index(handle, member.index, 0) else {
+            throw PrepError.input(file: "\(url.path): \(member.name)", line: nil, reason: "cannot read the member (\(String(cString: zip_strerror(handle))))")
+        }
+        defer { zip_fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress!, UInt64($0.count)) }
+            if n == 0 { return }
+            if n < 0 {
+                throw PrepError.input(file: "\(url.path): \(member.name)", line: nil, reason: "the member is damaged (\(String(cString: zip_file_strerror(file))))")
+            }
+            try buffer.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[..<Int(n)])) }
+        }
     }
 }

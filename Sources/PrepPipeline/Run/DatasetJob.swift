@@ -46,7 +46,7 @@ public struct DatasetJob: Sendable {
         self.outputDirectory = outputDirectory ?? root
         self.splits = splits ?? recipe.defaultSplits ?? recipe.splits
         // det by default; recognition-only datasets default to their first task.
-        self.tasks = tasks ?? recipe.defaultTasks ?? [recipe.tasks.contains("det") ? "det" : recipe.tasks.first ?? "det"]
+        self.tasks = tasks ?? recipe.tasksByDefault
         self.workers = workers
         self.exif = exif
         self.strict = strict

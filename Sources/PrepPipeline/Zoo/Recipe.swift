@@ -16,6 +16,12 @@ public struct Recipe: Decodable, Sendable {
     public var splits: [String]
     /// Tasks run when the command line names none (default: det, or the only kind the dataset has).
     public var defaultTasks: [String]?
+
+    /// The tasks a run does when none is asked for: `default_tasks`, else det where there is
+    /// one (the dataset commands and `prep obtain` alike).
+    public var tasksByDefault: [String] {
+        defaultTasks ?? [tasks.contains("det") ? "det" : tasks.first ?? "det"]
+    }
     /// Splits prepared when the command line names none.
     public var defaultSplits: [String]?
     /// The converter (`ConverterRegistry`) that reads the raw annotations.
@@ -225,13 +231,44 @@ public struct Recipe: Decodable, Sendable {
         public var to: String
     }
 
-    /// A file of the official download.
+    /// A file of the official download: where it comes from, how to check it, and where what
+    /// it holds goes in the layout (`prep obtain`, `RemoteFileLayout`).
     public struct RemoteFile: Decodable, Sendable {
+        /// The file's name as published (its name in `ROOT/.archives/` and in `--from DIR`).
         public var name: String
         public var url: String?
         public var md5: String?
+        public var sha256: String?
+        /// Size in bytes, where known.
+        public var size: Int64?
         public var split: String?
+        /// What the file holds, for people.
         public var content: String?
+        /// Archive members → layout folders, first match wins; members no rule takes are left out.
+        public var extract: [ExtractRule]?
+        /// A file that is not an archive: its path in the layout.
+        public var to: String?
+        /// A registration or a step by hand is needed: what to do (then `--from DIR`).
+        public var manual: String?
+        /// Why the file has no checksum (a file without md5/sha256 must say why).
+        public var noChecksum: String?
+        /// The host is gone or unreliable: what people use instead.
+        public var gone: String?
+        /// Fetched only when one of these tasks is asked for (default: every task).
+        public var tasks: [String]?
+
+        /// `from`: a folder or file inside the archive (`.` = its top level); `to`: the layout
+        /// path it becomes; `match`: only members whose file name matches this glob (`*.jpg`).
+        public struct ExtractRule: Decodable, Sendable {
+            public var from: String
+            public var to: String
+            public var match: String?
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, url, md5, sha256, size, split, content, extract, to, manual, gone, tasks
+            case noChecksum = "no_checksum"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
