@@ -26,7 +26,7 @@ public final class Conv2d: Module {
     private let gathered = Tensor(shape: [0])
     private let dcol = Tensor(shape: [0])
     /// Upper bound on floats in one group's column buffer (32 MB).
-    static let columnBudget = 8 << 20
+    static var columnBudget = 8 << 20
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), bias: Bool = true) {
