@@ -40,6 +40,23 @@ public final class MaxPool2d: Module {
                 for p in r {
                     let plane = src + p * h * w
                     let out = dst + p * ho * wo, idx = amp + p * ho * wo
+                    if kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 {
+                        // The common 2×2/2 pool without bounds checks.
+                        for oy in 0..<ho {
+                            let r0 = 2 * oy * w, r1 = r0 + w
+                            for ox in 0..<wo {
+                                let c0 = 2 * ox
+                                var best = plane[r0 + c0], bi = r0 + c0
+                                let v1 = plane[r0 + c0 + 1], v2 = plane[r1 + c0], v3 = plane[r1 + c0 + 1]
+                                if v1 > best || v1.isNaN { best = v1; bi = r0 + c0 + 1 }
+                                if v2 > best || v2.isNaN { best = v2; bi = r1 + c0 }
+                                if v3 > best || v3.isNaN { best = v3; bi = r1 + c0 + 1 }
+                                out[oy * wo + ox] = best
+                                idx[oy * wo + ox] = Int32(bi)
+                            }
+                        }
+                        continue
+                    }
                     for oy in 0..<ho {
                         for ox in 0..<wo {
                             var best = -Float.infinity, bi = -1
