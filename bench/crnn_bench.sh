@@ -14,9 +14,11 @@ WORK=bench/work/crnn; mkdir -p "$WORK"
 swift build -c release --product crnn-bench >/dev/null
 BENCH=$(swift build -c release --show-bin-path)/crnn-bench
 
-echo "== full-size parity (eval-mode logits, 2×1×32×100)"
-"$TORCH_PY" bench/crnn_bench.py --parity "$WORK/parity" >/dev/null
-"$BENCH" --parity "$WORK/parity"
+echo "== parity at full width (eval-mode logits, 2×1×32×100, random weights and BN statistics)"
+for v in $VARIANTS; do
+  "$TORCH_PY" bench/crnn_bench.py --variant "$v" --parity "$WORK/parity-$v" >/dev/null
+  "$BENCH" --variant "$v" --parity "$WORK/parity-$v"
+done
 
 echo "== throughput (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 for v in $VARIANTS; do
