@@ -32,8 +32,18 @@ public final class ReLU: Module {
         let dx = inPlace ? dy : gradInput
         if !inPlace { dx.resize(dy.shape) }
         let m = y.data, g = dy.data, d = dx.data
+        // Eight lanes at a time with a mask: a per-element branch on the sign mispredicts half
+        // the time and made this pass ten times slower than the forward.
         Threads.parallelChunks(dy.count, minChunk: 1 << 16) { r in
-            for i in r { d[i] = m[i] > 0 ? g[i] : 0 }
+            var i = r.lowerBound
+            let zero = SIMD8<Float>(repeating: 0)
+            while i + 8 <= r.upperBound {
+                let mv = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
+                let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + i).storeBytes(of: gv.replacing(with: zero, where: mv .<= zero), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < r.upperBound { d[i] = m[i] > 0 ? g[i] : 0; i += 1 }
         }
         return dx
     }
