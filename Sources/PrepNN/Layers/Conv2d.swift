@@ -79,8 +79,11 @@ public final class Conv2d: Module {
     /// output then lands in place, without copies.
     private func groupSize(n: Int, l: Int, threads: Int) -> Int {
         if l >= 768 { return 1 }
-        let perThread = (n + threads - 1) / threads
-        return max(1, min(perThread, (2048 + l - 1) / l, Conv2d.columnBudget / max(kSize * l, 1)))
+        let most = max(1, min((2048 + l - 1) / l, Conv2d.columnBudget / max(kSize * l, 1)))
+        // Equal groups, a whole number per thread: 64 images of at most 20 on 2 threads → 4 × 16,
+        // not 20, 20, 20, 4 (which leaves one thread 40 images and the other 24).
+        let perThread = (n + threads * most - 1) / (threads * most)
+        return max(1, (n + threads * perThread - 1) / (threads * perThread))
     }
 
     private func workspace(_ count: Int) -> [Workspace] {
