@@ -99,6 +99,8 @@ let n = Double(iters)
 print(String(format: "prep %@ threads=%d batch=%d 1x32x%d T=%d: train %.1f samples/s (forward+loss %.3f s, backward %.3f s, step %.3f s per batch); infer %.1f images/s",
              variant, threads, batch, width, t, Double(batch) * n / trainTime, f / n, b / n, o / n, Double(batch) * n / inferTime))
 
+if CommandLine.arguments.contains("--no-profile") { exit(0) }
+
 // Per-layer profile (train mode): forward and backward of each layer, averaged over iterations.
 model.setTraining(true)
 let bb = model.backbone
