@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["COpenBLAS"], swiftSettings: swift5),
+        .target(name: "PrepNN", dependencies: ["COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
         // Models built from the engine (CRNN, DBNet), their data pipelines, trainer, export.
         .target(name: "PrepModels",
                 dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore"],
@@ -72,6 +72,7 @@ let package = Package(
 
         // Build-time embedding of dataset-zoo/ into the binary.
         .executableTarget(name: "zoo-embed", path: "Sources/zoo-embed"),
+        .executableTarget(name: "crnn-bench", dependencies: ["PrepModels"], path: "bench/crnn-bench", swiftSettings: swift5),
         .plugin(name: "ZooEmbedPlugin", capability: .buildTool(), dependencies: ["zoo-embed"],
                 path: "Sources/ZooEmbedPlugin"),
 
