@@ -18,7 +18,8 @@ public final class Progress: @unchecked Sendable {
         self.enabled = !quiet && isatty(STDERR_FILENO) == 1 && total > 0
     }
 
-    public func advance(_ n: Int = 1) {
+    /// `detail` is shown after the count (e.g. a training loss and speed).
+    public func advance(_ n: Int = 1, detail: String? = nil) {
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         done += n
@@ -28,7 +29,7 @@ public final class Progress: @unchecked Sendable {
         let width = 30
         let filled = total > 0 ? min(width, done * width / total) : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write("\r\(label) [\(bar)] \(done)/\(total)".data(using: .utf8)!)
+        FileHandle.standardError.write("\r\(label) [\(bar)] \(done)/\(total)\(detail.map { " " + $0 } ?? "")\u{1B}[K".data(using: .utf8)!)
     }
 
     public func finish() {
