@@ -28,7 +28,8 @@ struct Prep: ParsableCommand {
 
     static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
                                                        LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self,
-                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self]
+                                                       OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self,
+                                                       TrainCommand.self, InferCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

@@ -35,6 +35,11 @@ public struct Charset: Sendable, Equatable {
         self.index = index
     }
 
+    /// The same characters, with labels lower-cased before encoding (or not).
+    public func lowercasing(_ on: Bool) -> Charset {
+        (try? Charset(characters: characters, lowercase: on)) ?? self
+    }
+
     /// Number of classes including the blank (the model's output size).
     public var classCount: Int { characters.count + 1 }
 

@@ -32,6 +32,15 @@ public struct RecogLabelAudit {
         self.charset = charset
     }
 
+    /// The candidates of a predictor's outputs: every sample with a loss (a usable label).
+    public static func candidates(_ outputs: [RecogPredictor.Output]) -> [Candidate] {
+        outputs.compactMap { o in
+            guard let loss = o.loss else { return nil }
+            return Candidate(name: o.name, location: o.location, label: o.label, prediction: o.prediction.text,
+                             confidence: o.prediction.score, loss: loss, sourceIndex: o.index)
+        }
+    }
+
     /// The suspects among `candidates`, ranked (loss descending, then name).
     public func suspects(_ candidates: [Candidate]) -> [Candidate] {
         candidates.filter { c in

@@ -6,7 +6,7 @@ import PrepFormats
 /// and every reader of label files take them as they are: `jsonl` lines
 /// `{"filename": …, "text": …, "score": …}` (the parsers read filename and text and ignore the
 /// extra key), or `txt` lines `<filename> <text>` through `LabelFileWriter` (no room for a
-/// score; a prediction a txt line cannot hold is refused there and reported). The file appears
+/// score; a prediction a txt line cannot hold — empty, or a path with a space — is refused and reported). The file appears
 /// complete or not at all (written beside it, then renamed).
 public struct RecogPredictionWriter {
     public enum Format: String, Sendable, CaseIterable { case txt, jsonl }
@@ -44,6 +44,10 @@ public struct RecogPredictionWriter {
             do {
                 let w = try LabelFileWriter(url: temp, syntax: .txt)
                 for (k, r) in rows.enumerated() {
+                    if r.text.isEmpty {
+                        refused.append((r.name, "empty prediction: a txt label line cannot hold an empty text (use jsonl)"))
+                        continue
+                    }
                     do {
                         try w.add(.recognition(r.name, text: r.text, location: RecordLocation(file: url.path, line: k + 1)))
                     } catch let e as PrepError { refused.append((r.name, "\(e)")) }
