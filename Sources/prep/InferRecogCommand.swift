@@ -112,12 +112,7 @@ struct InferRecogCommand: ParsableCommand {
         report.update(split: "infer") { $0.instances = rows.count; $0.outputs = [out.path] }
         if audit != nil {
             let a = RecogLabelAudit(minConfidence: Float(auditConfidence), charset: charset)
-            let candidates = outputs.compactMap { o -> RecogLabelAudit.Candidate? in
-                guard let loss = o.loss else { return nil }
-                return .init(name: o.name, location: o.location, label: o.label, prediction: o.prediction.text,
-                             confidence: o.prediction.score, loss: loss, sourceIndex: o.index)
-            }
-            let suspects = a.suspects(candidates)
+            let suspects = a.suspects(RecogLabelAudit.candidates(outputs))
             let stem = out.deletingPathExtension()
             let auditReport = URL(fileURLWithPath: stem.path + "_audit.jsonl"), auditFolder = URL(fileURLWithPath: stem.path + "_audit")
             try a.write(suspects, report: auditReport, folder: auditFolder) { try source.imageBytes(at: $0) }
