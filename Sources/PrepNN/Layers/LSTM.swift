@@ -1,0 +1,190 @@
+import Foundation
+
+/// One-layer LSTM over a sequence-first input (T, N, In) → (T, N, D·H), D = 2 when
+/// bidirectional (PyTorch `nn.LSTM(In, H, bidirectional:)`, zero initial state). Gate rows are
+/// stacked [i; f; g; o] and both biases are kept, as in PyTorch, so state-dict names are
+/// `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0` and the same with `_reverse`.
+/// The reverse direction runs t = T−1 → 0 and writes features [H, 2H).
+///
+/// Forward keeps a reference to its input for backward (do not overwrite it in between) plus
+/// the activated gates and cell states of every step.
+public final class LSTM: Module {
+    public let inputSize: Int, hiddenSize: Int, bidirectional: Bool
+    /// Per direction: weight_ih [4H, In], weight_hh [4H, H], bias_ih [4H], bias_hh [4H].
+    public let directions: [Direction]
+    public let output = Tensor(shape: [0])
+    public let gradInput = Tensor(shape: [0])
+    private var input: Tensor?
+
+    public final class Direction {
+        public let reverse: Bool
+        public let weightIH: Parameter, weightHH: Parameter, biasIH: Parameter, biasHH: Parameter
+        /// Activated gates (T, N, 4H), cell states (T, N, H), hidden states (T, N, H).
+        let gates = Tensor(shape: [0]), cells = Tensor(shape: [0]), hidden = Tensor(shape: [0])
+        let dGates = Tensor(shape: [0]), dh = Tensor(shape: [0]), dc = Tensor(shape: [0])
+
+        init(input: Int, hidden h: Int, reverse: Bool) {
+            self.reverse = reverse
+            let s = reverse ? "_reverse" : ""
+            weightIH = Parameter("weight_ih_l0" + s, shape: [4 * h, input])
+            weightHH = Parameter("weight_hh_l0" + s, shape: [4 * h, h])
+            biasIH = Parameter("bias_ih_l0" + s, shape: [4 * h])
+            biasHH = Parameter("bias_hh_l0" + s, shape: [4 * h])
+        }
+        var params: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
+    }
+
+    public init(inputSize: Int, hiddenSize: Int, bidirectional: Bool = true) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.bidirectional = bidirectional
+        directions = bidirectional
+            ? [Direction(input: inputSize, hidden: hiddenSize, reverse: false),
+               Direction(input: inputSize, hidden: hiddenSize, reverse: true)]
+            : [Direction(input: inputSize, hidden: hiddenSize, reverse: false)]
+    }
+
+    /// PyTorch's order: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, then `_reverse`.
+    public func stateEntries() -> [StateEntry] {
+        directions.flatMap { d in d.params.map { StateEntry($0.name, .parameter($0)) } }
+    }
+
+    /// PyTorch's init: U(±1/√H) for every weight and bias.
+    public func resetPyTorchDefault(_ rng: inout RNG) {
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        for d in directions {
+            for p in d.params { for i in 0..<p.value.count { p.value[i] = rng.uniform(-bound, bound) } }
+        }
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        precondition(x.shape.count == 3 && x.shape[2] == inputSize,
+                     "LSTM expects (T,N,\(inputSize)), got \(x.shape)")
+        input = x
+        let t = x.shape[0], n = x.shape[1], h = hiddenSize, dn = directions.count
+        output.resize([t, n, dn * h])
+        for (di, d) in directions.enumerated() {
+            forwardDirection(d, x: x, t: t, n: n, column: di * h)
+        }
+        return output
+    }
+
+    private func forwardDirection(_ d: Direction, x: Tensor, t steps: Int, n: Int, column: Int) {
+        let h = hiddenSize, g4 = 4 * h, width = directions.count * h
+        d.gates.resize([steps, n, g4])
+        d.cells.resize([steps, n, h])
+        d.hidden.resize([steps, n, h])
+        let gates = d.gates.data, cells = d.cells.data, hid = d.hidden.data, out = output.data
+        // All input projections at once: (T·N, In) · W_ihᵀ + b_ih + b_hh.
+        let bih = d.biasIH.value.data, bhh = d.biasHH.value.data
+        for r in 0..<steps * n {
+            let row = gates + r * g4
+            for j in 0..<g4 { row[j] = bih[j] + bhh[j] }
+        }
+        sgemm(transB: true, m: steps * n, n: g4, k: inputSize, a: x.data, lda: inputSize,
+              b: d.weightIH.value.data, ldb: inputSize, beta: 1, c: gates, ldc: g4)
+        for s in 0..<steps {
+            let t = d.reverse ? steps - 1 - s : s
+            let prev = d.reverse ? t + 1 : t - 1
+            let gt = gates + t * n * g4
+            if s > 0 {
+                sgemm(transB: true, m: n, n: g4, k: h, a: hid + prev * n * h, lda: h,
+                      b: d.weightHH.value.data, ldb: h, beta: 1, c: gt, ldc: g4)
+            }
+            let first = s == 0
+            Threads.parallelChunks(n, minChunk: 16) { r in
+                for b in r {
+                    let g = gt + b * g4
+                    let c = cells + (t * n + b) * h, hh = hid + (t * n + b) * h
+                    let cp = cells + (prev * n + b) * h
+                    let o = out + (t * n + b) * width + column
+                    for j in 0..<h {
+                        let ig = sigmoid(g[j]), fg = sigmoid(g[h + j])
+                        let gg = tanhf(g[2 * h + j]), og = sigmoid(g[3 * h + j])
+                        g[j] = ig; g[h + j] = fg; g[2 * h + j] = gg; g[3 * h + j] = og
+                        let cv = (first ? 0 : fg * cp[j]) + ig * gg
+                        c[j] = cv
+                        let hv = og * tanhf(cv)
+                        hh[j] = hv
+                        o[j] = hv
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the parameter gradients for `dy` (T, N, D·H) and returns the input gradient.
+    @discardableResult
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("LSTM.backward before forward") }
+        precondition(dy.shape == output.shape, "LSTM.backward: dy \(dy.shape) ≠ output \(output.shape)")
+        let steps = x.shape[0], n = x.shape[1], h = hiddenSize
+        gradInput.resize(x.shape)
+        for (di, d) in directions.enumerated() {
+            backwardDirection(d, x: x, dy: dy, t: steps, n: n, column: di * h, accumulate: di > 0)
+        }
+        return gradInput
+    }
+
+    private func backwardDirection(_ d: Direction, x: Tensor, dy: Tensor, t steps: Int, n: Int,
+                                   column: Int, accumulate: Bool) {
+        let h = hiddenSize, g4 = 4 * h, width = directions.count * h
+        d.dGates.resize([steps, n, g4])
+        d.dh.resize([n, h]); d.dh.zero()
+        d.dc.resize([n, h]); d.dc.zero()
+        let gates = d.gates.data, cells = d.cells.data, hid = d.hidden.data
+        let dG = d.dGates.data, dhNext = d.dh.data, dcNext = d.dc.data, g = dy.data
+        for s in stride(from: steps - 1, through: 0, by: -1) {
+            let t = d.reverse ? steps - 1 - s : s
+            let prev = d.reverse ? t + 1 : t - 1
+            let first = s == 0
+            Threads.parallelChunks(n, minChunk: 16) { r in
+                for b in r {
+                    let ga = gates + (t * n + b) * g4, dga = dG + (t * n + b) * g4
+                    let c = cells + (t * n + b) * h, cp = cells + (prev * n + b) * h
+                    let dyr = g + (t * n + b) * width + column
+                    let dhn = dhNext + b * h, dcn = dcNext + b * h
+                    for j in 0..<h {
+                        let ig = ga[j], fg = ga[h + j], gg = ga[2 * h + j], og = ga[3 * h + j]
+                        let tc = tanhf(c[j])
+                        let dhv = dyr[j] + dhn[j]
+                        let dov = dhv * tc
+                        let dcv = dhv * og * (1 - tc * tc) + dcn[j]
+                        let cprev: Float = first ? 0 : cp[j]
+                        dga[j] = dcv * gg * ig * (1 - ig)
+                        dga[h + j] = dcv * cprev * fg * (1 - fg)
+                        dga[2 * h + j] = dcv * ig * (1 - gg * gg)
+                        dga[3 * h + j] = dov * og * (1 - og)
+                        dcn[j] = dcv * fg
+                    }
+                }
+            }
+            if !first {
+                // dh_prev (N×H) = dG_t (N×4H) · W_hh (4H×H)
+                sgemm(m: n, n: h, k: g4, a: dG + t * n * g4, lda: g4, b: d.weightHH.value.data, ldb: h,
+                      c: dhNext, ldc: h)
+            }
+        }
+        if steps > 1 {
+            // dW_hh += Σ_t dG_tᵀ · h_prev(t), one GEMM over the T−1 steps that have a previous state.
+            let dGStart = d.reverse ? 0 : 1, hStart = d.reverse ? 1 : 0
+            sgemm(transA: true, m: g4, n: h, k: (steps - 1) * n, a: dG + dGStart * n * g4, lda: g4,
+                  b: hid + hStart * n * h, ldb: h, beta: 1, c: d.weightHH.grad.data, ldc: h)
+        }
+        sgemm(transA: true, m: g4, n: inputSize, k: steps * n, a: dG, lda: g4, b: x.data, ldb: inputSize,
+              beta: 1, c: d.weightIH.grad.data, ldc: inputSize)
+        let gbi = d.biasIH.grad.data, gbh = d.biasHH.grad.data
+        Threads.parallelChunks(g4, minChunk: 64) { r in
+            for j in r {
+                var s: Float = 0
+                for row in 0..<steps * n { s += dG[row * g4 + j] }
+                gbi[j] += s
+                gbh[j] += s
+            }
+        }
+        sgemm(m: steps * n, n: inputSize, k: g4, a: dG, lda: g4, b: d.weightIH.value.data, ldb: inputSize,
+              beta: accumulate ? 1 : 0, c: gradInput.data, ldc: inputSize)
+    }
+}
+
+@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
