@@ -49,6 +49,9 @@ struct TrainRecogCommand: ParsableCommand {
     @Option(name: .long, help: "Optimizer steps (instead of --epochs).")
     var steps: Int?
 
+    @Option(name: .customLong("val-every"), help: ArgumentHelp("Also validate and save every N steps (default: after each epoch only).", valueName: "N"))
+    var valEvery: Int?
+
     @Option(name: .long, help: "Samples per batch.")
     var batch: Int = 64
 
@@ -112,6 +115,7 @@ struct TrainRecogCommand: ParsableCommand {
         c.val = val.map(absolute)
         c.images = images.map(absolute)
         c.steps = steps
+        c.valEvery = valEvery
         c.epochs = steps == nil ? (epochs ?? 5) : epochs
         c.batchSize = batch
         c.optimizer = optimizer

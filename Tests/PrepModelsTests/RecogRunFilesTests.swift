@@ -73,7 +73,7 @@ final class RecogRunFilesTests: XCTestCase {
         XCTAssertTrue(log.accuracy.isEmpty)
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
-        XCTAssertEqual(lines[0], "{\"step\": 1, \"epoch\": 0, \"loss\": 9.0, \"finite\": true, \"lr\": 0.001, \"samples_per_s\": 12.3}")
+        XCTAssertEqual(lines[0], "{\"step\": 1, \"epoch\": 0, \"loss\": 9.0, \"finite\": true, \"lr\": 0.001, \"samples_per_s\": 12.3, \"time_s\": 0.0}")
         let png = try LossCurvePlot().png(losses: [(1, 3), (2, 2), (3, 1)], accuracy: [(3, 0.5)])
         let decoded = try ImageCodec.decode(png, name: "loss.png")
         XCTAssertEqual([decoded.width, decoded.height], [800, 400])

@@ -59,7 +59,8 @@ final class RecogTrainerTests: XCTestCase {
     func testResumeContinuesBitForBit() throws {
         let a = try RecogTestData.scratch("resumeA"), b = try RecogTestData.scratch("resumeB")
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
-        let c = config(steps: 7)
+        var c = config(steps: 7)
+        c.valEvery = 2  // mid-epoch validations and saves must not change the run either
         _ = try trainer(c, folder: a).run(from: .init())
         // Stop after 4 steps (mid-epoch: batch 2 of epoch 2), then resume in a fresh network.
         let first = try trainer(c, folder: b)

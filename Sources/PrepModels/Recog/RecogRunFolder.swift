@@ -92,17 +92,19 @@ public final class RecogMetricsLog {
 
     deinit { try? handle?.close() }
 
-    public func step(_ step: Int, epoch: Int, loss: Double, lr: Double, samplesPerSecond: Double) {
+    /// `seconds`: wall time since this process started training (time-to-accuracy curves).
+    public func step(_ step: Int, epoch: Int, loss: Double, lr: Double, samplesPerSecond: Double, seconds: Double = 0) {
         losses.append((step, loss))
         write(.object([("step", .int(step)), ("epoch", .int(epoch)), ("loss", .double(loss.isFinite ? loss : 0)),
-                       ("finite", .bool(loss.isFinite)), ("lr", .double(lr)), ("samples_per_s", .double((samplesPerSecond * 10).rounded() / 10))]))
+                       ("finite", .bool(loss.isFinite)), ("lr", .double(lr)), ("samples_per_s", .double((samplesPerSecond * 10).rounded() / 10)),
+                       ("time_s", .double((seconds * 10).rounded() / 10))]))
     }
 
-    public func validation(_ step: Int, epoch: Int, scores: [(key: String, value: Double)], loss: Double?) {
+    public func validation(_ step: Int, epoch: Int, seconds: Double = 0, scores: [(key: String, value: Double)], loss: Double?) {
         if let a = scores.first(where: { $0.key == "word_acc" }) { accuracy.append((step, a.value)) }
         var v = scores.map { ($0.key, JSONValue.double($0.value)) }
         if let loss, loss.isFinite { v.append(("loss", .double(loss))) }
-        write(.object([("step", .int(step)), ("epoch", .int(epoch)), ("val", .object(v))]))
+        write(.object([("step", .int(step)), ("epoch", .int(epoch)), ("time_s", .double((seconds * 10).rounded() / 10)), ("val", .object(v))]))
     }
 
     private func write(_ v: JSONValue) {

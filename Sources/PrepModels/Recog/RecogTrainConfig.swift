@@ -28,6 +28,8 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
     public var augment: RecogAugment? = RecogAugment()
     public var seed: UInt64 = 0
     public var workers = 2
+    /// Also validate (and save) every this many steps, not only after each epoch.
+    public var valEvery: Int? = nil
     /// Write the label audit at the end.
     public var audit = false
     /// Predictions at least this confident that contradict the label are listed by the audit.
@@ -51,6 +53,7 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
         guard input.width >= 32, input.width % 4 == 0 else { throw PrepError.usage("--max-width must be a multiple of 4, at least 32 (got \(input.width))") }
         guard input.channels == 1 || input.channels == 3 else { throw PrepError.usage("images are gray (1 channel) or colour (3)") }
         guard ["crnn", "crnn-small", "crnn-tiny"].contains(model) else { throw PrepError.usage("--model must be crnn, crnn-small or crnn-tiny (got '\(model)')") }
+        if let v = valEvery { guard v >= 1 else { throw PrepError.usage("--val-every must be at least 1") } }
         if let c = clipNorm { guard c > 0 else { throw PrepError.usage("--clip must be positive") } }
     }
 
@@ -91,7 +94,7 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
         } else {
             lines.append("augment: null")
         }
-        lines += ["seed: \(seed)", "workers: \(workers)", "audit: \(audit)", "audit_confidence: \(num(auditConfidence))"]
+        lines += ["seed: \(seed)", "workers: \(workers)", "val_every: \(valEvery.map(String.init) ?? "null")", "audit: \(audit)", "audit_confidence: \(num(auditConfidence))"]
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -100,6 +100,22 @@ public final class RecogTrainer {
         let began = Date()
         var epochLoss = 0.0, epochBatches = 0
         var outcome = Outcome.finished
+        // Validate, keep the best, save the resumable state (the position after `pos`).
+        func checkpoint(_ pos: inout Position, epochDone: Bool) throws -> [(key: String, value: Double)] {
+            let (score, scores) = try validate(step: pos.step, epoch: pos.epoch + 1, log: log,
+                                               trainLoss: epochBatches > 0 ? epochLoss / Double(epochBatches) : nil,
+                                               seconds: Date().timeIntervalSince(began))
+            if let score, pos.best.map({ score > $0 }) ?? true {
+                pos.best = score
+                pos.bestStep = pos.step
+                try network.saveWeights(to: folder.best, metadata: weightsMetadata(step: pos.step))
+            }
+            epochLoss = 0; epochBatches = 0
+            if epochDone { pos.epoch += 1; pos.batch = 0 }
+            try save(pos)
+            try drawCurve(log)
+            return scores
+        }
         let schedule = self.schedule
         precondition(network.classCount == charset.classCount)
 
@@ -139,25 +155,18 @@ public final class RecogTrainer {
                 let sps = dt > 0 ? Double(batch.count) / dt : 0
                 lastLoss = Double(loss)
                 epochLoss += Double(loss); epochBatches += 1
-                log.step(pos.step, epoch: pos.epoch + 1, loss: Double(loss), lr: Double(schedule.lr(step: pos.step - 1)), samplesPerSecond: sps)
+                log.step(pos.step, epoch: pos.epoch + 1, loss: Double(loss), lr: Double(schedule.lr(step: pos.step - 1)), samplesPerSecond: sps,
+                         seconds: now.timeIntervalSince(began))
                 onTick?(Tick(step: pos.step, totalSteps: total, epoch: pos.epoch + 1, loss: Double(loss), samplesPerSecond: sps))
+                if let every = config.valEvery, pos.step % every == 0, pos.batch < loader.batchCount, pos.step < total {
+                    lastValidation = try checkpoint(&pos, epochDone: false)
+                    t0 = Date()
+                }
             }
             // End of an epoch (or of the step budget): validate, keep the best, save.
             let epochDone = pos.batch >= loader.batchCount
-            let finished = pos.step >= total
-            if epochDone || finished {
-                let (score, scores) = try validate(step: pos.step, epoch: pos.epoch + 1, log: log,
-                                                   trainLoss: epochBatches > 0 ? epochLoss / Double(epochBatches) : nil)
-                lastValidation = scores
-                if let score, pos.best.map({ score > $0 }) ?? true {
-                    pos.best = score
-                    pos.bestStep = pos.step
-                    try network.saveWeights(to: folder.best, metadata: weightsMetadata(step: pos.step))
-                }
-                epochLoss = 0; epochBatches = 0
-                if epochDone { pos.epoch += 1; pos.batch = 0 }
-                try save(pos)
-                try drawCurve(log)
+            if epochDone || pos.step >= total {
+                lastValidation = try checkpoint(&pos, epochDone: epochDone)
             }
         }
         if outcome == .interrupted {
@@ -171,7 +180,7 @@ public final class RecogTrainer {
 
     /// Validation (or, without a validation set, the epoch's mean training loss, lower is
     /// better, as the score that picks the best checkpoint: its negation).
-    func validate(step: Int, epoch: Int, log: RecogMetricsLog, trainLoss: Double?) throws -> (Double?, [(key: String, value: Double)]) {
+    func validate(step: Int, epoch: Int, log: RecogMetricsLog, trainLoss: Double?, seconds: Double) throws -> (Double?, [(key: String, value: Double)]) {
         guard let val else {
             return (trainLoss.map { -$0 }, [])
         }
@@ -181,7 +190,7 @@ public final class RecogTrainer {
         network.setTraining(true)
         let scores = scorer.score(predictions: outputs.map(\.prediction.text), labels: outputs.map(\.label))
         let losses = outputs.compactMap(\.loss).filter(\.isFinite)
-        log.validation(step, epoch: epoch, scores: scores, loss: losses.isEmpty ? nil : Double(losses.reduce(0, +)) / Double(losses.count))
+        log.validation(step, epoch: epoch, seconds: seconds, scores: scores, loss: losses.isEmpty ? nil : Double(losses.reduce(0, +)) / Double(losses.count))
         onValidation?(epoch, scores)
         return (scores.first { $0.key == scorer.primaryKey }?.value, scores)
     }
