@@ -94,6 +94,16 @@ final class TrainRecogCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         r = try PrepProcess.run(["infer", "recog", run + "/last.safetensors", data, "-o", root.appendingPathComponent("p.jsonl").path, "--dict", "DICT90"])
         XCTAssertEqual(r.status, 1); XCTAssertTrue(r.stderr.contains("decoder.decoder.1.embedding.weight"), r.stderr)
+        // A CRNN state dict written from PyTorch (fixtures/crnn-parity, scripts/make_crnn_fixture.py:
+        // 11 classes) loads with a 10-character dictionary, and not with DICT36.
+        let torchWeights = PrepProcess.fixture("crnn-parity/weights.safetensors").path
+        r = try PrepProcess.run(["infer", "recog", torchWeights, data, "-o", root.appendingPathComponent("t.jsonl").path, "--dict", digits.path])
+        XCTAssertEqual(r.status, 1); XCTAssertTrue(r.stderr.contains("has 11 rows but the dictionary gives 4 classes"), r.stderr)
+        let ten = root.appendingPathComponent("ten.txt")
+        try "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n".write(to: ten, atomically: true, encoding: .utf8)
+        r = try PrepProcess.run(["infer", "recog", torchWeights, data, "-o", root.appendingPathComponent("t.jsonl").path, "--dict", ten.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: root.appendingPathComponent("t.jsonl").path, encoding: .utf8).split(separator: "\n").count, 10)
         // A finished run is not overwritten without --force.
         r = try PrepProcess.run(["train", "recog", "--train", data, "-o", run, "--model", "crnn-tiny", "--steps", "1"])
         XCTAssertEqual(r.status, 2); XCTAssertTrue(r.stderr.contains("already holds a run"), r.stderr)
