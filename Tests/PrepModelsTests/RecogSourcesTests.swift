@@ -30,6 +30,17 @@ final class RecogSourcesTests: XCTestCase {
         XCTAssertEqual(try s.imageBytes(at: 0), [UInt8](try Data(contentsOf: imgs.appendingPathComponent(files[0]))))
     }
 
+    func testDeprecatedTxt2LMDBLayoutReadsItsLinesWithTheImageFolder() throws {
+        // fixtures/lmdb/deprecated.lmdb: `total_number` 4 and lines under keys 0…3: two
+        // recognition lines (`b.jpg WORLD/n` loses "/n" as the reference strips it) and two
+        // detection lines, which have no text (fixtures/lmdb/README.md).
+        var opener = RecogDataSources(images: imgs)
+        let s = try opener.open(RecogTestData.fixture("lmdb/deprecated.lmdb").path)
+        XCTAssertEqual((0..<s.count).map { s.item(at: $0).name }, ["a.jpg", "b.jpg"])
+        XCTAssertEqual((0..<s.count).map { s.item(at: $0).text }, ["HELLO", "WORLD"])
+        XCTAssertEqual(opener.unreadable.count, 2, "\(opener.unreadable)")
+    }
+
     func testLabelFilesTxtAndJsonl() throws {
         for name in ["label.txt", "label.jsonl"] {
             var opener = RecogDataSources(images: imgs)
