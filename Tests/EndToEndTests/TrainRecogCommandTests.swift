@@ -56,6 +56,33 @@ final class TrainRecogCommandTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: folderPred, encoding: .utf8).hasPrefix("{\"filename\": \"1036169.jpg\""))
     }
 
+    func testTrainsOnWordsCutFromADetectionFile() throws {
+        // PaddleOCR detection labels on a real page (fixtures/detext-toy): the words are cut on
+        // the fly by prep crops' engine; the do-not-care region and the empty text are reported.
+        let root = try PrepProcess.tempDir(self)
+        try FileManager.default.copyItem(at: PrepProcess.fixture("detext-toy/imgs/training/img_1.jpg"), to: root.appendingPathComponent("img_1.jpg"))
+        let det = root.appendingPathComponent("det_gt.txt")
+        try ("img_1.jpg\t[{\"transcription\": \"Genaxis\", \"points\": [[377, 117], [463, 117], [463, 130], [377, 130]]}, "
+             + "{\"transcription\": \"###\", \"points\": [[1, 1], [9, 1], [9, 9], [1, 9]]}, "
+             + "{\"transcription\": \"\", \"points\": [[10, 10], [30, 10], [30, 20], [10, 20]]}, "
+             + "{\"transcription\": \"Theatre\", \"points\": [[493, 115], [519, 115], [519, 131], [493, 131]]}]\n")
+            .write(to: det, atomically: true, encoding: .utf8)
+        let run = root.appendingPathComponent("run").path
+        var r = try PrepProcess.run(["train", "recog", "--train", det.path, "--images", root.path, "-o", run, "--model", "crnn-tiny",
+                                     "--steps", "2", "--batch", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr + r.stdout)
+        XCTAssertTrue(r.stdout.contains("2 words cut on the fly"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("instance 3: no transcription"), r.stdout)
+        // Inference on the same file names the words as prep crops would.
+        let pred = root.appendingPathComponent("pred.jsonl").path
+        r = try PrepProcess.run(["infer", "recog", run + "/last.safetensors", det.path, "--images", root.path, "-o", pred, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = try String(contentsOfFile: pred, encoding: .utf8).split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["filename"] as! String
+        }
+        XCTAssertEqual(names, ["img_1_1.png", "img_1_3.png"])
+    }
+
     func testBadInputIsAClearError() throws {
         let root = try PrepProcess.tempDir(self)
         let run = root.appendingPathComponent("run").path
