@@ -132,6 +132,38 @@ final class LayerGradientTests: XCTestCase {
         GradCheck(h: 1e-3).check("maxpool.input", x2, pool.gradInput.values, loss: { dot(pool.forward(x2), r) })
     }
 
+    /// The SIMD paths of CRNN's two pools against a direct scan in PyTorch's order (first
+    /// maximum wins), on widths that exercise the vector body and the edges, with many ties.
+    func testMaxPoolFastPathsMatchDirectScan() {
+        var rng = RNG(seed: 17)
+        for (stride, pad) in [((2, 2), (0, 0)), ((2, 1), (0, 1))] {
+            for w in [8, 17, 25, 34] {
+                let pool = MaxPool2d(kernel: (2, 2), stride: stride, padding: pad)
+                let x = Tensor(shape: [2, 3, 4, w])
+                for i in 0..<x.count { x[i] = Float(Int(rng.next() % 4)) }  // ties everywhere
+                let y = pool.forward(x)
+                let dy = Tensor(shape: y.shape)
+                for i in 0..<dy.count { dy[i] = Float(i % 7) + 1 }
+                let dx = pool.backward(dy).values
+                var want = [Float](repeating: 0, count: x.count)
+                let ho = y.shape[2], wo = y.shape[3]
+                for p in 0..<6 { for oy in 0..<ho { for ox in 0..<wo {
+                    var best = -Float.infinity, bi = -1
+                    for i in 0..<2 { for j in 0..<2 {
+                        let iy = oy * stride.0 - pad.0 + i, ix = ox * stride.1 - pad.1 + j
+                        if iy < 0 || iy >= 4 || ix < 0 || ix >= w { continue }
+                        let v = x[(p * 4 + iy) * w + ix]
+                        if v > best || bi < 0 { best = v; bi = iy * w + ix }
+                    } }
+                    let o = (p * ho + oy) * wo + ox
+                    XCTAssertEqual(y[o], best, "stride \(stride) w \(w) at \(o)")
+                    want[p * 4 * w + bi] += dy[o]
+                } } }
+                XCTAssertEqual(dx, want, "gradient routing, stride \(stride) w \(w)")
+            }
+        }
+    }
+
     func testLinearGradients() {
         var rng = RNG(seed: 8)
         let lin = Linear(5, 3)

@@ -19,7 +19,7 @@ public final class VeryDeepVGG: Module {
                    : Conv2d(ins[i], channels[i], kernel: (3, 3), stride: (1, 1), padding: (1, 1))
         }
         norms = [2: BatchNorm2d(channels[2]), 4: BatchNorm2d(channels[4]), 6: BatchNorm2d(channels[6])]
-        relus = (0..<7).map { _ in ReLU() }
+        relus = (0..<7).map { _ in ReLU(inPlace: true) }
         pools = [0: MaxPool2d(kernel: (2, 2), stride: (2, 2)),
                  1: MaxPool2d(kernel: (2, 2), stride: (2, 2)),
                  3: MaxPool2d(kernel: (2, 2), stride: (2, 1), padding: (0, 1)),

@@ -70,8 +70,11 @@ public final class Conv2d: Module {
 
     private var kSize: Int { inChannels * kernel.h * kernel.w }
 
+    /// Images per GEMM: one when an image alone gives a wide GEMM (its output lands in place,
+    /// no copies); otherwise enough images for about 2048 columns, within the column budget.
     private func groupSize(n: Int, l: Int) -> Int {
-        max(1, min(n, Conv2d.columnBudget / max(kSize * l, 1)))
+        if l >= 768 { return 1 }
+        return max(1, min(n, (2048 + l - 1) / l, Conv2d.columnBudget / max(kSize * l, 1)))
     }
 
     public func forward(_ x: Tensor) -> Tensor {
@@ -89,31 +92,31 @@ public final class Conv2d: Module {
             let gn = min(g, n - start)
             im2col(x, from: start, count: gn, h: h, w: w, ho: ho, wo: wo)
             let y = output.data + start * co * l
+            let bp = bias?.value.data
             if gn == 1 {
+                // bias first, then the GEMM accumulates onto it
+                if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
                 sgemm(m: co, n: l, k: k, a: weight.value.data, lda: k, b: columns.data, ldb: l,
-                      c: y, ldc: l)
+                      beta: bp == nil ? 0 : 1, c: y, ldc: l)
             } else {
                 gathered.resize([co, gn * l])
                 sgemm(m: co, n: gn * l, k: k, a: weight.value.data, lda: k, b: columns.data, ldb: gn * l,
                       c: gathered.data, ldc: gn * l)
-                // (Cout, G·L) → (G, Cout, L)
+                // (Cout, G·L) → (G, Cout, L), adding the bias on the way
                 let src = gathered.data
                 Threads.parallelFor(gn) { gi in
                     for c in 0..<co {
-                        (y + (gi * co + c) * l).update(from: src + c * gn * l + gi * l, count: l)
+                        let d = y + (gi * co + c) * l, s = src + c * gn * l + gi * l
+                        if let bp = bp {
+                            let bv = bp[c]
+                            for j in 0..<l { d[j] = s[j] + bv }
+                        } else {
+                            d.update(from: s, count: l)
+                        }
                     }
                 }
             }
             start += gn
-        }
-        if let b = bias {
-            let bp = b.value.data, out = output.data
-            Threads.parallelFor(n) { i in
-                for c in 0..<co {
-                    let bv = bp[c], row = out + (i * co + c) * l
-                    for j in 0..<l { row[j] += bv }
-                }
-            }
         }
         return output
     }

@@ -40,6 +40,57 @@ public final class MaxPool2d: Module {
                 for p in r {
                     let plane = src + p * h * w
                     let out = dst + p * ho * wo, idx = amp + p * ho * wo
+                    if kh == 2 && kw == 2 && sh == 2 && ph == 0 && ((sw == 2 && pw == 0) || (sw == 1 && pw == 1)) {
+                        // CRNN's two pools, eight outputs at a time with masks: which cell wins is
+                        // data-dependent, so per-element branches would mispredict half the time.
+                        for oy in 0..<ho {
+                            let r0 = 2 * oy * w, r1 = r0 + w
+                            var ox = 0
+                            if sw == 2 {
+                                while ox + 8 <= wo {
+                                    let c0 = r0 + 2 * ox, c1 = r1 + 2 * ox
+                                    let a = UnsafeRawPointer(plane + c0).loadUnaligned(as: SIMD16<Float>.self)
+                                    let b = UnsafeRawPointer(plane + c1).loadUnaligned(as: SIMD16<Float>.self)
+                                    let base = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14) &+ Int32(c0)
+                                    MaxPool2d.window8(a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf,
+                                                      base, base &+ 1, base &+ Int32(w), base &+ Int32(w + 1),
+                                                      out + oy * wo + ox, idx + oy * wo + ox)
+                                    ox += 8
+                                }
+                            } else {
+                                // window at ox covers columns ox−1 and ox; ox = 0 and ox = w are edges
+                                ox = 1
+                                while ox + 8 <= min(wo, w) {
+                                    let l0 = UnsafeRawPointer(plane + r0 + ox - 1).loadUnaligned(as: SIMD8<Float>.self)
+                                    let x0 = UnsafeRawPointer(plane + r0 + ox).loadUnaligned(as: SIMD8<Float>.self)
+                                    let l1 = UnsafeRawPointer(plane + r1 + ox - 1).loadUnaligned(as: SIMD8<Float>.self)
+                                    let x1 = UnsafeRawPointer(plane + r1 + ox).loadUnaligned(as: SIMD8<Float>.self)
+                                    let base = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &+ Int32(r0 + ox - 1)
+                                    MaxPool2d.window8(l0, x0, l1, x1, base, base &+ 1, base &+ Int32(w), base &+ Int32(w + 1),
+                                                      out + oy * wo + ox, idx + oy * wo + ox)
+                                    ox += 8
+                                }
+                                // the remaining columns (and ox = 0) go through the generic loop below
+                                MaxPool2d.edgeColumn(plane, r0, r1, w, o: 0, out + oy * wo, idx + oy * wo)
+                                while ox < wo {
+                                    MaxPool2d.edgeColumn(plane, r0, r1, w, o: ox, out + oy * wo, idx + oy * wo)
+                                    ox += 1
+                                }
+                                continue
+                            }
+                            while ox < wo {
+                                let c0 = r0 + 2 * ox, c1 = r1 + 2 * ox
+                                var best = plane[c0], bi = c0
+                                if plane[c0 + 1] > best || plane[c0 + 1].isNaN { best = plane[c0 + 1]; bi = c0 + 1 }
+                                if plane[c1] > best || plane[c1].isNaN { best = plane[c1]; bi = c1 }
+                                if plane[c1 + 1] > best || plane[c1 + 1].isNaN { best = plane[c1 + 1]; bi = c1 + 1 }
+                                out[oy * wo + ox] = best
+                                idx[oy * wo + ox] = Int32(bi)
+                                ox += 1
+                            }
+                        }
+                        continue
+                    }
                     for oy in 0..<ho {
                         for ox in 0..<wo {
                             var best = -Float.infinity, bi = -1
@@ -61,6 +112,38 @@ public final class MaxPool2d: Module {
             }
         }
         return output
+    }
+
+    /// One output of the 2×2 / stride (2,1) / padding (0,1) pool at column o (columns o−1 and o,
+    /// those outside the plane being padding).
+    @inline(__always)
+    static func edgeColumn(_ plane: UnsafeMutablePointer<Float>, _ r0: Int, _ r1: Int, _ w: Int, o: Int,
+                           _ out: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>) {
+        var best = -Float.infinity, bi = -1
+        for r in 0..<2 {
+            let row = r == 0 ? r0 : r1
+            for ix in (o - 1)...o where ix >= 0 && ix < w {
+                let v = plane[row + ix]
+                if v > best || bi < 0 || v.isNaN { best = v; bi = row + ix }
+            }
+        }
+        out[o] = best
+        idx[o] = Int32(bi)
+    }
+
+    /// Max of four candidates per lane in PyTorch's scan order (first maximum wins, NaN wins).
+    @inline(__always)
+    static func window8(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: SIMD8<Float>,
+                        _ i0: SIMD8<Int32>, _ i1: SIMD8<Int32>, _ i2: SIMD8<Int32>, _ i3: SIMD8<Int32>,
+                        _ out: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>) {
+        var best = v0, bi = i0
+        for (v, i) in [(v1, i1), (v2, i2), (v3, i3)] {
+            let take = (v .> best) .| (v .!= v)
+            best.replace(with: v, where: take)
+            bi.replace(with: i, where: take)
+        }
+        UnsafeMutableRawPointer(out).storeBytes(of: best, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(idx).storeBytes(of: bi, as: SIMD8<Int32>.self)
     }
 
     @discardableResult

@@ -1,0 +1,135 @@
+// prep's side of bench/crnn_bench.sh: CRNN training and inference throughput on a fixed random
+// batch, per-layer forward/backward times, and (with --parity DIR) a full-size parity check
+// against weights/input/logits written by bench/crnn_bench.py.
+import Foundation
+import PrepNN
+import PrepModels
+
+func arg(_ name: String, _ def: String) -> String {
+    let a = CommandLine.arguments
+    if let i = a.firstIndex(of: name), i + 1 < a.count { return a[i + 1] }
+    return def
+}
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+let variant = arg("--variant", "mmocr")
+let batch = Int(arg("--batch", "64"))!
+let width = Int(arg("--width", "100"))!
+let threads = Int(arg("--threads", "2"))!
+let iters = Int(arg("--iters", "5"))!
+let classes = Int(arg("--classes", "37"))!
+let parityDir = arg("--parity", "")
+Threads.set(threads)
+
+let config = variant == "small" ? CRNNConfig.small(numClasses: classes) : CRNNConfig.mmocr(numClasses: classes)
+let model = CRNN(config, seed: 1)
+
+if !parityDir.isEmpty {
+    let w = try SafeTensors.read(path: parityDir + "/weights.safetensors")
+    try model.loadStateDict(w.tensors, source: "weights")
+    let e = try SafeTensors.read(path: parityDir + "/expected.safetensors").tensors
+    let x = Tensor(shape: e["input"]!.shape, values: e["input"]!.floats!)
+    model.setTraining(false)
+    let y = model.forward(x).values
+    let want = e["logits_eval"]!.floats!
+    var worst: Float = 0
+    for (a, b) in zip(y, want) { worst = max(worst, abs(a - b) / max(1, abs(b))) }
+    print(String(format: "parity %@ (%d parameters): max |Δ| logits = %.2e (%@)", variant, model.parameterCount,
+                 worst, worst <= 1e-4 ? "within 1e-4" : "OUTSIDE 1e-4"))
+    exit(worst <= 1e-4 ? 0 : 1)
+}
+
+var rng = RNG(seed: 7)
+let x = Tensor(shape: [batch, 1, 32, width])
+for i in 0..<x.count { x[i] = rng.uniform(-1, 1) }
+let t = CRNNConfig.sequenceLength(width: width)
+let targets: [[Int]] = (0..<batch).map { _ in (0..<(3 + Int(rng.next() % 8))).map { _ in 1 + Int(rng.next() % UInt64(classes - 1)) } }
+let ctc = CTCLoss(blank: 0, zeroInfinity: true)
+let adam = Adam(model.namedParameters(), lr: 1e-4)
+
+func trainStep() -> (Double, Double, Double) {
+    let t0 = now()
+    adam.zeroGrad()
+    let logits = model.forward(x)
+    let r = ctc.compute(logits: logits, targets: targets)
+    let t1 = now()
+    model.backward(r.gradLogits)
+    let t2 = now()
+    adam.step()
+    let t3 = now()
+    return (t1 - t0, t2 - t1, t3 - t2)
+}
+
+model.setTraining(true)
+_ = trainStep()  // warm-up (allocations)
+var f = 0.0, b = 0.0, o = 0.0
+let tTrain0 = now()
+for _ in 0..<iters { let (a, c, d) = trainStep(); f += a; b += c; o += d }
+let trainTime = now() - tTrain0
+model.setTraining(false)
+_ = model.forward(x)
+let tInf0 = now()
+for _ in 0..<iters { _ = model.forward(x) }
+let inferTime = now() - tInf0
+let n = Double(iters)
+print(String(format: "prep %@ threads=%d batch=%d 1x32x%d T=%d: train %.1f samples/s (forward+loss %.3f s, backward %.3f s, step %.3f s per batch); infer %.1f images/s",
+             variant, threads, batch, width, t, Double(batch) * n / trainTime, f / n, b / n, o / n, Double(batch) * n / inferTime))
+
+// Per-layer profile (train mode): forward and backward of each layer, averaged over iterations.
+model.setTraining(true)
+let bb = model.backbone
+let poolName = [0: 0, 1: 1, 3: 2, 5: 3]  // MMOCR names pooling0…3 by order
+var fwd: [String: Double] = [:], bwd: [String: Double] = [:]
+var order: [String] = []
+func timed(_ name: String, _ table: inout [String: Double], _ body: () -> Void) {
+    let s = now(); body(); table[name, default: 0] += now() - s
+    if !order.contains(name) { order.append(name) }
+}
+for _ in 0..<iters {
+    var h = x
+    for i in 0..<7 {
+        timed("conv\(i)", &fwd) { h = bb.convs[i].forward(h) }
+        if let bn = bb.norms[i] { timed("batchnorm\(i)", &fwd) { h = bn.forward(h) } }
+        timed("relu\(i)", &fwd) { h = bb.relus[i].forward(h) }
+        if let p = bb.pools[i] { timed("pooling\(poolName[i]!)", &fwd) { h = p.forward(h) } }
+    }
+    var logits = h
+    timed("to-sequence+decoder.0.rnn", &fwd) { logits = model.forward(x) }  // whole forward, for the decoder split below
+    fwd["to-sequence+decoder.0.rnn"]! -= 0
+    var r: CTCLoss.Result?
+    timed("ctc", &fwd) { r = ctc.compute(logits: logits, targets: targets) }
+    var g = r!.gradLogits
+    timed("decoder.1.embedding", &bwd) { g = model.decoder1.embedding.backward(g) }
+    timed("decoder.1.rnn", &bwd) { g = model.decoder1.rnn.backward(g) }
+    timed("decoder.0.embedding", &bwd) { g = model.decoder0.embedding.backward(g) }
+    timed("decoder.0.rnn", &bwd) { g = model.decoder0.rnn.backward(g) }
+    let tt = g.shape[0], nn = g.shape[1], cc = g.shape[2]
+    var gf = Tensor(shape: [nn, cc, 1, tt])
+    for bi in 0..<nn { for ch in 0..<cc { for s in 0..<tt { gf[(bi * cc + ch) * tt + s] = g[(s * nn + bi) * cc + ch] } } }
+    for i in stride(from: 6, through: 0, by: -1) {
+        if let p = bb.pools[i] { timed("pooling\(poolName[i]!)", &bwd) { gf = p.backward(gf) } }
+        timed("relu\(i)", &bwd) { gf = bb.relus[i].backward(gf) }
+        if let bn = bb.norms[i] { timed("batchnorm\(i)", &bwd) { gf = bn.backward(gf) } }
+        timed("conv\(i)", &bwd) { gf = bb.convs[i].backward(gf) }
+    }
+    timed("adam", &bwd) { adam.step() }
+}
+// decoder forward times, measured directly on the sequence
+for _ in 0..<iters {
+    let feat = bb.forward(x)
+    let tt = feat.shape[3], nn = feat.shape[0], cc = feat.shape[1]
+    let seq = Tensor(shape: [tt, nn, cc])
+    for bi in 0..<nn { for ch in 0..<cc { for s in 0..<tt { seq[(s * nn + bi) * cc + ch] = feat[(bi * cc + ch) * tt + s] } } }
+    var h = seq
+    timed("decoder.0.rnn", &fwd) { h = model.decoder0.rnn.forward(h) }
+    timed("decoder.0.embedding", &fwd) { h = model.decoder0.embedding.forward(h) }
+    timed("decoder.1.rnn", &fwd) { h = model.decoder1.rnn.forward(h) }
+    timed("decoder.1.embedding", &fwd) { h = model.decoder1.embedding.forward(h) }
+}
+fwd["to-sequence+decoder.0.rnn"] = nil
+order.removeAll { $0 == "to-sequence+decoder.0.rnn" }
+print("per layer, ms per batch (forward / backward):")
+for name in order {
+    let fm = (fwd[name] ?? 0) / n * 1000, bm = (bwd[name] ?? 0) / n * 1000
+    print(String(format: "  %-22@ %8.1f %8.1f", name as NSString, fm, bm))
+}
