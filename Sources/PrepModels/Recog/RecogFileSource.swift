@@ -22,7 +22,7 @@ public final class RecogFileSource: RecogSampleSource, @unchecked Sendable {
         }
         var items: [RecogItem] = []
         var bad: [(String, String)] = []
-        try reader.forEach(skipped: { e in bad.append((Self.where_(e), Self.why(e))) }) { r in
+        try reader.forEach(skipped: { e in bad.append((Self.location(of: e), Self.reason(of: e))) }) { r in
             items.append(RecogItem(name: r.imagePath, text: r.text ?? "", location: r.location.description))
         }
         self.items = items
@@ -44,7 +44,7 @@ public final class RecogFileSource: RecogSampleSource, @unchecked Sendable {
         }
     }
 
-    static func where_(_ e: PrepError) -> String {
+    static func location(of e: PrepError) -> String {
         switch e {
         case let .input(file, line, _): return line.map { "\(file):\($0)" } ?? file
         case let .io(path, _), let .image(path, _): return path
@@ -52,7 +52,7 @@ public final class RecogFileSource: RecogSampleSource, @unchecked Sendable {
         }
     }
 
-    static func why(_ e: PrepError) -> String {
+    static func reason(of e: PrepError) -> String {
         switch e {
         case let .input(_, _, r), let .io(_, r), let .image(_, r): return r
         default: return e.description
