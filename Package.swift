@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["COpenBLAS"], swiftSettings: swift5),
+        .target(name: "PrepNN", dependencies: ["COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
         // Models built from the engine (CRNN, DBNet), their data pipelines, trainer, export.
         .target(name: "PrepModels",
                 dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore"],

@@ -23,9 +23,9 @@ done
 echo "== throughput (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 for v in $VARIANTS; do
   for r in $(seq "$ROUNDS"); do
-    t=$("$TORCH_PY" bench/crnn_bench.py --variant "$v" --threads "$THREADS" --iters "$ITERS")
-    p=$("$BENCH" --variant "$v" --threads "$THREADS" --iters "$ITERS" | head -1)
-    echo "$t"; echo "$p"
+    t=$(/usr/bin/time -f "peak RSS %M KB" "$TORCH_PY" bench/crnn_bench.py --variant "$v" --threads "$THREADS" --iters "$ITERS" 2>&1)
+    p=$(/usr/bin/time -f "peak RSS %M KB" "$BENCH" --variant "$v" --threads "$THREADS" --iters "$ITERS" --no-profile 2>&1)
+    echo "$t" | tr '\n' ' '; echo; echo "$p" | tr '\n' ' '; echo
     tt=$(sed -n 's/.*train \([0-9.]*\) samples.*/\1/p' <<<"$t"); pt=$(sed -n 's/.*train \([0-9.]*\) samples.*/\1/p' <<<"$p")
     ti=$(sed -n 's/.*infer \([0-9.]*\) images.*/\1/p' <<<"$t"); pi=$(sed -n 's/.*infer \([0-9.]*\) images.*/\1/p' <<<"$p")
     awk -v v="$v" -v r="$r" -v pt="$pt" -v tt="$tt" -v pi="$pi" -v ti="$ti" \

@@ -90,6 +90,26 @@ final class CRNNTests: XCTestCase {
         }
     }
 
+    /// One thread and two give the same logits and gradients (the work split changes, the sums
+    /// per element do not, up to BLAS rounding), and the same thread count gives identical bits.
+    func testThreadCountsAgreeAndRunsRepeatExactly() {
+        func run(_ threads: Int) -> ([Float], [Float]) {
+            Threads.set(threads)
+            let model = CRNN(CRNNConfig(inputChannels: 1, numClasses: 6, channels: [4, 6, 8, 8, 12, 12, 12], hidden: 5), seed: 9)
+            var rng = RNG(seed: 4)
+            let x = Tensor(shape: [5, 1, 32, 24])
+            for i in 0..<x.count { x[i] = rng.uniform(-1, 1) }
+            let logits = model.forward(x).values
+            model.backward(CTCLoss().compute(logits: model.forward(x), targets: [[1], [2, 3], [4], [5, 5], []]).gradLogits)
+            return (logits, model.parameters.flatMap { $0.grad.values })
+        }
+        let (l1, g1) = run(1), (l2, g2) = run(2), (l2b, g2b) = run(2)
+        XCTAssertEqual(l2, l2b)
+        XCTAssertEqual(g2, g2b)
+        for (a, b) in zip(l1, l2) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        for (a, b) in zip(g1, g2) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(a))) }
+    }
+
     /// The whole model's mean CTC loss against central finite differences (train mode, BN batch
     /// statistics), on a tiny CRNN and a 2×1×32×12 input.
     func testWholeModelLossGradientMatchesFiniteDifferences() {

@@ -1,9 +1,12 @@
 // prep's side of bench/crnn_bench.sh: CRNN training and inference throughput on a fixed random
 // batch, per-layer forward/backward times, and (with --parity DIR) a full-size parity check
 // against weights/input/logits written by bench/crnn_bench.py.
+// Diagnostics: --gemm times conv5's three GEMM shapes (one copy per thread, at once);
+// --blas-threads N gives OpenBLAS N threads instead of the engine's 1 (to compare the two ways).
 import Foundation
 import PrepNN
 import PrepModels
+import COpenBLAS
 
 func arg(_ name: String, _ def: String) -> String {
     let a = CommandLine.arguments
@@ -20,6 +23,7 @@ let iters = Int(arg("--iters", "5"))!
 let classes = Int(arg("--classes", "37"))!
 let parityDir = arg("--parity", "")
 Threads.set(threads)
+if let bt = Int(arg("--blas-threads", "")) { openblas_set_num_threads(Int32(bt)) }
 
 let config = variant == "small" ? CRNNConfig.small(numClasses: classes) : CRNNConfig.mmocr(numClasses: classes)
 let model = CRNN(config, seed: 1)
@@ -37,6 +41,26 @@ if !parityDir.isEmpty {
     print(String(format: "parity %@ (%d parameters): max |Δ| logits = %.2e (%@)", variant, model.parameterCount,
                  worst, worst <= 1e-4 ? "within 1e-4" : "OUTSIDE 1e-4"))
     exit(worst <= 1e-4 ? 0 : 1)
+}
+
+if CommandLine.arguments.contains("--gemm") {
+    // conv5's three GEMM shapes for one group of 16 images (single-threaded BLAS): GFLOP/s.
+    // With --threads 2, each of two threads runs its own copy at once: the sum is reported.
+    let (co, k, gl) = (512, 4608, 16 * 108)
+    let p = Threads.count
+    let a = (0..<p).map { _ in Tensor(shape: [co, k]) }, b = (0..<p).map { _ in Tensor(shape: [k, gl]) }
+    let c = (0..<p).map { _ in Tensor(shape: [co, gl]) }
+    let dw = (0..<p).map { _ in Tensor(shape: [co, k]) }, dcol = (0..<p).map { _ in Tensor(shape: [k, gl]) }
+    for t in a + b + c { for i in 0..<t.count { t[i] = Float(i % 7) * 0.01 } }
+    let flop = 2.0 * Double(co * k * gl) * Double(p)
+    for (name, body) in [("forward  W·col", { (i: Int) in sgemm(m: co, n: gl, k: k, a: a[i].data, lda: k, b: b[i].data, ldb: gl, c: c[i].data, ldc: gl) }),
+                         ("dW dY·colT", { (i: Int) in sgemm(transB: true, m: co, n: k, k: gl, a: c[i].data, lda: gl, b: b[i].data, ldb: gl, beta: 1, c: dw[i].data, ldc: k) }),
+                         ("dcol WT·dY", { (i: Int) in sgemm(transA: true, m: k, n: gl, k: co, a: a[i].data, lda: k, b: c[i].data, ldb: gl, c: dcol[i].data, ldc: gl) })] as [(String, (Int) -> Void)] {
+        Threads.parallelFor(p, body)
+        let t0 = now(); for _ in 0..<3 { Threads.parallelFor(p, body) }; let dt = (now() - t0) / 3
+        print(String(format: "%@ ×%d %.1f ms, %.1f GFLOP/s", name, p, dt * 1000, flop / dt / 1e9))
+    }
+    exit(0)
 }
 
 var rng = RNG(seed: 7)
@@ -74,6 +98,8 @@ let inferTime = now() - tInf0
 let n = Double(iters)
 print(String(format: "prep %@ threads=%d batch=%d 1x32x%d T=%d: train %.1f samples/s (forward+loss %.3f s, backward %.3f s, step %.3f s per batch); infer %.1f images/s",
              variant, threads, batch, width, t, Double(batch) * n / trainTime, f / n, b / n, o / n, Double(batch) * n / inferTime))
+
+if CommandLine.arguments.contains("--no-profile") { exit(0) }
 
 // Per-layer profile (train mode): forward and backward of each layer, averaged over iterations.
 model.setTraining(true)

@@ -18,6 +18,8 @@ public final class VeryDeepVGG: Module {
             i == 6 ? Conv2d(ins[i], channels[i], kernel: (2, 2), stride: (1, 1), padding: (0, 0))
                    : Conv2d(ins[i], channels[i], kernel: (3, 3), stride: (1, 1), padding: (1, 1))
         }
+        let scratch = ConvScratch()  // the convolutions run one after another: one set of work buffers
+        for c in convs { c.scratch = scratch }
         norms = [2: BatchNorm2d(channels[2]), 4: BatchNorm2d(channels[4]), 6: BatchNorm2d(channels[6])]
         relus = (0..<7).map { _ in ReLU(inPlace: true) }
         pools = [0: MaxPool2d(kernel: (2, 2), stride: (2, 2)),

@@ -11,3 +11,24 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
+
+/// `sgemm` with the M rows of C split over the engine's threads (each a single-threaded BLAS
+/// call on its own rows). Use it outside the engine's parallel loops only.
+public func gemmRows(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    let parts = min(Threads.count, max(1, m / 16))
+    if parts <= 1 || m * n * k < 1 << 18 {
+        sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+              beta: beta, c: c, ldc: ldc)
+        return
+    }
+    Threads.parallelFor(parts) { p in
+        let r0 = m * p / parts, r1 = m * (p + 1) / parts
+        // Row r of op(A) starts at a + r·lda, or at column r of the stored K×M matrix when transposed.
+        let ap = transA ? a + r0 : a + r0 * lda
+        sgemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b, ldb: ldb,
+              beta: beta, c: c + r0 * ldc, ldc: ldc)
+    }
+}

@@ -1,16 +1,21 @@
 import COpenBLAS
 import Dispatch
 
-/// The engine's thread count: OpenBLAS's threads and the engine's own parallel loops.
-/// The CLI sets it once from `--nproc` before building a model.
+/// The engine's thread count. The CLI sets it once from `--nproc` before building a model.
+///
+/// The engine splits work itself — convolutions by groups of images, LSTMs by direction, other
+/// GEMMs by rows (`gemmRows`) — and every BLAS call runs single-threaded inside one of its
+/// threads: `set` gives OpenBLAS one thread. One fork–join per layer instead of one per GEMM
+/// call keeps both cores busy on big GEMMs and avoids OpenBLAS's spinning hand-offs, which
+/// cost most on a busy machine.
 public enum Threads {
     /// The number of threads the engine's own loops use (≥ 1).
     public private(set) static var count: Int = 1
 
-    /// Sets OpenBLAS's thread count and the engine's loops to `n` (clamped to ≥ 1).
+    /// Sets the engine's threads to `n` (clamped to ≥ 1) and OpenBLAS's to 1.
     public static func set(_ n: Int) {
         count = max(1, n)
-        openblas_set_num_threads(Int32(count))
+        openblas_set_num_threads(1)
     }
 
     /// Runs `body(i)` for i in 0..<n, spread over `count` threads when there is enough work.

@@ -22,9 +22,11 @@ public final class Conv2d: Module {
     public var computesInputGradient = true
 
     private var input: Tensor?
-    private let columns = Tensor(shape: [0])
-    private let gathered = Tensor(shape: [0])
-    private let dcol = Tensor(shape: [0])
+    /// Per-thread work buffers, needed only during this layer's own forward or backward, so a
+    /// model whose layers run one after another shares one scratch among all its convolutions
+    /// (the CRNN does: about 300 MB less at batch 64). Never share it between models that run
+    /// at the same time.
+    public var scratch = ConvScratch()
     /// Upper bound on floats in one group's column buffer (32 MB).
     static var columnBudget = 8 << 20
 
@@ -70,41 +72,61 @@ public final class Conv2d: Module {
 
     private var kSize: Int { inChannels * kernel.h * kernel.w }
 
-    /// Images per GEMM: one when an image alone gives a wide GEMM (its output lands in place,
-    /// no copies); otherwise enough images for about 2048 columns, within the column budget.
-    private func groupSize(n: Int, l: Int) -> Int {
+    /// Images per GEMM: enough for about 2048 columns, within the column budget, and at most
+    /// n / threads so every thread gets a group. One image alone when it is already wide: its
+    /// output then lands in place, without copies.
+    private func groupSize(n: Int, l: Int, threads: Int) -> Int {
         if l >= 768 { return 1 }
-        return max(1, min(n, (2048 + l - 1) / l, Conv2d.columnBudget / max(kSize * l, 1)))
+        let most = max(1, min((2048 + l - 1) / l, Conv2d.columnBudget / max(kSize * l, 1)))
+        // Equal groups, a whole number per thread: 64 images of at most 20 on 2 threads → 4 × 16,
+        // not 20, 20, 20, 4 (which leaves one thread 40 images and the other 24).
+        let perThread = (n + threads * most - 1) / (threads * most)
+        return max(1, (n + threads * perThread - 1) / (threads * perThread))
+    }
+
+    private func workspace(_ count: Int) -> [ConvScratch.Workspace] { scratch.workspaces(count) }
+
+    /// Runs `body(thread, start, count)` over groups of `g` images, the groups split into
+    /// contiguous runs, one per thread. Every BLAS call inside is single-threaded (Threads).
+    private func forEachGroup(n: Int, g: Int, _ body: (Int, Int, Int) -> Void) {
+        let groups = (n + g - 1) / g
+        let threads = min(Threads.count, groups)
+        Threads.parallelFor(threads) { tid in
+            for gi in (groups * tid / threads)..<(groups * (tid + 1) / threads) {
+                let start = gi * g
+                body(tid, start, min(g, n - start))
+            }
+        }
     }
 
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                      "Conv2d expects (N,\(inChannels),H,W), got \(x.shape)")
         input = x
-        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
-        let (ho, wo) = outputSize(h: h, w: w)
-        precondition(ho > 0 && wo > 0, "Conv2d: input \(h)×\(w) too small for kernel \(kernel)")
+        let n = x.shape[0], h = x.shape[2], ww = x.shape[3]
+        let (ho, wo) = outputSize(h: h, w: ww)
+        precondition(ho > 0 && wo > 0, "Conv2d: input \(h)×\(ww) too small for kernel \(kernel)")
         let l = ho * wo, k = kSize, co = outChannels
         output.resize([n, co, ho, wo])
-        let g = groupSize(n: n, l: l)
-        var start = 0
-        while start < n {
-            let gn = min(g, n - start)
-            im2col(x, from: start, count: gn, h: h, w: w, ho: ho, wo: wo)
-            let y = output.data + start * co * l
-            let bp = bias?.value.data
+        let g = groupSize(n: n, l: l, threads: Threads.count)
+        let ws = workspace(min(Threads.count, (n + g - 1) / g))
+        let weights = weight.value.data, bp = bias?.value.data, out = output.data
+        forEachGroup(n: n, g: g) { tid, start, gn in
+            let w = ws[tid]
+            im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
+            let y = out + start * co * l
             if gn == 1 {
                 // bias first, then the GEMM accumulates onto it
                 if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
-                sgemm(m: co, n: l, k: k, a: weight.value.data, lda: k, b: columns.data, ldb: l,
+                sgemm(m: co, n: l, k: k, a: weights, lda: k, b: w.columns.data, ldb: l,
                       beta: bp == nil ? 0 : 1, c: y, ldc: l)
             } else {
-                gathered.resize([co, gn * l])
-                sgemm(m: co, n: gn * l, k: k, a: weight.value.data, lda: k, b: columns.data, ldb: gn * l,
-                      c: gathered.data, ldc: gn * l)
+                w.gathered.resize([co, gn * l])
+                sgemm(m: co, n: gn * l, k: k, a: weights, lda: k, b: w.columns.data, ldb: gn * l,
+                      c: w.gathered.data, ldc: gn * l)
                 // (Cout, G·L) → (G, Cout, L), adding the bias on the way
-                let src = gathered.data
-                Threads.parallelFor(gn) { gi in
+                let src = w.gathered.data
+                for gi in 0..<gn {
                     for c in 0..<co {
                         let d = y + (gi * co + c) * l, s = src + c * gn * l + gi * l
                         if let bp = bp {
@@ -116,7 +138,6 @@ public final class Conv2d: Module {
                     }
                 }
             }
-            start += gn
         }
         return output
     }
@@ -127,7 +148,7 @@ public final class Conv2d: Module {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Conv2d.backward before forward") }
         precondition(dy.shape == output.shape, "Conv2d.backward: dy \(dy.shape) ≠ output \(output.shape)")
-        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let n = x.shape[0], h = x.shape[2], ww = x.shape[3]
         let ho = output.shape[2], wo = output.shape[3]
         let l = ho * wo, k = kSize, co = outChannels
         if computesInputGradient { gradInput.resize(x.shape) } else { gradInput.resize([0]) }
@@ -144,47 +165,57 @@ public final class Conv2d: Module {
                 }
             }
         }
-        let g = groupSize(n: n, l: l)
-        var start = 0
-        while start < n {
-            let gn = min(g, n - start)
-            im2col(x, from: start, count: gn, h: h, w: w, ho: ho, wo: wo)
+        let g = groupSize(n: n, l: l, threads: Threads.count)
+        let ws = workspace(min(Threads.count, (n + g - 1) / g))
+        let shared = ws.count == 1
+        if !shared { for w in ws { w.gradWeight.resize(weight.grad.shape); w.gradWeight.zero() } }
+        let weights = weight.value.data, dyAll = dy.data
+        let computeInput = computesInputGradient
+        forEachGroup(n: n, g: g) { tid, start, gn in
+            let w = ws[tid]
+            im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             let dyg: UnsafeMutablePointer<Float>
             if gn == 1 {
-                dyg = dy.data + start * co * l
+                dyg = dyAll + start * co * l
             } else {
-                gathered.resize([co, gn * l])
-                let dst = gathered.data, src = dy.data + start * co * l
-                Threads.parallelFor(gn) { gi in
+                w.gathered.resize([co, gn * l])
+                let dst = w.gathered.data, src = dyAll + start * co * l
+                for gi in 0..<gn {
                     for c in 0..<co {
                         (dst + c * gn * l + gi * l).update(from: src + (gi * co + c) * l, count: l)
                     }
                 }
-                dyg = gathered.data
+                dyg = w.gathered.data
             }
             let gl = gn * l
             // dW (Cout×K) += dY (Cout×GL) · colᵀ (GL×K)
-            sgemm(transB: true, m: co, n: k, k: gl, a: dyg, lda: gl, b: columns.data, ldb: gl,
-                  beta: 1, c: weight.grad.data, ldc: k)
-            if !computesInputGradient { start += gn; continue }
+            sgemm(transB: true, m: co, n: k, k: gl, a: dyg, lda: gl, b: w.columns.data, ldb: gl,
+                  beta: 1, c: shared ? weight.grad.data : w.gradWeight.data, ldc: k)
+            if !computeInput { return }
             // dcol (K×GL) = Wᵀ (K×Cout) · dY (Cout×GL)
-            dcol.resize([k, gl])
-            sgemm(transA: true, m: k, n: gl, k: co, a: weight.value.data, lda: k, b: dyg, ldb: gl,
-                  c: dcol.data, ldc: gl)
-            col2im(dcol, into: gradInput, from: start, count: gn, h: h, w: w, ho: ho, wo: wo)
-            start += gn
+            w.dcol.resize([k, gl])
+            sgemm(transA: true, m: k, n: gl, k: co, a: weights, lda: k, b: dyg, ldb: gl,
+                  c: w.dcol.data, ldc: gl)
+            col2im(w.dcol, into: gradInput, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
+        }
+        if !shared {
+            let total = weight.grad.count, gw = weight.grad.data
+            let parts = ws.map { $0.gradWeight.data }
+            Threads.parallelChunks(total, minChunk: 1 << 14) { r in
+                for p in parts { for j in r { gw[j] += p[j] } }
+            }
         }
         return gradInput
     }
 
-    /// Columns (K, G·L) of images start..<start+count: row (c,i,j), column (g, oy, ox).
-    private func im2col(_ x: Tensor, from start: Int, count gn: Int, h: Int, w: Int, ho: Int, wo: Int) {
+    /// Columns (K, G·L) of images start..<start+count (serial: called inside a thread's group): row (c,i,j), column (g, oy, ox).
+    private func im2col(_ x: Tensor, into columns: Tensor, from start: Int, count gn: Int, h: Int, w: Int, ho: Int, wo: Int) {
         let kh = kernel.h, kw = kernel.w, l = ho * wo, gl = gn * l
         columns.resize([kSize, gl])
         let col = columns.data, src = x.data
         let (sh, sw, ph, pw, dh, dw) = (stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w)
         let cin = inChannels
-        Threads.parallelFor(gn * cin) { task in
+        for task in 0..<(gn * cin) {
             let gi = task / cin, c = task % cin
             let plane = src + ((start + gi) * cin + c) * h * w
             for i in 0..<kh {
@@ -220,7 +251,7 @@ public final class Conv2d: Module {
         let col = dcol.data, dst = dx.data
         let (sh, sw, ph, pw, dh, dw) = (stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w)
         let cin = inChannels
-        Threads.parallelFor(gn * cin) { task in
+        for task in 0..<(gn * cin) {
             let gi = task / cin, c = task % cin
             let plane = dst + ((start + gi) * cin + c) * h * w
             plane.update(repeating: 0, count: h * w)
@@ -245,5 +276,21 @@ public final class Conv2d: Module {
                 }
             }
         }
+    }
+}
+
+/// Work buffers of `Conv2d`, one set per thread: im2col columns, the GEMM's (Cout, G·L)
+/// output or gathered dy, column gradients, and a partial weight gradient (threads ≥ 2).
+public final class ConvScratch {
+    final class Workspace {
+        let columns = Tensor(shape: [0]), gathered = Tensor(shape: [0]), dcol = Tensor(shape: [0])
+        let gradWeight = Tensor(shape: [0])
+    }
+    private var sets: [Workspace] = []
+    public init() {}
+
+    func workspaces(_ count: Int) -> [Workspace] {
+        while sets.count < count { sets.append(Workspace()) }
+        return Array(sets.prefix(count))
     }
 }

@@ -22,6 +22,8 @@ public final class LSTM: Module {
         /// Activated gates (T, N, 4H), cell states (T, N, H), hidden states (T, N, H).
         let gates = Tensor(shape: [0]), cells = Tensor(shape: [0]), hidden = Tensor(shape: [0])
         let dGates = Tensor(shape: [0]), dh = Tensor(shape: [0]), dc = Tensor(shape: [0])
+        /// This direction's share of the input gradient (the two are summed).
+        let dInput = Tensor(shape: [0])
 
         init(input: Int, hidden h: Int, reverse: Bool) {
             self.reverse = reverse
@@ -63,13 +65,18 @@ public final class LSTM: Module {
         input = x
         let t = x.shape[0], n = x.shape[1], h = hiddenSize, dn = directions.count
         output.resize([t, n, dn * h])
-        for (di, d) in directions.enumerated() {
-            forwardDirection(d, x: x, t: t, n: n, column: di * h)
+        // The two directions are independent: one thread each (single-threaded BLAS inside).
+        let concurrent = dn > 1 && Threads.count > 1
+        Threads.parallelFor(concurrent ? dn : 1) { task in
+            for di in (concurrent ? task..<(task + 1) : 0..<dn) {
+                self.forwardDirection(self.directions[di], x: x, t: t, n: n, column: di * h, split: !concurrent)
+            }
         }
         return output
     }
 
-    private func forwardDirection(_ d: Direction, x: Tensor, t steps: Int, n: Int, column: Int) {
+    /// `split`: split big GEMMs over the engine's threads (when directions do not run concurrently).
+    private func forwardDirection(_ d: Direction, x: Tensor, t steps: Int, n: Int, column: Int, split: Bool) {
         let h = hiddenSize, g4 = 4 * h, width = directions.count * h
         d.gates.resize([steps, n, g4])
         d.cells.resize([steps, n, h])
@@ -81,8 +88,8 @@ public final class LSTM: Module {
             let row = gates + r * g4
             for j in 0..<g4 { row[j] = bih[j] + bhh[j] }
         }
-        sgemm(transB: true, m: steps * n, n: g4, k: inputSize, a: x.data, lda: inputSize,
-              b: d.weightIH.value.data, ldb: inputSize, beta: 1, c: gates, ldc: g4)
+        LSTM.gemm(split, transB: true, m: steps * n, n: g4, k: inputSize, a: x.data, lda: inputSize,
+                  b: d.weightIH.value.data, ldb: inputSize, beta: 1, c: gates, ldc: g4)
         for s in 0..<steps {
             let t = d.reverse ? steps - 1 - s : s
             let prev = d.reverse ? t + 1 : t - 1
@@ -92,8 +99,8 @@ public final class LSTM: Module {
                       b: d.weightHH.value.data, ldb: h, beta: 1, c: gt, ldc: g4)
             }
             let first = s == 0
-            Threads.parallelChunks(n, minChunk: 16) { r in
-                for b in r {
+            do {
+                for b in 0..<n {
                     let g = gt + b * g4
                     let c = cells + (t * n + b) * h, hh = hid + (t * n + b) * h
                     let cp = cells + (prev * n + b) * h
@@ -118,16 +125,28 @@ public final class LSTM: Module {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("LSTM.backward before forward") }
         precondition(dy.shape == output.shape, "LSTM.backward: dy \(dy.shape) ≠ output \(output.shape)")
-        let steps = x.shape[0], n = x.shape[1], h = hiddenSize
+        let steps = x.shape[0], n = x.shape[1], h = hiddenSize, dn = directions.count
         gradInput.resize(x.shape)
-        for (di, d) in directions.enumerated() {
-            backwardDirection(d, x: x, dy: dy, t: steps, n: n, column: di * h, accumulate: di > 0)
+        let concurrent = dn > 1 && Threads.count > 1
+        Threads.parallelFor(concurrent ? dn : 1) { task in
+            for di in (concurrent ? task..<(task + 1) : 0..<dn) {
+                self.backwardDirection(self.directions[di], x: x, dy: dy, t: steps, n: n, column: di * h, split: !concurrent)
+            }
+        }
+        let out = gradInput.data, count = gradInput.count
+        let parts = directions.map { $0.dInput.data }
+        Threads.parallelChunks(count, minChunk: 1 << 14) { r in
+            for j in r {
+                var v = parts[0][j]
+                for p in parts.dropFirst() { v += p[j] }
+                out[j] = v
+            }
         }
         return gradInput
     }
 
     private func backwardDirection(_ d: Direction, x: Tensor, dy: Tensor, t steps: Int, n: Int,
-                                   column: Int, accumulate: Bool) {
+                                   column: Int, split: Bool) {
         let h = hiddenSize, g4 = 4 * h, width = directions.count * h
         d.dGates.resize([steps, n, g4])
         d.dh.resize([n, h]); d.dh.zero()
@@ -138,8 +157,8 @@ public final class LSTM: Module {
             let t = d.reverse ? steps - 1 - s : s
             let prev = d.reverse ? t + 1 : t - 1
             let first = s == 0
-            Threads.parallelChunks(n, minChunk: 16) { r in
-                for b in r {
+            do {
+                for b in 0..<n {
                     let ga = gates + (t * n + b) * g4, dga = dG + (t * n + b) * g4
                     let c = cells + (t * n + b) * h, cp = cells + (prev * n + b) * h
                     let dyr = g + (t * n + b) * width + column
@@ -168,22 +187,37 @@ public final class LSTM: Module {
         if steps > 1 {
             // dW_hh += Σ_t dG_tᵀ · h_prev(t), one GEMM over the T−1 steps that have a previous state.
             let dGStart = d.reverse ? 0 : 1, hStart = d.reverse ? 1 : 0
-            sgemm(transA: true, m: g4, n: h, k: (steps - 1) * n, a: dG + dGStart * n * g4, lda: g4,
-                  b: hid + hStart * n * h, ldb: h, beta: 1, c: d.weightHH.grad.data, ldc: h)
+            LSTM.gemm(split, transA: true, m: g4, n: h, k: (steps - 1) * n, a: dG + dGStart * n * g4, lda: g4,
+                      b: hid + hStart * n * h, ldb: h, beta: 1, c: d.weightHH.grad.data, ldc: h)
         }
-        sgemm(transA: true, m: g4, n: inputSize, k: steps * n, a: dG, lda: g4, b: x.data, ldb: inputSize,
-              beta: 1, c: d.weightIH.grad.data, ldc: inputSize)
+        LSTM.gemm(split, transA: true, m: g4, n: inputSize, k: steps * n, a: dG, lda: g4, b: x.data, ldb: inputSize,
+                  beta: 1, c: d.weightIH.grad.data, ldc: inputSize)
         let gbi = d.biasIH.grad.data, gbh = d.biasHH.grad.data
-        Threads.parallelChunks(g4, minChunk: 64) { r in
-            for j in r {
-                var s: Float = 0
-                for row in 0..<steps * n { s += dG[row * g4 + j] }
-                gbi[j] += s
-                gbh[j] += s
-            }
+        // Bias gradients: column sums of dG, row by row (contiguous reads).
+        d.dh.resize([g4]); d.dh.zero()
+        let colSum = d.dh.data
+        for row in 0..<steps * n {
+            let r = dG + row * g4
+            for j in 0..<g4 { colSum[j] += r[j] }
         }
-        sgemm(m: steps * n, n: inputSize, k: g4, a: dG, lda: g4, b: d.weightIH.value.data, ldb: inputSize,
-              beta: accumulate ? 1 : 0, c: gradInput.data, ldc: inputSize)
+        for j in 0..<g4 { gbi[j] += colSum[j]; gbh[j] += colSum[j] }
+        d.dInput.resize(x.shape)
+        LSTM.gemm(split, m: steps * n, n: inputSize, k: g4, a: dG, lda: g4, b: d.weightIH.value.data, ldb: inputSize,
+                  c: d.dInput.data, ldc: inputSize)
+    }
+}
+
+extension LSTM {
+    /// A GEMM split over the engine's threads, or one single-threaded call inside a thread.
+    @inline(__always)
+    static func gemm(_ split: Bool, transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if split {
+            gemmRows(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
     }
 }
 

@@ -36,7 +36,7 @@ public final class Linear: Module {
         if let b = bias {
             for r in 0..<rows { (output.data + r * outFeatures).update(from: b.value.data, count: outFeatures) }
         }
-        sgemm(transB: true, m: rows, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
+        gemmRows(transB: true, m: rows, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
               b: weight.value.data, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: output.data, ldc: outFeatures)
         return output
     }
@@ -47,7 +47,7 @@ public final class Linear: Module {
         precondition(dy.shape == output.shape, "Linear.backward: dy \(dy.shape) ≠ output \(output.shape)")
         let rows = x.count / inFeatures
         // dW (out×in) += dyᵀ (out×rows) · x (rows×in)
-        sgemm(transA: true, m: outFeatures, n: inFeatures, k: rows, a: dy.data, lda: outFeatures,
+        gemmRows(transA: true, m: outFeatures, n: inFeatures, k: rows, a: dy.data, lda: outFeatures,
               b: x.data, ldb: inFeatures, beta: 1, c: weight.grad.data, ldc: inFeatures)
         if let b = bias {
             let gb = b.grad.data
@@ -57,7 +57,7 @@ public final class Linear: Module {
             }
         }
         gradInput.resize(x.shape)
-        sgemm(m: rows, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
+        gemmRows(m: rows, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
               b: weight.value.data, ldb: inFeatures, c: gradInput.data, ldc: inFeatures)
         return gradInput
     }
