@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import PrepCore
 import PrepPipeline
+import PrepModels
 
 // Remove staged (half-written) outputs if the user interrupts the run.
 signal(SIGINT, SIG_IGN)
@@ -9,6 +10,11 @@ signal(SIGTERM, SIG_IGN)
 let interruptSources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
     let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
     source.setEventHandler {
+        // A training run stops by itself at the next step and saves a resumable checkpoint.
+        if StopSignal.shared.request() {
+            FileHandle.standardError.write("\nprep: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)\n".data(using: .utf8)!)
+            return
+        }
         StagingRegistry.shared.removeAll()
         FileHandle.standardError.write("\nprep: interrupted; earlier outputs are unchanged\n".data(using: .utf8)!)
         exit(130)

@@ -28,7 +28,8 @@ public final class Progress: @unchecked Sendable {
         lock.lock(); total += more; lock.unlock()
     }
 
-    public func advance(_ n: Int = 1) {
+    /// `detail` is shown after the count (e.g. a training loss and speed).
+    public func advance(_ n: Int = 1, detail: String? = nil) {
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         done += n
@@ -45,7 +46,7 @@ public final class Progress: @unchecked Sendable {
             let eta = total > done && rate > 0 ? Int(Double(total - done) / rate) : 0
             count = "\(Self.bytes(done))/\(total > 0 ? Self.bytes(total) : "?") \(Self.bytes(Int(rate)))/s ETA \(eta / 3600 > 0 ? "\(eta / 3600):" : "")\(String(format: "%02d:%02d", eta / 60 % 60, eta % 60))\u{1B}[K"
         } else {
-            count = "\(done)/\(total)"
+            count = "\(done)/\(total)\(detail.map { " " + $0 } ?? "")\u{1B}[K"
         }
         FileHandle.standardError.write("\r\(label) [\(bar)] \(count)".data(using: .utf8)!)
     }

@@ -201,16 +201,10 @@ public struct SplitJob {
 /// same order on every platform and Swift version (the standard library's generator is not
 /// seedable).
 public struct SeededShuffle {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+    private var rng: SplitMix64
+    public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { rng.next() }
 
     /// Fisher–Yates from the end; index j = next() mod (i + 1).
     public mutating func shuffle<T>(_ a: inout [T]) {

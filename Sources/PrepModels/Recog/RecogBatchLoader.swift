@@ -1,0 +1,149 @@
+import Foundation
+import PrepCore
+
+/// Builds batches on worker threads — read, decode, resize, augment, normalise — and hands them
+/// out in order, at most `prefetch` batches ahead of the consumer (bounded memory). Every
+/// random choice comes from `RecogRandom(seed, epoch, sample index)`, so a batch's contents
+/// are the same whatever the number of workers, and a resumed run rebuilds exactly the batches
+/// it would have seen.
+public final class RecogBatchLoader: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var spec: RecogInputSpec
+        public var augment: RecogAugment?
+        public var batchSize: Int
+        public var workers: Int
+        public var prefetch: Int
+        public var seed: UInt64
+        public var epoch: Int
+
+        public init(spec: RecogInputSpec, augment: RecogAugment? = nil, batchSize: Int, workers: Int = 1, prefetch: Int = 4,
+                    seed: UInt64 = 0, epoch: Int = 0) {
+            self.spec = spec
+            self.augment = augment
+            self.batchSize = batchSize
+            self.workers = workers
+            self.prefetch = prefetch
+            self.seed = seed
+            self.epoch = epoch
+        }
+    }
+
+    private let source: any RecogSampleSource
+    private let entries: [RecogLabelSet.Entry]
+    private let options: Options
+    /// Batch b holds entries `order[b·B ..< (b+1)·B]`.
+    private let order: [Int]
+    public let batchCount: Int
+    private let condition = NSCondition()
+    private var nextToBuild: Int
+    private var nextOut: Int
+    private var ready: [Int: RecogBatch] = [:]
+    private var cancelled = false
+    private var running = 0
+
+    /// Batches `firstBatch…` of the epoch whose entry order is `order` (indices into `entries`).
+    public init(source: any RecogSampleSource, entries: [RecogLabelSet.Entry], order: [Int], options: Options, firstBatch: Int = 0) {
+        precondition(options.batchSize > 0)
+        self.source = source
+        self.entries = entries
+        self.order = order
+        self.options = options
+        batchCount = (order.count + options.batchSize - 1) / options.batchSize
+        nextToBuild = min(firstBatch, batchCount)
+        nextOut = nextToBuild
+        let workers = max(1, options.workers)
+        running = workers
+        for _ in 0..<workers {
+            let t = Thread { [self] in work() }
+            t.stackSize = 1 << 20
+            t.start()
+        }
+    }
+
+    deinit { cancel() }
+
+    /// The epoch's order for `seed`: a seeded permutation (or identity when not shuffling).
+    public static func order(count: Int, seed: UInt64, epoch: Int, shuffle: Bool) -> [Int] {
+        guard shuffle else { return Array(0..<count) }
+        var rng = RecogRandom(seed: seed, 0x5EED, UInt64(epoch))
+        return rng.permutation(count)
+    }
+
+    /// The next batch in order, nil after the last (or after `cancel`).
+    public func next() -> RecogBatch? {
+        condition.lock(); defer { condition.unlock() }
+        while !cancelled && nextOut < batchCount && ready[nextOut] == nil { condition.wait() }
+        guard !cancelled, nextOut < batchCount, let b = ready.removeValue(forKey: nextOut) else { return nil }
+        nextOut += 1
+        condition.broadcast()
+        return b
+    }
+
+    /// Stops the workers (they finish the batch in hand) and waits for them.
+    public func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while !cancelled && nextToBuild < batchCount && nextToBuild >= nextOut + max(1, options.prefetch) { condition.wait() }
+            if cancelled || nextToBuild >= batchCount {
+                running -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let b = nextToBuild
+            nextToBuild += 1
+            condition.unlock()
+            let batch = build(b)
+            condition.lock()
+            ready[b] = batch
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Batch `b`, built on the calling thread.
+    public func build(_ b: Int) -> RecogBatch {
+        let spec = options.spec
+        let lo = b * options.batchSize, hi = min(order.count, lo + options.batchSize)
+        let plane = spec.channels * spec.height * spec.width
+        var batch = RecogBatch(number: b, images: [], count: 0, channels: spec.channels, height: spec.height, width: spec.width,
+                               targets: [], targetLengths: [], validRatios: [], indices: [], names: [], texts: [], failures: [])
+        batch.images.reserveCapacity((hi - lo) * plane)
+        for k in lo..<hi {
+            let entry = entries[order[k]]
+            let item = source.item(at: entry.index)
+            do {
+                let bytes = try source.imageBytes(at: entry.index)
+                let pixels = try ImageCodec.decode(bytes, name: item.name, gray: spec.channels == 1)
+                guard pixels.width > 0, pixels.height > 0 else { throw PrepError.image(path: item.name, reason: "empty image") }
+                var rng = RecogRandom(seed: options.seed, UInt64(options.epoch), UInt64(entry.index))
+                let t: RecogInputSpec.Tensor
+                if let aug = options.augment {
+                    t = spec.tensor(pixels) { planes, c, h, w in aug.apply(&planes, channels: c, height: h, width: w, rng: &rng) }
+                } else {
+                    t = spec.tensor(pixels)
+                }
+                batch.images += t.values
+                batch.validRatios.append(t.validRatio)
+                batch.targets += entry.target
+                batch.targetLengths.append(Int32(entry.target.count))
+                batch.indices.append(entry.index)
+                batch.names.append(item.name)
+                batch.texts.append(item.text)
+                batch.count += 1
+            } catch {
+                let reason = (error as? PrepError)?.description ?? "\(error)"
+                batch.failures.append((item.location, reason))
+            }
+        }
+        return batch
+    }
+}

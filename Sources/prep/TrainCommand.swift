@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `prep train MODEL …`: train a model on prepared data (recognition so far).
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on what prep prepared (recog: a CRNN text recognizer).",
+        subcommands: [TrainRecogCommand.self])
+}
+
+/// `prep infer MODEL …`: run a trained model.
+struct InferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer",
+        abstract: "Run a trained model (recog: predictions as prep label files).",
+        subcommands: [InferRecogCommand.self])
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Recognizer accuracy benchmark (issue 14 §8b): deterministic synthetic words (bench/synth_words.py,
+# Pillow + DejaVu fonts: `apt-get install -y fonts-dejavu-core`) → prep lmdb → prep train recog,
+# validated on the held-out words every VAL_EVERY steps; prints the time-to-accuracy curve
+# (wall seconds, step, exact word accuracy, ignore-case-symbol accuracy) and peak RSS.
+# The run is stopped with SIGINT after MINUTES (what Ctrl-C does: a resumable checkpoint is saved).
+#
+#   bash bench/train_recog_bench.sh [MINUTES] [TRAIN_WORDS] [TEST_WORDS]      (defaults: 30 50000 2000)
+#   MODEL=crnn-small MAX_WIDTH=128 BATCH=64 LR=0.001 VAL_EVERY=200 NPROC=2 bash bench/train_recog_bench.sh 10
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+MINUTES=${1:-30}; NTRAIN=${2:-50000}; NTEST=${3:-2000}
+MODEL=${MODEL:-crnn-small}; MAX_WIDTH=${MAX_WIDTH:-128}; BATCH=${BATCH:-64}; LR=${LR:-0.001}
+VAL_EVERY=${VAL_EVERY:-200}; NPROC=${NPROC:-2}; EPOCHS=${EPOCHS:-6}
+OUT=${BENCH_OUT:-/tmp/prep-recog-bench}
+mkdir -p "$OUT"
+build_prep
+DATA=$OUT/synth-$NTRAIN-$NTEST
+if [ ! -f "$DATA/test/label.jsonl" ]; then
+  "$PY" bench/synth_words.py "$DATA" --train "$NTRAIN" --test "$NTEST" --seed 0
+fi
+[ -d "$DATA/train.lmdb" ] || "$PREP" lmdb "$DATA/train/label.jsonl" "$DATA/train.lmdb" -i "$DATA/train" -q
+[ -d "$DATA/test.lmdb" ] || "$PREP" lmdb "$DATA/test/label.jsonl" "$DATA/test.lmdb" -i "$DATA/test" -q
+RUN=$OUT/run-$MODEL-$MAX_WIDTH
+status=0
+/usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout -s INT "${MINUTES}m" \
+  "$PREP" train recog --train "$DATA/train.lmdb" --val "$DATA/test.lmdb" -o "$RUN" --force -q \
+  --model "$MODEL" --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --epochs "$EPOCHS" \
+  --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
+echo "prep train recog exit status $status (130 = stopped after $MINUTES min, checkpoint saved)"
+echo "model $MODEL, max width $MAX_WIDTH, batch $BATCH, lr $LR (adam, cosine over $EPOCHS epochs), $NTRAIN training / $NTEST held-out words, --nproc $NPROC"
+echo "wall_s peak_rss_kb: $(cat "$OUT/time.txt")"
+"$PY" - "$RUN/metrics.jsonl" <<'PYEOF'
+import json, sys
+steps = []
+print(f"{'time_s':>8} {'step':>6} {'epoch':>5} {'word_acc':>9} {'ignore_case_symbol':>19} {'train samples/s':>16}")
+for line in open(sys.argv[1]):
+    v = json.loads(line)
+    if 'val' in v:
+        sps = [s['samples_per_s'] for s in steps[-50:]]
+        print(f"{v['time_s']:8.0f} {v['step']:6d} {v['epoch']:5d} {v['val']['word_acc']:9.4f} {v['val']['word_acc_ignore_case_symbol']:19.4f} {sum(sps)/max(1,len(sps)):16.1f}")
+    else:
+        steps.append(v)
+PYEOF
