@@ -54,8 +54,8 @@ enum MMOCR1Reader {
                 }
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: false, text: inst["text"]?.string, ignore: ignore))
             }
-            return AnnotationRecord(imagePath: imgPath, width: item["width"]?.number.map { Int($0) },
-                                    height: item["height"]?.number.map { Int($0) }, instances: instances, location: loc)
+            return AnnotationRecord(imagePath: imgPath, width: try loc.int(item["width"], "width"),
+                                    height: try loc.int(item["height"], "height"), instances: instances, location: loc)
         }
     }
 }

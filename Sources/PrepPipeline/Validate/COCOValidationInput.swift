@@ -94,7 +94,7 @@ public struct COCOValidationInput: ValidationInput {
             try body(.anomaly(.duplicateID, p, "image id \(idValue) is used twice (first by \(sizes[idValue]!.name))"))
             return nil
         }
-        let width = w?.number.map { Int($0) }, height = h?.number.map { Int($0) }
+        let width = try? CheckedInt.make(w, path: "width"), height = try? CheckedInt.make(h, path: "height")
         sizes[idValue] = (name, width, height)
         return PageRecord(key: String(idValue), name: name, width: width, height: height, position: p,
                           image: ValidationInputs.resolve(name, under: imageRoot))
