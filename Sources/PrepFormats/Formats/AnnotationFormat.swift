@@ -71,9 +71,8 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             }
             throw PrepError.usage("\(path): a folder without data.mdb; tried: lmdb (no data.mdb). Give an annotation file or an LMDB folder")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw PrepError.io(path: path, reason: "cannot open for reading") }
-        var head = [UInt8](handle.readData(ofLength: 1 << 16))
-        try? handle.close()
+        close(try FileBytes.openInput(url).fd)   // regular files only (a FIFO would block)
+        var head = FileBytes.head(path, 1 << 16) ?? []
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
         let text = String(decoding: head, as: UTF8.self)
         var tried: [String] = []

@@ -101,8 +101,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
 
     /// Walks the pages liblmdb will follow (`LMDBPageCheck`) before it maps the file.
     static func checkPages(_ url: URL, size: Int) throws {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open (\(String(cString: strerror(errno))))") }
+        let fd = try FileBytes.openInput(url).fd
         defer { Foundation.close(fd) }
         try LMDBPageCheck.check(file: url.path, fd: fd, fileSize: size)
     }

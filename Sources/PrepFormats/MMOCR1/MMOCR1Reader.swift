@@ -64,10 +64,7 @@ enum MMOCR1Reader {
 /// line and column.
 enum JSONDocument {
     static func load(_ url: URL) throws -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the annotation file")
-        }
-        var bytes = [UInt8](data)
+        var bytes = try FileBytes.readInput(url)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         do { return try JSONReader.parse(bytes) } catch let f as JSONReader.Failure {
             let upTo = bytes[..<min(f.offset, bytes.count)]

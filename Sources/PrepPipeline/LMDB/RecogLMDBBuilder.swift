@@ -150,6 +150,11 @@ public final class RecogLMDBBuilder {
         }
 
         while let line = reader.next() {
+            if line.overLimit {
+                chunk.append(Entry(line: line.number, problem: InputLimits.lineTooLong(line.length)))
+                if chunk.count == chunkSize { try flushChunk() }
+                continue
+            }
             switch RecogLMDBBuilder.parse(line.bytes, format: job.format, separator: separator, file: labelPath, line: line.number) {
             case let .success((name, _)) where !job.labelOnly && name.contains(0):
                 // A C path ends at the first NUL: the name would open a different file.

@@ -10,9 +10,7 @@ public struct COCOValidationInput: ValidationInput {
     let imageRoot: URL
 
     public static func detect(_ url: URL) -> Bool {
-        guard url.pathExtension.lowercased() == "json", let h = FileHandle(forReadingAtPath: url.path) else { return false }
-        defer { try? h.close() }
-        let head = h.readData(ofLength: 1 << 12)
+        guard url.pathExtension.lowercased() == "json", let head = FileBytes.head(url.path, 1 << 12) else { return false }
         return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == 0x7B
     }
 
