@@ -33,6 +33,7 @@ struct COCOToLinesCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input ?? inPath])
         guard let inName = input ?? inPath, let outName = output ?? outPath else {
             throw PrepError.usage("coco-to-lines needs IN.json and OUT.txt")
         }

@@ -43,6 +43,7 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input, images])
         var format: AnnotationFormat? = nil
         if from != "auto" {
             guard let f = AnnotationFormat(rawValue: from) else {

@@ -165,6 +165,7 @@ struct DatasetCommand: ParsableCommand {
         if cocoJSON && recipe.converter != "synthtext-mat" { throw PrepError.usage("--coco-json applies to synthtext only (other datasets write COCO by default)") }
         if cocoJSON && to != .mmocr0 { throw PrepError.usage("--coco-json and --to \(to.rawValue) contradict each other") }
         job.detAsCOCO = cocoJSON
+        OutputGuard.shared.addInputs(recipe.inputFolders(root: root))
         let report = RunReport(command: dataset)
         try common.perform(report, root: root.path) {
             try DatasetRunner(job: job).run(report: report)

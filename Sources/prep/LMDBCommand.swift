@@ -74,6 +74,7 @@ struct LMDBCommand: ParsableCommand {
     var separatorValue: String { CLI.separator(separator) }
 
     func run() throws {
+        OutputGuard.shared.addInputs([label, imgRoot])
         let labelURL = URL(fileURLWithPath: label).standardizedFileURL
         let fmt = format.flatMap(RecogLMDBJob.LabelFormat.init(rawValue:))
             ?? (labelURL.pathExtension.lowercased() == "jsonl" ? .jsonl : .txt)

@@ -60,6 +60,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
+        OutputGuard.shared.addInputs([path, images, charset])
         var options = Gallery.Options()
         options.images = images.map { URL(fileURLWithPath: $0) }
         options.limit = limit

@@ -48,6 +48,7 @@ struct SplitCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input, images])
         guard let grouping = SplitJob.Grouping(rawValue: groupBy) else { throw PrepError.usage("--group-by must be page or record") }
         var format: AnnotationFormat? = nil
         if from != "auto" {

@@ -55,8 +55,10 @@ final class HardeningTests: XCTestCase {
         let root = try fixtureCopy("cocotext-toy")
         try edit(root.appendingPathComponent("annotations/cocotext.v2.json"), #""mask": [4.6, 5.2, 40.9"#, #""mask": [4.6, -3.4e39, 40.9"#)
         let r = try PrepProcess.run(["cocotext", root.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        // The toy's one sound image is now skipped too, so nothing is written: exit 1 (issue 19, 6).
+        XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stdout.contains("anns[1001]: mask[1] = -3.4e+39 is not a number prep can use as an integer"), r.stdout)
+        XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
     }
 
     func testConvertMMOCR1HugeHeightNamesTheRecord() throws {
@@ -131,5 +133,124 @@ final class HardeningTests: XCTestCase {
         r = try runWithin(30, ["textocr", root.path], env: ["PREP_MAX_FILE_SIZE": "1K"])
         XCTAssertEqual(r.status, 1, r.stdout)
         XCTAssertTrue((r.stdout + r.stderr).contains("over prep's limit of 1 KiB for one input file (set PREP_MAX_FILE_SIZE"), r.stdout + r.stderr)
+    }
+
+    // MARK: 4. Outputs written onto inputs
+
+    /// A folder `in/` with the rec-toy images and label file.
+    func recToy() throws -> URL {
+        let dir = try PrepProcess.tempDir(self).appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: PrepProcess.fixture("lmdb/rec-toy/imgs"), to: dir.appendingPathComponent("imgs"))
+        try FileManager.default.copyItem(at: PrepProcess.fixture("lmdb/rec-toy/label.txt"), to: dir.appendingPathComponent("label.txt"))
+        return dir
+    }
+
+    func assertRefused(_ args: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try PrepProcess.run(args)
+        XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)", file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)", file: file, line: line)
+    }
+
+    func testNoCommandWritesOntoItsInput() throws {
+        let dir = try recToy()
+        let imgs = dir.appendingPathComponent("imgs").path, label = dir.appendingPathComponent("label.txt").path
+        let before = try FileManager.default.contentsOfDirectory(atPath: imgs).sorted()
+        try assertRefused(["lmdb", label, imgs, "-i", imgs, "--force"], "\(imgs) is an input of this command")
+        try assertRefused(["lmdb", label, dir.path, "-i", imgs, "--force"], "contains the input")
+        try assertRefused(["lmdb", label, imgs + "/sub.lmdb", "-i", imgs], "is the input folder \(imgs): outputs would be written into it")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: imgs).sorted(), before)
+        let labelBytes = try Data(contentsOf: URL(fileURLWithPath: label))
+        try assertRefused(["validate", label, "--report", label, "--skip-images"], "is an input of this command")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: label)), labelBytes)
+        let kie = dir.appendingPathComponent("data.txt")
+        try FileManager.default.copyItem(at: PrepProcess.fixture("kie-toy/data.txt"), to: kie)
+        try assertRefused(["closeset-to-openset", kie.path, kie.path], "is an input of this command")
+        let coco = dir.appendingPathComponent("instances_test.json")
+        try FileManager.default.copyItem(at: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json"), to: coco)
+        try assertRefused(["coco-to-lines", coco.path, coco.path], "is an input of this command")
+        try assertRefused(["convert", coco.path, "-o", coco.path, "--to", "coco", "--force"], "the output would replace the input")
+        try assertRefused(["convert", coco.path, "-o", dir.appendingPathComponent("o.json").path, "--to", "coco", "--report", coco.path], "is an input of this command")
+        XCTAssertEqual(try Data(contentsOf: coco), try Data(contentsOf: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json")))
+    }
+
+    func testOutputLinkIntoTheDatasetIsResolved() throws {
+        let root = try fixtureCopy("icdar2015-toy")
+        let link = root.deletingLastPathComponent().appendingPathComponent("out")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: root.appendingPathComponent("imgs/test").path)
+        try assertRefused(["icdar2015", root.path, "--split-list", "test", "-o", link.path], "lies inside the input folder")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("imgs/test/instances_test.json").path))
+        // The default (outputs beside imgs/ in the root) is still fine.
+        let r = try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func testForceNeverDeletesAFolderPrepDidNotWrite() throws {
+        let dir = try recToy()
+        let mine = dir.deletingLastPathComponent().appendingPathComponent("mine.lmdb")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: mine.appendingPathComponent("notes.txt"))
+        let r = try PrepProcess.run(["lmdb", dir.appendingPathComponent("label.txt").path, mine.path, "-i", dir.appendingPathComponent("imgs").path, "--force", "-q"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("holds notes.txt, which prep did not write; it is not replaced, even with --force"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mine.path), ["notes.txt"])
+        // An LMDB prep wrote is replaced by --force as before.
+        let db = dir.deletingLastPathComponent().appendingPathComponent("db.lmdb")
+        for _ in 0..<2 {
+            let ok = try PrepProcess.run(["lmdb", dir.appendingPathComponent("label.txt").path, db.path, "-i", dir.appendingPathComponent("imgs").path, "--force", "-q"])
+            XCTAssertEqual(ok.status, 0, ok.stderr)
+        }
+    }
+
+    // MARK: 5. Names outside -i
+
+    func testLMDBRefusesImageNamesOutsideTheImageFolder() throws {
+        let dir = try recToy()
+        let outside = dir.deletingLastPathComponent().appendingPathComponent("secret.jpg")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("imgs/1223731.jpg"), to: outside)
+        let labels = dir.appendingPathComponent("evil.txt")
+        try Data("../secret.jpg A\n\(outside.path) B\n1223731.jpg GRAND\n".utf8).write(to: labels)
+        let r = try PrepProcess.run(["lmdb", labels.path, dir.deletingLastPathComponent().appendingPathComponent("o.lmdb").path, "-i", dir.appendingPathComponent("imgs").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("evil.txt:1: image name '../secret.jpg' leaves the image folder"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("evil.txt:2: image name '\(outside.path)' leaves the image folder"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("o.lmdb        1"), r.stdout)
+    }
+
+    // MARK: 6. Skips: bounded report, zero samples is a failure
+
+    func testAllSkippedIsAFailureEvenQuietAndTheReportKeepsTheFirstIssues() throws {
+        let dir = try recToy()
+        let labels = dir.appendingPathComponent("missing.txt")
+        try Data((0..<40).map { "missing_\($0).jpg t\n" }.joined().utf8).write(to: labels)
+        let report = dir.deletingLastPathComponent().appendingPathComponent("r.json")
+        let r = try PrepProcess.run(["lmdb", labels.path, dir.deletingLastPathComponent().appendingPathComponent("o.lmdb").path,
+                                     "-i", dir.appendingPathComponent("imgs").path, "-q", "--report", report.path], env: ["PREP_MAX_ISSUES": "5"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(r.stderr, "prep: error: nothing was written: all 40 item(s) read were skipped (first: \(labels.path):1: missing_0.jpg: missing image)\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("o.lmdb").path))
+        let j = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
+        XCTAssertEqual((j["issues"] as! [Any]).count, 5)
+        XCTAssertEqual(j["issues_not_listed"] as? [String: Int], ["skipped": 35])
+        XCTAssertEqual((j["totals"] as! [String: Any])["skipped"] as? Int, 40)
+    }
+
+    // MARK: 7. Stale staging folders
+
+    func testStaleStagingFolderOfADeadProcessIsRemovedAndNamed() throws {
+        let dir = try PrepProcess.tempDir(self)
+        // pid_max is at most 2^22 on Linux: this process cannot be running.
+        let stale = dir.appendingPathComponent(".prep-tmp-4194305-deadbeef")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: stale.appendingPathComponent("instances_test.json").path, contents: Data())
+        let live = dir.appendingPathComponent(".prep-tmp-\(getpid())-cafebabe")
+        try FileManager.default.createDirectory(at: live, withIntermediateDirectories: true)
+        let r = try PrepProcess.run(["convert", PrepProcess.fixture("expected/icdar2015-toy/instances_test.json").path,
+                                     "-o", dir.appendingPathComponent("o.json").path, "--to", "coco"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("note: removed \(stale.path), a staging folder left by process 4194305, which is no longer running"), r.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live.path), "a running process's staging folder stays")
     }
 }

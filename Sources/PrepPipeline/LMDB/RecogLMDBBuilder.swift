@@ -159,6 +159,9 @@ public final class RecogLMDBBuilder {
             case let .success((name, _)) where !job.labelOnly && name.contains(0):
                 // A C path ends at the first NUL: the name would open a different file.
                 chunk.append(Entry(line: line.number, problem: "image name contains a NUL byte"))
+            case let .success((name, _)) where !job.labelOnly && ContainedName.leavesFolder(String(decoding: name, as: UTF8.self)):
+                // As every other reader: a name outside -i would pack a file from elsewhere.
+                chunk.append(Entry(line: line.number, problem: ContainedName.reason(String(decoding: name, as: UTF8.self))))
             case let .success((name, t)): chunk.append(Entry(line: line.number, name: name, text: t))
             case let .failure(why): chunk.append(Entry(line: line.number, problem: why.reason))
             }
@@ -181,6 +184,7 @@ public final class RecogLMDBBuilder {
         if job.strict && skipped > 0 {
             throw PrepError.failed("\(skipped) line(s) skipped under --strict; nothing written")
         }
+        if let why = report.nothingWrittenReason { throw PrepError.failed(why) }
         try writer.finish()
         try staging.commit()
         finished = true
