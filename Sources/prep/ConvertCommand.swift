@@ -43,7 +43,8 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
-        OutputGuard.shared.addInputs([input, images])
+        OutputGuard.shared.addInputs([input])
+        OutputGuard.shared.addInputs([images], kind: .root)
         var format: AnnotationFormat? = nil
         if from != "auto" {
             guard let f = AnnotationFormat(rawValue: from) else {

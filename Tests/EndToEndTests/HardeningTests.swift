@@ -158,7 +158,7 @@ final class HardeningTests: XCTestCase {
         let before = try FileManager.default.contentsOfDirectory(atPath: imgs).sorted()
         try assertRefused(["lmdb", label, imgs, "-i", imgs, "--force"], "\(imgs) is an input of this command")
         try assertRefused(["lmdb", label, dir.path, "-i", imgs, "--force"], "contains the input")
-        try assertRefused(["lmdb", label, imgs + "/sub.lmdb", "-i", imgs], "is the input folder \(imgs): outputs would be written into it")
+        // -i is a root names are resolved against: an LMDB may be written inside it, not over it.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: imgs).sorted(), before)
         let labelBytes = try Data(contentsOf: URL(fileURLWithPath: label))
         try assertRefused(["validate", label, "--report", label, "--skip-images"], "is an input of this command")
@@ -252,5 +252,72 @@ final class HardeningTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("note: removed \(stale.path), a staging folder left by process 4194305, which is no longer running"), r.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: live.path), "a running process's staging folder stays")
+    }
+
+    // MARK: 8. validate: every number of every field; real data passes
+
+    func testValidateFlagsNaNAndInfinityInAnyField() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let coco = tmp.appendingPathComponent("instances_test.json")
+        try FileManager.default.copyItem(at: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json"), to: coco)
+        try edit(coco, #""bbox": [377.0, 117.0, 88.0, 13.0]"#, #""bbox": [NaN, 117.0, 88.0, 13.0]"#)
+        try edit(coco, #""bbox": [493.0, 115.0, 26.0, 16.0]"#, #""bbox": [493.0, 115.0, 26.0, -Infinity]"#)
+        var r = try PrepProcess.run(["validate", coco.path, "--skip-images"])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains(#""bbox"[0] is NaN, which is not JSON"#), r.stdout)
+        XCTAssertTrue(r.stdout.contains(#""bbox"[3] is -Infinity, which is not JSON"#), r.stdout)
+        XCTAssertTrue(r.stdout.contains("non-json-number"), r.stdout)
+        let m1 = tmp.appendingPathComponent("textdet_test.json")
+        try FileManager.default.copyItem(at: PrepProcess.fixture("expected/icdar2015-toy/textdet_test.json"), to: m1)
+        try edit(m1, #""bbox": [377.0, 117.0, 465.0, 130.0]"#, #""bbox": [377.0, 117.0, Infinity, 130.0]"#)
+        r = try PrepProcess.run(["validate", m1.path, "--skip-images"])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("a number is Infinity, which is not JSON"), r.stdout)
+        let labels = tmp.appendingPathComponent("val_label.jsonl")
+        try Data(#"{"filename": "a.jpg", "text": "A", "score": NaN}"#.utf8).write(to: labels)
+        r = try PrepProcess.run(["validate", labels.path, "--skip-images"])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains(#""score" is NaN, which is not JSON"#), r.stdout)
+    }
+
+    func testValidatePassesTheRealICDAR2015ToySetAndFlagsRealDefects() throws {
+        let upstream = PrepProcess.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/upstream-samples/icdar2015-toy")
+        guard FileManager.default.fileExists(atPath: upstream.path) else { throw XCTSkip("../shared/upstream-samples not present") }
+        let root = try PrepProcess.tempDir(self).appendingPathComponent("icdar2015")
+        try FileManager.default.copyItem(at: upstream, to: root)
+        var r = try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let coco = root.appendingPathComponent("instances_test.json")
+        r = try PrepProcess.run(["validate", coco.path, "--images", root.appendingPathComponent("imgs").path, "--decode"])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stdout.contains("passed — 0 error(s)"), r.stdout)
+        // A point 1 px outside (within --tolerance 2) is a warning; 30 px outside is an error.
+        try edit(coco, "[[377, 117, 463, 117, 465, 130, 378, 130]]", "[[377, 117, 463, 117, 1281, 130, 378, 130]]")
+        r = try PrepProcess.run(["validate", coco.path, "--images", root.appendingPathComponent("imgs").path])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stdout.contains("point-slightly-outside"), r.stdout)
+        try edit(coco, "[[377, 117, 463, 117, 1281, 130, 378, 130]]", "[[377, 117, 463, 117, 1310, 130, 378, 130]]")
+        r = try PrepProcess.run(["validate", coco.path, "--images", root.appendingPathComponent("imgs").path])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("point-outside-image"), r.stdout)
+    }
+
+    // MARK: prep --help
+
+    func testHelpDatasetListIsATable() throws {
+        let r = try PrepProcess.run(["--help"])
+        XCTAssertEqual(r.status, 0)
+        let lines = r.stdout.components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("Datasets (") }) + 1
+        let table = lines[start...].prefix { !$0.isEmpty }
+        XCTAssertGreaterThan(table.count, 30)
+        let column = try XCTUnwrap(table.first { $0.hasPrefix("  curvedsyntext150k") }).firstIndex(of: "C").map { table.first!.distance(from: table.first!.startIndex, to: $0) }
+        for line in table {
+            XCTAssertLessThanOrEqual(line.count, 79, line)
+            XCTAssertTrue(line.hasPrefix("  "), line)
+            // Every title (and every continuation) starts at the same column.
+            XCTAssertEqual(line.count > column! ? line[line.index(line.startIndex, offsetBy: column! - 1)] : " ", " ", line)
+        }
+        XCTAssertTrue(table.contains { $0.hasPrefix(String(repeating: " ", count: column!)) && $0.contains("and Script Identification") }, table.joined(separator: "\n"))
     }
 }

@@ -112,6 +112,12 @@ public final class RunReport: @unchecked Sendable {
         return "nothing was written: all \(skipped) item(s) read were skipped\(first)"
     }
 
+    /// Throws `nothingWrittenReason` (called before outputs are committed, so an empty run
+    /// leaves nothing behind).
+    public func requireWritten() throws {
+        if let why = nothingWrittenReason { throw PrepError.failed(why) }
+    }
+
     public func finish() {
         seconds = Date().timeIntervalSince(started)
         notes += StagingRegistry.shared.takeStaleRemoved()

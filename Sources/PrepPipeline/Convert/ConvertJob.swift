@@ -113,6 +113,7 @@ public struct ConvertJob {
             if strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) record(s) skipped; no output was written")
             }
+            try report.requireWritten()
             try staging.commit()
         } catch {
             staging.discard()

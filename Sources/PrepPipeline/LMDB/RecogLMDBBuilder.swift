@@ -184,7 +184,7 @@ public final class RecogLMDBBuilder {
         if job.strict && skipped > 0 {
             throw PrepError.failed("\(skipped) line(s) skipped under --strict; nothing written")
         }
-        if let why = report.nothingWrittenReason { throw PrepError.failed(why) }
+        try report.requireWritten()
         try writer.finish()
         try staging.commit()
         finished = true

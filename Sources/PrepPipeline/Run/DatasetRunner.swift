@@ -102,6 +102,7 @@ public final class DatasetRunner {
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }
+            try report.requireWritten()
             try staging.commit()
         } catch {
             staging.discard()

@@ -70,6 +70,7 @@ public struct COCOValidationInput: ValidationInput {
         guard case .object = v else {
             try body(.anomaly(.wrongType, p, "an image entry must be an object, not \(typeName(v))")); return nil
         }
+        if try NonJSONNumbers.report(v, p, body) { return nil }
         var ok = true
         func field(_ key: String, _ want: String, _ test: (JSONValue) -> Bool) throws -> JSONValue? {
             guard let x = v[key] else {
@@ -103,6 +104,7 @@ public struct COCOValidationInput: ValidationInput {
         guard case .object = v else {
             try body(.anomaly(.wrongType, p, "an annotation must be an object, not \(typeName(v))")); return nil
         }
+        if try NonJSONNumbers.report(v, p, body) { return nil }
         guard let imageID = v["image_id"] else { try body(.anomaly(.missingKey, p, "key \"image_id\" is missing")); return nil }
         guard case let .int(iid) = imageID else {
             try body(.anomaly(.wrongType, p, "\"image_id\" must be an integer, not \(typeName(imageID))")); return nil
