@@ -22,8 +22,9 @@ public enum FileBytes {
     }
 
     /// Opens `path` for reading, relative to `directoryFD` unless absolute, when it is a regular
-    /// file. The open itself does not block (`O_NONBLOCK`, cleared afterwards): opening a FIFO
-    /// to read would otherwise wait for a writer that never comes.
+    /// file. The open itself does not block (`O_NONBLOCK`): opening a FIFO to read would
+    /// otherwise wait for a writer that never comes. The flag is left set: it has no effect on
+    /// reading a regular file, and clearing it would cost two system calls per file.
     public static func open(_ path: String, relativeTo directoryFD: Int32 = AT_FDCWD) -> Result<Opened, Failure> {
         let fd = openat(directoryFD, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
@@ -42,7 +43,6 @@ public enum FileBytes {
                 : kind == S_IFBLK ? "a block device" : kind == S_IFSOCK ? "a socket" : "a special file"
             return .failure(Failure(reason: "not a regular file but \(what); prep reads only regular files", missing: false))
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         return .success(Opened(fd: fd, size: Int(st.st_size)))
     }
 

@@ -33,6 +33,9 @@ public final class LineReader: Sequence, IteratorProtocol {
     /// Whether the file started with a UTF-8 byte-order mark (which was removed).
     public private(set) var hadBOM = false
     private let fd: Int32
+    /// The file's size when opened: reading stops there without a last read returning 0.
+    private let size: Int
+    private var consumed = 0
     private var buffer: [UInt8] = []
     private var start = 0
     private var eof = false
@@ -48,7 +51,7 @@ public final class LineReader: Sequence, IteratorProtocol {
         self.encoding = encoding
         limit = maxLineLength
         switch FileBytes.open(url.path) {
-        case let .success(o): fd = o.fd
+        case let .success(o): fd = o.fd; size = o.size
         case let .failure(f): throw PrepError.io(path: url.path, reason: f.missing ? "cannot open for reading (no such file)" : "cannot open for reading: \(f.reason)")
         }
     }
@@ -59,8 +62,12 @@ public final class LineReader: Sequence, IteratorProtocol {
         if eof { return false }
         if start > 0 { buffer.removeFirst(start); start = 0 }
         var n = 0
-        repeat { n = Foundation.read(fd, chunk.baseAddress!, chunk.count) } while n < 0 && errno == EINTR
+        // A file that grew since it was opened is read to its size at opening (one read fewer per
+        // small file: the usual gt file is read whole by the first call).
+        if consumed >= size { eof = true; return false }
+        repeat { n = Foundation.read(fd, chunk.baseAddress!, Swift.min(chunk.count, size - consumed)) } while n < 0 && errno == EINTR
         if n <= 0 { eof = true; return false }
+        consumed += n
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         return true
     }
