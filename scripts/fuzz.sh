@@ -14,5 +14,5 @@ swift build --build-tests
 mkdir -p .build/fuzz
 env PREP_FUZZ_EXECS="$EXECS" PREP_FUZZ_SEED="$SEED" PREP_FUZZ_DIR="$PWD/.build/fuzz" \
     ${FAMILIES:+PREP_FUZZ_FAMILY="$FAMILIES"} \
-    swift test --skip-build --disable-swift-testing --filter PrepPipelineTests.FuzzTests 2>&1 | tee .build/fuzz/last-run.log \
+    swift test --skip-build --disable-swift-testing --filter FuzzTests 2>&1 | tee .build/fuzz/last-run.log \
     | grep -E '^fuzz|prep fuzz|error|crashed|HANG|Executed'
