@@ -30,6 +30,22 @@ public enum CheckedInt {
         return Int(d.rounded(rule))
     }
 
+    /// An integer written as text (a coordinate of a txt or XML annotation): nil when `token` is
+    /// not an integer, an input error at `file`:`line` naming `path` when it is one at or beyond
+    /// the limit (including one too long for `Int`), so sums like `x + w` cannot overflow.
+    public static func parse<S: StringProtocol>(_ token: S, path: @autoclosure () -> String, file: String, line: Int?) throws -> Int? {
+        let value: Double
+        if let v = Int(token) {
+            guard Double(v).magnitude >= limit else { return v }
+            value = Double(v)
+        } else {
+            let digits = token.drop { $0 == "-" || $0 == "+" }
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let d = Double(token) else { return nil }
+            value = d
+        }
+        throw PrepError.input(file: file, line: line, reason: OutOfRange(value: value, path: path()).description)
+    }
+
     /// A JSON number (ints as they are, floats rounded by `rule`); nil for any other value.
     public static func make(_ v: JSONValue?, _ rule: FloatingPointRoundingRule = .towardZero, path: @autoclosure () -> String) throws -> Int? {
         switch v {
