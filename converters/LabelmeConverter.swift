@@ -40,7 +40,7 @@ public struct LabelmeFile: Sendable {
         }
         guard let list = doc["shapes"]?.array else { throw PrepError.input(file: url.path, line: nil, reason: "no 'shapes' list") }
         // Windows exports write backslashes.
-        imageName = (path.replacingOccurrences(of: "\\", with: "/") as NSString).lastPathComponent
+        imageName = PathText.lastComponent(path.replacingOccurrences(of: "\\", with: "/"))
         width = w
         height = h
         shapes = []

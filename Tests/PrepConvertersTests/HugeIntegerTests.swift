@@ -24,3 +24,25 @@ final class HugeIntegerTests: XCTestCase {
             .contains("gt.txt:2: coordinate 7 = -9.223372036854776e+18"))
     }
 }
+
+/// More finds of the long fuzz run (issue 19), each a crash before its fix.
+final class FuzzFindingsTests: XCTestCase {
+    func testPyNumberFallsBackToAFloatInsteadOfOverflowing() {
+        XCTAssertEqual(PyNumber.times(.int(Int.max), .int(2)), .double(Double(Int.max) * 2))
+        XCTAssertEqual(PyNumber.minus(.int(Int.min), .int(1)), .double(Double(Int.min) - 1))
+        XCTAssertEqual(PyNumber.times(.int(6), .int(7)), .int(42))
+    }
+
+    func testMJSynthLinesNeverReachFoundationPathCode() {
+        let p = LabelLineParser(format: .mjsynth)
+        for line in ["./2697/6/466_MONIKER_49537.jpg 49537", "/", "//", "./", "_a_", "\u{FEFF}/x_y_z.jpg 1", "a/b/..//_W_1.jpg 1"] {
+            _ = p.parse(line)   // must not trap
+        }
+        guard case let .success(r) = p.parse("./2697/6/466_MONIKER_49537.jpg 49537") else { return XCTFail("parse") }
+        XCTAssertEqual(r.name, "2697/6/466_MONIKER_49537.jpg")
+        XCTAssertEqual(r.text, "MONIKER")
+        XCTAssertEqual(PathText.deletingExtension("a.b/c"), "a.b/c")
+        XCTAssertEqual(PathText.deletingExtension("d/x.tar.gz"), "d/x.tar")
+        XCTAssertEqual(PathText.lastComponent("a/b/"), "b")
+    }
+}

@@ -60,6 +60,15 @@ final class LMDBDamageTests: TempDirTestCase {
         XCTAssertTrue(named.contains("damaged LMDB: page 4: its header names page 9"), named)
     }
 
+    func testDuplicateFlagInADatabaseWithoutDuplicates() throws {
+        // Found by the long fuzz run: node 1 of broken.lmdb's leaf (page 2) flagged F_DUPDATA made
+        // liblmdb follow a sub-database cursor that does not exist (SIGSEGV at 0x190).
+        let b = [UInt8](try Data(contentsOf: LMDBFixtures.url("rec-toy/broken.lmdb").appendingPathComponent("data.mdb")))
+        let node = Int(b[2 * 4096 + 18]) | Int(b[2 * 4096 + 19]) << 8
+        let m = message(try damagedCopy("rec-toy/broken.lmdb", at: 2 * 4096 + node + 4, width: 1, value: 4))
+        XCTAssertTrue(m.contains("damaged LMDB: page 2: node 1 is marked as duplicates in a database without duplicates"), m)
+    }
+
     func testSoundDatabasesStillRead() throws {
         for f in ["rec-toy/imgs.lmdb", "rec-toy/label.lmdb", "deprecated.lmdb", "unicode/reference-label.lmdb"] {
             XCTAssertEqual(message(LMDBFixtures.url(f)), "read", f)

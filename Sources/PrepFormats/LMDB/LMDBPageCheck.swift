@@ -31,6 +31,8 @@ struct LMDBPageCheck {
     let fileSize: Int
     private(set) var pageSize = 4096
     private(set) var lastPage = 0
+    /// Whether the main database holds sorted duplicates (`MDB_DUPSORT`); prep's never do.
+    private(set) var dupSort = false
 
     /// Checks `file` (an open descriptor of `fileSize` bytes); throws "damaged LMDB: page N: …".
     static func check(file: String, fd: Int32, fileSize: Int) throws {
@@ -79,7 +81,7 @@ struct LMDBPageCheck {
         guard (512...65536).contains(psize), psize & (psize - 1) == 0 else { throw damaged(0, "page size \(psize) is not a power of two from 512 to 65536") }
         pageSize = psize
         guard fileSize >= 2 * psize else { throw damaged(1, "the file (\(fileSize) bytes) ends before the second meta page") }
-        var metas: [(page: Int, root: UInt64, depth: Int, txn: UInt64, last: UInt64)] = []
+        var metas: [(page: Int, root: UInt64, depth: Int, txn: UInt64, last: UInt64, flags: Int)] = []
         for m in 0..<2 {
             let b = try read(m, size: psize)
             guard Self.u32(b, 16) == Self.magic else { throw damaged(m, "not an LMDB meta page (magic)") }
@@ -96,10 +98,11 @@ struct LMDBPageCheck {
                 }
                 throw damaged(m, "last page \(last) lies beyond the end of the file (\(fileSize / psize) pages of \(psize) bytes)")
             }
-            metas.append((m, Self.u64(b, 88 + 40), Self.u16(b, 88 + 6), Self.u64(b, 144), last))
+            metas.append((m, Self.u64(b, 88 + 40), Self.u16(b, 88 + 6), Self.u64(b, 144), last, Self.u16(b, 88 + 4)))
         }
         let chosen = metas[metas[0].txn < metas[1].txn ? 1 : 0]
         lastPage = Int(chosen.last)
+        dupSort = chosen.flags & 0x04 != 0
         if chosen.root == UInt64.max { return }   // an empty database
         let root = try pageNumber(chosen.root, at: chosen.page, "the root page")
         guard (1...32).contains(chosen.depth) else { throw damaged(chosen.page, "tree depth \(chosen.depth) is not from 1 to 32") }
@@ -137,6 +140,15 @@ struct LMDBPageCheck {
             }
             let dataSize = lo | hi << 16
             let dataAt = at + Self.nodeSize + keySize
+            // liblmdb follows a duplicate-data node into a sub-database cursor that a database
+            // without MDB_DUPSORT does not have (a null pointer).
+            guard nodeFlags & ~(Self.bigData | Self.subData | Self.dupData) == 0 else {
+                throw damaged(page, String(format: "node \(k) has unknown flags 0x%04x", nodeFlags))
+            }
+            if nodeFlags & Self.dupData != 0 {
+                guard dupSort else { throw damaged(page, "node \(k) is marked as duplicates in a database without duplicates") }
+                continue   // sub-pages of sorted duplicates are not walked (no prep LMDB has them)
+            }
             if nodeFlags & Self.bigData != 0 {
                 guard dataAt + 8 <= pageSize else { throw damaged(page, "node \(k)'s overflow page number runs past the page") }
                 let first = try pageNumber(Self.u64(b, dataAt), at: page, "node \(k)'s overflow page")
