@@ -41,7 +41,7 @@ public struct BoxTxtConverter: LineConverter {
         for k in 0..<4 {
             rest = rest.drop(while: { $0 == " " || $0 == "\t" })
             let token = rest.prefix(while: { $0 != "," && $0 != " " && $0 != "\t" })
-            guard let v = Int(token) else {
+            guard let v = try CheckedInt.parse(token, path: "coordinate \(k + 1)", file: file, line: number) else {
                 throw PrepError.input(file: file, line: number, reason: token.isEmpty
                     ? "expected 4 numbers and a transcription, found \(k) number\(k == 1 ? "" : "s")"
                     : "coordinate \(k + 1) is not an integer: '\(token)'")

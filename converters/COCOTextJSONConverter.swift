@@ -73,14 +73,21 @@ public struct COCOTextJSONConverter: WholeFileConverter {
 
     static func int(_ v: JSONValue) -> Int? { if case let .int(i) = v { return i } else { return nil } }
 
+    /// A coordinate as an integer; a value no integer can hold is an entry error naming its key.
+    static func int(_ d: Double, _ rule: FloatingPointRoundingRule, _ path: String) throws -> Int {
+        do { return try CheckedInt.make(d, rule, path: path) } catch let e as CheckedInt.OutOfRange {
+            throw EntryError(reason: e.description)
+        }
+    }
+
     func instance(_ ann: JSONValue) throws -> TextInstance {
         guard let box = ann["bbox"]?.array, box.count == 4 else { throw EntryError(reason: "no 'bbox' of 4 numbers") }
         let b = try box.map { v -> Double in
-            guard let d = v.number, d.isFinite else { throw EntryError(reason: "'bbox' holds a non-number") }
+            guard let d = v.number else { throw EntryError(reason: "'bbox' holds a non-number") }
             return d
         }
-        let x = max(0, Int(b[0].rounded(.down))), y = max(0, Int(b[1].rounded(.down)))
-        let w = Int(b[2].rounded(.up)), h = Int(b[3].rounded(.up))
+        let x = max(0, try Self.int(b[0], .down, "bbox[0]")), y = max(0, try Self.int(b[1], .down, "bbox[1]"))
+        let w = try Self.int(b[2], .up, "bbox[2]"), h = try Self.int(b[3], .up, "bbox[3]")
         guard let area = ann["area"], area.number != nil else { throw EntryError(reason: "no numeric 'area'") }
         let text = ann["utf8_string"]?.string
         let ignore: Bool
@@ -92,9 +99,9 @@ public struct COCOTextJSONConverter: WholeFileConverter {
         }
         let key = variant == .cocotext ? "mask" : "points"
         guard let raw = ann[key]?.array else { throw EntryError(reason: "no '\(key)' list") }
-        var polygon = try raw.map { v -> Double in
-            guard let d = v.number, d.isFinite else { throw EntryError(reason: "'\(key)' holds a non-number") }
-            return Double(max(0, Int(d)))   // int() truncates toward zero, then max(0, ·)
+        var polygon = try raw.enumerated().map { k, v -> Double in
+            guard let d = v.number else { throw EntryError(reason: "'\(key)' holds a non-number") }
+            return Double(max(0, try Self.int(d, .towardZero, "\(key)[\(k)]")))   // int() truncates toward zero, then max(0, ·)
         }
         if polygon.count < 8 || polygon.count % 2 != 0 {
             switch variant {

@@ -28,7 +28,7 @@ public struct CTW1500Converter: PerImageConverter {
         for image in root.children {
             for box in image.children {
                 func attr(_ k: String) throws -> Int {
-                    guard let s = box.attribute(k), let v = Int(TextTrim.strip(s)) else {
+                    guard let s = box.attribute(k), let v = try CheckedInt.parse(TextTrim.strip(s), path: k, file: url.path, line: box.line) else {
                         throw PrepError.input(file: url.path, line: box.line, reason: "box attribute '\(k)' is missing or not an integer")
                     }
                     return v
@@ -37,7 +37,10 @@ public struct CTW1500Converter: PerImageConverter {
                 guard box.children.count >= 2 else {
                     throw PrepError.input(file: url.path, line: box.line, reason: "a box needs a label and a segs element")
                 }
-                let pts = box.children[1].text.split(separator: ",").map { Int(TextTrim.strip($0)) }
+                let segs = box.children[1]
+                let pts = try segs.text.split(separator: ",").enumerated().map {
+                    try CheckedInt.parse(TextTrim.strip($1), path: "segs value \($0 + 1)", file: url.path, line: segs.line)
+                }
                 guard pts.count == 28, pts.allSatisfy({ $0 != nil }) else {
                     throw PrepError.input(file: url.path, line: box.children[1].line, reason: "segs must be 28 integers (found \(pts.count) values)")
                 }
@@ -59,7 +62,7 @@ public struct CTW1500Converter: PerImageConverter {
             }
             var pts: [Int] = []
             for (k, f) in fields.prefix(28).enumerated() {
-                guard let v = Int(TextTrim.strip(f)) else {
+                guard let v = try CheckedInt.parse(TextTrim.strip(f), path: "coordinate \(k + 1)", file: url.path, line: raw.number) else {
                     throw PrepError.input(file: url.path, line: raw.number, reason: "coordinate \(k + 1) is not an integer: '\(f)'")
                 }
                 pts.append(v)

@@ -48,7 +48,7 @@ public struct ICDARTxtConverter: LineConverter {
         var integers = true
         for k in 0..<8 {
             let f = TextTrim.strip(fields[k])
-            if let i = Int(f) {
+            if let i = try CheckedInt.parse(f, path: "coordinate \(k + 1)", file: file, line: number) {
                 polygon.append(Double(i))
             } else if let d = Double(f), d.isFinite {
                 if floorCoordinates { polygon.append(d.rounded(.down)) } else { polygon.append(d); integers = false }

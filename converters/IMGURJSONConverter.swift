@@ -35,7 +35,9 @@ public struct IMGURJSONConverter: WholeFileConverter {
                     guard case let .string(box)? = ann["bounding_box"], let values = Self.numbers(box), values.count >= 5 else {
                         throw PrepError.input(file: location, line: nil, reason: "ann_id[\(key)]: 'bounding_box' is not \"[xc, yc, w, h, angle]\"")
                     }
-                    return Self.instance(values, text: ann["word"]?.string)
+                    do { return try Self.instance(values, text: ann["word"]?.string) } catch let e as CheckedInt.OutOfRange {
+                        throw PrepError.input(file: location, line: nil, reason: "ann_id[\(key)]: \(e)")
+                    }
                 }
             }
             images.append(AnnotatedImage(name: name + ".jpg", instances: [], location: location, lazyInstances: load))
@@ -53,7 +55,7 @@ public struct IMGURJSONConverter: WholeFileConverter {
     }
 
     /// The reference's `convert_oriented_box` + `get_best_begin_point_single`.
-    static func instance(_ box: [Double], text: String?) -> TextInstance {
+    static func instance(_ box: [Double], text: String?) throws -> TextInstance {
         let (xc, yc, w, h) = (box[0], box[1], box[2], box[3])
         let angle = -box[4] * Double.pi / 180
         let rx = [-w / 2, w / 2, w / 2, -w / 2], ry = [-h / 2, -h / 2, h / 2, h / 2]
@@ -74,8 +76,8 @@ public struct IMGURJSONConverter: WholeFileConverter {
         }
         pts = (0..<4).map { pts[(best + $0) % 4] }
         let polygon = pts.flatMap { [$0.0, $0.1] }
-        let x = max(0, Int(xmin.rounded(.down))), y = max(0, Int(ymin.rounded(.down)))
-        let bw = Int(xmax.rounded(.down)) - x, bh = Int(ymax.rounded(.down)) - y
+        let x = max(0, try CheckedInt.make(xmin, .down, path: "bounding_box x")), y = max(0, try CheckedInt.make(ymin, .down, path: "bounding_box y"))
+        let bw = try CheckedInt.make(xmax, .down, path: "bounding_box x + w") - x, bh = try CheckedInt.make(ymax, .down, path: "bounding_box y + h") - y
         return TextInstance(polygon: polygon, integerCoordinates: false, text: text, ignore: false,
                             attributes: ["bbox": .array([.int(x), .int(y), .int(bw), .int(bh)]), "area": .int(bw * bh)])
     }

@@ -65,7 +65,7 @@ public struct LabelLineParser: Sendable {
             let trimmed = TextTrim.strip(line)
             var path = String(trimmed.split(separator: " ", maxSplits: 1).first ?? "")
             if path.hasPrefix("./") { path.removeFirst(2) }
-            let parts = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.split(separator: "_", omittingEmptySubsequences: false)
+            let parts = PathText.deletingExtension(PathText.lastComponent(path)).split(separator: "_", omittingEmptySubsequences: false)
             guard parts.count >= 3, !parts[1].isEmpty else {
                 return .failure(LabelLineError(reason: "expected `path/<n>_<WORD>_<n>.jpg <index>`"))
             }

@@ -40,7 +40,7 @@ public struct LabelmeFile: Sendable {
         }
         guard let list = doc["shapes"]?.array else { throw PrepError.input(file: url.path, line: nil, reason: "no 'shapes' list") }
         // Windows exports write backslashes.
-        imageName = (path.replacingOccurrences(of: "\\", with: "/") as NSString).lastPathComponent
+        imageName = PathText.lastComponent(path.replacingOccurrences(of: "\\", with: "/"))
         width = w
         height = h
         shapes = []
@@ -53,13 +53,15 @@ public struct LabelmeFile: Sendable {
             guard case let .string(label)? = s["label"] else { skipped.append((k, "no 'label' string")); continue }
             guard let pts = s["points"]?.array else { skipped.append((k, "no 'points' list")); continue }
             var flat: [Int] = []
-            var bad = false
-            for p in pts {
-                guard let xy = p.array, xy.count == 2, let x = xy[0].number, let y = xy[1].number,
-                      x.isFinite, y.isFinite, abs(x) < 1e15, abs(y) < 1e15 else { bad = true; break }
-                flat += [Int(x), Int(y)]   // int() truncates toward zero
+            var bad: String?
+            for (q, p) in pts.enumerated() {
+                guard let xy = p.array, xy.count == 2, let x = xy[0].number, let y = xy[1].number else { bad = "a point is not [x, y]"; break }
+                // int() truncates toward zero
+                do { flat += [try CheckedInt.make(x, path: "points[\(q)][0]"), try CheckedInt.make(y, path: "points[\(q)][1]")] } catch {
+                    bad = "\(error)"; break
+                }
             }
-            if bad { skipped.append((k, "a point is not [x, y]")); continue }
+            if let bad { skipped.append((k, bad)); continue }
             if type == "rectangle" {
                 guard flat.count == 4 else { skipped.append((k, "a rectangle needs 2 points (has \(flat.count / 2))")); continue }
             } else if flat.count < 8 || flat.count % 2 != 0 {

@@ -46,7 +46,7 @@ public struct NAFConverter: WholeFileConverter {
         return images
     }
 
-    static func stemOf(_ name: String) -> String { (name as NSString).deletingPathExtension }
+    static func stemOf(_ name: String) -> String { PathText.deletingExtension(name) }
 
     /// The recognition boxes (option `boxes: recog`). A box whose polygon is not 4 points is cut
     /// from its bounds (the reference's reshape to 8 values crashes on it).

@@ -67,8 +67,9 @@ public struct PageJSONConverter: PerImageConverter {
             for (j, word) in words.enumerated() {
                 let at = "\(name)[\(i)].words[\(j)]"
                 guard let box = word["box"]?.array, box.count == 4 else { throw fail("\(at): no 'box' of 4 numbers") }
-                let b = try box.map { v -> Double in
-                    guard let d = v.number, d.isFinite, abs(d) < 1e15 else { throw fail("\(at): 'box' holds a non-number") }
+                let b = try box.enumerated().map { k, v -> Double in
+                    guard let d = v.number else { throw fail("\(at): 'box' holds a non-number") }
+                    do { _ = try CheckedInt.make(d, path: "box[\(k)]") } catch { throw fail("\(at): \(error)") }
                     return d
                 }
                 guard case let .string(text)? = word["text"] else { throw fail("\(at): no 'text' string") }

@@ -13,12 +13,19 @@ enum PyNumber {
     }
 
     static func minus(_ a: JSONValue, _ b: JSONValue) -> JSONValue {
-        if case let .int(x) = a, case let .int(y) = b { return .int(x - y) }
+        // Python's ints do not overflow; a result no Int holds is given as a float.
+        if case let .int(x) = a, case let .int(y) = b {
+            let (r, overflow) = x.subtractingReportingOverflow(y)
+            if !overflow { return .int(r) }
+        }
         return .double(a.number! - b.number!)
     }
 
     static func times(_ a: JSONValue, _ b: JSONValue) -> JSONValue {
-        if case let .int(x) = a, case let .int(y) = b { return .int(x * y) }
+        if case let .int(x) = a, case let .int(y) = b {
+            let (r, overflow) = x.multipliedReportingOverflow(by: y)
+            if !overflow { return .int(r) }
+        }
         return .double(a.number! * b.number!)
     }
 }

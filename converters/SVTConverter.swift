@@ -24,7 +24,12 @@ public struct SVTConverter: WholeFileConverter {
             var instances: [TextInstance] = []
             var bad: String?
             for rect in image.all("taggedRectangle") {
-                let v = ["x", "y", "width", "height"].map { rect.attribute($0).flatMap { Int(TextTrim.strip($0)) } }
+                let v: [Int?]
+                do {
+                    v = try ["x", "y", "width", "height"].map { k in
+                        try rect.attribute(k).flatMap { try CheckedInt.parse(TextTrim.strip($0), path: k, file: location, line: rect.line) }
+                    }
+                } catch let PrepError.input(_, _, reason) { bad = "line \(rect.line): \(reason)"; break }
                 guard v.allSatisfy({ $0 != nil }) else { bad = "line \(rect.line): taggedRectangle needs integer x, y, width, height"; break }
                 let x0 = max(0, v[0]!), y0 = max(0, v[1]!), x1 = max(0, v[0]! + v[2]!), y1 = max(0, v[1]! + v[3]!)
                 var text = rect.child("tag").map { String(TextTrim.strip($0.text)) } ?? ""

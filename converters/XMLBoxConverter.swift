@@ -32,7 +32,7 @@ public struct XMLBoxConverter: PerImageConverter {
     }
 
     func int(_ e: XMLTree?, _ what: String, file: String, line: Int) throws -> Int {
-        guard let e, let v = Int(TextTrim.strip(e.text)) else {
+        guard let e, let v = try CheckedInt.parse(TextTrim.strip(e.text), path: what, file: file, line: e.line) else {
             throw PrepError.input(file: file, line: e?.line ?? line, reason: "\(what) is missing or not an integer")
         }
         return v
@@ -59,7 +59,7 @@ public struct XMLBoxConverter: PerImageConverter {
 
     func kaistWord(_ word: XMLTree, file: String) throws -> TextInstance {
         func attr(_ k: String) throws -> Int {
-            guard let s = word.attribute(k), let v = Int(TextTrim.strip(s)) else {
+            guard let s = word.attribute(k), let v = try CheckedInt.parse(TextTrim.strip(s), path: k, file: file, line: word.line) else {
                 throw PrepError.input(file: file, line: word.line, reason: "word attribute '\(k)' is missing or not an integer")
             }
             return v

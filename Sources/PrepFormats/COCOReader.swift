@@ -24,9 +24,7 @@ public struct COCOReader {
     public init(url: URL) throws {
         self.url = url
         let path = url.path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PrepError.io(path: path, reason: "cannot read the annotation file")
-        }
+        let data = Data(try FileBytes.readInput(url))
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
             throw PrepError.input(file: path, line: nil, reason: "not valid JSON (\(error.localizedDescription))")

@@ -33,15 +33,14 @@ struct COCOToLinesCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input ?? inPath])
         guard let inName = input ?? inPath, let outName = output ?? outPath else {
             throw PrepError.usage("coco-to-lines needs IN.json and OUT.txt")
         }
         let input = URL(fileURLWithPath: inName).standardizedFileURL
         let output = URL(fileURLWithPath: outName).standardizedFileURL
         try RunOptions.running("coco-to-lines", common) { report in
-            guard let data = FileManager.default.contents(atPath: input.path) else {
-                throw PrepError.io(path: input.path, reason: "cannot read the file")
-            }
+            let data = try FileBytes.readInput(input)
             let doc: JSONValue
             do { doc = try JSONReader.parse([UInt8](data)) } catch let e as JSONReader.Failure {
                 throw PrepError.input(file: input.path, line: nil, reason: "not valid JSON: \(e)")

@@ -29,6 +29,8 @@ struct CharBoxCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([inPath ?? inPathOption])
+        OutputGuard.shared.addInputs([dataRoot ?? dataRootOption], kind: .root)
         guard let rootName = dataRootOption ?? dataRoot, let inName = inPathOption ?? inPath, let outName = outPathOption ?? outPath else {
             throw PrepError.usage("synthtext-char needs DATA_ROOT, IN_PATH and OUT_PATH")
         }

@@ -22,9 +22,16 @@ struct RunOptions: ParsableArguments {
 
     /// Prints the summary (unless quiet), writes the JSON report if asked.
     func finish(_ report: RunReport, root: String? = nil) throws {
+        // Zero samples from a non-empty input is a failure, said even under --quiet.
+        let emptyRun = report.failure == nil ? report.nothingWrittenReason : nil
+        if let why = emptyRun { report.failure = why }
         report.finish()
         if !quiet { print(report.summary(root: root)) }
         if let path = self.report { try report.write(to: URL(fileURLWithPath: path)) }
+        if let why = emptyRun {
+            CLI.printError(why)
+            throw ExitCode.failure
+        }
     }
 
     /// Runs `body`, then prints/writes the report; a failure (other than a usage error) is

@@ -47,6 +47,8 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input])
+        OutputGuard.shared.addInputs([images], kind: .root)
         var format: AnnotationFormat? = nil
         if from != "auto" {
             guard let f = AnnotationFormat(rawValue: from) else {

@@ -64,6 +64,8 @@ struct CropsCommand: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([annotation, textFrom, gtDir])
+        OutputGuard.shared.addInputs([images], kind: .root)
         let pads = pad.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard pads.count == 2, let long = pads[0], let short = pads[1], (0..<1).contains(long), (0..<1).contains(short) else {
             throw PrepError.usage("--pad takes two ratios in [0, 1) separated by a comma, e.g. 0.4,0.2 (got '\(pad)')")

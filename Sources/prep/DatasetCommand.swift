@@ -182,6 +182,7 @@ struct DatasetCommand: ParsableCommand {
         job.recogFromDet = fromDet
         job.imagePlacement = images
         job.shard = try sharding.resolve()
+        OutputGuard.shared.addInputs(recipe.inputFolders(root: root))
         let report = RunReport(command: dataset)
         if job.shard != nil { report.options["arguments"] = ShardOptions.fingerprint() }
         try common.perform(report, root: root.path) {

@@ -75,6 +75,8 @@ struct LMDBCommand: ParsableCommand {
     var separatorValue: String { CLI.separator(separator) }
 
     func run() throws {
+        OutputGuard.shared.addInputs([label])
+        OutputGuard.shared.addInputs([imgRoot], kind: .root)
         let labelURL = URL(fileURLWithPath: label).standardizedFileURL
         let fmt = format.flatMap(RecogLMDBJob.LabelFormat.init(rawValue:))
             ?? (labelURL.pathExtension.lowercased() == "jsonl" ? .jsonl : .txt)

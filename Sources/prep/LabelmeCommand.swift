@@ -46,6 +46,7 @@ struct LabelmeCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([jsonDir, imageDir], kind: .root)
         for t in tasks where t != "det" && t != "recog" { throw PrepError.usage("--tasks takes det and/or recog (got '\(t)')") }
         guard let fmt = LabelFileSink.Format(rawValue: format) else { throw PrepError.usage("--format must be jsonl or txt (got '\(format)')") }
         let job = LabelmeJob(jsonDirectory: URL(fileURLWithPath: jsonDir).standardizedFileURL,

@@ -34,6 +34,7 @@ struct OpenSetCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input])
         let input = URL(fileURLWithPath: self.input).standardizedFileURL
         guard FileManager.default.fileExists(atPath: input.path) else {
             throw PrepError.io(path: input.path, reason: "no such file")

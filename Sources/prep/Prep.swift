@@ -38,9 +38,6 @@ struct Prep: ParsableCommand {
 
     static func datasetList() -> String {
         guard let zoo = try? Zoo.load() else { return "  (the dataset zoo could not be read)" }
-        return zoo.names.map { name in
-            let r = zoo.recipe(name)!
-            return "  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + r.title
-        }.joined(separator: "\n")
+        return HelpTable.render(zoo.names.map { ($0, zoo.recipe($0)!.title) })
     }
 }

@@ -60,6 +60,8 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
+        OutputGuard.shared.addInputs([path, charset])
+        OutputGuard.shared.addInputs([images], kind: .root)
         var options = Gallery.Options()
         options.images = images.map { URL(fileURLWithPath: $0) }
         options.limit = limit

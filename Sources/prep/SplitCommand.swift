@@ -48,6 +48,8 @@ struct SplitCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func run() throws {
+        OutputGuard.shared.addInputs([input])
+        OutputGuard.shared.addInputs([images], kind: .root)
         guard let grouping = SplitJob.Grouping(rawValue: groupBy) else { throw PrepError.usage("--group-by must be page or record") }
         var format: AnnotationFormat? = nil
         if from != "auto" {

@@ -65,6 +65,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        OutputGuard.shared.addInputs(paths.map { ValidationInputs.split(for: $0).path } + [charset]); OutputGuard.shared.addInputs([images], kind: .root)
         let started = Date()
         var options = Validator.Options()
         options.images = images.map { URL(fileURLWithPath: $0) }

@@ -86,9 +86,10 @@ final class CropsCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 2); XCTAssertTrue(r.stderr.contains("jsonl, txt or lmdb"), r.stderr)
         r = try PrepProcess.run(["crops", ann.path, "-o", root.appendingPathComponent("o3").path, "--pad", "1.5,0"])
         XCTAssertEqual(r.status, 2, r.stderr)
+        // The output is the input file itself: refused before anything is written (issue 19).
         r = try PrepProcess.run(["crops", ann.path, "-o", ann.path, "--text-from", "icdar2015"])
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stdout.contains("cannot create the output folder") || r.stderr.contains("cannot create the output folder"), r.stdout + r.stderr)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("is an input of this command"), r.stdout + r.stderr)
 
         // Hand-written COCO with text: odd polygon, degenerate polygon, outside, missing image, iscrowd.
         let coco = """

@@ -113,9 +113,9 @@ final class ShardMergeTests: XCTestCase {
 
     func testConvertAndCrops() throws {
         let root = try fixtureCopy("icdar2015-toy")
-        let det = try PrepProcess.tempDir(self)
-        XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "-o", det.path, "-q"]).status, 0)
-        let coco = det.appendingPathComponent("instances_test.json").path
+        // The det file in the root, so --text-from finds the gt files beside it (annotations/test/).
+        XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "-q"]).status, 0)
+        let coco = root.appendingPathComponent("instances_test.json").path
         for (to, name) in [("mmocr0", "a.json"), ("mmocr1", "b.json"), ("coco", "c.json"), ("paddle", "d.txt"), ("line-json", "e.jsonl")] {
             try assertMergeEqualsUnsharded(["convert", coco, "--to", to], counts: [3], output: { ["-o", $0.appendingPathComponent(name).path] })
         }

@@ -45,7 +45,9 @@ final class TotalTextTests: XCTestCase {
         try FileManager.default.removeItem(at: train.appendingPathComponent("poly_gt_img11.mat"))
         try FileManager.default.copyItem(at: PrepProcess.fixture("mat/v73.mat"), to: train.appendingPathComponent("poly_gt_img11.mat"))
         let r = try PrepProcess.run(["totaltext", root.path, "--split-list", "training", "-o", root.appendingPathComponent("out").path])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        // Both training images are skipped: nothing is written, which fails the run (issue 19).
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nothing was written"), r.stderr)
         XCTAssertTrue(r.stdout.contains("gt_img2.mat: no 'gt' or 'polygt' variable (the file holds: names, boxes, txt"), r.stdout)
         XCTAssertTrue(r.stdout.contains("poly_gt_img11.mat: a MATLAB v7.3 file (HDF5)"), r.stdout)
         // An image with neither txt nor .mat is named with every file tried.

@@ -88,7 +88,8 @@ final class TxtFamilyTests: XCTestCase {
         try Data("x: [[1 9 9 1]], y: [[1 1 5 5]], ornt: [u'h'], transcriptions: [u',']\nx: [[1 9 9 1]], y: [[6 6 9 9]], ornt: [u'h'], transcriptions: [u'__import__(\"os\")']\nx: [[1 9]], y: [[1 1]], ornt: [u'h'], transcriptions: [u'two']\n".utf8)
             .write(to: root.appendingPathComponent("annotations/test/poly_gt_img1001.txt"))
         var r = try PrepProcess.run(["totaltext", root.path, "--task", "spotting", "--split-list", "test"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        // The test split's one image is skipped: nothing is written, which fails the run (issue 19).
+        XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stdout.contains("poly_gt_img1001.txt:3: a polygon needs at least 3 points (has 2)"), r.stdout)
         try Data("x: [[1 9 9 1]], y: [[1 1 5 5]], ornt: [u'h'], transcriptions: [u',']\nx: [[1 9 9 1]], y: [[6 6 9 9]], ornt: [u'h'], transcriptions: [u'__import__(\"os\")']\n".utf8)
             .write(to: root.appendingPathComponent("annotations/test/poly_gt_img1001.txt"))
@@ -167,10 +168,13 @@ final class TxtFamilyTests: XCTestCase {
             .write(to: root.appendingPathComponent("annotations/training/0001.xml"))
         try Data("<Annotations><image>\n<box".utf8).write(to: root.appendingPathComponent("annotations/training/0002.xml"))
         let r = try PrepProcess.run(["ctw1500", root.path, "--task", "det", "recog", "--split-list", "training"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0001.xml:1: segs must be 28 integers (found 3 values)").count, 3, r.stdout)
+        // Every training image is skipped: nothing is written, which fails the run (issue 19).
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nothing was written"), r.stderr)
+        // Twice in the list, once more in the one-line failure that quotes the first skip.
+        XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0001.xml:1: segs must be 28 integers (found 3 values)").count, 4, r.stdout)
         XCTAssertEqual(r.stdout.components(separatedBy: "annotations/training/0002.xml:2: not well-formed XML").count, 3, r.stdout)
-        XCTAssertEqual(try readText(root, "train_label.jsonl"), "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("train_label.jsonl").path))
         let svt = try fixtureCopy("svt-toy")
         try Data("<tagset><image><imageName>img/15_01.jpg</imageName>\n<taggedRectangles/></image>\n<image>".utf8)
             .write(to: svt.appendingPathComponent("test.xml"))

@@ -23,7 +23,7 @@ final class FileBytesTests: XCTestCase {
         XCTAssertEqual(missing.reason, "missing image")
         guard case let .failure(folder) = FileBytes.read("sub", relativeTo: fd) else { return XCTFail("folder read") }
         XCTAssertFalse(folder.missing)
-        XCTAssertEqual(folder.reason, "not a regular file")
+        XCTAssertEqual(folder.reason, "not a regular file but a folder; prep reads only regular files")
     }
 
     func testFileFolderWritesAndReplacesFiles() throws {

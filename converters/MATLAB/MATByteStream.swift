@@ -28,8 +28,7 @@ final class MATByteStream {
     /// A stream over `[offset, offset + length)` of the file at `path`, inflated if `compressed`.
     init(path: String, offset: Int, length: Int, compressed: Bool) throws {
         self.path = path
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw PrepError.io(path: path, reason: "cannot open") }
+        fd = try FileBytes.openInput(URL(fileURLWithPath: path)).fd
         filePosition = offset
         fileEnd = offset + length
         input = .allocate(capacity: Self.bufferSize)

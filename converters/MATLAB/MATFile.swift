@@ -27,10 +27,10 @@ public final class MATFile {
     public init(url: URL) throws {
         self.url = url
         let path = url.path
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw PrepError.io(path: path, reason: "cannot open") }
-        let header = [UInt8](handle.readData(ofLength: 128))
-        let size = Int(handle.seekToEndOfFile())
-        handle.closeFile()
+        let opened = try FileBytes.openInput(url)
+        close(opened.fd)
+        let header = FileBytes.head(path, 128) ?? []
+        let size = opened.size
         let text = String(decoding: header.prefix(116), as: UTF8.self)
         if header.starts(with: [0x89, 0x48, 0x44, 0x46]) || text.hasPrefix("MATLAB 7.3") {
             throw PrepError.input(file: path, line: nil, reason: "a MATLAB v7.3 file (HDF5), not a v5 .mat: save it with -v7 (MATLAB) or read it with h5py")

@@ -23,6 +23,7 @@ public final class ZipArchive {
     /// Opens `url`; a file that is not a zip (or is damaged) throws `PrepError.input`.
     public init(url: URL) throws {
         self.url = url
+        close(try FileBytes.openInput(url).fd)   // regular files only
         var error: Int32 = 0
         guard let za = zip_open(url.path, ZIP_RDONLY, &error) else {
             var ze = zip_error_t()

@@ -10,15 +10,13 @@ import Glibc
 public enum ImageProbe {
     public static func probe(_ url: URL, checkComplete: Bool = true) throws -> ImageInfo {
         let path = url.path
-        let fd = open(path, O_RDONLY)
-        if fd < 0 {
-            throw PrepError.image(path: path, reason: errno == ENOENT ? "missing image" : "cannot open image (\(String(cString: strerror(errno))))")
+        let opened: FileBytes.Opened
+        switch FileBytes.open(path) {
+        case let .success(o): opened = o
+        case let .failure(f): throw PrepError.image(path: path, reason: f.missing ? "missing image" : f.reason)
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw PrepError.image(path: path, reason: "cannot stat image") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw PrepError.image(path: path, reason: "is a directory, not an image") }
-        let reader = FileWindow(fd: fd, size: Int(st.st_size))
+        defer { close(opened.fd) }
+        let reader = FileWindow(fd: opened.fd, size: opened.size)
         return try probe(reader, path: path, checkComplete: checkComplete)
     }
 

@@ -12,6 +12,7 @@ extension OutputStaging {
             if strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }
+            try report.requireWritten()
             try staging.commit()
         } catch {
             staging.discard()

@@ -14,6 +14,8 @@ public final class OutputStaging: @unchecked Sendable {
 
     public init(directory: URL) throws {
         self.directory = directory
+        try OutputGuard.shared.check(directory, mayContainInputs: true)
+        Self.removeStale(in: directory)
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -34,9 +36,27 @@ public final class OutputStaging: @unchecked Sendable {
 
     deinit { if !finished { discard() } }
 
+    /// Removes staging folders (`.prep-tmp-PID-…`) in `directory` left by processes that are no
+    /// longer running (a crash or `kill -9` leaves them; an interrupt removes its own), and
+    /// records each in `StagingRegistry.shared.staleRemoved` so the run's report says so.
+    static func removeStale(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".prep-tmp-") {
+            let fields = name.dropFirst(".prep-tmp-".count).split(separator: "-", maxSplits: 1)
+            guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0, pid != getpid() else { continue }
+            // Alive (or not ours to signal): leave it.
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            let url = directory.appendingPathComponent(name)
+            if (try? FileManager.default.removeItem(at: url)) != nil {
+                StagingRegistry.shared.noteStale("removed \(url.path), a staging folder left by process \(pid), which is no longer running")
+            }
+        }
+    }
+
     /// A path to write `relativePath` to now; it replaces `directory/relativePath` on `commit()`.
     public func url(for relativePath: String) throws -> URL {
         let temp = stagingDirectory.appendingPathComponent(relativePath)
+        try OutputGuard.shared.check(directory.appendingPathComponent(relativePath))
         try FileManager.default.createDirectory(at: temp.deletingLastPathComponent(), withIntermediateDirectories: true)
         lock.lock(); defer { lock.unlock() }
         staged.append((temp, directory.appendingPathComponent(relativePath)))
@@ -57,6 +77,7 @@ public final class OutputStaging: @unchecked Sendable {
             if rename(temp.path, final.path) != 0 {
                 // A directory output (an LMDB) cannot replace a non-empty directory by rename.
                 if fm.fileExists(atPath: final.path) {
+                    try OutputGuard.checkReplaceable(final, by: temp)
                     try? fm.removeItem(at: final)
                     if rename(temp.path, final.path) == 0 { continue }
                 }
@@ -82,7 +103,13 @@ public final class StagingRegistry: @unchecked Sendable {
     private var paths = Set<String>()
     private let lock = NSLock()
 
+    private var stale: [String] = []
+
     func add(_ url: URL) { lock.lock(); paths.insert(url.path); lock.unlock() }
+    func noteStale(_ message: String) { lock.lock(); stale.append(message); lock.unlock() }
+
+    /// What `removeStale` removed so far (taken once, for a report's notes).
+    public func takeStaleRemoved() -> [String] { lock.lock(); defer { stale.removeAll(); lock.unlock() }; return stale }
     func remove(_ url: URL) { lock.lock(); paths.remove(url.path); lock.unlock() }
 
     /// Deletes every staging folder still present (called from a signal handler's queue).

@@ -37,7 +37,13 @@ public final class RunReport: @unchecked Sendable {
     public var dataset: String?
     public var options: [String: String] = [:]
     public private(set) var splits: [SplitCounts] = []
+    /// The first `keptIssues` issues, in full; later ones are only counted (`unlisted`), so a
+    /// run skipping millions of lines keeps a bounded report.
     public private(set) var issues: [Issue] = []
+    /// Issues counted but not kept, by severity.
+    public private(set) var unlisted: [Issue.Severity: Int] = [:]
+    /// How many issues are kept in full (`PREP_MAX_ISSUES` overrides the default 10,000).
+    public static let keptIssues = ProcessInfo.processInfo.environment["PREP_MAX_ISSUES"].flatMap(Int.init).map { max(0, $0) } ?? 10_000
     public private(set) var exifTagged: [String] = []
     public var notes: [String] = []
     /// Command-specific sections appended to the JSON report (e.g. `prep split`'s assignment).
@@ -65,7 +71,7 @@ public final class RunReport: @unchecked Sendable {
 
     public func add(_ issue: Issue) {
         lock.lock(); defer { lock.unlock() }
-        issues.append(issue)
+        if issues.count < Self.keptIssues { issues.append(issue) } else { unlisted[issue.severity, default: 0] += 1 }
         if issue.severity == .skipped, let split = issue.split {
             updateLocked(split: split) { $0.skipped += 1 }
         }
@@ -92,10 +98,31 @@ public final class RunReport: @unchecked Sendable {
         exifTagged = exifTagged.map(moved)
     }
 
-    public var skippedCount: Int { issues.filter { $0.severity == .skipped }.count }
-    public var warningCount: Int { issues.filter { $0.severity == .warning }.count }
+    public var skippedCount: Int { issues.filter { $0.severity == .skipped }.count + (unlisted[.skipped] ?? 0) }
+    public var warningCount: Int { issues.filter { $0.severity == .warning }.count + (unlisted[.warning] ?? 0) }
 
-    public func finish() { seconds = Date().timeIntervalSince(started) }
+    /// Why a run that read something but wrote no sample failed, in one line (nil when it wrote
+    /// samples or skipped nothing): "nothing was written" must never look like a success.
+    public var nothingWrittenReason: String? {
+        lock.lock(); defer { lock.unlock() }
+        let written = splits.reduce(0) { $0 + $1.images + $1.instances }
+        let skipped = issues.filter { $0.severity == .skipped }.count + (unlisted[.skipped] ?? 0)
+        // A shard (`options["shard"]`, set by its ledger) may hold nothing of a small dataset.
+        guard written == 0, skipped > 0, options["shard"] == nil else { return nil }
+        let first = issues.first { $0.severity == .skipped }.map { " (first: \($0.location): \($0.reason))" } ?? ""
+        return "nothing was written: all \(skipped) item(s) read were skipped\(first)"
+    }
+
+    /// Throws `nothingWrittenReason` (called before outputs are committed, so an empty run
+    /// leaves nothing behind).
+    public func requireWritten() throws {
+        if let why = nothingWrittenReason { throw PrepError.failed(why) }
+    }
+
+    public func finish() {
+        seconds = Date().timeIntervalSince(started)
+        notes += StagingRegistry.shared.takeStaleRemoved()
+    }
 
     // MARK: rendering
 
@@ -115,10 +142,14 @@ public final class RunReport: @unchecked Sendable {
         }
         let skipped = issues.filter { $0.severity == .skipped }
         let warnings = issues.filter { $0.severity == .warning }
-        for (label, group) in [("skipped", skipped), ("warnings", warnings)] where !group.isEmpty {
-            lines.append("  \(label): \(group.count)")
+        for (label, group, more) in [("skipped", skipped, unlisted[.skipped] ?? 0), ("warnings", warnings, unlisted[.warning] ?? 0)]
+        where !group.isEmpty {
+            let total = group.count + more
+            lines.append("  \(label): \(total)")
             for issue in group.prefix(maxListed) { lines.append("    \(shorten(issue.location, root)): \(issue.reason)") }
-            if group.count > maxListed { lines.append("    … \(group.count - maxListed) more (see --report)") }
+            if total > maxListed {
+                lines.append("    … \(total - maxListed) more (see --report\(more > 0 ? "; it lists the first \(Self.keptIssues)" : ""))")
+            }
         }
         if !exifTagged.isEmpty {
             let shown = exifTagged.prefix(3).map { shorten($0, root) }.joined(separator: ", ")
@@ -168,6 +199,9 @@ public final class RunReport: @unchecked Sendable {
             ("exif_tagged", .int(exifTagged.count)),
         ])))
         pairs.append(("issues", .array(issues.map(issueJSON))))
+        if !unlisted.isEmpty {
+            pairs.append(("issues_not_listed", .object(unlisted.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .int($0.value)) })))
+        }
         pairs.append(("exif_tagged", .array(exifTagged.map { .string($0) })))
         pairs.append(("notes", .array(notes.map { .string($0) })))
         pairs.append(contentsOf: extra)
@@ -178,6 +212,7 @@ public final class RunReport: @unchecked Sendable {
 
     /// Writes the JSON report (pretty enough for people: one document, UTF-8).
     public func write(to url: URL) throws {
+        try OutputGuard.shared.check(url)
         var bytes = PyJSON(ensureASCII: false).encode(json())
         bytes.append(0x0A)
         do { try Data(bytes).write(to: url, options: .atomic) } catch {

@@ -33,29 +33,13 @@ public final class IndexedJSONFile: @unchecked Sendable {
     }
 
     /// The whole file straight into one array (going through `Data` would hold it twice).
-    public static func readAll(_ url: URL) throws -> [UInt8] {
-        let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open the file") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw PrepError.io(path: url.path, reason: "cannot stat the file") }
-        let size = Int(st.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
-            var done = 0
-            while done < size {
-                let n = read(fd, buf.baseAddress! + done, size - done)
-                if n <= 0 { failed = n < 0; break }
-                done += n
-            }
-            count = done
-        }
-        if failed { throw PrepError.io(path: url.path, reason: "read failed") }
-        return bytes
-    }
+    public static func readAll(_ url: URL) throws -> [UInt8] { try FileBytes.readInput(url) }
 
     /// A gzip file, inflated into one array (HierText's official annotations are `.jsonl.gz`).
     static func gunzip(_ url: URL) throws -> [UInt8] {
+        // gzread passes non-gzip bytes through: a device would never end.
+        let opened = try FileBytes.openInput(url)
+        close(opened.fd)
         guard let gz = gzopen(url.path, "rb") else { throw PrepError.io(path: url.path, reason: "cannot open the gzip file") }
         defer { gzclose(gz) }
         _ = gzbuffer(gz, 1 << 20)
@@ -66,6 +50,9 @@ public final class IndexedJSONFile: @unchecked Sendable {
             if n < 0 { throw PrepError.input(file: url.path, line: nil, reason: "not a valid gzip file") }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<Int(n)])
+            if out.count > InputLimits.maxFileSize {
+                throw PrepError.io(path: url.path, reason: "inflated, " + InputLimits.fileTooLarge(out.count))
+            }
         }
         return out
     }

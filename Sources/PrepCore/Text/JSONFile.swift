@@ -4,10 +4,7 @@ import Foundation
 /// fails on it) and errors that name the file and the byte position.
 public enum JSONFile {
     public static func load(_ url: URL) throws -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the file")
-        }
-        var bytes = [UInt8](data)
+        var bytes = try FileBytes.readInput(url)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         do { return try JSONReader.parse(bytes) } catch let e as JSONReader.Failure {
             throw PrepError.input(file: url.path, line: nil, reason: "not valid JSON: \(e)")

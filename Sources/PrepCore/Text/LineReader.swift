@@ -3,49 +3,76 @@ import Foundation
 /// Streams the lines of a text file in constant memory: a leading UTF-8 BOM is removed,
 /// `\n`, `\r\n` and lone `\r` all end a line (Python's universal newlines), and each line is
 /// decoded strictly, so bytes that are not valid in the encoding name their line and byte.
+///
+/// The file is opened through `FileBytes.open` (regular files only), and a line longer than
+/// `InputLimits.maxLineLength` is not kept: it comes back with `overLimit` set and no bytes
+/// (its bytes are skipped up to its end), and `decode` or `check` turn it into an error naming
+/// the line and the limit, so a file without line ends cannot fill memory.
 public final class LineReader: Sequence, IteratorProtocol {
     /// One line: its 1-based number, its bytes (without the line end) and their offset in the file.
     public struct Line: Sendable {
         public var number: Int
         public var bytes: [UInt8]
         public var offset: Int
+        /// The line's length in bytes (without the line end), also when its bytes were dropped.
+        public var length: Int
+        /// Longer than `InputLimits.maxLineLength`: `bytes` is empty.
+        public var overLimit: Bool
+
+        public init(number: Int, bytes: [UInt8], offset: Int, length: Int? = nil, overLimit: Bool = false) {
+            self.number = number
+            self.bytes = bytes
+            self.offset = offset
+            self.length = length ?? bytes.count
+            self.overLimit = overLimit
+        }
     }
 
     public let url: URL
     public let encoding: TextEncoding
     /// Whether the file started with a UTF-8 byte-order mark (which was removed).
     public private(set) var hadBOM = false
-    private let handle: FileHandle
+    private let fd: Int32
+    /// The file's size when opened: reading stops there without a last read returning 0.
+    private let size: Int
+    private var consumed = 0
     private var buffer: [UInt8] = []
     private var start = 0
     private var eof = false
     private var lineNumber = 0
     private var fileOffset = 0
     private var first = true
-    private static let chunk = 1 << 20
+    private let limit: Int
+    /// Where each read lands (uninitialised, allocated once per reader).
+    private let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
     /// `url.path`, computed once: it is not free, and decode needs it for every line.
     private let path: String
 
-    public init(url: URL, encoding: TextEncoding = .utf8) throws {
+    public init(url: URL, encoding: TextEncoding = .utf8, maxLineLength: Int = InputLimits.maxLineLength) throws {
         self.url = url
         self.path = url.path
         self.encoding = encoding
-        do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw PrepError.io(path: url.path, reason: "cannot open for reading")
+        limit = maxLineLength
+        switch FileBytes.open(url.path) {
+        case let .success(o): fd = o.fd; size = o.size
+        case let .failure(f): throw PrepError.io(path: url.path, reason: f.missing ? "cannot open for reading (no such file)" : "cannot open for reading: \(f.reason)")
         }
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd); chunk.deallocate() }
 
     private func fill() -> Bool {
         if eof { return false }
-        let data = handle.readData(ofLength: LineReader.chunk)
-        if data.isEmpty { eof = true; return false }
         if start > 0 { buffer.removeFirst(start); start = 0 }
-        buffer.append(contentsOf: data)
+        var n = 0
+        // A file that grew since it was opened is read to its size at opening (one read fewer per
+        // small file: the usual gt file is read whole by the first call).
+        if consumed >= size { eof = true; return false }
+        repeat { n = Foundation.read(fd, chunk.baseAddress!, Swift.min(chunk.count, size - consumed)) } while n < 0 && errno == EINTR
+        if n <= 0 { eof = true; return false }
+        consumed += n
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         return true
     }
 
@@ -60,44 +87,53 @@ public final class LineReader: Sequence, IteratorProtocol {
                 fileOffset = 3
             }
         }
+        var i = start          // where scanning for the line end goes on (never rescans)
+        var dropped = 0        // bytes of an over-long line already let go
         while true {
-            var i = start
             let n = buffer.count
             while i < n {
                 let b = buffer[i]
                 if b == 0x0A || b == 0x0D {
                     // A '\r' at the end of the buffer may be the first half of "\r\n".
-                    if b == 0x0D && i + 1 == n && !eof {
-                        break
-                    }
-                    let line = Array(buffer[start..<i])
+                    if b == 0x0D && i + 1 == n && !eof { break }
                     var end = i + 1
                     if b == 0x0D && end < n && buffer[end] == 0x0A { end += 1 }
-                    lineNumber += 1
-                    let result = Line(number: lineNumber, bytes: line, offset: fileOffset)
-                    fileOffset += end - start
-                    start = end
-                    return result
+                    return emit(upTo: i, next: end, dropped: dropped)
                 }
                 i += 1
             }
+            if dropped + i - start > limit {
+                dropped += i - start
+                start = i
+            }
+            let shift = start
             if !fill() {
-                if start < buffer.count {
-                    let line = Array(buffer[start...])
-                    lineNumber += 1
-                    let result = Line(number: lineNumber, bytes: line, offset: fileOffset)
-                    fileOffset += buffer.count - start
-                    start = buffer.count
-                    return result
-                }
+                if start < buffer.count || dropped > 0 { return emit(upTo: buffer.count, next: buffer.count, dropped: dropped) }
                 return nil
             }
+            i -= shift
         }
+    }
+
+    private func emit(upTo end: Int, next: Int, dropped: Int) -> Line {
+        lineNumber += 1
+        let length = dropped + end - start
+        let over = length > limit
+        let line = Line(number: lineNumber, bytes: over ? [] : Array(buffer[start..<end]), offset: fileOffset, length: length, overLimit: over)
+        fileOffset += dropped + next - start
+        start = next
+        return line
+    }
+
+    /// Throws for a line over the length limit, naming the file and line.
+    public func check(_ line: Line) throws {
+        if line.overLimit { throw PrepError.input(file: url.path, line: line.number, reason: InputLimits.lineTooLong(line.length)) }
     }
 
     /// Decodes a line's bytes, or throws naming the file, the line and the first bad byte.
     public func decode(_ line: Line) throws -> String {
-        try encoding.decode(line.bytes, file: path, line: line.number)
+        try check(line)
+        return try encoding.decode(line.bytes, file: path, line: line.number)
     }
 
     /// Every line of a (small) file, decoded.

@@ -39,10 +39,7 @@ public final class XMLTree: @unchecked Sendable {
     /// Parses a file; malformed XML throws `PrepError.input` with the line libxml2 reports.
     /// Network access and external entities are off (XML_PARSE_NONET, no DTD loading).
     public static func parse(file url: URL) throws -> XMLTree {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the file")
-        }
-        return try parse(data: data, path: url.path)
+        return try parse(data: try FileBytes.readInput(url), path: url.path)
     }
 
     /// Parses a document held in memory (a zip member); errors name `path`.

@@ -102,9 +102,8 @@ public enum AnnotationFormat: String, Sendable, CaseIterable {
             if names.contains(where: { $0.hasSuffix(".gt.txt") }) { return Detection(format: .tesstrain, reason: "a folder of <name>.gt.txt files (tesstrain)") }
             throw PrepError.usage("\(path): a folder without data.mdb, labels.json, metadata.jsonl, labels.csv or *.gt.txt; tried: lmdb, doctr, hf, easyocr, tesstrain. Give an annotation file or a dataset folder")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw PrepError.io(path: path, reason: "cannot open for reading") }
-        var head = [UInt8](handle.readData(ofLength: 1 << 16))
-        try? handle.close()
+        close(try FileBytes.openInput(url).fd)   // regular files only (a FIFO would block)
+        var head = FileBytes.head(path, 1 << 16) ?? []
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
         let text = String(decoding: head, as: UTF8.self)
         var tried: [String] = []

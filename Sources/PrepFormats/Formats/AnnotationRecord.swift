@@ -31,6 +31,12 @@ public struct RecordLocation: Sendable, Equatable, CustomStringConvertible {
     public func error(_ reason: String) -> PrepError {
         .input(file: element.map { "\(file) \($0)" } ?? file, line: line, reason: reason)
     }
+
+    /// A JSON number at `path` as an integer (`CheckedInt`); nil when absent or not a number,
+    /// an input error here when no integer can hold it.
+    public func int(_ v: JSONValue?, _ path: String) throws -> Int? {
+        do { return try CheckedInt.make(v, path: path) } catch { throw self.error("\(error)") }
+    }
 }
 
 /// One record of any annotation format, in the canonical model: an image (its path as the file

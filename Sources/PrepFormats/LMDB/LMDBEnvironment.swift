@@ -45,6 +45,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
             throw PrepError.input(file: dataFile.path, line: nil,
                                   reason: "not an LMDB database: \(size) bytes (a valid data.mdb holds at least two 4096-byte meta pages)")
         }
+        try LMDBEnvironment.checkPages(dataFile, size: size)
         env = try LMDBEnvironment.create()
         do {
             try LMDBEnvironment.check(mdb_env_open(env, path.path, flags, 0o644), dataFile.path, "cannot open")
@@ -96,6 +97,13 @@ public final class LMDBEnvironment: @unchecked Sendable {
         let rc = mdb_env_create(&e)
         guard rc == 0, let e else { throw PrepError.failed("LMDB: cannot create an environment: \(message(rc))") }
         return e
+    }
+
+    /// Walks the pages liblmdb will follow (`LMDBPageCheck`) before it maps the file.
+    static func checkPages(_ url: URL, size: Int) throws {
+        let fd = try FileBytes.openInput(url).fd
+        defer { Foundation.close(fd) }
+        try LMDBPageCheck.check(file: url.path, fd: fd, fileSize: size)
     }
 
     /// The size of a file in bytes (throws when it does not exist).

@@ -26,10 +26,10 @@ public final class LMDBRecordWriter: AnnotationWriter {
         if bytes == nil {
             guard let root = imageRoot else { throw record.location.error("no image folder to read \(record.imagePath) from (give --images)") }
             let url = root.appendingPathComponent(record.imagePath)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw record.location.error("image \(url.path) cannot be read")
+            switch FileBytes.read(url.path) {
+            case let .success(b): bytes = b
+            case let .failure(f): throw record.location.error("image \(url.path) cannot be read (\(f.reason))")
             }
-            bytes = [UInt8](data)
         }
         if verify {
             do { _ = try ImageCodec.verify(bytes!, name: record.imagePath) } catch let e as PrepError {

@@ -75,7 +75,7 @@ enum LineJSONReader {
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: integers, text: a["text"]?.string,
                                               ignore: (a["iscrowd"]?.number ?? 0) != 0))
             }
-            let w = v["width"]?.number.map { Int($0) }, h = v["height"]?.number.map { Int($0) }
+            let w = try loc.int(v["width"], "width"), h = try loc.int(v["height"], "height")
             return AnnotationRecord(imagePath: name, width: w == 0 ? nil : w, height: h == 0 ? nil : h,
                                     instances: instances, location: loc)
         }

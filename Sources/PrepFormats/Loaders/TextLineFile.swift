@@ -29,8 +29,7 @@ public final class TextLineFile: AnnFileBackend, @unchecked Sendable {
         self.wide = wide
         self.size = size
         count = useWide ? wide.count : narrow.count
-        fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open for reading") }
+        fd = try FileBytes.openInput(url).fd
     }
 
     deinit { close(fd) }
@@ -41,6 +40,9 @@ public final class TextLineFile: AnnFileBackend, @unchecked Sendable {
     public func bytes(at index: Int) throws -> [UInt8] {
         guard index >= 0 && index < count else { throw PrepError.usage("line index \(index) is out of range (0..<\(count))") }
         let start = offset(index), end = offset(index + 1)
+        if end - start > InputLimits.maxLineLength {
+            throw PrepError.input(file: url.path, line: index + 1, reason: InputLimits.lineTooLong(end - start))
+        }
         var buf = [UInt8](repeating: 0, count: end - start)
         let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(start)) }
         guard n == end - start else { throw PrepError.io(path: url.path, reason: "cannot read line \(index + 1) (the file changed?)") }

@@ -54,8 +54,8 @@ enum MMOCR1Reader {
                 }
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: false, text: inst["text"]?.string, ignore: ignore))
             }
-            return AnnotationRecord(imagePath: imgPath, width: item["width"]?.number.map { Int($0) },
-                                    height: item["height"]?.number.map { Int($0) }, instances: instances, location: loc)
+            return AnnotationRecord(imagePath: imgPath, width: try loc.int(item["width"], "width"),
+                                    height: try loc.int(item["height"], "height"), instances: instances, location: loc)
         }
     }
 }
@@ -64,10 +64,7 @@ enum MMOCR1Reader {
 /// line and column.
 enum JSONDocument {
     static func load(_ url: URL) throws -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PrepError.io(path: url.path, reason: "cannot read the annotation file")
-        }
-        var bytes = [UInt8](data)
+        var bytes = try FileBytes.readInput(url)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         do { return try JSONReader.parse(bytes) } catch let f as JSONReader.Failure {
             let upTo = bytes[..<min(f.offset, bytes.count)]

@@ -53,7 +53,7 @@ enum COCOFileReader {
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: integers, text: a["text"]?.string,
                                               ignore: (a["iscrowd"]?.number ?? 0) != 0))
             }
-            let w = im["width"]?.number.map { Int($0) }, h = im["height"]?.number.map { Int($0) }
+            let w = try loc.int(im["width"], "width"), h = try loc.int(im["height"], "height")
             return AnnotationRecord(imagePath: name, width: w == 0 ? nil : w, height: h == 0 ? nil : h, instances: instances,
                                     segmFile: im["segm_file"]?.string, location: loc)
         }

@@ -163,6 +163,7 @@ public struct ConvertJob {
             if strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) record(s) skipped; no output was written")
             }
+            if ledger == nil { try report.requireWritten() }  // a shard may hold no record
             ledger?.enumerated("records", total: position + 1)
             try ledger?.finish(report: report)
             try staging.commit()

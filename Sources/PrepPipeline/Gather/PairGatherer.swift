@@ -19,6 +19,10 @@ public struct GatheredPair: Sendable {
 /// Pairs each image of a split with its annotation file **by name** (the recipe's templates),
 /// images sorted by file name, so outputs never depend on directory order. Images without an
 /// annotation file and annotation files without an image are reported, not paired by position.
+///
+/// Each folder is listed once (`FolderListings`) and partners are looked up in the listing: no
+/// `stat` per file, and URLs are built with `isDirectory: false`, which spares Foundation its
+/// own `lstat` per name.
 public struct PairGatherer {
     public let root: URL
     public let layout: Recipe.Layout
@@ -49,19 +53,20 @@ public struct PairGatherer {
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var pairs: [GatheredPair] = []
         var expected = Set<String>()
+        var listings = FolderListings(root: root)
         for name in names {
             // The recipe's annotation file, else the first of its alternatives that exists.
             let candidates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? []))
                 .map { expandTemplate($0, split: split, name: name) }
             expected.formUnion(candidates)
-            guard let annRel = candidates.first(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }) else {
+            guard let annRel = candidates.first(where: { listings.contains($0) }) else {
                 let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
                 report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
                             reason: "image has no annotation file (expected \(candidates[0])\(others))")
                 continue
             }
-            let ann = root.appendingPathComponent(annRel)
-            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name), imageName: name, annotation: ann,
+            let ann = root.appendingPathComponent(annRel, isDirectory: false)
+            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name, isDirectory: false), imageName: name, annotation: ann,
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map {
                                           expandTemplate($0.replacingOccurrences(of: "{annotation}", with: ann.lastPathComponent), split: split, name: name)
@@ -72,7 +77,7 @@ public struct PairGatherer {
         let annDirRel = (expandTemplate(layout.annotation(for: split), split: split, name: "") as NSString).deletingLastPathComponent
         let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
         let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
-        if nameFree, let annFiles = try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(annDirRel).path) {
+        if nameFree, let annFiles = listings.names(in: annDirRel) {
             for f in annFiles.sorted() where !f.hasPrefix(".") && !expected.contains(annDirRel + "/" + f) {
                 report.skip(split: split, file: root.appendingPathComponent(annDirRel).appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/")
@@ -104,15 +109,17 @@ public struct PairGatherer {
         let imageDir = root.appendingPathComponent(imageDirRel)
         let extensions = layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"]
         var pairs: [GatheredPair] = []
+        var listings = FolderListings(root: root)
         for f in try fm.contentsOfDirectory(atPath: annDir.path).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         where !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))
-            guard let name = extensions.map({ stem + "." + $0 }).first(where: { fm.fileExists(atPath: imageDir.appendingPathComponent($0).path) }) else {
+            guard let name = extensions.map({ stem + "." + $0 }).first(where: { listings.contains(imageDirRel + "/" + $0) }) else {
                 report.skip(split: split, file: annDir.appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/ (expected \(stem).\(extensions[0]))")
                 continue
             }
-            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name), imageName: name, annotation: annDir.appendingPathComponent(f),
+            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name, isDirectory: false), imageName: name,
+                                      annotation: annDir.appendingPathComponent(f, isDirectory: false),
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) }))
         }

@@ -40,8 +40,8 @@ public struct WholeFileGatherer {
         for entry in entries {
             let image = imageDir.appendingPathComponent(entry.name)
             // A name that climbs out of the image folder would read (and crop) another file.
-            if entry.name.hasPrefix("/") || entry.name.split(separator: "/").contains("..") {
-                report.skip(split: split, file: entry.location, reason: "image name '\(entry.name)' leaves the image folder")
+            if ContainedName.leavesFolder(entry.name) {
+                report.skip(split: split, file: entry.location, reason: ContainedName.reason(entry.name))
                 continue
             }
             guard fm.fileExists(atPath: image.path) else {

@@ -63,8 +63,8 @@ struct KIETask {
 
     func copy(_ rel: String, _ staging: OutputStaging) throws {
         let dst = try staging.url(for: rel)
-        guard let data = FileManager.default.contents(atPath: job.root.appendingPathComponent(rel).path),
-              FileManager.default.createFile(atPath: dst.path, contents: data) else {
+        guard case let .success(bytes) = FileBytes.read(job.root.appendingPathComponent(rel).path),
+              FileManager.default.createFile(atPath: dst.path, contents: Data(bytes)) else {
             throw PrepError.io(path: dst.path, reason: "cannot copy \(rel)")
         }
     }

@@ -156,6 +156,14 @@ public final class RecogLMDBBuilder {
         var lines = 0
         while let line = reader.next() {
             lines = line.number
+            if line.overLimit {
+                // Under --shard, an over-long line is reported by the shard its number falls to.
+                if job.shard?.contains("line:\(line.number)") ?? true {
+                    chunk.append(Entry(line: line.number, problem: InputLimits.lineTooLong(line.length)))
+                    if chunk.count == chunkSize { try flushChunk() }
+                }
+                continue
+            }
             let parsed = RecogLMDBBuilder.parse(line.bytes, format: job.format, separator: separator, file: labelPath, line: line.number)
             // Under --shard, a line is this shard's when its image is (a bad line: by its number).
             if let shard = job.shard, !shard.contains((try? parsed.get()).map { String(decoding: $0.0, as: UTF8.self) } ?? "line:\(line.number)") {
@@ -165,6 +173,9 @@ public final class RecogLMDBBuilder {
             case let .success((name, _)) where !job.labelOnly && name.contains(0):
                 // A C path ends at the first NUL: the name would open a different file.
                 chunk.append(Entry(line: line.number, problem: "image name contains a NUL byte"))
+            case let .success((name, _)) where !job.labelOnly && ContainedName.leavesFolder(String(decoding: name, as: UTF8.self)):
+                // As every other reader: a name outside -i would pack a file from elsewhere.
+                chunk.append(Entry(line: line.number, problem: ContainedName.reason(String(decoding: name, as: UTF8.self))))
             case let .success((name, t)): chunk.append(Entry(line: line.number, name: name, text: t))
             case let .failure(why): chunk.append(Entry(line: line.number, problem: why.reason))
             }
@@ -187,6 +198,7 @@ public final class RecogLMDBBuilder {
         if job.strict && skipped > 0 {
             throw PrepError.failed("\(skipped) line(s) skipped under --strict; nothing written")
         }
+        if ledger == nil { try report.requireWritten() }  // a shard may hold no line
         try writer.finish()
         ledger?.enumerated("lines", total: lines)
         try ledger?.finish(report: report)

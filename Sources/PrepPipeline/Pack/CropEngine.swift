@@ -70,7 +70,11 @@ public struct CropEngine: Sendable {
                 let b = instance.attributes["bbox"]?.array?.compactMap(\.number) ?? Polygon.xywh(instance.polygon)
                 rect = b.count == 4 ? CropRect.xywhSlice(x: b[0], y: b[1], w: b[2], h: b[3], width: size.width, height: size.height)
                     : CropRect(x0: 0, y0: 0, x1: 0, y1: 0)
-                if b.count == 4 { padTo = (Int(b[2].rounded(.up)), Int(b[3].rounded(.up))) }
+                if b.count == 4 {
+                    do { padTo = (try CheckedInt.make(b[2], .up, path: "bbox[2]"), try CheckedInt.make(b[3], .up, path: "bbox[3]")) } catch {
+                        result.skipped.append((file, "\(what): \(error)")); continue
+                    }
+                }
             case .warp:
                 switch PerspectiveWarp.plan(instance.polygon, width: size.width, height: size.height) {
                 case let .success(w): warp = w; rect = w.sourceRect

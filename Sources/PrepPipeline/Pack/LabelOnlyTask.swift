@@ -221,8 +221,8 @@ struct LabelOnlyTask {
                 report.skip(split: row, file: file, line: entry.line, reason: e.reason)
             case let .success((name, text)):
                 let path = imageDir.isEmpty ? name : imageDir + "/" + name
-                if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
-                    report.skip(split: row, file: file, line: entry.line, reason: "image name '\(name)' leaves the image folder")
+                if ContainedName.leavesFolder(name) {
+                    report.skip(split: row, file: file, line: entry.line, reason: ContainedName.reason(name))
                     continue
                 }
                 let imageURL = base.appendingPathComponent(path)

@@ -34,7 +34,8 @@ struct COCOGeometry {
             if clampedBBox { x = max(0, x); y = max(0, y) }
             let w = b.maxX - x, h = b.maxY - y
             let ints = s.instances[i].integerCoordinates
-            func num(_ v: Double) -> JSONValue { ints ? .int(Int(v)) : .double(v) }
+            // A value no Int holds stays a float rather than trapping.
+            func num(_ v: Double) -> JSONValue { ints ? (Int(exactly: v).map { .int($0) } ?? .double(v)) : .double(v) }
             if integerBBox { s.instances[i].attributes["bbox"] = .array([num(x), num(y), num(w), num(h)]) }
             if bboxArea { s.instances[i].attributes["area"] = num(w * h) }
         }

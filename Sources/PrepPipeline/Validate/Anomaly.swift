@@ -11,6 +11,7 @@ public enum AnomalyKind: String, CaseIterable, Sendable, Codable {
     case duplicateID = "duplicate-id"
     case unknownImage = "unknown-image"
     case numSamplesMismatch = "num-samples-mismatch"
+    case nonJSONNumber = "non-json-number"
     // geometry
     case oddCoordinates = "odd-coordinates"
     case tooFewPoints = "too-few-points"
@@ -43,7 +44,7 @@ public enum AnomalyKind: String, CaseIterable, Sendable, Codable {
 
     public var severity: Severity {
         switch self {
-        case .parseError, .missingKey, .wrongType, .duplicateID, .unknownImage, .numSamplesMismatch,
+        case .parseError, .missingKey, .wrongType, .duplicateID, .unknownImage, .numSamplesMismatch, .nonJSONNumber,
              .oddCoordinates, .tooFewPoints, .nonFiniteCoordinate, .pointOutsideImage,
              .imageMissing, .imageUnreadable, .imageTruncated, .imageUndecodable, .imageSizeMismatch,
              .imageInTwoSplits, .cropSourceInOtherSplit:
@@ -57,7 +58,7 @@ public enum AnomalyKind: String, CaseIterable, Sendable, Codable {
     /// The group the README lists it under.
     public var category: String {
         switch self {
-        case .parseError, .missingKey, .wrongType, .duplicateID, .unknownImage, .numSamplesMismatch: return "structure"
+        case .parseError, .missingKey, .wrongType, .duplicateID, .unknownImage, .numSamplesMismatch, .nonJSONNumber: return "structure"
         case .oddCoordinates, .tooFewPoints, .nonFiniteCoordinate, .zeroArea, .selfIntersection,
              .pointOutsideImage, .pointSlightlyOutside, .bboxMismatch: return "geometry"
         case .imageMissing, .imageUnreadable, .imageTruncated, .imageUndecodable, .imageSizeMismatch,

@@ -10,9 +10,7 @@ public struct COCOValidationInput: ValidationInput {
     let imageRoot: URL
 
     public static func detect(_ url: URL) -> Bool {
-        guard url.pathExtension.lowercased() == "json", let h = FileHandle(forReadingAtPath: url.path) else { return false }
-        defer { try? h.close() }
-        let head = h.readData(ofLength: 1 << 12)
+        guard url.pathExtension.lowercased() == "json", let head = FileBytes.head(url.path, 1 << 12) else { return false }
         return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == 0x7B
     }
 
@@ -72,6 +70,7 @@ public struct COCOValidationInput: ValidationInput {
         guard case .object = v else {
             try body(.anomaly(.wrongType, p, "an image entry must be an object, not \(typeName(v))")); return nil
         }
+        if try NonJSONNumbers.report(v, p, body) { return nil }
         var ok = true
         func field(_ key: String, _ want: String, _ test: (JSONValue) -> Bool) throws -> JSONValue? {
             guard let x = v[key] else {
@@ -94,7 +93,7 @@ public struct COCOValidationInput: ValidationInput {
             try body(.anomaly(.duplicateID, p, "image id \(idValue) is used twice (first by \(sizes[idValue]!.name))"))
             return nil
         }
-        let width = w?.number.map { Int($0) }, height = h?.number.map { Int($0) }
+        let width = try? CheckedInt.make(w, path: "width"), height = try? CheckedInt.make(h, path: "height")
         sizes[idValue] = (name, width, height)
         return PageRecord(key: String(idValue), name: name, width: width, height: height, position: p,
                           image: ValidationInputs.resolve(name, under: imageRoot))
@@ -105,6 +104,8 @@ public struct COCOValidationInput: ValidationInput {
         guard case .object = v else {
             try body(.anomaly(.wrongType, p, "an annotation must be an object, not \(typeName(v))")); return nil
         }
+        // The polygon's own non-finite values are `non-finite-coordinate`, from the geometry check.
+        if case let .object(pairs) = v, try NonJSONNumbers.report(.object(pairs.filter { $0.0 != "segmentation" }), p, body) { return nil }
         guard let imageID = v["image_id"] else { try body(.anomaly(.missingKey, p, "key \"image_id\" is missing")); return nil }
         guard case let .int(iid) = imageID else {
             try body(.anomaly(.wrongType, p, "\"image_id\" must be an integer, not \(typeName(imageID))")); return nil

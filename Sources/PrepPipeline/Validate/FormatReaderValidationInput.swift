@@ -37,6 +37,12 @@ public struct FormatReaderValidationInput: ValidationInput {
     }
 
     public func forEach(_ body: (ValidationRecord) throws -> Void) throws {
+        if format == .mmocr1 {
+            for t in NonJSONNumbers.tokens(in: try FileBytes.readInput(url)) {
+                try body(.anomaly(.nonJSONNumber, RecordPosition(file: url.path, line: t.line, item: "line \(t.line), column \(t.column)"),
+                                  NonJSONNumbers.message("a number", t.token)))
+            }
+        }
         let reader = try format.open(url)
         var index = 0
         var bodyError: Error?

@@ -54,6 +54,7 @@ public struct LabelFileValidationInput: ValidationInput {
             try body(.anomaly(.parseError, p, line.allSatisfy(\.isWhitespace) ? "blank line" : "not JSON: \(f)")); return
         }
         guard case .object = value else { try body(.anomaly(.wrongType, p, "a line must hold a JSON object")); return }
+        if try NonJSONNumbers.report(value, p, body) { return }
         if value["annotations"] != nil || value["file_name"] != nil { try detLine(value, p, body); return }
         guard let f = value["filename"] else { try body(.anomaly(.missingKey, p, "key \"filename\" is missing")); return }
         guard let name = f.string else { try body(.anomaly(.wrongType, p, "\"filename\" must be a string")); return }

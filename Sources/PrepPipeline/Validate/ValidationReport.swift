@@ -43,6 +43,7 @@ public struct ValidationReport {
     }
 
     public func write(to url: URL) throws {
+        try OutputGuard.shared.check(url)
         var out = PyJSON(ensureASCII: false).encode(json())
         out.append(0x0A)
         do { try Data(out).write(to: url, options: .atomic) } catch { throw PrepError.io(path: url.path, reason: "cannot write the report") }
