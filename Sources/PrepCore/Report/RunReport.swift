@@ -107,7 +107,8 @@ public final class RunReport: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let written = splits.reduce(0) { $0 + $1.images + $1.instances }
         let skipped = issues.filter { $0.severity == .skipped }.count + (unlisted[.skipped] ?? 0)
-        // A shard (`options["shard"]`, set by its ledger) may hold nothing of a small dataset.
+        // A shard may hold nothing of a small dataset: its ledger sets `options["shard"]` in
+        // `finish`, which every runner calls before this check.
         guard written == 0, skipped > 0, options["shard"] == nil else { return nil }
         let first = issues.first { $0.severity == .skipped }.map { " (first: \($0.location): \($0.reason))" } ?? ""
         return "nothing was written: all \(skipped) item(s) read were skipped\(first)"

@@ -80,10 +80,11 @@ public struct ConvertJob {
             // Under --shard: each record's position in the input, and whether it is this shard's
             // (by its image path; an unreadable record by its position).
             let ledger = try shard.map { try ShardLedger(shard: $0, staging: staging) }
-            guard shard == nil || Self.shardKind(writtenFormat) != nil else {
+            let mergeKind = Self.shardKind(writtenFormat)
+            guard shard == nil || mergeKind != nil else {
                 throw PrepError.usage("--shard: prep merge does not join \(writtenFormat.rawValue) outputs yet (run it unsharded)")
             }
-            let ledgerKind = Self.shardKind(writtenFormat) ?? .lines  // only read under --shard, checked above
+            let ledgerKind = mergeKind ?? .lines  // only read under --shard, checked above
             ledger?.declare(output.lastPathComponent, kind: ledgerKind)
             var position = -1
             try reader.forEach(skipped: {
@@ -163,9 +164,9 @@ public struct ConvertJob {
             if strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) record(s) skipped; no output was written")
             }
-            if ledger == nil { try report.requireWritten() }  // a shard may hold no record
             ledger?.enumerated("records", total: position + 1)
             try ledger?.finish(report: report)
+            try report.requireWritten()
             try staging.commit()
         } catch {
             staging.discard()

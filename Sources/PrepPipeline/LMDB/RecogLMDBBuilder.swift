@@ -198,10 +198,10 @@ public final class RecogLMDBBuilder {
         if job.strict && skipped > 0 {
             throw PrepError.failed("\(skipped) line(s) skipped under --strict; nothing written")
         }
-        if ledger == nil { try report.requireWritten() }  // a shard may hold no line
         try writer.finish()
         ledger?.enumerated("lines", total: lines)
         try ledger?.finish(report: report)
+        try report.requireWritten()
         try staging.commit()
         finished = true
         report.update(split: splitName) { $0.outputs.append(out.path) }

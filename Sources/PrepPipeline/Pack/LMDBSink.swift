@@ -15,12 +15,12 @@ public final class LMDBSink: RecogSink {
     public let writesIgnores: @Sendable (String) -> Bool
     private var writer: RecogLMDBWriter?
     private var ignoreWriter: RecogLMDBWriter?
-    private var ignoreName: String?
     private var outputs: [String] = []
     // No ignores database for a split without diverted crops (an empty one does not load in MMOCR 1.x).
     private var divertedCount = 0
     /// `--shard`: notes each sample's database (`ShardLedger`).
     public let ledger: ShardLedger?
+    /// The current split's databases (the ignores one when the split writes it).
     private var names: (main: String, ignores: String?) = ("", nil)
 
     public init(ledger: ShardLedger? = nil, staging: OutputStaging, database: @escaping @Sendable (String) -> String,
@@ -44,8 +44,7 @@ public final class LMDBSink: RecogSink {
         divertedCount = 0
         writer = try open(database(split))
         ignoreWriter = writesIgnores(split) ? try open(ignoreDatabase(split)) : nil
-        ignoreName = writesIgnores(split) ? ignoreDatabase(split) : nil
-        names = (database(split), ignoreName)
+        names = (database(split), writesIgnores(split) ? ignoreDatabase(split) : nil)
         ledger?.declare(names.main, kind: .lmdb)
         // Left out when empty, here as in the unsharded run: other shards may have it.
         if let i = names.ignores { ledger?.declare(i, kind: .lmdb, optional: true) }
@@ -64,7 +63,7 @@ public final class LMDBSink: RecogSink {
         try ignoreWriter?.finish()
         writer = nil
         ignoreWriter = nil
-        if let name = ignoreName, divertedCount == 0 {
+        if let name = names.ignores, divertedCount == 0 {
             try? FileManager.default.removeItem(at: staging.stagingDirectory.appendingPathComponent(name))
             outputs.removeAll { $0 == name + "/" }
             ledger?.forget(name)

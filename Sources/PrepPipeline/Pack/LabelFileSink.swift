@@ -111,6 +111,8 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     /// `--shard`: notes each label record's file (`ShardLedger`).
     public var ledger: ShardLedger?
     private var labelNames: (main: String, ignores: String?) = ("", nil)
+    /// How `prep merge` reads this sink's label files.
+    private var ledgerKind: ShardOutputKind { format == .mmocr1 ? .jsonList : .lines }
 
     public init(staging: OutputStaging, layout: Layout, format: Format, ensureASCII: Bool,
                 writesIgnores: @escaping @Sendable (String) -> Bool) {
@@ -225,7 +227,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         let diverted = crop.diverted && (ignoreLabels != nil || ignoreRecords != nil)
         if diverted { divertedCount += 1 } else { labelled += 1 }
         let path = (diverted ? ignorePathParts : pathParts).joined(separator: crop.name)
-        ledger?.record(diverted ? labelNames.ignores ?? labelNames.main : labelNames.main, kind: format == .mmocr1 ? .jsonList : .lines)
+        ledger?.record(diverted ? labelNames.ignores ?? labelNames.main : labelNames.main, kind: ledgerKind)
         if let records = diverted ? ignoreRecords : records {
             try records.add(.recognition(path, text: crop.text, location: RecordLocation(file: crop.name)))
             return
@@ -253,10 +255,9 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
     }
 
     public func end() throws -> [String] {
-        let kind: ShardOutputKind = format == .mmocr1 ? .jsonList : .lines
-        ledger?.declare(labelNames.main, kind: kind)
+        ledger?.declare(labelNames.main, kind: ledgerKind)
         // Left out when empty, here as in the unsharded run: other shards may have it.
-        if let i = labelNames.ignores { ledger?.declare(i, kind: kind, optional: true) }
+        if let i = labelNames.ignores { ledger?.declare(i, kind: ledgerKind, optional: true) }
         try labels?.close()
         try ignoreLabels?.close()
         try records?.finish()

@@ -116,9 +116,8 @@ public final class DatasetRunner {
             if job.strict && report.skippedCount > 0 {
                 throw PrepError.failed("--strict: \(report.skippedCount) item(s) skipped; no output was written")
             }
-            // A shard may hold no image of a small dataset: only a whole run must have written something.
-            if ledger == nil { try report.requireWritten() }
             try ledger?.finish(report: report)
+            try report.requireWritten()
             try staging.commit()
         } catch {
             staging.discard()
