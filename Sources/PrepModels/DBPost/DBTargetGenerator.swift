@@ -110,6 +110,12 @@ public struct DBTargetGenerator: Sendable {
             px[k] = Double(Float(poly[2 * k]) - Float(xMin)); py[k] = Double(Float(poly[2 * k + 1]) - Float(yMin))
         }
         let eps = Double(Float.ulpOfOne)
+        // |p1 − p2|² is float32 in MMOCR (both points are float32 numpy values)
+        let c2s: [Double] = (0..<n).map { e in
+            let f = (e + 1) % n
+            let dx = Float(px[e]) - Float(px[f]), dy = Float(py[e]) - Float(py[f])
+            return Double(dx * dx + dy * dy)
+        }
         for (ri, by) in rows.enumerated() {
             let ys = Double(by)
             for (ci, bx) in cols.enumerated() {
@@ -119,7 +125,7 @@ public struct DBTargetGenerator: Sendable {
                     let f = (e + 1) % n
                     let a2 = (xs - px[e]) * (xs - px[e]) + (ys - py[e]) * (ys - py[e])
                     let b2 = (xs - px[f]) * (xs - px[f]) + (ys - py[f]) * (ys - py[f])
-                    let c2 = (px[e] - px[f]) * (px[e] - px[f]) + (py[e] - py[f]) * (py[e] - py[f])
+                    let c2 = c2s[e]
                     var negCos = (c2 - a2 - b2) / (eps + 2 * (a2 * b2).squareRoot())
                     negCos = min(max(negCos, -1), 1)
                     var sin2 = 1 - negCos * negCos

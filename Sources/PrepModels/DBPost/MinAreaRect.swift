@@ -35,13 +35,18 @@ struct MinAreaRect {
         } else if n == 2 {
             centerX = (hull[0] + hull[2]) * 0.5
             centerY = (hull[1] + hull[3]) * 0.5
-            let dx = Double(hull[2] - hull[0]), dy = Double(hull[3] - hull[1])
+            let dx = Double(hull[0] - hull[2]), dy = Double(hull[1] - hull[3])   // OpenCV 4.10: first minus second
             width = Float((dx * dx + dy * dy).squareRoot())
             angle = Float(atan2(dy, dx))
         } else if n == 1 {
             centerX = hull[0]; centerY = hull[1]
         }
         angle = Float(Double(angle) * 180 / Double.pi)
+        if n > 2 {
+            // OpenCV ≥ 4.5.1 reports the angle in [0, 90): a quarter turn swaps width and height.
+            while angle < 0 { angle += 90; swap(&width, &height) }
+            while angle >= 90 { angle -= 90; swap(&width, &height) }
+        }
     }
 
     /// `convexHull(points, clockwise: true)` for float32 points, OpenCV's Sklansky scan.
@@ -244,7 +249,7 @@ struct MinAreaRect {
             dy = p[2 * seq[2] + 1] - p[2 * seq[0] + 1]
             let height = -dx * baseB + dy * baseA
             let area = width * height
-            if area <= minArea {
+            if area < minArea {   // strict in OpenCV 4.10 (the first of equal areas wins)
                 minArea = area
                 bufLeft = seq[3]; bufA = baseA; bufW = width; bufB = baseB; bufH = height; bufBottom = seq[0]
             }
