@@ -138,6 +138,20 @@ for k in range(80):
     box = cv2.boxPoints(((cx, cy), (rw, rh), ang))
     rects.append(dict(points=pts.astype(float).ravel().tolist(), center=[cx, cy], size=[rw, rh], angle=ang,
                       box=box.astype(float).ravel().tolist()))
+# unclipped polygons from bench/dbpost_bench.sh's maps where the minimum is a tie (upright or 45°)
+for pts in ([640, 460, 640, 467, 639, 468, 638, 468, 636, 466, 636, 464, 635, 463, 639, 459],
+            [612, 180, 635, 174, 640, 174, 644, 176, 647, 179, 648, 183, 649, 197, 648, 202, 646, 205, 641, 208,
+             623, 211, 626, 213, 628, 215, 647, 242, 649, 248, 649, 271, 648, 275, 645, 279, 641, 281, 633, 281,
+             629, 280, 624, 276, 599, 235, 574, 218, 547, 212, 543, 210, 540, 206, 539, 202, 539, 189, 540, 185,
+             543, 181, 547, 179, 551, 179, 575, 185, 581, 178, 585, 175, 589, 174, 592, 174],
+            [0, 0, 10, 0, 10, 5, 0, 5], [10, 5, 0, 5, 0, 0, 10, 0],
+            # upright rectangles in every point order: OpenCV picks among equal areas by its hull
+            *[np.array([[3, 4], [40, 4], [40, 20], [3, 20]])[list(o)].ravel().tolist()
+              for o in ((0, 1, 2, 3), (1, 0, 2, 3), (2, 3, 0, 1), (3, 1, 0, 2), (0, 2, 1, 3))]):
+    pts = np.array(pts, np.float32).reshape(-1, 2)
+    (cx, cy), (rw, rh), ang = cv2.minAreaRect(pts)
+    rects.append(dict(points=pts.astype(float).ravel().tolist(), center=[cx, cy], size=[rw, rh], angle=ang,
+                      box=cv2.boxPoints(((cx, cy), (rw, rh), ang)).astype(float).ravel().tolist()))
 dump('minrect.json', rects)
 
 # ---------------------------------------------------------------- DBModuleLoss targets (targets.json)

@@ -73,6 +73,9 @@ final class DBPostTests: XCTestCase {
         for (k, c) in try load("minrect.json").enumerated() {
             let pts = doubles(c["points"]).map { Float($0) }
             let r = MinAreaRect(points: pts)
+            if ProcessInfo.processInfo.environment["DBPOST_DEBUG"] != nil && k >= 80 {
+                print(k, "hull", MinAreaRect.convexHull(pts, clockwise: false), r, c["angle"]!, c["size"]!)
+            }
             let center = doubles(c["center"]), size = doubles(c["size"])
             let what = "case \(k): \(pts)"
             XCTAssertEqual(Double(r.centerX), center[0], accuracy: 1e-4, what)

@@ -34,6 +34,7 @@ for (r, e) in zip(results, expected) {
         let diff = zip(d.polygon, p).map { abs($0 - $1) }.max() ?? 0
         worst = max(worst, diff); worstScore = max(worstScore, abs(d.score - s))
         if diff <= 1e-3 && d.polygon.count == p.count { samePolys += 1 }
+        else if ProcessInfo.processInfo.environment["SHOW"] != nil { print("prep", d.polygon, d.score, "\nmmocr", p, s) }
     }
 }
 print("same box count on \(sameCount)/\(n) maps; \(samePolys)/\(total) boxes within 1e-3 px (worst \(worst) px, worst score diff \(worstScore))")
