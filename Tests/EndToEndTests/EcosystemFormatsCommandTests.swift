@@ -1,5 +1,6 @@
 import XCTest
 import PrepFormats
+import PrepCore
 
 /// `--to doctr|hf|easyocr|tesstrain` through the real binary: dataset commands, `prep crops` and
 /// `prep convert`. Every output reads back through prep's readers with each image present; the
@@ -191,6 +192,31 @@ final class EcosystemFormatsCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let t = try readBack(tess, root: tess, .tesstrain)
         XCTAssertEqual(t.map(\.text), ["Genaxis Theatre", "[06]", "62-03", "Carpark"])
+        // The LMDB held JPEG crops: written as PNG, which tesstrain's Makefile trains on.
+        XCTAssertTrue(t.allSatisfy { $0.imagePath.hasSuffix(".png") }, "\(t.map(\.imagePath))")
+        // The same from a label file naming JPEG crops.
+        let tess2 = tmp.appendingPathComponent("tess2")
+        r = try PrepProcess.run(["convert", labels.path, "-o", tess2.path, "--to", "tesstrain", "--images", m0.appendingPathComponent("crops").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readBack(tess2, root: tess2, .tesstrain).map(\.imagePath), ["img_1_0.png", "img_1_1.png", "img_1_3.png", "img_1_4.png"])
+    }
+
+    /// tesstrain's Makefile makes .lstmf files from PNG and TIFF only ("No rule to make target
+    /// …lstmf" for a JPEG; `scripts/check_tesstrain.sh`): MJSynth's JPEG crops are written as
+    /// lossless PNG with the same pixels.
+    func testTesstrainShippedJPEGCropsBecomePNG() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["mjsynth", PrepProcess.fixture("mjsynth-toy").path, "--task", "recog", "--to", "tesstrain", "-o", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("shipped crop(s) written as PNG"), r.stdout)
+        let dir = tmp.appendingPathComponent("tesstrain/train")
+        let recs = try readBack(dir, root: dir, .tesstrain)
+        XCTAssertFalse(recs.isEmpty)
+        for rec in recs {
+            XCTAssertTrue(rec.imagePath.hasSuffix(".png"), rec.imagePath)
+            let png = try ImageCodec.decode(file: dir.appendingPathComponent(rec.imagePath))
+            XCTAssertGreaterThan(png.width, 0)
+        }
     }
 }
 

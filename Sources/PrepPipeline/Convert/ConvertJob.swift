@@ -104,17 +104,26 @@ public struct ConvertJob {
                     return
                 }
                 if target == .tesstrain {
-                    // tesstrain reads each image beside its .gt.txt: the images go into the output folder.
-                    let name = (record.imagePath as NSString).lastPathComponent + (record.imageBytes.map(Self.imageExtension) ?? "")
-                    let dest = outURL.appendingPathComponent(name)
+                    // tesstrain reads each image beside its .gt.txt: the images go into the output
+                    // folder, as PNG unless PNG or TIFF already (its Makefile trains on those only).
+                    let source = (record.imagePath as NSString).lastPathComponent
+                    var name = source
                     do {
                         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
-                        if let bytes = record.imageBytes { try Data(bytes).write(to: dest) } else {
-                            try FileManager.default.copyItem(at: imageRoot.appendingPathComponent(record.imagePath), to: dest)
+                        let bytes: [UInt8]
+                        if let b = record.imageBytes { bytes = b } else {
+                            switch FileBytes.read(imageRoot.appendingPathComponent(record.imagePath).path) {
+                            case let .success(b): bytes = b
+                            case let .failure(e): throw PrepError.image(path: record.imagePath, reason: e.reason)
+                            }
                         }
+                        let image = try TesstrainWriter.trainableImage(bytes, name: record.imagePath)
+                        let stem = record.imageBytes == nil ? (source as NSString).deletingPathExtension : source
+                        name = stem + "." + image.fileExtension
+                        try Data(image.bytes).write(to: outURL.appendingPathComponent(name))
                     } catch {
                         report.skip(split: row, file: record.location.file, line: record.location.line,
-                                    reason: (record.location.element.map { "\($0): " } ?? "") + "cannot put image \(record.imagePath) beside its .gt.txt (\(error.localizedDescription)); record skipped")
+                                    reason: (record.location.element.map { "\($0): " } ?? "") + "cannot put image \(record.imagePath) beside its .gt.txt (\((error as? PrepError).map { "\($0)" } ?? error.localizedDescription)); record skipped")
                         return
                     }
                     record.imagePath = name
