@@ -54,7 +54,7 @@ def label_rows(csv):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--trainer', required=True, help="EasyOCR's trainer/ folder (from the GitHub repo)")
-    ap.add_argument('--iters', type=int, default=4, help='training iterations (validation runs at the last)')
+    ap.add_argument('--iters', type=int, default=4, help='training iterations (validation runs at the last); 0: datasets only')
     ap.add_argument('out', help="prep's output folder")
     args = ap.parse_args()
     trainer = os.path.abspath(args.trainer)
@@ -97,7 +97,7 @@ def main():
                 k = ds.filtered_index_list[i]
                 assert rows[k] == f'{ds.df.at[k, "filename"]},{label}', (rows[k], label)
                 n += 1
-            note = f' ({filtered} left out by the config\'s character set / batch_max_length)' if filtered else ''
+            note = f' (fetched {n}; {filtered} left out by its filter: characters outside the config\'s set, or too long)' if filtered else ''
             result(f'OCRDataset {os.path.relpath(folder, out)}{note}', n + filtered, want)
         except Exception as e:  # noqa: BLE001
             result(f'OCRDataset {os.path.relpath(folder, out)}', n + filtered, want, f'{type(e).__name__}: {e}')
@@ -112,6 +112,8 @@ def main():
             result(f'hierarchical_dataset select_data={rel}', 0, want, f'{type(e).__name__}: {e}')
     if failed or not any(sizes.values()):
         return 1
+    if args.iters == 0:
+        return 0
 
     # 3. A few iterations of the real training loop.
     ordered = sorted(sizes, key=lambda k: -sizes[k])

@@ -4,7 +4,8 @@ set -euo pipefail
 # chromium: the headless browser the prep show test opens the gallery in.
 # libssl-dev: libcrypto for MD5/SHA-256; libopenblas-dev: the lean core's GEMM (cblas.h).
 # libarchive-dev: tar, tar.gz, tar.bz2 reading for prep obtain.
-PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev libssl-dev libopenblas-dev libarchive-dev pkg-config chromium)
+# tesseract-ocr, tesseract-ocr-eng: scripts/check_tesstrain.sh only (tesstrain's training tools; not CI).
+PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev libssl-dev libopenblas-dev libarchive-dev pkg-config chromium tesseract-ocr tesseract-ocr-eng)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
