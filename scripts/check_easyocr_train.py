@@ -35,15 +35,8 @@ import os
 import sys
 import tempfile
 
-failed = False
-
-
-def result(what, loaded, expected, error=None):
-    global failed
-    ok = error is None and loaded == expected
-    failed |= not ok
-    extra = f'  FAILED: {error}' if error else ('' if ok else '  MISMATCH')
-    print(f'{what}: loaded {loaded} / expected {expected}{extra}')
+import load_check
+from load_check import result
 
 
 def label_rows(csv):
@@ -110,7 +103,7 @@ def main():
             result(f'hierarchical_dataset select_data={rel}', len(ds), want)
         except Exception as e:  # noqa: BLE001
             result(f'hierarchical_dataset select_data={rel}', 0, want, f'{type(e).__name__}: {e}')
-    if failed or not any(sizes.values()):
+    if load_check.failed or not any(sizes.values()):
         return 1
     if args.iters == 0:
         return 0
@@ -151,7 +144,7 @@ def main():
           f'{losses[-1] if losses else "no loss logged"}; best_accuracy.pth {"written" if os.path.exists(model) else "missing"} ({work})')
     if not ok:
         return 1
-    return 1 if failed else 0
+    return 1 if load_check.failed else 0
 
 
 if __name__ == '__main__':

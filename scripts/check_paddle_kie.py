@@ -40,15 +40,8 @@ import tempfile
 
 import aiohttp  # noqa: F401  imported before paddle: after it, aiohttp's zlib import fails here
 
-failed = False
-
-
-def result(what, loaded, expected, error=None, extra=''):
-    global failed
-    ok = error is None and loaded == expected
-    failed |= not ok
-    tail = f'  FAILED: {error}' if error else ('' if ok else '  MISMATCH')
-    print(f'{what}: loaded {loaded} / expected {expected}{extra}{tail}')
+import load_check
+from load_check import result
 
 
 class ErrorCounter(logging.Handler):
@@ -151,7 +144,7 @@ def main():
                     result(name, n, want, extra=extra)
                 except Exception as e:  # noqa: BLE001
                     result(name, n, want, f'{type(e).__name__}: {e}')
-    return 1 if failed else 0
+    return 1 if load_check.failed else 0
 
 
 if __name__ == '__main__':
