@@ -18,7 +18,9 @@ entries of the label file) and exits 1 on any failure:
   usecols=['filename', 'words'], keep_default_na=False)`, as `trainer/dataset.py`), each image
   opened with Pillow;
 - tesstrain: every `<name>.gt.txt` has its `<name>.png` and one line of text (what
-  `make training` pairs; tesseract itself is not run).
+  `make training` pairs; tesstrain itself runs in scripts/check_tesstrain.sh).
+EasyOCR's own trainer runs in scripts/check_easyocr_train.py, PaddleOCR's KIE pipeline in
+scripts/check_paddle_kie.py.
 """
 import glob
 import json
@@ -32,15 +34,11 @@ if 'weasyprint' not in sys.modules:
     stub.HTML = None
     sys.modules['weasyprint'] = stub
 
-failed = False
+import load_check
 
 
 def result(loader, folder, loaded, expected, error=None):
-    global failed
-    ok = error is None and loaded == expected
-    failed |= not ok
-    extra = f'  FAILED: {error}' if error else ('' if ok else '  MISMATCH')
-    print(f'{loader} {folder}: loaded {loaded} / expected {expected}{extra}')
+    load_check.result(f'{loader} {folder}', loaded, expected, error)
 
 
 def check_doctr(out):
@@ -149,4 +147,4 @@ if __name__ == '__main__':
         check_hf(out)
         check_easyocr(out)
         check_tesstrain(out)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if load_check.failed else 0)

@@ -5,6 +5,7 @@ set -euo pipefail
 # libssl-dev: libcrypto for MD5/SHA-256; libopenblas-dev: the lean core's GEMM (cblas.h).
 # libarchive-dev: tar, tar.gz, tar.bz2 reading for prep obtain.
 # libpolyclipping-dev: Clipper 6.4 (pyclipper's library) for DBNet's polygon offsets.
+# (scripts/check_tesstrain.sh, not CI, also needs tesseract-ocr and tesseract-ocr-eng; it says so.)
 PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev libssl-dev libopenblas-dev libarchive-dev libpolyclipping-dev pkg-config chromium)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -45,7 +45,7 @@ struct CropsCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Labels: jsonl (default) or txt label files, or lmdb (crops and labels in OUT/label.lmdb, the clovaai / MMOCR layout).", valueName: "format"))
     var format: String = "jsonl"
 
-    @Option(name: .long, help: ArgumentHelp("Label format family: mmocr0 (default: label.jsonl|txt), mmocr1 (textrecog.json), paddle (rec_gt.txt, img_path<TAB>text), doctr (labels.json + images/), hf (metadata.jsonl + images/), easyocr (labels.csv + images/), tesstrain (crops/<crop>.gt.txt).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Label format family: mmocr0 (default: label.jsonl|txt), mmocr1 (textrecog.json), paddle (rec_gt.txt, img_path<TAB>text), doctr (labels.json + images/), hf (metadata.jsonl + images/), easyocr (crops/labels.csv beside the crops), tesstrain (crops/<crop>.gt.txt).", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
 
     @Flag(name: .customLong("ensure-ascii"), help: "Escape non-ASCII text in jsonl labels as \\uXXXX (json.dumps' default).")

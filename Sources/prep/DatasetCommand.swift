@@ -106,7 +106,7 @@ struct DatasetCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("recog: label file format: jsonl (the default, unless the dataset's reference writes txt: svt, openvino) or txt, or lmdb (crops in an LMDB per split).", valueName: "format"))
     var format: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json, doctr (doctr/<split>/labels.json + images/, doctr_rec/), hf (imagefolder hf_det|hf_rec/<split>/metadata.jsonl), easyocr and tesstrain (recog: easyocr/<split>/labels.csv, tesstrain/<split>/<crop>.gt.txt).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: mmocr0 (default; the reference's files), mmocr1 (textdet/textspotting/textrecog_<split>.json), paddle (det_gt/rec_gt_<split>.txt), coco (standard COCO coco_<split>.json), line-json, doctr (doctr/<split>/labels.json + images/, doctr_rec/), hf (imagefolder hf_det|hf_rec/<split>/metadata.jsonl), easyocr and tesstrain (recog: easyocr/<split>/labels.csv and tesstrain/<split>/<crop>.gt.txt, each beside the crops).", valueName: "format"))
     var to: AnnotationTarget = .mmocr0
 
     @Flag(name: .customLong("coco-json"), help: "SynthText det: write COCO-style instances_training.json (as the other datasets) instead of the reference's synthtext.lmdb.")
@@ -118,7 +118,7 @@ struct DatasetCommand: ParsableCommand {
     @Flag(name: .customLong("from-det"), help: "recog: cut word crops from the detection ground truth, also where the dataset ships its own crops (prep zoo: 'recog from').")
     var fromDet = false
 
-    @Option(name: .customLong("images"), help: ArgumentHelp("--to mmocr1|paddle|doctr|hf|easyocr: how the outputs reach the raw images: link (default; a relative symlink such as textdet_imgs/<split> or images/<split> to the raw folder, so moving the output alone breaks it), copy (self-contained), none (mmocr1, paddle: paths relative to the dataset's image folder).", valueName: "mode"))
+    @Option(name: .customLong("images"), help: ArgumentHelp("--to mmocr1|paddle|doctr|hf: how the outputs reach the raw images: link (default; a relative symlink such as textdet_imgs/<split> or images/<split> to the raw folder, so moving the output alone breaks it), copy (self-contained), none (mmocr1, paddle: paths relative to the dataset's image folder). easyocr and tesstrain always copy shipped crops beside their labels.", valueName: "mode"))
     var images: ImagePlacement = .link
 
     @Option(name: .customLong("emit-config"), help: ArgumentHelp("--to mmocr1: write MMOCR 1.x base dataset configs (<DIR>/<task>/_base_/datasets/<name>.py) pointing at the outputs.", valueName: "DIR"))

@@ -1,5 +1,6 @@
 import XCTest
 import PrepFormats
+import PrepCore
 
 /// `--to doctr|hf|easyocr|tesstrain` through the real binary: dataset commands, `prep crops` and
 /// `prep convert`. Every output reads back through prep's readers with each image present; the
@@ -85,6 +86,68 @@ final class EcosystemFormatsCommandTests: XCTestCase {
         XCTAssertNil(try? fm.destinationOfSymbolicLink(atPath: tmp.appendingPathComponent("tesstrain/tesstrain/train/word_1.png").path))
     }
 
+    /// EasyOCR's trainer (`trainer/dataset.py` `hierarchical_dataset`) makes a dataset of each
+    /// folder without sub-folders and reads `labels.csv` in it: every way prep writes EasyOCR puts
+    /// the crops flat beside labels.csv (an `images/` folder there made the real trainer fail with
+    /// FileNotFoundError on `images/labels.csv`; `scripts/check_easyocr_train.py`).
+    func testEasyOCRCropsLieBesideLabels() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let src = PrepProcess.fixture("icdar2015-recog-toy").path
+        func assertFlat(_ dir: URL, _ names: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+            let entries = try fm.contentsOfDirectory(atPath: dir.path).sorted()
+            XCTAssertEqual(entries, (names + ["labels.csv"]).sorted(), dir.path, file: file, line: line)
+            for name in names {
+                XCTAssertNil(try? fm.destinationOfSymbolicLink(atPath: dir.appendingPathComponent(name).path), name, file: file, line: line)
+            }
+            let recs = try readBack(dir.appendingPathComponent("labels.csv"), root: dir, .easyocr, file: file, line: line)
+            XCTAssertEqual(recs.map(\.imagePath).sorted(), names.sorted(), file: file, line: line)
+        }
+        // Cut from the det ground truth, and the shipped crops (copied, not linked).
+        let cut = tmp.appendingPathComponent("cut")
+        var r = try PrepProcess.run(["icdar2015", src, "--task", "recog", "--from-det", "--to", "easyocr", "-o", cut.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        try assertFlat(cut.appendingPathComponent("easyocr/train"), ["img_1_0.jpg", "img_1_1.jpg", "img_1_3.jpg", "img_1_4.jpg"])
+        let shipped = tmp.appendingPathComponent("shipped")
+        r = try PrepProcess.run(["icdar2015", src, "--task", "recog", "--to", "easyocr", "-o", shipped.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        try assertFlat(shipped.appendingPathComponent("easyocr/train"), ["word_1.png", "word_2.png", "word_3.png"])
+        // prep crops: crops/labels.csv beside the crops (the pages' folder `test/` joins the crop names).
+        let crops = tmp.appendingPathComponent("crops")
+        r = try PrepProcess.run(["crops", PrepProcess.fixture("expected/icdar2015-toy/instances_test.json").path, "--images",
+                                 PrepProcess.fixture("icdar2015-toy/imgs").path, "--text-from", "icdar2015",
+                                 "--gt-dir", PrepProcess.fixture("icdar2015-toy/annotations").path, "--to", "easyocr", "-o", crops.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let cropDir = crops.appendingPathComponent("crops")
+        let cropNames = try fm.contentsOfDirectory(atPath: cropDir.path).filter { $0 != "labels.csv" }
+        XCTAssertGreaterThan(cropNames.count, 10)
+        try assertFlat(cropDir, cropNames)
+        XCTAssertTrue(cropNames.contains("test_img_1_1.png"), "\(cropNames)")
+        // The same for tesstrain (it refused every crop of a page in a sub-folder before).
+        let tess = tmp.appendingPathComponent("tess")
+        r = try PrepProcess.run(["crops", PrepProcess.fixture("expected/icdar2015-toy/instances_test.json").path, "--images",
+                                 PrepProcess.fixture("icdar2015-toy/imgs").path, "--text-from", "icdar2015",
+                                 "--gt-dir", PrepProcess.fixture("icdar2015-toy/annotations").path, "--to", "tesstrain", "-o", tess.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readBack(tess.appendingPathComponent("crops"), root: tess.appendingPathComponent("crops"), .tesstrain).count, cropNames.count)
+        // An LMDB converted to EasyOCR: its images written beside labels.csv.
+        let m0 = tmp.appendingPathComponent("m0")
+        r = try PrepProcess.run(["icdar2015", src, "--task", "recog", "--from-det", "-o", m0.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lmdb = tmp.appendingPathComponent("train.lmdb")
+        r = try PrepProcess.run(["lmdb", m0.appendingPathComponent("train_label.jsonl").path, lmdb.path, "-i", m0.appendingPathComponent("crops").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let conv = tmp.appendingPathComponent("conv")
+        r = try PrepProcess.run(["convert", lmdb.path, "-o", conv.appendingPathComponent("labels.csv").path, "--to", "easyocr"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let convNames = try fm.contentsOfDirectory(atPath: conv.path).filter { $0 != "labels.csv" }
+        XCTAssertEqual(convNames.count, 4)
+        try assertFlat(conv, convNames)
+        // Labels naming a sub-folder: written as they are, with a warning.
+        r = try PrepProcess.run(["convert", m0.appendingPathComponent("train_label.jsonl").path, "-o", m0.appendingPathComponent("labels.csv").path, "--to", "easyocr"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("4 image path(s) in a sub-folder"), r.stdout)
+    }
+
     /// A split without pages or crops writes nothing for these formats (imagefolder and docTR
     /// cannot load an empty split) and says so.
     func testEmptySplitsAreNotWritten() throws {
@@ -129,6 +192,31 @@ final class EcosystemFormatsCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let t = try readBack(tess, root: tess, .tesstrain)
         XCTAssertEqual(t.map(\.text), ["Genaxis Theatre", "[06]", "62-03", "Carpark"])
+        // The LMDB held JPEG crops: written as PNG, which tesstrain's Makefile trains on.
+        XCTAssertTrue(t.allSatisfy { $0.imagePath.hasSuffix(".png") }, "\(t.map(\.imagePath))")
+        // The same from a label file naming JPEG crops.
+        let tess2 = tmp.appendingPathComponent("tess2")
+        r = try PrepProcess.run(["convert", labels.path, "-o", tess2.path, "--to", "tesstrain", "--images", m0.appendingPathComponent("crops").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try readBack(tess2, root: tess2, .tesstrain).map(\.imagePath), ["img_1_0.png", "img_1_1.png", "img_1_3.png", "img_1_4.png"])
+    }
+
+    /// tesstrain's Makefile makes .lstmf files from PNG and TIFF only ("No rule to make target
+    /// …lstmf" for a JPEG; `scripts/check_tesstrain.sh`): MJSynth's JPEG crops are written as
+    /// lossless PNG with the same pixels.
+    func testTesstrainShippedJPEGCropsBecomePNG() throws {
+        let tmp = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["mjsynth", PrepProcess.fixture("mjsynth-toy").path, "--task", "recog", "--to", "tesstrain", "-o", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("shipped crop(s) written as PNG"), r.stdout)
+        let dir = tmp.appendingPathComponent("tesstrain/train")
+        let recs = try readBack(dir, root: dir, .tesstrain)
+        XCTAssertFalse(recs.isEmpty)
+        for rec in recs {
+            XCTAssertTrue(rec.imagePath.hasSuffix(".png"), rec.imagePath)
+            let png = try ImageCodec.decode(file: dir.appendingPathComponent(rec.imagePath))
+            XCTAssertGreaterThan(png.width, 0)
+        }
     }
 }
 
@@ -146,7 +234,7 @@ final class PaddleKIECommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: f.appendingPathComponent("images/training/0000971160.png").path))
         XCTAssertEqual(try String(contentsOf: f.appendingPathComponent("kie_class_list.txt"), encoding: .utf8), "OTHER\nQUESTION\nANSWER\nHEADER\n")
         let w = tmp.appendingPathComponent("wr")
-        r = try PrepProcess.run(["wildreceipt", PrepProcess.fixture("wildreceipt-toy").path, "--task", "kie", "--to", "paddle", "-o", w.path, "-q"])
+        r = try PrepProcess.run(["wildreceipt", PrepProcess.fixture("wildreceipt-toy").path, "--task", "kie", "--to", "paddle", "-o", w.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let reader = try AnnotationFormat.paddleKIE.open(w.appendingPathComponent("kie_gt_training.txt"))
         let page = try XCTUnwrap(try reader.next())
@@ -155,6 +243,9 @@ final class PaddleKIECommandTests: XCTestCase {
         var linked = page.instances.filter { $0.attributes["kie_linking"] != .array([]) }.count
         while let next = try reader.next() { linked += next.instances.filter { $0.attributes["kie_linking"] != .array([]) }.count }
         XCTAssertGreaterThan(linked, 0)
+        // The toy's test split has no page: no empty kie_gt_test.txt (PaddleOCR's training stops on one).
+        XCTAssertFalse(FileManager.default.fileExists(atPath: w.appendingPathComponent("kie_gt_test.txt").path))
+        XCTAssertTrue(r.stdout.contains("kie_gt_test.txt: no pages in this split"), r.stdout)
         let classes = try String(contentsOf: w.appendingPathComponent("kie_class_list.txt"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(classes.prefix(3), ["OTHER", "STORE_NAME_VALUE", "STORE_NAME_KEY"])
         r = try PrepProcess.run(["funsd", PrepProcess.fixture("funsd-toy").path, "--task", "kie", "-o", f.path])

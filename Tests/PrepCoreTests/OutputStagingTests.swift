@@ -27,6 +27,23 @@ final class OutputStagingTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["out.json"], "no staging folder left")
     }
 
+    /// A file staged inside a staged folder (EasyOCR's labels.csv among its crops) moves with the
+    /// folder, whichever was staged first, also over an earlier run's folder.
+    func testFileInsideAStagedFolderMovesWithIt() throws {
+        let dir = try tempDir()
+        for round in 0..<2 {
+            let s = try OutputStaging(directory: dir)
+            let label = try s.url(for: "easyocr/train/labels.csv")
+            try "filename,words\n".write(to: label, atomically: true, encoding: .utf8)
+            let folder = try s.url(for: "easyocr/train")
+            try "crop \(round)".write(to: folder.appendingPathComponent("a.png"), atomically: true, encoding: .utf8)
+            try s.commit()
+            let train = dir.appendingPathComponent("easyocr/train")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: train.path).sorted(), ["a.png", "labels.csv"])
+            XCTAssertEqual(try String(contentsOf: train.appendingPathComponent("a.png"), encoding: .utf8), "crop \(round)")
+        }
+    }
+
     func testUnwritableFolderIsAClearError() throws {
         try XCTSkipIf(getuid() == 0, "root can write anywhere")
         XCTAssertThrowsError(try OutputStaging(directory: URL(fileURLWithPath: "/proc/prep-test")))

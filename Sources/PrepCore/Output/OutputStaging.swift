@@ -72,7 +72,17 @@ public final class OutputStaging: @unchecked Sendable {
         let fm = FileManager.default
         // lstat, not fileExists: a staged relative symlink (an image-folder link) dangles until
         // it is in its final place.
-        for (temp, final) in staged where (try? fm.attributesOfItem(atPath: temp.path)) != nil {
+        // A path staged inside a staged folder (EasyOCR's labels.csv among its crops) moves with that folder.
+        let finals = Set(staged.map(\.final.standardizedFileURL.path))
+        func insideStaged(_ url: URL) -> Bool {
+            var parent = url.standardizedFileURL.deletingLastPathComponent()
+            while parent.path.count > directory.standardizedFileURL.path.count {
+                if finals.contains(parent.path) { return true }
+                parent = parent.deletingLastPathComponent()
+            }
+            return false
+        }
+        for (temp, final) in staged where (try? fm.attributesOfItem(atPath: temp.path)) != nil && !insideStaged(final) {
             try fm.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
             if rename(temp.path, final.path) != 0 {
                 // A directory output (an LMDB) cannot replace a non-empty directory by rename.

@@ -35,6 +35,17 @@ public final class TesstrainWriter: AnnotationWriter {
     }
 
     public func finish() throws {}
+
+    /// tesstrain's Makefile makes `.box` and `.lstmf` files from `<name>.png` and `<name>.tif`
+    /// only (a JPEG crop stops `make` with "No rule to make target …lstmf"): the bytes to write
+    /// and their extension — PNG and TIFF as they are, a JPEG re-encoded as lossless PNG (its
+    /// stored pixels). Throws for an image that cannot be decoded.
+    public static func trainableImage(_ bytes: [UInt8], name: String) throws -> (bytes: [UInt8], fileExtension: String) {
+        if ImageFormat.sniff(bytes) == .png { return (bytes, "png") }
+        let ext = (name as NSString).pathExtension.lowercased()
+        if ext == "tif" || ext == "tiff" { return (bytes, ext) }
+        return (try ImageCodec.encodePNG(try ImageCodec.decode(bytes, name: name)), "png")
+    }
 }
 
 /// Reads a tesstrain folder: every `<name>.gt.txt` (sorted by name) with the image beside it of

@@ -75,6 +75,8 @@ public struct ConvertJob {
             // Detection records without sizes (PaddleOCR det) get them from the image header
             // (JPEG SOF / PNG IHDR, stored pixels), so COCO gets its width/height.
             var probed = 0, unprobed = 0
+            // EasyOCR names in a sub-folder: its trainer's `hierarchical_dataset` skips a folder that has one.
+            var nested = 0
             // A bar where the count is known (documents, LMDBs); line formats stream.
             let progress = Progress(label: "convert", total: reader.recordCount ?? 0, quiet: quiet)
             // Under --shard: each record's position in the input, and whether it is this shard's
@@ -102,21 +104,35 @@ public struct ConvertJob {
                     return
                 }
                 if target == .tesstrain {
-                    // tesstrain reads each image beside its .gt.txt: the images go into the output folder.
-                    let name = (record.imagePath as NSString).lastPathComponent + (record.imageBytes.map(Self.imageExtension) ?? "")
-                    let dest = outURL.appendingPathComponent(name)
+                    // tesstrain reads each image beside its .gt.txt: the images go into the output
+                    // folder, as PNG unless PNG or TIFF already (its Makefile trains on those only).
+                    let source = (record.imagePath as NSString).lastPathComponent
+                    var name = source
                     do {
                         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
-                        if let bytes = record.imageBytes { try Data(bytes).write(to: dest) } else {
-                            try FileManager.default.copyItem(at: imageRoot.appendingPathComponent(record.imagePath), to: dest)
+                        let bytes: [UInt8]
+                        if let b = record.imageBytes { bytes = b } else {
+                            switch FileBytes.read(imageRoot.appendingPathComponent(record.imagePath).path) {
+                            case let .success(b): bytes = b
+                            case let .failure(e): throw PrepError.image(path: record.imagePath, reason: e.reason)
+                            }
                         }
+                        let image = try TesstrainWriter.trainableImage(bytes, name: record.imagePath)
+                        let stem = record.imageBytes == nil ? (source as NSString).deletingPathExtension : source
+                        name = stem + "." + image.fileExtension
+                        try Data(image.bytes).write(to: outURL.appendingPathComponent(name))
                     } catch {
                         report.skip(split: row, file: record.location.file, line: record.location.line,
-                                    reason: (record.location.element.map { "\($0): " } ?? "") + "cannot put image \(record.imagePath) beside its .gt.txt (\(error.localizedDescription)); record skipped")
+                                    reason: (record.location.element.map { "\($0): " } ?? "") + "cannot put image \(record.imagePath) beside its .gt.txt (\((error as? PrepError).map { "\($0)" } ?? error.localizedDescription)); record skipped")
                         return
                     }
                     record.imagePath = name
                     record.imageBytes = nil
+                } else if let bytes = record.imageBytes, target == .easyocr {
+                    // EasyOCR's trainer reads the images beside labels.csv, in a folder without sub-folders.
+                    let name = (record.imagePath as NSString).lastPathComponent + Self.imageExtension(bytes)
+                    try Data(bytes).write(to: try staging.url(for: name))
+                    record.imagePath = name
                 } else if let bytes = record.imageBytes, target != .lmdb {
                     if imagesDir == nil {
                         let d = try staging.url(for: imagesDirName)
@@ -140,6 +156,7 @@ public struct ConvertJob {
                     DatasetRunner.reportSkip(e, row: row, report: report)
                     return
                 }
+                if target == .easyocr && record.imagePath.contains("/") { nested += 1 }
                 ledger?.record(output.lastPathComponent, kind: ledgerKind)
                 records += 1
                 instances += record.instances.count
@@ -157,6 +174,9 @@ public struct ConvertJob {
             if probed > 0 { report.notes.append("\(probed) image size(s) read from the image headers under \(imageRoot.path)") }
             if unprobed > 0 {
                 report.warn(split: row, file: input.path, reason: "\(unprobed) record(s) have no size and their image is not readable under \(imageRoot.path) (give --images DIR)")
+            }
+            if nested > 0 {
+                report.warn(split: row, file: output.path, reason: "\(nested) image path(s) in a sub-folder: EasyOCR's trainer reads a folder without sub-folders, with the images beside labels.csv (prep DATASET --task recog --to easyocr, or prep crops --to easyocr, lays them out so)")
             }
             for line in writer.losses.lines {
                 report.warn(split: row, file: output.path, reason: "not held by \(writtenFormat.rawValue): \(line)")

@@ -48,7 +48,9 @@ final class PaddleKIETask {
         let row = "\(split) kie"
         let pairs = try source.gather(split: split, report: report)
         let name = "kie_gt_\(split).txt"
-        let writer = try PaddleKIEWriter(url: try staging.url(for: name), classNames: classNames)
+        let url = try staging.url(for: name)
+        let writer = try PaddleKIEWriter(url: url, classNames: classNames)
+        var written = 0
         let l = linker ?? ImageLinker(staging: staging, prefix: "images", placement: job.imagePlacement)
         linker = l
         let root = staging.directory.standardizedFileURL.path + "/"
@@ -63,6 +65,7 @@ final class PaddleKIETask {
                 let instances = settings.pairing == "closeset-key-value" ? Self.linkKeysToValues(sample.instances) : sample.instances
                 try writer.add(AnnotationRecord(imagePath: path, width: size.width, height: size.height, instances: instances,
                                                 location: RecordLocation(file: sample.image.url.path)))
+                written += 1
                 report.update(split: row) {
                     $0.images += 1
                     $0.instances += instances.count
@@ -71,6 +74,12 @@ final class PaddleKIETask {
         }
         try writer.finish()
         for line in writer.losses.lines { report.warn(split: row, file: name, reason: "not held: \(line)") }
+        guard written > 0 else {
+            // An empty label file trains nothing (PaddleOCR's train.py stops: "No Images in train dataset").
+            try? FileManager.default.removeItem(at: url)
+            report.warn(split: row, file: name, reason: "no pages in this split: nothing written for it")
+            return
+        }
         report.update(split: row) { $0.outputs.append(name) }
     }
 

@@ -81,7 +81,9 @@ public struct CropsJob {
                 throw PrepError.usage("\(annotation.path): annotations of \(im.fileName) have no 'text' (MMOCR 0.x det files of ICDAR carry none); give --text-from DATASET (e.g. icdar2015) to read the transcriptions from each image's segm_file")
             }
             let gtDir = gtDirectory ?? annotation.deletingLastPathComponent().appendingPathComponent("annotations")
-            let prefixes = pages.map(Self.cropPrefix)
+            // tesstrain and EasyOCR read the crops flat beside their labels: a page's folder joins its name.
+            let flat = labelFormat == .tesstrain || labelFormat == .easyocr
+            let prefixes = pages.map { Self.cropPrefix($0, flat: flat) }
             var clashes = RecogPacker.prefixClashes(prefixes)
             // Crop names mirror file_name: one that climbs out of the image folder would put
             // crops outside crops/.
@@ -115,12 +117,16 @@ public struct CropsJob {
         }
     }
 
-    /// Where crops and labels go: `crops/` + `<label>.<ext>` naming `crops/<crop>`; docTR,
-    /// imagefolder and EasyOCR name `images/<crop>` (their `images/` folder beside the label
-    /// file, docTR's relative to it); tesstrain writes `<crop>.gt.txt` beside each crop in `crops/`.
+    /// Where crops and labels go: `crops/` + `<label>.<ext>` naming `crops/<crop>`; docTR and
+    /// imagefolder name `images/<crop>` (their `images/` folder beside the label file, docTR's
+    /// relative to it); tesstrain writes `<crop>.gt.txt` beside each crop in `crops/`, EasyOCR
+    /// `crops/labels.csv` (its trainer reads a folder without sub-folders).
     static func layout(_ format: LabelFileSink.Format, labelName: String) -> LabelFileSink.Layout {
         switch format {
-        case .doctr, .hf, .easyocr:
+        case .easyocr:
+            return .init(cropDir: "crops", ignoreDir: "ignores", labelFile: { _ in "crops/" + labelName }, ignoreLabelFile: { _ in "ignores/" + labelName },
+                         labelPath: "{crop}", ignoreLabelPath: "{crop}")
+        case .doctr, .hf:
             return .init(cropDir: "images", ignoreDir: "ignores/images", labelFile: { _ in labelName }, ignoreLabelFile: { _ in "ignores/" + labelName },
                          labelPath: format == .doctr ? "{crop}" : "images/{crop}", ignoreLabelPath: format == .doctr ? "{crop}" : "images/{crop}")
         case .tesstrain:
@@ -157,10 +163,12 @@ public struct CropsJob {
 
     /// `<folders of file_name>/<name up to its first dot>`: the reference's `stem1`, keeping the
     /// image's sub-folder so that `training/img_1.jpg` and `test/img_1.jpg` do not collide.
-    static func cropPrefix(_ image: COCOReader.Image) -> String {
+    static func cropPrefix(_ image: COCOReader.Image, flat: Bool = false) -> String {
         let dir = (image.fileName as NSString).deletingLastPathComponent
         let stem1 = expandTemplate("{stem1}", split: "", name: (image.fileName as NSString).lastPathComponent)
-        return dir.isEmpty ? stem1 : dir + "/" + stem1
+        if dir.isEmpty { return stem1 }
+        // `test/img_1.jpg` → `test_img_1` where the crops may have no sub-folder.
+        return flat ? dir.replacingOccurrences(of: "/", with: "_") + "_" + stem1 : dir + "/" + stem1
     }
 
     /// Probes the image and, with a text converter, takes the transcriptions from its segm_file

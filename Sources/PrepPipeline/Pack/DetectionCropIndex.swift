@@ -39,7 +39,7 @@ public final class DetectionCropIndex: @unchecked Sendable {
         engine = CropEngine(settings: s)
         let report = RunReport(command: "train")
         pages = try CropsJob.readPages(annotation, report: report)
-        prefixes = pages.map(CropsJob.cropPrefix)
+        prefixes = pages.map { CropsJob.cropPrefix($0) }
         for issue in report.issues { skipped.append((issue.location, issue.reason)) }
         for (p, page) in pages.enumerated() {
             var number = s.firstIndex - 1

@@ -180,19 +180,21 @@ struct LabelOnlyTask {
         case .paddle:
             records = try PaddleRecWriter(url: try staging.url(for: outName))
             linker = ImageLinker(staging: staging, prefix: "rec_imgs", placement: job.imagePlacement)
-        case .doctr, .hf, .easyocr:
+        case .doctr, .hf:
             // The crop folder linked (or copied) under the split folder's images/; names relative
             // to the label file's folder (docTR: to images/).
             let dir = (outName as NSString).deletingLastPathComponent
             let url = try staging.url(for: outName)
-            switch format {
-            case .doctr: records = try DocTRWriter(url: url, mode: .recognition)
-            case .hf: records = try HFImageFolderWriter(url: url, kind: .recognition)
-            default: records = try EasyOCRLabelsWriter(url: url)
-            }
+            records = format == .doctr ? try DocTRWriter(url: url, mode: .recognition) : try HFImageFolderWriter(url: url, kind: .recognition)
             linker = ImageLinker(staging: staging, prefix: dir + "/images", splitName: MMOCR1Config.splitName,
                                  placement: job.imagePlacement == .none ? .link : job.imagePlacement)
             relativeTo = format == .doctr ? dir + "/images/" : dir + "/"
+        case .easyocr:
+            // EasyOCR's trainer (`hierarchical_dataset`) makes a dataset of each folder without
+            // sub-folders and reads labels.csv there: the crops are copied beside it, flat.
+            records = try EasyOCRLabelsWriter(url: try staging.url(for: outName))
+            linker = ImageLinker(staging: staging, prefix: "easyocr", splitName: MMOCR1Config.splitName, placement: .copy)
+            relativeTo = (outName as NSString).deletingLastPathComponent + "/"
         case .tesstrain:
             // tesstrain reads each image beside its .gt.txt: the crops are copied into the folder.
             records = try TesstrainWriter(directory: try staging.url(for: outName))
@@ -205,6 +207,7 @@ struct LabelOnlyTask {
         let fm = FileManager.default
         var spacedTexts = 0
         var nonPNG = 0
+        var flatNames = Set<String>()
         let ledgerKind: ShardOutputKind = format == .mmocr1 ? .jsonList : .lines
         ledger?.declare(outName, kind: ledgerKind)
         let all = try entries(input, split: split, row: row, report: report)
@@ -231,12 +234,40 @@ struct LabelOnlyTask {
                     continue
                 }
                 if let records, let linker {
-                    // tesstrain wants each image beside its .gt.txt: flat names (a clash of stems is refused by its writer).
-                    let image = ImageRef(url: imageURL, name: format == .tesstrain ? (name as NSString).lastPathComponent : name,
+                    // tesstrain wants each image beside its .gt.txt, EasyOCR beside labels.csv:
+                    // flat names, a clash refused before anything is written.
+                    let flat = format == .tesstrain || format == .easyocr
+                    let image = ImageRef(url: imageURL, name: flat ? (name as NSString).lastPathComponent : name,
                                          width: 0, height: 0, format: .png)
-                    if format == .tesstrain && !["png", "tif", "tiff"].contains((name as NSString).pathExtension.lowercased()) { nonPNG += 1 }
-                    // --images none: the path under the dataset root, as the mmocr0 labels write it.
-                    var linked = job.imagePlacement == .none && relativeTo.isEmpty ? path : try linker.path(for: image, split: split)
+                    if format == .easyocr && !flatNames.insert(image.name).inserted {
+                        report.skip(split: row, file: file, line: entry.line,
+                                    reason: "another crop is named \(image.name): EasyOCR's folder holds the crops flat beside labels.csv; record skipped")
+                        continue
+                    }
+                    if format == .tesstrain && !flatNames.insert((image.name as NSString).deletingPathExtension).inserted {
+                        report.skip(split: row, file: file, line: entry.line,
+                                    reason: "another crop has the stem of \(image.name): tesstrain pairs <stem>.gt.txt with one image; record skipped")
+                        continue
+                    }
+                    var linked: String
+                    if format == .tesstrain && !["png", "tif", "tiff"].contains((name as NSString).pathExtension.lowercased()) {
+                        // tesstrain trains on PNG/TIFF only: other crops (MJSynth's, ArT's JPEGs) are
+                        // written as lossless PNG beside their .gt.txt.
+                        let png = (image.name as NSString).deletingPathExtension + ".png"
+                        do {
+                            guard case let .success(bytes) = FileBytes.read(imageURL.path) else { throw PrepError.image(path: imageURL.path, reason: "not readable") }
+                            let converted = try TesstrainWriter.trainableImage(bytes, name: imageURL.path)
+                            try Data(converted.bytes).write(to: staging.stagingDirectory.appendingPathComponent(relativeTo + png))
+                        } catch {
+                            report.skip(split: row, file: file, line: entry.line, reason: "\(path): cannot write it as PNG for tesstrain (\(error)); record skipped")
+                            continue
+                        }
+                        nonPNG += 1
+                        linked = relativeTo + png
+                    } else {
+                        // --images none: the path under the dataset root, as the mmocr0 labels write it.
+                        linked = job.imagePlacement == .none && relativeTo.isEmpty ? path : try linker.path(for: image, split: split)
+                    }
                     if !relativeTo.isEmpty { linked = try DetOutput.relative(linked, to: relativeTo) }
                     do { try records.add(.recognition(linked, text: text, location: RecordLocation(file: input.path, line: entry.line))) } catch let e as PrepError {
                         DatasetRunner.reportSkip(e, row: row, report: report)
@@ -265,7 +296,7 @@ struct LabelOnlyTask {
         report.update(split: row) { $0.outputs.append(outName) }
         if base != job.root { report.renamePaths(under: base.path, to: job.outputDirectory.path) }
         if nonPNG > 0 {
-            report.warn(split: row, file: outName, reason: "\(nonPNG) shipped crop(s) copied as they are but not PNG/TIFF, which tesstrain's Makefile trains on (convert them to PNG first)")
+            report.notes.append("\(outName): \(nonPNG) shipped crop(s) written as PNG (tesstrain's Makefile trains on PNG/TIFF only)")
         }
         if spacedTexts > 0 { report.warn(split: row, file: outName, reason: "\(spacedTexts) × \(LabelFileWriter.spacedTextLoss)") }
     }

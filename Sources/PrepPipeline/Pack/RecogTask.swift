@@ -110,10 +110,12 @@ struct RecogTask {
         case .doctr, .hf, .easyocr, .tesstrain:
             // Self-contained folders: the label file with the crops in images/ beside it, named
             // relative to the label file's folder (docTR: to images/, its img_folder); tesstrain
-            // puts <crop>.gt.txt beside each crop.
+            // puts <crop>.gt.txt beside each crop; EasyOCR's trainer reads a folder without
+            // sub-folders (labels.csv and the crops in it).
             let dir = (format == .doctr ? "doctr_rec" : format == .hf ? "hf_rec" : format.rawValue) + "/{split1x}"
-            let crops = format == .tesstrain ? dir : dir + "/images"
-            let path = format == .doctr || format == .tesstrain ? "{crop}" : "images/{crop}"
+            let flat = format == .tesstrain || format == .easyocr
+            let crops = flat ? dir : dir + "/images"
+            let path = format == .doctr || flat ? "{crop}" : "images/{crop}"
             layout = LabelFileSink.Layout(cropDir: crops, ignoreDir: "ignores/" + crops, labelFile: labelFile,
                                           ignoreLabelFile: { "ignores/" + labelFile($0) },
                                           labelPath: path, ignoreLabelPath: path)
