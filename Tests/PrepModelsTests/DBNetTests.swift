@@ -106,6 +106,15 @@ final class DBNetTests: XCTestCase {
         assertClose(r.grads.thresh.values, l["grad_thresh"]!.floats!, 1e-6, "grad thresh")
         assertClose(r.grads.binary.values, l["grad_binary"]!.floats!, 1e-6, "grad binary")
         XCTAssertEqual(r.grads.prob.values.allSatisfy { $0 == 0 }, true)
+        // the same through the public entry point, one DBTargets per image
+        let hw = 9 * 11
+        let targets = (0..<2).map { i in
+            DBTargets(height: 9, width: 11, probMap: Array(maps.shrink[(i * hw)..<((i + 1) * hw)]),
+                      probMask: Array(maps.shrinkMask[(i * hw)..<((i + 1) * hw)]),
+                      threshMap: Array(maps.thresh[(i * hw)..<((i + 1) * hw)]),
+                      threshMask: Array(maps.threshMask[(i * hw)..<((i + 1) * hw)]))
+        }
+        XCTAssertEqual(DBLoss().compute(out, targets: targets).loss, r.loss)
     }
 
     func testDBLossGradientMatchesFiniteDifferences() throws {
