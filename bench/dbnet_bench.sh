@@ -28,3 +28,6 @@ if [ "$TRAIN" = 1 ]; then
     "$BENCH" --config "$c" --mode train --batch 2 --sizes 640x640,320x320 --threads "$THREADS" --iters "$ITERS"
   done
 fi
+
+echo "== prep layer profile at DBNet's 640×640 shapes (ms, batch 1)"
+"$BENCH" --sizes 64x64 --threads "$THREADS" --profile | tail -n +4
