@@ -63,12 +63,13 @@ public final class DBNet: Module {
         threshold.setTraining(training)
     }
 
-    /// Every convolution (plain and transposed) with its multiply-adds per output cell, for
-    /// cost figures: Σ over layers of (output cells · Cin·kh·kw) after a forward.
+    /// Multiply-adds of the last forward's convolutions (plain and transposed), for cost
+    /// figures: Σ over the layers it ran of output cells · Cin·kh·kw.
     public var lastForwardMultiplyAdds: Int {
-        let convs = backbone.convs + neck.lateralConvs + neck.smoothConvs + [binarize.conv, threshold.conv]
+        let branches = lastForwardTrained ? [binarize, threshold] : [binarize]
+        let convs = backbone.convs + neck.lateralConvs + neck.smoothConvs + branches.map(\.conv)
         var total = convs.reduce(0) { $0 + $1.output.count * $1.inChannels * $1.kernel.h * $1.kernel.w }
-        for b in [binarize, threshold] {
+        for b in branches {
             for up in [b.up1, b.up2] { total += up.output.count * up.inChannels }  // each output cell reads Cin taps (2×2/2)
         }
         return total
