@@ -73,6 +73,9 @@ final class DBPostTests: XCTestCase {
         for (k, c) in try load("minrect.json").enumerated() {
             let pts = doubles(c["points"]).map { Float($0) }
             let r = MinAreaRect(points: pts)
+            if ProcessInfo.processInfo.environment["DBPOST_DEBUG"] != nil && k >= 80 {
+                print(k, "hull", MinAreaRect.convexHull(pts, clockwise: false), r, c["angle"]!, c["size"]!)
+            }
             let center = doubles(c["center"]), size = doubles(c["size"])
             let what = "case \(k): \(pts)"
             XCTAssertEqual(Double(r.centerX), center[0], accuracy: 1e-4, what)
@@ -98,11 +101,13 @@ final class DBPostTests: XCTestCase {
             XCTAssertEqual(t.threshMask.map { UInt8($0) }, bits(c["thresh_mask"], w * h), "\(name) threshMask")
             let thr = floats(c["thresh_map"])
             XCTAssertEqual(thr.count, t.threshMap.count)
-            var worst: Float = 0
-            for (a, b) in zip(t.threshMap, thr) { worst = max(worst, abs(a - b)) }
-            XCTAssertLessThanOrEqual(worst, 1e-6, "\(name) threshMap")
-            let prepIgnored = c["prep_ignored"] as! [Bool]
-            for s in skipped { XCTAssertTrue(prepIgnored[s.index], "\(name): \(s)") }
+            var worst: Float = 0, at = 0
+            for (i, (a, b)) in zip(t.threshMap, thr).enumerated() where abs(a - b) > worst { worst = abs(a - b); at = i }
+            if ProcessInfo.processInfo.environment["DBPOST_DEBUG"] != nil {
+                print(name, "worst", worst, "at x", at % w, "y", at / w, t.threshMap[at], thr[at])
+            }
+            XCTAssertLessThanOrEqual(worst, 1.2e-7, "\(name) threshMap")   // ≤ 1 float32 ulp at 0.3…0.7
+            XCTAssertEqual(skipped.map(\.index), ints(c["expect_skipped"]), "\(name): \(skipped)")
         }
     }
 

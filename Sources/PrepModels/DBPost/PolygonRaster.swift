@@ -5,9 +5,13 @@
 enum PolygonRaster {
     /// Calls `span(y, x0, x1)` for every run of pixels (x0...x1 inclusive, inside the image) the
     /// polygon covers; runs may overlap (the outline and the fill are drawn separately).
-    static func spans(_ pts: [Int64], width: Int, height: Int, _ span: (Int, Int, Int) -> Void) {
-        let n = pts.count / 2
+    static func spans(_ input: [Int64], width: Int, height: Int, _ span: (Int, Int, Int) -> Void) {
+        let n = input.count / 2
         guard n > 0, width > 0, height > 0 else { return }
+        // Coordinates beyond ±2^20 px (absurd input) are clamped so the 16.16 arithmetic cannot
+        // overflow; real polygons never come near.
+        let limit: Int64 = 1 << 20
+        let pts = input.contains(where: { abs($0) > limit }) ? input.map { min(max($0, -limit), limit) } : input
         // 1. the outline
         var px = pts[2 * (n - 1)], py = pts[2 * (n - 1) + 1]
         for i in 0..<n {
