@@ -42,18 +42,12 @@ public final class Conv2d: Module {
         self.bias = bias ? Parameter("bias", shape: [outChannels]) : nil
     }
 
-    public func stateEntries() -> [StateEntry] {
-        var e = [StateEntry("weight", .parameter(weight))]
-        if let b = bias { e.append(StateEntry("bias", .parameter(b))) }
-        return e
-    }
+    public func stateEntries() -> [StateEntry] { weightAndBias(weight, bias) }
 
     /// PyTorch's default init: kaiming_uniform(a=√5) on the weight, i.e. U(±1/√fan_in), and
     /// U(±1/√fan_in) on the bias.
     public func resetPyTorchDefault(_ rng: inout RNG) {
-        let bound = 1 / Float(inChannels * kernel.h * kernel.w).squareRoot()
-        for i in 0..<weight.value.count { weight.value[i] = rng.uniform(-bound, bound) }
-        if let b = bias { for i in 0..<b.value.count { b.value[i] = rng.uniform(-bound, bound) } }
+        resetUniform(weight, bias, fanIn: inChannels * kernel.h * kernel.w, &rng)
     }
 
     /// Xavier (Glorot) normal init with gain 1 and zero bias: mmcv's `XavierInit` defaults,
@@ -109,12 +103,32 @@ public final class Conv2d: Module {
         let l = ho * wo, k = kSize, co = outChannels
         output.resize([n, co, ho, wo])
         let g = groupSize(n: n, l: l, threads: Threads.count)
+        if usesWidePath(n: n, g: g) {
+            forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo)
+            return output
+        }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let weights = weight.value.data, bp = bias?.value.data, out = output.data
+        let banded = g == 1 && k * l > Conv2d.bandBudget
+        let bandList = banded ? bands(ho: ho, wo: wo) : []
         forEachGroup(n: n, g: g) { tid, start, gn in
             let w = ws[tid]
-            im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             let y = out + start * co * l
+            if banded {
+                // one large image on this thread: output-row bands, each im2col'd then multiplied
+                if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
+                let image = x.data + start * inChannels * h * ww
+                for rows in bandList {
+                    let bn = rows.count * wo
+                    w.columns.resize([k, bn])
+                    geometry.im2col(image, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo, rows: rows,
+                                    into: w.columns.data, ld: bn)
+                    sgemm(m: co, n: bn, k: k, a: weights, lda: k, b: w.columns.data, ldb: bn,
+                          beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+                }
+                return
+            }
+            im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             if gn == 1 {
                 // bias first, then the GEMM accumulates onto it
                 if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
@@ -166,13 +180,40 @@ public final class Conv2d: Module {
             }
         }
         let g = groupSize(n: n, l: l, threads: Threads.count)
+        if usesWidePath(n: n, g: g) {
+            backwardWide(x, dy, n: n, h: h, w: ww, ho: ho, wo: wo)
+            return gradInput
+        }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let shared = ws.count == 1
         if !shared { for w in ws { w.gradWeight.resize(weight.grad.shape); w.gradWeight.zero() } }
         let weights = weight.value.data, dyAll = dy.data
         let computeInput = computesInputGradient
+        let banded = g == 1 && k * l > Conv2d.bandBudget
+        let bandList = banded ? bands(ho: ho, wo: wo) : []
         forEachGroup(n: n, g: g) { tid, start, gn in
             let w = ws[tid]
+            if banded {
+                let image = x.data + start * inChannels * h * ww
+                let dxi = gradInput.data + start * inChannels * h * ww
+                if computeInput { dxi.update(repeating: 0, count: inChannels * h * ww) }
+                for rows in bandList {
+                    let bn = rows.count * wo
+                    let dyb = dyAll + start * co * l + rows.lowerBound * wo
+                    w.columns.resize([k, bn])
+                    geometry.im2col(image, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo, rows: rows,
+                                    into: w.columns.data, ld: bn)
+                    sgemm(transB: true, m: co, n: k, k: bn, a: dyb, lda: l, b: w.columns.data, ldb: bn,
+                          beta: 1, c: shared ? weight.grad.data : w.gradWeight.data, ldc: k)
+                    if !computeInput { continue }
+                    w.dcol.resize([k, bn])
+                    sgemm(transA: true, m: k, n: bn, k: co, a: weights, lda: k, b: dyb, ldb: l,
+                          c: w.dcol.data, ldc: bn)
+                    geometry.col2im(w.dcol.data, ld: bn, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo,
+                                    rows: rows, into: dxi)
+                }
+                return
+            }
             im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             let dyg: UnsafeMutablePointer<Float>
             if gn == 1 {
@@ -208,73 +249,114 @@ public final class Conv2d: Module {
         return gradInput
     }
 
-    /// Columns (K, G·L) of images start..<start+count (serial: called inside a thread's group): row (c,i,j), column (g, oy, ox).
-    private func im2col(_ x: Tensor, into columns: Tensor, from start: Int, count gn: Int, h: Int, w: Int, ho: Int, wo: Int) {
-        let kh = kernel.h, kw = kernel.w, l = ho * wo, gl = gn * l
-        columns.resize([kSize, gl])
-        let col = columns.data, src = x.data
-        let (sh, sw, ph, pw, dh, dw) = (stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w)
-        let cin = inChannels
-        for task in 0..<(gn * cin) {
-            let gi = task / cin, c = task % cin
-            let plane = src + ((start + gi) * cin + c) * h * w
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let row = col + ((c * kh + i) * kw + j) * gl + gi * l
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + i * dh
-                        let dst = row + oy * wo
-                        if iy < 0 || iy >= h {
-                            dst.update(repeating: 0, count: wo)
-                            continue
-                        }
-                        let srow = plane + iy * w
-                        let x0 = j * dw - pw
-                        if sw == 1 && x0 >= 0 && x0 + wo <= w {
-                            dst.update(from: srow + x0, count: wo)
-                        } else {
-                            for ox in 0..<wo {
-                                let ix = ox * sw + x0
-                                dst[ox] = (ix >= 0 && ix < w) ? srow[ix] : 0
-                            }
-                        }
-                    }
+    /// Fewer groups than threads (one large image at inference, a batch of two on four
+    /// threads): the per-group split would leave threads idle, so each image instead runs with
+    /// its im2col split by channels and its GEMMs split by rows over all threads.
+    private func usesWidePath(n: Int, g: Int) -> Bool {
+        Threads.count > 1 && (n + g - 1) / g < Threads.count
+    }
+
+    /// A 1×1, stride-1, unpadded convolution's columns are its input: no im2col needed.
+    private var isPointwise: Bool {
+        kernel == (1, 1) && stride == (1, 1) && padding == (0, 0)
+    }
+
+    /// Floats of one band's columns when one image fills a GEMM (8 MB): a large image's full im2col would
+    /// take hundreds of MB (2304 × 58,880 for a 3×3 256-channel conv at 1280×736 / 4) and
+    /// stream through memory twice; bands of output rows stay near the cache.
+    static var bandBudget = 2 << 20
+
+    /// Output-row bands of at most `bandBudget` column floats (at least one row each).
+    private func bands(ho: Int, wo: Int) -> [Range<Int>] {
+        let rows = max(1, Conv2d.bandBudget / max(kSize * wo, 1))
+        return Swift.stride(from: 0, to: ho, by: rows).map { $0..<min($0 + rows, ho) }
+    }
+
+    /// Columns of output rows `rows` of image `i` in the first workspace (or the image itself
+    /// when pointwise), im2col split by channels over the threads.
+    private func wideColumns(_ x: Tensor, image i: Int, h: Int, w: Int, ho: Int, wo: Int,
+                             rows: Range<Int>) -> UnsafeMutablePointer<Float> {
+        let src = x.data + i * inChannels * h * w
+        if isPointwise { return src + rows.lowerBound * wo }
+        let n = rows.count * wo
+        let cols = workspace(1)[0].columns
+        cols.resize([kSize, n])
+        let geo = geometry, cin = inChannels, dst = cols.data
+        Threads.parallelChunks(cin) { r in
+            geo.im2col(src, channels: r, h: h, w: w, ho: ho, wo: wo, rows: rows, into: dst, ld: n)
+        }
+        return dst
+    }
+
+    private func forwardWide(_ x: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int) {
+        let l = ho * wo, k = kSize, co = outChannels
+        let weights = weight.value.data, bp = bias?.value.data
+        for i in 0..<n {
+            let y = output.data + i * co * l
+            if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
+            for rows in bands(ho: ho, wo: wo) {
+                let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo, rows: rows)
+                // a pointwise conv's "columns" are the image planes: row stride l, not the band's width
+                let ldb = isPointwise ? l : rows.count * wo
+                gemmRows(m: co, n: rows.count * wo, k: k, a: weights, lda: k, b: cols, ldb: ldb,
+                         beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+            }
+        }
+    }
+
+    private func backwardWide(_ x: Tensor, _ dy: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int) {
+        let l = ho * wo, k = kSize, co = outChannels, cin = inChannels
+        let weights = weight.value.data
+        let dcol = workspace(1)[0].dcol
+        for i in 0..<n {
+            let dxi = gradInput.data + i * cin * h * w
+            if computesInputGradient && !isPointwise { dxi.update(repeating: 0, count: cin * h * w) }
+            for rows in bands(ho: ho, wo: wo) {
+                let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo, rows: rows)
+                let bn = rows.count * wo, ldb = isPointwise ? l : bn
+                let dyi = dy.data + i * co * l + rows.lowerBound * wo
+                // dW (Cout×K) += dY band (Cout×B) · colᵀ (B×K)
+                gemmRows(transB: true, m: co, n: k, k: bn, a: dyi, lda: l, b: cols, ldb: ldb, beta: 1,
+                         c: weight.grad.data, ldc: k)
+                if !computesInputGradient { continue }
+                if isPointwise {
+                    gemmRows(transA: true, m: k, n: bn, k: co, a: weights, lda: k, b: dyi, ldb: l,
+                             c: dxi + rows.lowerBound * wo, ldc: l)
+                    continue
+                }
+                dcol.resize([k, bn])
+                gemmRows(transA: true, m: k, n: bn, k: co, a: weights, lda: k, b: dyi, ldb: l, c: dcol.data, ldc: bn)
+                let geo = geometry, dc = dcol.data
+                Threads.parallelChunks(cin) { r in
+                    geo.col2im(dc, ld: bn, channels: r, h: h, w: w, ho: ho, wo: wo, rows: rows, into: dxi)
                 }
             }
+        }
+    }
+
+    private var geometry: ConvGeometry {
+        ConvGeometry(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+    }
+
+    /// Columns (K, G·L) of images start..<start+count (serial: called inside a thread's group): row (c,i,j), column (g, oy, ox).
+    private func im2col(_ x: Tensor, into columns: Tensor, from start: Int, count gn: Int, h: Int, w: Int, ho: Int, wo: Int) {
+        let l = ho * wo, gl = gn * l
+        columns.resize([kSize, gl])
+        let geo = geometry
+        for gi in 0..<gn {
+            geo.im2col(x.data + (start + gi) * inChannels * h * w, channels: 0..<inChannels, h: h, w: w, ho: ho, wo: wo,
+                       into: columns.data + gi * l, ld: gl)
         }
     }
 
     /// Scatters column gradients back into the input gradient planes (overwriting them).
     private func col2im(_ dcol: Tensor, into dx: Tensor, from start: Int, count gn: Int,
                         h: Int, w: Int, ho: Int, wo: Int) {
-        let kh = kernel.h, kw = kernel.w, l = ho * wo, gl = gn * l
-        let col = dcol.data, dst = dx.data
-        let (sh, sw, ph, pw, dh, dw) = (stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w)
-        let cin = inChannels
-        for task in 0..<(gn * cin) {
-            let gi = task / cin, c = task % cin
-            let plane = dst + ((start + gi) * cin + c) * h * w
-            plane.update(repeating: 0, count: h * w)
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let row = col + ((c * kh + i) * kw + j) * gl + gi * l
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + i * dh
-                        if iy < 0 || iy >= h { continue }
-                        let drow = plane + iy * w, srow = row + oy * wo
-                        let x0 = j * dw - pw
-                        if sw == 1 && x0 >= 0 && x0 + wo <= w {
-                            let d = drow + x0
-                            for ox in 0..<wo { d[ox] += srow[ox] }
-                        } else {
-                            for ox in 0..<wo {
-                                let ix = ox * sw + x0
-                                if ix >= 0 && ix < w { drow[ix] += srow[ox] }
-                            }
-                        }
-                    }
-                }
-            }
+        let l = ho * wo, gl = gn * l
+        let geo = geometry
+        for gi in 0..<gn {
+            geo.col2im(dcol.data + gi * l, ld: gl, channels: 0..<inChannels, h: h, w: w, ho: ho, wo: wo,
+                       into: dx.data + (start + gi) * inChannels * h * w)
         }
     }
 }
