@@ -79,6 +79,18 @@ final class MATFileTests: XCTestCase {
             XCTAssertFalse(try s.skip())
             XCTAssertNil(try s.next())
         }
+        // Stored cells larger than the read buffer: skipping one moves the file position.
+        let big = try file("scipy_bigcells.mat").cells("big")
+        XCTAssertTrue(try big.skip())
+        XCTAssertEqual(try big.next()?.numbers, [2, 2, 2])
+        let last = try big.next()
+        XCTAssertEqual(last?.numbers.count, 70001)
+        XCTAssertTrue(last?.numbers.allSatisfy { $0 == 3 } ?? false)
+        let again = try file("scipy_bigcells.mat").cells("big")
+        XCTAssertEqual(try again.next()?.numbers.count, 70000)
+        XCTAssertTrue(try again.skip())
+        XCTAssertTrue(try again.skip())
+        XCTAssertNil(try again.next())
     }
 
     /// `--shard`: entries other shards keep are passed over undecoded; the kept ones are the
