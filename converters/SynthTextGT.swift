@@ -60,14 +60,33 @@ public final class SynthTextGT {
 
     /// The next image, or nil after the last.
     public func next() throws -> SynthTextEntry? {
-        guard index < count else { return nil }
-        guard let name = try streams[0].next(), let word = try streams[1].next(), let char = try streams[2].next(),
+        guard index < count, let name = try streams[0].next() else { return nil }
+        return try rest(of: name)
+    }
+
+    /// The next image whose name `keep` accepts, or nil after the last. The other images' boxes
+    /// and text are passed over undecoded (`--shard`: a shard reads only its share of the
+    /// 858,750 entries; their names alone decide). Entries keep their index in `gt.mat`.
+    public func next(keeping keep: (String) -> Bool) throws -> SynthTextEntry? {
+        while index < count, let name = try streams[0].next() {
+            if keep(Self.imageName(name)) { return try rest(of: name) }
+            for s in streams.dropFirst() { guard try s.skip() else { return nil } }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func imageName(_ cell: MATArray) -> String { cell.rows.first ?? "" }
+
+    /// The entry whose `imnames` cell was just read: its other three cells.
+    private func rest(of name: MATArray) throws -> SynthTextEntry? {
+        guard let word = try streams[1].next(), let char = try streams[2].next(),
               let txt = try streams[3].next() else { return nil }
         defer { index += 1 }
         var problem: String? = nil
         for (what, a) in [("imnames", name), ("txt", txt)] where a.arrayClass != .char && !a.isEmpty {
             problem = "its \(what) cell is a \(a.summary) array, not text"
         }
-        return SynthTextEntry(index: index, name: name.rows.first ?? "", wordBB: word, charBB: char, lines: txt.rows, problem: problem)
+        return SynthTextEntry(index: index, name: Self.imageName(name), wordBB: word, charBB: char, lines: txt.rows, problem: problem)
     }
 }

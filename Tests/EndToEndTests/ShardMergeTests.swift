@@ -91,6 +91,13 @@ final class ShardMergeTests: XCTestCase {
         try assertMergeEqualsUnsharded(["naf", naf.path, "--task", "det", "recog"], counts: [3])
     }
 
+    func testCOCOTextFamily() throws {
+        // One COCO-Text-style JSON for all images, read once by every shard; each shard looks only
+        // for its own images.
+        try assertMergeEqualsUnsharded(["cocotext", try fixtureCopy("cocotext-toy").path, "--task", "det", "recog"], counts: [1, 2, 3, 7])
+        try assertMergeEqualsUnsharded(["textocr", try fixtureCopy("textocr-toy").path, "--task", "det", "recog"], counts: [3])
+    }
+
     func testShippedCropLabels() throws {
         // det pages and the shipped crops' label lines (each line goes with its crop's name).
         try assertMergeEqualsUnsharded(["icdar2013", try fixtureCopy("icdar2013-toy").path, "--task", "det", "recog"])
@@ -125,7 +132,51 @@ final class ShardMergeTests: XCTestCase {
         }
     }
 
+    func testPairedByAnnotationAndReportsOnce() throws {
+        // FUNSD pairs each annotation file with its image (pair_by annotations).
+        try assertMergeEqualsUnsharded(["funsd", try fixtureCopy("funsd-toy").path, "--task", "det", "recog"], counts: [2, 3])
+        // Images without annotation and annotations without image: each listed once in the
+        // merged report, as in the unsharded one (shards filter their images as they list them).
+        let root = try fixtureCopy("icdar2015-toy")
+        let imgs = root.appendingPathComponent("imgs/test"), anns = root.appendingPathComponent("annotations/test")
+        try Data().write(to: imgs.appendingPathComponent("img_lonely.jpg"))
+        try Data("1,1,2,1,2,2,1,2,x\n".utf8).write(to: anns.appendingPathComponent("gt_img_orphan.txt"))
+        let base = try PrepProcess.tempDir(self)
+        let unReport = base.appendingPathComponent("un.json")
+        XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "-o", base.appendingPathComponent("un").path, "-q",
+                                            "--report", unReport.path]).status, 0)
+        let dirs = try shards(3, in: base.appendingPathComponent("three"), root: root)
+        let mergedReport = base.appendingPathComponent("merged.json")
+        let m = try PrepProcess.run(["merge", base.appendingPathComponent("merged").path] + dirs + ["-q", "--report", mergedReport.path])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        func issues(_ url: URL) throws -> [String] {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+            return ((json?["issues"] as? [[String: Any]]) ?? []).map { "\($0["file"] ?? ""): \($0["reason"] ?? "")" }.sorted()
+        }
+        let expected = try issues(unReport)
+        XCTAssertEqual(expected.filter { $0.contains("img_lonely.jpg") || $0.contains("gt_img_orphan.txt") }.count, 2, "\(expected)")
+        XCTAssertEqual(try issues(mergedReport), expected)
+    }
+
     // MARK: refusals
+
+    func testUnsupportedRunsAreRefusedAtOnce() throws {
+        let base = try PrepProcess.tempDir(self)
+        let icdar = try fixtureCopy("icdar2015-toy").path
+        let runs: [[String]] = [
+            ["wildreceipt", try fixtureCopy("wildreceipt-toy").path, "--task", "kie"],
+            ["svt", try fixtureCopy("svt-toy").path, "--task", "recog"],
+            ["kaist", try fixtureCopy("kaist-zips").path],
+        ] + ["doctr", "hf", "easyocr", "tesstrain"].map { ["icdar2015", icdar, "--split-list", "test", "--task", "recog", "--to", $0] }
+          + [["xfund", try fixtureCopy("xfund-toy").path, "--to", "paddle-kie"]]
+        for (k, args) in runs.enumerated() {
+            let out = base.appendingPathComponent("s\(k)")
+            let r = try PrepProcess.run(args + ["-o", out.path, "--shard", "0/2", "-q"])
+            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("--shard"), "\(args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "\(args): nothing written")
+        }
+    }
 
     func shards(_ n: Int, extra: [String] = [], in base: URL, root: URL) throws -> [String] {
         try (0..<n).map { i in

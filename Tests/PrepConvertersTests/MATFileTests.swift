@@ -70,6 +70,53 @@ final class MATFileTests: XCTestCase {
         }
     }
 
+    func testSkippingCellsKeepsTheStreamInStep() throws {
+        for name in ["scipy_compressed.mat", "scipy_plain.mat"] {
+            let s = try file(name).cells("boxes")
+            XCTAssertTrue(try s.skip())
+            XCTAssertEqual(try s.next()?.dims, [2, 4], name)
+            XCTAssertTrue(try s.skip())
+            XCTAssertFalse(try s.skip())
+            XCTAssertNil(try s.next())
+        }
+        // Stored cells larger than the read buffer: skipping one moves the file position.
+        let big = try file("scipy_bigcells.mat").cells("big")
+        XCTAssertTrue(try big.skip())
+        XCTAssertEqual(try big.next()?.numbers, [2, 2, 2])
+        let last = try big.next()
+        XCTAssertEqual(last?.numbers.count, 70001)
+        XCTAssertTrue(last?.numbers.allSatisfy { $0 == 3 } ?? false)
+        let again = try file("scipy_bigcells.mat").cells("big")
+        XCTAssertEqual(try again.next()?.numbers.count, 70000)
+        XCTAssertTrue(try again.skip())
+        XCTAssertTrue(try again.skip())
+        XCTAssertNil(try again.next())
+    }
+
+    /// `--shard`: entries other shards keep are passed over undecoded; the kept ones are the
+    /// same entries, with their index in gt.mat.
+    func testSynthTextKeepsOnlyTheNamedEntries() throws {
+        for fixture in ["synthtext-toy", "synthtext-quirks"] {
+            let url = Self.dir.deletingLastPathComponent().appendingPathComponent(fixture + "/gt.mat")
+            let all = try SynthTextGT(url: url)
+            var entries: [SynthTextEntry] = []
+            while let e = try all.next() { entries.append(e) }
+            XCTAssertGreaterThan(entries.count, 2, fixture)
+            for k in 0..<3 {
+                let keep = { (name: String) in Int(Shard.hash(name) % 3) == k }
+                let gt = try SynthTextGT(url: url)
+                var kept: [SynthTextEntry] = []
+                while let e = try gt.next(keeping: keep) { kept.append(e) }
+                let expected = entries.filter { keep($0.name) }
+                XCTAssertEqual(kept.map(\.index), expected.map(\.index), fixture)
+                XCTAssertEqual(kept.map(\.name), expected.map(\.name), fixture)
+                XCTAssertEqual(kept.map(\.lines), expected.map(\.lines), fixture)
+                XCTAssertEqual(kept.map(\.wordBB.numbers), expected.map(\.wordBB.numbers), fixture)
+                XCTAssertEqual(kept.map(\.charBB.numbers), expected.map(\.charBB.numbers), fixture)
+            }
+        }
+    }
+
     func testMATLABStyleFile() throws {
         for name in ["matlab_style.mat", "matlab_style_be.mat"] { try checkMATLABStyle(name) }
     }

@@ -36,4 +36,17 @@ final class ShardTests: XCTestCase {
         XCTAssertThrowsError(try Shard.fromEnvironment("JOB_COMPLETION_INDEX", count: nil, environment: env))
         XCTAssertThrowsError(try Shard.fromEnvironment("MISSING", count: 2, environment: env))
     }
+
+    func testKeyInFolderEqualsTheURLKey() {
+        let root = URL(fileURLWithPath: "/data/set")
+        for (folder, name) in [("imgs/training", "img_1.jpg"), ("imgs", "video/frame/0001.jpg"), ("", "a.png"),
+                               ("imgs", "./b.png"), ("imgs/test", "../train/c.png"), ("imgs", "d//e.png")] {
+            let folderURL = folder.isEmpty ? root : root.appendingPathComponent(folder)
+            let folderKey = Shard.key(folderURL, root: root)
+            XCTAssertEqual(Shard.key(name, inFolder: folderKey), Shard.key(folderURL.appendingPathComponent(name), root: root), "\(folder) + \(name)")
+        }
+        // A folder outside the root keeps its absolute path, as the URL key does.
+        let outside = URL(fileURLWithPath: "/elsewhere/imgs")
+        XCTAssertEqual(Shard.key("f.jpg", inFolder: Shard.key(outside, root: root)), Shard.key(outside.appendingPathComponent("f.jpg"), root: root))
+    }
 }

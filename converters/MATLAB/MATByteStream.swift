@@ -126,9 +126,21 @@ final class MATByteStream {
         return out
     }
 
-    /// Skips `count` bytes.
+    /// Skips `count` bytes. Stored (uncompressed) data past the buffer is not read at all: the
+    /// file position jumps (a shard passes over other shards' SynthText boxes this way).
     func skip(_ count: Int) throws {
         var left = count
+        let buffered = (outputEnd - outputStart) + (inputEnd - inputStart)
+        if zstream == nil, left > buffered {
+            // Use up what is buffered, then move the file position past the rest.
+            let jump = left - buffered
+            guard jump <= fileEnd - filePosition else { throw fail("unexpected end of data (skipping \(count) bytes at position \(position))") }
+            outputStart = outputEnd
+            inputStart = inputEnd
+            filePosition += jump
+            position += count
+            return
+        }
         while left > 0 {
             guard try fill() else { throw fail("unexpected end of data (skipping \(count) bytes at position \(position))") }
             let n = min(left, outputEnd - outputStart)

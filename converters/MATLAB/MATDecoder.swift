@@ -78,10 +78,21 @@ struct MATDecoder {
     func data(_ t: Tag, _ src: MATSource) throws -> [UInt8] {
         if let inline = t.inline { return inline }
         let d = try src.read(t.count)
+        try skipPadding(t, src)
+        return d
+    }
+
+    /// Passes over the data of an element with tag `t` and its padding without copying it.
+    func skipData(_ t: Tag, _ src: MATSource) throws {
+        guard t.inline == nil else { return }
+        try src.skip(t.count)
+        try skipPadding(t, src)
+    }
+
+    private func skipPadding(_ t: Tag, _ src: MATSource) throws {
         let pad = (8 - t.count % 8) % 8
         // The last element of a compressed stream or of a cell body may lack its padding.
         if pad > 0, try !src.atEnd() { try src.skip(pad) }
-        return d
     }
 
     /// The next element's type and data; `what` names it in errors.
@@ -123,9 +134,19 @@ struct MATDecoder {
 
     /// The next miMATRIX element of `src` (a cell or a struct field).
     func childMatrix(_ src: MATSource) throws -> MATArray {
+        try matrix(try data(try childTag(src), src))
+    }
+
+    /// Passes over the next miMATRIX element of `src` undecoded (a cell nobody reads: another
+    /// shard's image); its contents are not checked.
+    func skipChildMatrix(_ src: MATSource) throws {
+        try skipData(try childTag(src), src)
+    }
+
+    private func childTag(_ src: MATSource) throws -> Tag {
         guard let t = try tag(src) else { throw fail("a cell array ends before its last cell") }
         guard t.type == Self.miMATRIX else { throw fail("expected an array element inside a cell, found data type \(t.type)") }
-        return try matrix(try data(t, src))
+        return t
     }
 
     /// The rest of an miMATRIX after its header.

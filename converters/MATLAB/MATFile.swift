@@ -165,4 +165,13 @@ public final class MATCellStream {
         index += 1
         return cell
     }
+
+    /// Passes over the next cell without decoding it; false after the last one.
+    @discardableResult
+    public func skip() throws -> Bool {
+        guard index < count else { return false }
+        try decoder.skipChildMatrix(stream)
+        index += 1
+        return true
+    }
 }

@@ -83,10 +83,38 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
         return (kept, positions)
     }
 
-    /// `path` relative to `root` (the hash key), or the path itself when it is not under it.
+    /// `path` relative to `root` (the hash key; "" for the root itself), or the path itself when
+    /// it is not under it.
     public static func key(_ url: URL, root: URL) -> String {
         let p = url.standardizedFileURL.path, r = root.standardizedFileURL.path
+        if p == r { return "" }
         return p.hasPrefix(r + "/") ? String(p.dropFirst(r.count + 1)) : p
+    }
+
+    /// The key of `name` (a relative path read from a listing or an annotation) inside the
+    /// folder whose key is `folderKey`: `key(_:root:)` of the joined path, without building URLs
+    /// (a gatherer asks it for every image of every shard's listing). Names with `.`, `..` or
+    /// empty components go through the URLs, which normalize them.
+    public static func key(_ name: String, inFolder folderKey: String) -> String {
+        if isPlain(name) { return folderKey.isEmpty ? name : folderKey + "/" + name }
+        let root = URL(fileURLWithPath: "/prep-shard-root", isDirectory: true)
+        let folder = folderKey.hasPrefix("/") ? URL(fileURLWithPath: folderKey) : root.appendingPathComponent(folderKey)
+        return key(folder.appendingPathComponent(name), root: root)
+    }
+
+    /// Whether every `/`-separated component of `name` is a real name (not empty, `.` or `..`).
+    private static func isPlain(_ name: String) -> Bool {
+        var length = 0, dots = 0
+        for b in name.utf8 {
+            if b == 0x2F {
+                if length == 0 || (dots == length && length <= 2) { return false }
+                length = 0; dots = 0
+            } else {
+                length += 1
+                if b == 0x2E { dots += 1 }
+            }
+        }
+        return length > 0 && !(dots == length && length <= 2)
     }
 
     public var description: String { "\(index)/\(count)" }

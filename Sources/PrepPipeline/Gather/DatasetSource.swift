@@ -8,18 +8,19 @@ import PrepConverters
 public struct DatasetSource {
     /// The per-image converter (nil for whole-file formats, whose pairs carry their parse).
     public let perImage: (any PerImageConverter)?
-    let gatherSplit: (String, RunReport) throws -> [GatheredPair]
+    let gatherSplit: (String, RunReport) throws -> GatheredSplit
 
-    /// `overrides`: converter options the command line sets (`--level`).
-    public init(recipe: Recipe, root: URL, overrides: [String: String] = [:]) throws {
+    /// `overrides`: converter options the command line sets (`--level`); `shard`: gather only
+    /// that shard's pairs (`GatheredPair.position` set).
+    public init(recipe: Recipe, root: URL, overrides: [String: String] = [:], shard: Shard? = nil) throws {
         let options = ConverterOptions((recipe.options ?? [:]).merging(overrides) { _, new in new })
         if let factory = ConverterRegistry.perImage[recipe.converter] {
             let converter = try factory(options)
-            let gatherer = PairGatherer(root: root, layout: recipe.layout)
+            let gatherer = PairGatherer(root: root, layout: recipe.layout, shard: shard)
             perImage = converter
             gatherSplit = { try gatherer.gather(split: $0, report: $1) }
         } else if let factory = ConverterRegistry.wholeFile[recipe.converter] {
-            let gatherer = WholeFileGatherer(root: root, layout: recipe.layout, converter: try factory(options))
+            let gatherer = WholeFileGatherer(root: root, layout: recipe.layout, converter: try factory(options), shard: shard)
             perImage = nil
             gatherSplit = { try gatherer.gather(split: $0, report: $1) }
         } else {
@@ -27,5 +28,8 @@ public struct DatasetSource {
         }
     }
 
-    public func gather(split: String, report: RunReport) throws -> [GatheredPair] { try gatherSplit(split, report) }
+    public func gather(split: String, report: RunReport) throws -> [GatheredPair] { try gatherSplit(split, report).pairs }
+
+    /// The pairs of `split` with the size of its unsharded enumeration.
+    public func gatherShare(split: String, report: RunReport) throws -> GatheredSplit { try gatherSplit(split, report) }
 }

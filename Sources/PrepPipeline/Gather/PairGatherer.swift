@@ -14,6 +14,16 @@ public struct GatheredPair: Sendable {
     /// Set when a whole-file converter already read the annotation (the `annotation` URL is then
     /// that shared file and is not parsed again).
     public var parsed: AnnotatedImage?
+    /// Under a gatherer's `shard`: the item's place in the split's unsharded enumeration (the
+    /// sorted image listing, or the annotation file's entries), which `prep merge` orders by.
+    public var position: Int?
+}
+
+/// A split's pairs as a gatherer hands them over: all of them, or under `--shard` only the
+/// shard's (each with its `position`); `total` counts the unsharded enumeration either way.
+public struct GatheredSplit: Sendable {
+    public var pairs: [GatheredPair]
+    public var total: Int
 }
 
 /// Pairs each image of a split with its annotation file **by name** (the recipe's templates),
@@ -26,15 +36,19 @@ public struct GatheredPair: Sendable {
 public struct PairGatherer {
     public let root: URL
     public let layout: Recipe.Layout
+    /// Keep only this shard's images (`--shard`): the others are dropped right after the
+    /// listing, before any per-image work (URLs, annotation names); their positions still count.
+    public var shard: Shard?
 
-    public init(root: URL, layout: Recipe.Layout) {
+    public init(root: URL, layout: Recipe.Layout, shard: Shard? = nil) {
         self.root = root
         self.layout = layout
+        self.shard = shard
     }
 
     /// The pairs of `split`; missing partners go to `report`. Throws when the split's image
     /// folder is missing (a layout error that stops the run).
-    public func gather(split: String, report: RunReport) throws -> [GatheredPair] {
+    public func gather(split: String, report: RunReport) throws -> GatheredSplit {
         if layout.pairBy == "annotations" { return try gatherByAnnotation(split: split, report: report) }
         let fm = FileManager.default
         let imageDirRel = expandTemplate(layout.images, split: split)
@@ -49,16 +63,19 @@ public struct PairGatherer {
             ? (fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
             : try fm.contentsOfDirectory(atPath: imageDir.path)
         let names = listed
-            .filter { !($0 as NSString).lastPathComponent.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension) }
+            .filter { Self.isImageName($0, extensions: extensions) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var pairs: [GatheredPair] = []
         var expected = Set<String>()
         var listings = FolderListings(root: root)
-        for name in names {
+        let templates = [layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])
+        let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
+        for (position, name) in names.enumerated() {
             // The recipe's annotation file, else the first of its alternatives that exists.
-            let candidates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? []))
-                .map { expandTemplate($0, split: split, name: name) }
+            let candidates = templates.map { expandTemplate($0, split: split, name: name) }
+            // (Another shard's image still claims its annotation file: it is no orphan.)
             expected.formUnion(candidates)
+            if let shard, let folderKey, !shard.contains(Shard.key(name, inFolder: folderKey)) { continue }
             guard let annRel = candidates.first(where: { listings.contains($0) }) else {
                 let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
                 report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
@@ -70,7 +87,7 @@ public struct PairGatherer {
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map {
                                           expandTemplate($0.replacingOccurrences(of: "{annotation}", with: ann.lastPathComponent), split: split, name: name)
-                                      }))
+                                      }, position: shard == nil ? nil : position))
         }
         // Annotation files nobody claimed: their image is missing or has an unexpected extension.
         // Only where the annotation folder does not itself depend on the image name.
@@ -83,14 +100,23 @@ public struct PairGatherer {
                             reason: "annotation file has no image in \(imageDirRel)/")
             }
         }
-        return pairs
+        return GatheredSplit(pairs: pairs, total: names.count)
+    }
+
+    /// Whether a listed name (a relative path) is an image: its last component is not hidden and
+    /// has one of `extensions` (byte arithmetic: this runs for every file of the listing).
+    static func isImageName(_ name: String, extensions: Set<String>) -> Bool {
+        let u = name.utf8
+        let start = u.lastIndex(of: 0x2F).map { u.index(after: $0) } ?? u.startIndex
+        guard start != u.endIndex, u[start] != 0x2E, let dot = u[start...].lastIndex(of: 0x2E) else { return false }
+        return extensions.contains(String(name[u.index(after: dot)...]))
     }
 
     /// Annotation-driven pairing: every file of the annotation folder that fits the template's
     /// `<prefix>{stem}<suffix>` name names its image `{stem}.<ext>` in the image folder (the first
     /// of the recipe's extensions that exists). Files sorted by name; an annotation without image
     /// is reported.
-    func gatherByAnnotation(split: String, report: RunReport) throws -> [GatheredPair] {
+    func gatherByAnnotation(split: String, report: RunReport) throws -> GatheredSplit {
         let fm = FileManager.default
         let annTemplate = expandTemplate(layout.annotation(for: split), split: split, name: "\u{0}")
         let annDirRel = (annTemplate as NSString).deletingLastPathComponent
@@ -110,19 +136,25 @@ public struct PairGatherer {
         let extensions = layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"]
         var pairs: [GatheredPair] = []
         var listings = FolderListings(root: root)
-        for f in try fm.contentsOfDirectory(atPath: annDir.path).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
-        where !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count {
+        let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
+        let files = try fm.contentsOfDirectory(atPath: annDir.path).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            .filter { f in !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count }
+        for (position, f) in files.enumerated() {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))
             guard let name = extensions.map({ stem + "." + $0 }).first(where: { listings.contains(imageDirRel + "/" + $0) }) else {
+                // Reported by the shard the image would be in (by its first expected name).
+                if let shard, let folderKey, !shard.contains(Shard.key(stem + "." + extensions[0], inFolder: folderKey)) { continue }
                 report.skip(split: split, file: annDir.appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/ (expected \(stem).\(extensions[0]))")
                 continue
             }
+            if let shard, let folderKey, !shard.contains(Shard.key(name, inFolder: folderKey)) { continue }
             pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name, isDirectory: false), imageName: name,
                                       annotation: annDir.appendingPathComponent(f, isDirectory: false),
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
-                                      outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) }))
+                                      outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) },
+                                      position: shard == nil ? nil : position))
         }
-        return pairs
+        return GatheredSplit(pairs: pairs, total: files.count)
     }
 }

@@ -10,14 +10,18 @@ public struct WholeFileGatherer {
     public let root: URL
     public let layout: Recipe.Layout
     public let converter: any WholeFileConverter
+    /// Keep only this shard's entries (`--shard`): the others are dropped before their image is
+    /// looked for; positions are the entries' places in the file.
+    public var shard: Shard?
 
-    public init(root: URL, layout: Recipe.Layout, converter: any WholeFileConverter) {
+    public init(root: URL, layout: Recipe.Layout, converter: any WholeFileConverter, shard: Shard? = nil) {
         self.root = root
         self.layout = layout
         self.converter = converter
+        self.shard = shard
     }
 
-    public func gather(split: String, report: RunReport) throws -> [GatheredPair] {
+    public func gather(split: String, report: RunReport) throws -> GatheredSplit {
         let set = layout.sets?[split] ?? split
         // The recipe's name first, then its gzipped form and the split's alternative names.
         let templates = [layout.annotation(for: split)] + (layout.alternatives?[split] ?? [])
@@ -37,7 +41,9 @@ public struct WholeFileGatherer {
         var pairs: [GatheredPair] = []
         pairs.reserveCapacity(entries.count)
         let fm = FileManager.default
-        for entry in entries {
+        let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
+        for (position, entry) in entries.enumerated() {
+            if let shard, let folderKey, !shard.contains(Shard.key(entry.name, inFolder: folderKey)) { continue }
             let image = imageDir.appendingPathComponent(entry.name)
             // A name that climbs out of the image folder would read (and crop) another file.
             if ContainedName.leavesFolder(entry.name) {
@@ -54,8 +60,8 @@ public struct WholeFileGatherer {
                                       outputAnnotationName: layout.segmFile.map {
                                           layout.expand($0.replacingOccurrences(of: "{annotation}", with: annRel), split: split, name: entry.name)
                                       },
-                                      parsed: entry))
+                                      parsed: entry, position: shard == nil ? nil : position))
         }
-        return pairs
+        return GatheredSplit(pairs: pairs, total: entries.count)
     }
 }

@@ -1,44 +1,31 @@
 import Foundation
 import PrepCore
 
-/// Byte-level reading of the JSON documents prep writes (COCO, MMOCR 1.x): the records of a
-/// top-level array one by one, the document around those arrays, and top-level integer fields of
-/// a record. Bytes are kept as written, so a merged file can equal the unsharded one exactly.
+/// Byte-level reading of the JSON documents prep writes (COCO, MMOCR 1.x): the document around
+/// its top-level record arrays (`JSONArrayCursor` reads the records, `JSONIntFields` renumbers
+/// them). Bytes are kept as written, so a merged file can equal the unsharded one exactly.
 enum JSONRecordScanner {
     /// The document with the contents of the top-level arrays `keys` cut out: one more segment
     /// than arrays, in document order (`{"images": [` · `], "categories": …, "annotations": [` · `]}`).
-    static func skeleton(_ url: URL, keys: [String]) throws -> [[UInt8]] {
-        let s = try ByteStream(url)
+    static func skeleton(_ url: URL, keys: [String], chunk: Int = 1 << 20) throws -> [[UInt8]] {
+        let s = try ByteStream(url, chunk: chunk)
+        var lex = JSONLexer()
+        let wanted = keys.map { Array($0.utf8) }
         var segments: [[UInt8]] = [[]]
-        var depth = 0, inString = false, escape = false
-        var lastString: [UInt8] = [], collecting = false
-        var skippingDepth: Int? = nil
         var found: [String] = []
-        while let b = s.next() {
-            if skippingDepth == nil { segments[segments.count - 1].append(b) }
-            if inString {
-                if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false; collecting = false }
-                else if collecting { lastString.append(b) }
-                continue
+        while true {
+            // Kept bytes, up to a wanted top-level array's `[` (included).
+            var opened: Int?
+            let more = s.scan(into: &segments[segments.count - 1]) { b in
+                guard lex.feed(b) == .open, b == 0x5B, lex.depth == 2 else { return false }
+                opened = wanted.firstIndex { $0 == lex.lastKey }
+                return opened != nil
             }
-            switch b {
-            case 0x22:
-                inString = true
-                if depth == 1 && skippingDepth == nil { collecting = true; lastString = [] }
-            case 0x7B, 0x5B:
-                depth += 1
-                if b == 0x5B && depth == 2 && skippingDepth == nil, keys.contains(String(decoding: lastString, as: UTF8.self)) {
-                    found.append(String(decoding: lastString, as: UTF8.self))
-                    skippingDepth = depth
-                }
-            case 0x7D, 0x5D:
-                if b == 0x5D && skippingDepth == depth {
-                    skippingDepth = nil
-                    segments.append([b])
-                }
-                depth -= 1
-            default: break
-            }
+            guard more, let k = opened else { break }
+            found.append(keys[k])
+            // The array's contents are dropped; its `]` starts the next segment.
+            guard s.skip(until: { lex.feed($0) == .close && lex.depth == 1 }) else { break }
+            segments.append([0x5D])
         }
         guard found == keys else {
             throw PrepError.input(file: url.path, line: nil, reason: "expected the top-level arrays \(keys.joined(separator: ", ")), found \(found.joined(separator: ", "))")
@@ -46,62 +33,126 @@ enum JSONRecordScanner {
         return segments
     }
 
-    /// The integer values of the top-level `keys` of a JSON object's bytes, with their byte
-    /// ranges, found in one pass (absent keys are missing from the result).
-    static func intFields(_ keys: [String], in object: [UInt8]) -> [String: (value: Int, range: Range<Int>)] {
-        let targets = keys.map { Array($0.utf8) }
-        var found: [String: (value: Int, range: Range<Int>)] = [:]
-        var depth = 0, i = 0
-        var expectKey = false
-        while i < object.count && found.count < keys.count {
-            let b = object[i]
-            if b == 0x22 {
-                // A string: read to its closing quote.
-                var j = i + 1, escape = false
-                while j < object.count {
-                    if escape { escape = false } else if object[j] == 0x5C { escape = true } else if object[j] == 0x22 { break }
-                    j += 1
-                }
-                if depth == 1 && expectKey, let t = targets.firstIndex(where: { object[(i + 1)..<j].elementsEqual($0) }) {
-                    var k = j + 1
-                    while k < object.count, object[k] == 0x20 || object[k] == 0x3A { k += 1 }
-                    var e = k
-                    while e < object.count, object[e] == 0x2D || (object[e] >= 0x30 && object[e] <= 0x39) { e += 1 }
-                    if let v = Int(String(decoding: object[k..<e], as: UTF8.self)) { found[keys[t]] = (v, k..<e) }
-                    i = e
+}
+
+/// Top-level integer fields of the JSON objects a merge renumbers (COCO's `id`, `image_id`),
+/// found and replaced by byte scanning; the keys are matched as bytes (this runs once per
+/// record, so no String or dictionary per record).
+struct JSONIntFields {
+    typealias Found = [(value: Int, range: Range<Int>)?]
+    let names: [String]
+    private let keys: [[UInt8]]
+
+    init(_ names: [String]) {
+        self.names = names
+        keys = names.map { Array($0.utf8) }
+    }
+
+    /// Each key's integer value and its bytes' range in `object` (in `names` order), nil when
+    /// the object has no such top-level integer field; one pass, stopping when all are found.
+    func find(in object: [UInt8]) -> Found {
+        var found = Found(repeating: nil, count: keys.count)
+        var missing = keys.count
+        object.withUnsafeBufferPointer { o in
+            var depth = 0, i = 0
+            var expectKey = false
+            while i < o.count && missing > 0 {
+                let b = o[i]
+                if b == 0x22 {
+                    // A string: read to its closing quote.
+                    var j = i + 1, escape = false
+                    while j < o.count {
+                        if escape { escape = false } else if o[j] == 0x5C { escape = true } else if o[j] == 0x22 { break }
+                        j += 1
+                    }
+                    if depth == 1 && expectKey, let t = keys.firstIndex(where: { k in
+                        k.count == j - i - 1 && k.withUnsafeBufferPointer { memcmp($0.baseAddress!, o.baseAddress! + i + 1, k.count) == 0 }
+                    }) {
+                        var k = j + 1
+                        while k < o.count, o[k] == 0x20 || o[k] == 0x3A { k += 1 }
+                        var e = k, value = 0, negative = false, digits = 0
+                        if e < o.count, o[e] == 0x2D { negative = true; e += 1 }
+                        while e < o.count, o[e] >= 0x30 && o[e] <= 0x39 { value = value &* 10 &+ Int(o[e] - 0x30); e += 1; digits += 1 }
+                        if digits > 0 && digits <= 18 && found[t] == nil {
+                            found[t] = (negative ? -value : value, k..<e)
+                            missing -= 1
+                        }
+                        i = e
+                        expectKey = false
+                        continue
+                    }
                     expectKey = false
+                    i = j + 1
                     continue
                 }
-                expectKey = false
-                i = j + 1
-                continue
+                switch b {
+                case 0x7B, 0x5B: depth += 1; expectKey = depth == 1 && b == 0x7B
+                case 0x7D, 0x5D: depth -= 1
+                case 0x2C: if depth == 1 { expectKey = true }
+                default: break
+                }
+                i += 1
             }
-            switch b {
-            case 0x7B, 0x5B: depth += 1; expectKey = depth == 1 && b == 0x7B
-            case 0x7D, 0x5D: depth -= 1
-            case 0x2C: if depth == 1 { expectKey = true }
-            default: break
-            }
-            i += 1
         }
         return found
     }
 
-    /// The object with top-level integer fields replaced (`fields` found by `intFields`).
-    static func replacing(_ values: [(String, Int)], in object: [UInt8], fields: [String: (value: Int, range: Range<Int>)], file: URL) throws -> [UInt8] {
-        var out = object
-        var edits: [(Range<Int>, Int)] = []
-        for (key, value) in values {
-            guard let f = fields[key] else {
-                throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(key)'")
+    /// `object` with the fields `find` found replaced by `values` (in `names` order); a field
+    /// that is not there is an error naming `file`.
+    func replacing(_ values: [Int], in object: [UInt8], found: Found, file: URL) throws -> [UInt8] {
+        var edits: [(range: Range<Int>, value: Int)] = []
+        for (k, value) in values.enumerated() {
+            guard let f = found[k] else {
+                throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(names[k])'")
             }
             edits.append((f.range, value))
         }
-        // From the end, so earlier ranges stay valid.
-        for (range, value) in edits.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
-            out.replaceSubrange(range, with: Array(String(value).utf8))
+        edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var out: [UInt8] = []
+        out.reserveCapacity(object.count + 16 * edits.count)
+        var at = 0
+        for e in edits {
+            out.append(contentsOf: object[at..<e.range.lowerBound])
+            Self.appendDecimal(e.value, to: &out)
+            at = e.range.upperBound
         }
+        out.append(contentsOf: object[at...])
         return out
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(0x2D) }
+        var v = value.magnitude
+        var digits: [UInt8] = []
+        repeat { digits.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
+        out.append(contentsOf: digits.reversed())
+    }
+}
+
+/// The lexical state of a JSON document fed byte by byte: the nesting depth, strings, and the
+/// last string read at depth 1 (the current top-level key).
+struct JSONLexer {
+    enum Event { case other, open, close }
+    private(set) var depth = 0
+    private var inString = false, escape = false, collecting = false
+    private(set) var lastKey: [UInt8] = []
+
+    @inline(__always)
+    mutating func feed(_ b: UInt8) -> Event {
+        if inString {
+            if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false; collecting = false }
+            else if collecting { lastKey.append(b) }
+            return .other
+        }
+        switch b {
+        case 0x22:
+            inString = true
+            if depth == 1 { collecting = true; lastKey.removeAll(keepingCapacity: true) }
+        case 0x7B, 0x5B: depth += 1; return .open
+        case 0x7D, 0x5D: depth -= 1; return .close
+        default: break
+        }
+        return .other
     }
 }
 
@@ -112,27 +163,14 @@ final class JSONArrayCursor {
     let url: URL
 
     /// Opens `url` positioned on the contents of the top-level array `key`.
-    init(_ url: URL, key: String) throws {
+    init(_ url: URL, key: String, chunk: Int = 1 << 20) throws {
         self.url = url
-        stream = try ByteStream(url)
-        var depth = 0, inString = false, escape = false, collecting = false
-        var lastString: [UInt8] = []
-        while let b = stream.next() {
-            if inString {
-                if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false; collecting = false }
-                else if collecting { lastString.append(b) }
-                continue
-            }
-            switch b {
-            case 0x22: inString = true; if depth == 1 { collecting = true; lastString = [] }
-            case 0x7B, 0x5B:
-                depth += 1
-                if b == 0x5B && depth == 2 && lastString.elementsEqual(key.utf8) { return }
-            case 0x7D, 0x5D: depth -= 1
-            default: break
-            }
+        stream = try ByteStream(url, chunk: chunk)
+        var lex = JSONLexer()
+        let wanted = Array(key.utf8)
+        guard stream.skip(until: { lex.feed($0) == .open && $0 == 0x5B && lex.depth == 2 && lex.lastKey == wanted }) else {
+            throw PrepError.input(file: url.path, line: nil, reason: "no top-level array '\(key)'")
         }
-        throw PrepError.input(file: url.path, line: nil, reason: "no top-level array '\(key)'")
     }
 
     /// The next record's bytes, nil after the last.
@@ -150,20 +188,22 @@ final class JSONArrayCursor {
         var depth = (start == 0x7B || start == 0x5B) ? 1 : 0
         var inString = start == 0x22, escape = false
         if inString || depth > 0 {
-            while let b = stream.next() {
-                out.append(b)
+            // Scanned in buffer runs (`ByteStream.scan`): this loop is most of a JSON merge's work.
+            let closed = stream.scan(into: &out) { b in
                 if inString {
-                    if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false; if depth == 0 { return out } }
-                    continue
+                    if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false; return depth == 0 }
+                    return false
                 }
                 switch b {
                 case 0x22: inString = true
                 case 0x7B, 0x5B: depth += 1
-                case 0x7D, 0x5D: depth -= 1; if depth == 0 { return out }
+                case 0x7D, 0x5D: depth -= 1; return depth == 0
                 default: break
                 }
+                return false
             }
-            throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside a record")
+            guard closed else { throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside a record") }
+            return out
         }
         // A scalar: up to the next separator.
         while let b = stream.next() {

@@ -104,11 +104,11 @@ struct ShardOutputMerger {
         // The records of the first array.
         var cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[0]) }
         var count = 0
+        let imageID = JSONIntFields(["id"]), annotationIDs = JSONIntFields(["image_id", "id"])
         try KWayMerge.run(try shards()) { k in
             guard var record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
             if let firstID {
-                record = try JSONRecordScanner.replacing([("id", firstID + count)], in: record,
-                                                         fields: JSONRecordScanner.intFields(["id"], in: record), file: inputs[k].output)
+                record = try imageID.replacing([firstID + count], in: record, found: imageID.find(in: record), file: inputs[k].output)
             }
             try out.write(count == 0 ? record : [0x2C, 0x20] + record)
             count += 1
@@ -123,13 +123,12 @@ struct ShardOutputMerger {
             var image = firstID, annotation = firstID
             try KWayMerge.run(try shards()) { k in
                 while let record = pending[k] {
-                    let fields = JSONRecordScanner.intFields(["image_id", "id"], in: record)
-                    guard let owner = fields["image_id"]?.value else {
+                    let fields = annotationIDs.find(in: record)
+                    guard let owner = fields[0]?.value else {
                         throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
                     }
                     if owner != local[k] { break }
-                    let renumbered = try JSONRecordScanner.replacing([("image_id", image), ("id", annotation)], in: record,
-                                                                     fields: fields, file: inputs[k].output)
+                    let renumbered = try annotationIDs.replacing([image, annotation], in: record, found: fields, file: inputs[k].output)
                     try out.write(annotation == firstID ? renumbered : [0x2C, 0x20] + renumbered)
                     annotation += 1
                     pending[k] = try cursors[k].next()

@@ -44,7 +44,7 @@ public final class DatasetRunner {
         let early = try download.map { _ in try OutputStaging(directory: job.outputDirectory) }
         let root = try download.map { try extract($0, into: early!, report: report) } ?? job.root
         defer { if root != job.root { report.renamePaths(under: root.path, to: job.outputDirectory.path) } }
-        let source = needsSource ? try DatasetSource(recipe: recipe, root: root, overrides: job.converterOptions) : nil
+        let source = needsSource ? try DatasetSource(recipe: recipe, root: root, overrides: job.converterOptions, shard: earlyShard) : nil
         let converter = source?.perImage
         let wantsDet = job.tasks.contains("det")
         let detTemplate = recipe.outputs["det"]
@@ -64,11 +64,12 @@ public final class DatasetRunner {
         }
 
         // Every split's layout is checked before any work starts.
-        let (gathered, positions) = shardSplits(try source.map { try gatherSplits($0, report: report) } ?? job.splits.map { ($0, []) })
+        let (gathered, positions) = shardSplits(try source.map { try gatherSplits($0, report: report) }
+                                                ?? job.splits.map { ($0, GatheredSplit(pairs: [], total: 0)) })
         // A recog task with its own converter options (NAF) reads the same files its own way;
         // its gathering problems are the det gathering's, already reported.
         let recogSource = try recog != nil ? recipe.recog?.options.map { options in
-            try DatasetSource(recipe: recipe, root: job.root, overrides: options.merging(job.converterOptions) { _, cli in cli })
+            try DatasetSource(recipe: recipe, root: job.root, overrides: options.merging(job.converterOptions) { _, cli in cli }, shard: earlyShard)
         } : nil
         let recogSharded = try recogSource.map { shardSplits(try gatherSplits($0, report: RunReport(command: "recog")), tag: "recog ") }
         let recogGathered = recogSharded.map { Dictionary(uniqueKeysWithValues: $0.0) }
@@ -157,13 +158,25 @@ public final class DatasetRunner {
         return staging.stagingDirectory
     }
 
+    /// The shard the gatherers filter by as they list (`--shard`), before any per-image work;
+    /// nil when the partition must wait for the whole list: `--val-ratio` draws the validation
+    /// pages from every page of the split.
+    var earlyShard: Shard? {
+        job.recipe.valSplit != nil && job.valRatio != nil ? nil : job.shard
+    }
+
     /// The pairs of every requested split. A `val_split` dataset is gathered once as its `from`
     /// split; with `--val-ratio` the chosen pages move to the `to` split.
-    func gatherSplits(_ source: DatasetSource, report: RunReport) throws -> [(String, [GatheredPair])] {
+    func gatherSplits(_ source: DatasetSource, report: RunReport) throws -> [(String, GatheredSplit)] {
         guard let v = job.recipe.valSplit else {
-            return try job.splits.map { ($0, try source.gather(split: $0, report: report)) }
+            return try job.splits.map { ($0, try source.gatherShare(split: $0, report: report)) }
         }
-        let all = try source.gather(split: v.from, report: report)
+        let share = try source.gatherShare(split: v.from, report: report)
+        let all = share.pairs
+        guard job.valRatio != nil else {
+            let bySplit = [v.from: share, v.to: GatheredSplit(pairs: [], total: 0)]
+            return job.splits.map { ($0, bySplit[$0] ?? GatheredSplit(pairs: [], total: 0)) }
+        }
         var bySplit: [String: [GatheredPair]] = [v.from: all, v.to: []]
         if let ratio = job.valRatio {
             let assigner = try SplitAssigner(ratio: ratio, pattern: v.pattern, seed: job.splitSeed)
@@ -173,7 +186,7 @@ public final class DatasetRunner {
             bySplit[v.from] = zip(all, mask).filter { !$0.1 }.map(\.0)
             bySplit[v.to] = zip(all, mask).filter { $0.1 }.map(\.0)
         }
-        return job.splits.map { ($0, bySplit[$0] ?? []) }
+        return job.splits.map { split in (split, bySplit[split].map { GatheredSplit(pairs: $0, total: $0.count) } ?? GatheredSplit(pairs: [], total: 0)) }
     }
 
     private var writeError: Error?

@@ -11,7 +11,7 @@ enum ShardSupport {
         guard job.shard != nil else { return }
         let recipe = job.recipe
         func refuse(_ what: String) throws -> Never {
-            throw PrepError.usage("--shard: \(recipe.name) \(what); shard it is not supported yet (run it unsharded)")
+            throw PrepError.usage("--shard: \(recipe.name) \(what); sharding it is not supported yet (run it unsharded)")
         }
         if job.outputDirectory.standardizedFileURL == job.root.standardizedFileURL {
             throw PrepError.usage("--shard needs its own output folder per shard: give -o OUT/shard-I (prep merge OUT OUT/shard-* joins them)")
@@ -43,14 +43,19 @@ enum ShardSupport {
 }
 
 extension DatasetRunner {
-    /// Under `--shard`: this shard's pairs of every split, with their positions in the split.
-    func shardSplits(_ gathered: [(String, [GatheredPair])], tag: String = "") -> ([(String, [GatheredPair])], [String: [Int]]) {
-        guard let shard = job.shard else { return (gathered, [:]) }
+    /// Under `--shard`: this shard's pairs of every split, with their positions in the split
+    /// (given by the gatherer when it filtered as it listed, `earlyShard`), and the splits' sizes.
+    func shardSplits(_ gathered: [(String, GatheredSplit)], tag: String = "") -> ([(String, [GatheredPair])], [String: [Int]]) {
+        guard let shard = job.shard else { return (gathered.map { ($0.0, $0.1.pairs) }, [:]) }
         var positions: [String: [Int]] = [:]
-        let kept = gathered.map { split, pairs in
-            let (mine, at) = shard.select(pairs) { Shard.key($0.image, root: job.root) }
+        let kept = gathered.map { split, share -> (String, [GatheredPair]) in
+            shardTotals[tag + split] = share.total
+            if earlyShard != nil {
+                positions[split] = share.pairs.map { $0.position ?? 0 }
+                return (split, share.pairs)
+            }
+            let (mine, at) = shard.select(share.pairs) { Shard.key($0.image, root: job.root) }
             positions[split] = at
-            shardTotals[tag + split] = pairs.count
             return (split, mine)
         }
         return (kept, positions)

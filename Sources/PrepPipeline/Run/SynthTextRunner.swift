@@ -118,7 +118,6 @@ final class SynthTextRunner {
             var batch: [SynthTextEntry] = []
             // Under --shard: each kept entry's position in the ground truth.
             var batchPositions: [Int] = []
-            var position = -1
             func drain() throws {
                 // Crop folders are staged before the workers write into them; a name seen earlier
                 // in the batch is a collision decided here, so the outcome does not depend on
@@ -146,11 +145,11 @@ final class SynthTextRunner {
                 batch.removeAll(keepingCapacity: true)
                 batchPositions.removeAll(keepingCapacity: true)
             }
-            while let e = try gt.next() {
-                position += 1
-                if let shard = job.shard, !shard.contains(e.name) { continue }
+            // A shard decodes only its own entries' boxes and text (the names decide).
+            let keep = job.shard.map { shard in { (name: String) in shard.contains(name) } } ?? { _ in true }
+            while let e = try gt.next(keeping: keep) {
                 batch.append(e)
-                batchPositions.append(position)
+                batchPositions.append(e.index)
                 if batch.count >= 512 { try drain() }
             }
             try drain()
@@ -163,7 +162,7 @@ final class SynthTextRunner {
             let dirs = cropDirs.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
             let crops = dirs.count <= 3 ? dirs.map { $0 + "/" } : ["\(dirs.count) crop folders \(dirs[0])/ … \(dirs[dirs.count - 1])/"]
             report.update(split: split) { $0.outputs.append(contentsOf: outputs + crops) }
-            ledger?.enumerated(split, total: position + 1)
+            ledger?.enumerated(split, total: gt.count)
             try ledger?.finish(report: report)
         }
     }
