@@ -19,14 +19,13 @@ one-threshold runs, which that re-filtering never touches. No GT text is empty (
 raises IndexError on one). Nothing here reimplements a metric: every number comes from MMOCR.
 """
 import importlib.util
-import json
 import os
 import random
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))
-from eval_golden import curved, jitter, quad  # noqa: E402  (the shapes of the detection goldens)
+from eval_golden import curved, dump, jitter, quad  # noqa: E402  (the shapes of the detection goldens)
 
 OUT = os.path.join(ROOT, 'fixtures', 'eval', 'golden_spotting.json')
 
@@ -137,10 +136,7 @@ def main():
             r = mt.compute_metrics(mt.results)
             rows.append(dict(thr=t, **{k: float(v) for k, v in r.items()}))
         result['spotting'][name] = dict(images=imgs, best={k: float(v) for k, v in best.items()}, rows=rows)
-    with open(OUT, 'w') as f:
-        json.dump(result, f, ensure_ascii=False, indent=None, separators=(',', ':'))
-        f.write('\n')
-    print('wrote', OUT)
+    dump(result, OUT)
 
 
 if __name__ == '__main__':
