@@ -355,6 +355,11 @@ def main():
     else:
         out = run_mmocr1()
         path = os.path.join(OUT, 'golden_mmocr1.json')
+    dump(out, path)
+
+
+def dump(out, path):
+    """Writes a golden fixture (one compact JSON line, UTF-8 as is)."""
     with open(path, 'w') as f:
         json.dump(out, f, ensure_ascii=False, indent=None, separators=(',', ':'))
         f.write('\n')

@@ -8,3 +8,7 @@ P1=${PEER1X:-$HOME/.cache/prep-peer1x}/venv/bin/python
 "$P0" ../shared/peer/run.py scripts/eval_golden.py mmocr0
 "$P1" scripts/eval_golden.py kie0
 "$P1" ../shared/peer/peer1x_stub.py scripts/eval_golden.py mmocr1
+# Spotting: MMOCR's E2EHmeanIOUMetric is not in the wheel; give its file from a checkout of
+# open-mmlab/mmocr (projects/ABCNet/abcnet/metric/e2e_hmean_iou_metric.py) to regenerate
+# fixtures/eval/golden_spotting.json.
+if [ -n "${E2E_METRIC:-}" ]; then "$P1" ../shared/peer/peer1x_stub.py scripts/eval_spotting_golden.py "$E2E_METRIC"; fi

@@ -9,18 +9,21 @@ public enum Levenshtein {
         let n = ea - lo, m = eb - lo
         if n == 0 { return m }
         if m == 0 { return n }
-        var row = Array(0...m)
-        for i in 1...n {
-            var diag = row[0]
-            row[0] = i
-            let ai = a[lo + i - 1]
-            for j in 1...m {
-                let up = row[j]
-                row[j] = ai == b[lo + j - 1] ? diag : min(diag, up, row[j - 1]) + 1
-                diag = up
+        // One row, on the stack for a word.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: m + 1) { row in
+            for j in 0...m { row[j] = j }
+            for i in 1...n {
+                var diag = row[0]
+                row[0] = i
+                let ai = a[lo + i - 1]
+                for j in 1...m {
+                    let up = row[j]
+                    row[j] = ai == b[lo + j - 1] ? diag : min(diag, up, row[j - 1]) + 1
+                    diag = up
+                }
             }
+            return row[m]
         }
-        return row[m]
     }
 
     public static func normalizedDistance<T: Equatable>(_ a: [T], _ b: [T]) -> Double {

@@ -57,11 +57,10 @@ public struct RecognitionMetric: Sendable {
         let p = Array(prediction.unicodeScalars), g = Array(groundTruth.unicodeScalars)
         let pl = TextNormalizer.lower(p), gl = TextNormalizer.lower(g)
         let ps = pl.filter(TextNormalizer.isKept), gs = gl.filter(TextNormalizer.isKept)
-        let pv = ps.map(\.value), gv = gs.map(\.value)
         return PairScore(exact: p == g, ignoreCase: pl == gl, ignoreCaseSymbol: ps == gs,
                          gtChars: gs.count, predChars: ps.count,
-                         truePositiveChars: SequenceMatcher.matchingCount(pv, gv),
-                         normalizedEditDistance: Levenshtein.normalizedDistance(pv, gv))
+                         truePositiveChars: SequenceMatcher.matchingCount(ps, gs),
+                         normalizedEditDistance: Levenshtein.normalizedDistance(ps, gs))
     }
 
     /// The six values, unrounded, in MMOCR's order.

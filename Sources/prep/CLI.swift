@@ -9,15 +9,17 @@ enum CLI {
     static func main(_ args: [String]) -> Int32 {
         var args = args
         // `prep help icdar2015` is `prep icdar2015 --help`.
-        if args.count >= 2, args[0] == "help", let zoo = try? Zoo.load(), zoo.recipe(args[1]) != nil {
+        if args.count >= 2, args[0] == "help", (try? Zoo.recipe(named: args[1])) != nil {
             args = [args[1], "--help"]
         }
         // `prep icdar2015 ROOT …`: the dataset name comes first, as in every zoo command.
         if let first = args.first, !first.hasPrefix("-"), !Prep.subcommandNames.contains(first),
-           let zoo = try? Zoo.load(), zoo.recipe(first) != nil {
+           (try? Zoo.recipe(named: first)) != nil {
             DatasetCommand.invokedName = first
             args = [first, "--dataset", first] + args.dropFirst()
         }
+        // The root help lists every dataset (all recipes parsed); other runs skip that.
+        Prep.listsDatasets = args.isEmpty || args.contains { $0 == "help" || $0 == "-h" || $0 == "--help" }
         do {
             var command = try Prep.parseAsRoot(args)
             try command.run()

@@ -10,7 +10,7 @@ struct DatasetCommand: ParsableCommand {
 
     static var configuration: CommandConfiguration {
         let name = invokedName ?? "dataset"
-        let recipe = invokedName.flatMap { try? Zoo.load().recipe($0) }
+        let recipe = invokedName.flatMap { try? Zoo.recipe(named: $0) }
         return CommandConfiguration(
             commandName: name,
             abstract: recipe.map { "Prepare \($0.title)." } ?? "Prepare a dataset of the zoo (use its name: prep NAME ROOT).",
@@ -133,8 +133,7 @@ struct DatasetCommand: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func run() throws {
-        let zoo = try Zoo.load()
-        guard let recipe = zoo.recipe(dataset) else { throw PrepError.usage("unknown dataset '\(dataset)'") }
+        guard let recipe = try Zoo.recipe(named: dataset) else { throw PrepError.usage("unknown dataset '\(dataset)'") }
         try obtainFirst(recipe)
         let root = URL(fileURLWithPath: self.root).standardizedFileURL
         var isDir: ObjCBool = false

@@ -18,6 +18,7 @@ struct EvalCommand: ParsableCommand {
         Examples:
           prep eval det data/icdar2015/instances_test.json preds/ --report eval.json
           prep eval det textdet_test.json submit.zip --protocol mmocr0 --per-image per.jsonl --worst 10
+          prep eval det textdet_test.json preds/ --worst 20 --worst-out worst.txt && prep show textdet_test.json -o gallery --only worst.txt
           prep eval recog test_label.jsonl predicts_rec.txt
           prep eval kie test.txt pred_test.txt --protocol mmocr0
           prep eval spotting textspotting_test.json system_results.txt
@@ -58,6 +59,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("List the N images (words) that lose most.", valueName: "N"))
     var worst: Int = 0
 
+    @Option(name: .customLong("worst-out"), help: ArgumentHelp("Write the --worst images (words) one name per line, for prep show --only FILE.", valueName: "FILE"))
+    var worstOut: String?
+
     @Flag(name: [.short, .long], help: "No table (the exit status and the files still tell).")
     var quiet = false
 
@@ -68,6 +72,7 @@ struct EvalCommand: ParsableCommand {
         if s == .maxMatching && p == .mmocr0 { throw PrepError.usage("--strategy max_matching exists in MMOCR 1.x only (--protocol mmocr1)") }
         if let bad = scoreThr.first(where: { !($0 >= 0 && $0 <= 1) }) { throw PrepError.usage("--score-thr values must be within 0…1 (got \(bad))") }
         guard worst >= 0, numClasses >= 1 else { throw PrepError.usage("--worst must be ≥ 0 and --num-classes ≥ 1") }
+        if worstOut != nil && worst == 0 { throw PrepError.usage("--worst-out needs --worst N (how many to list)") }
         var options = EvalJob.Options(task: task)
         options.evalProtocol = p
         options.strategy = s
@@ -86,6 +91,7 @@ struct EvalCommand: ParsableCommand {
         let view = EvalReportView(task: task, protocol: p, gt: (gt, gtSource), pred: (pred, predSource), outcome: outcome)
         if let perImage { try writeAtomically(view.perItemLines(), to: perImage) }
         if let report { try writeAtomically(view.reportJSON(worst: worst), to: report) }
+        if let worstOut { try writeAtomically(view.worstNames(worst), to: worstOut) }
         if !quiet { print(view.table(worst: worst)) }
     }
 

@@ -36,7 +36,11 @@ struct Prep: ParsableCommand {
         Set(subcommands.map { $0.configuration.commandName ?? "" })
     }
 
+    /// Whether the root's configuration carries the dataset list (set by `CLI.main`).
+    nonisolated(unsafe) static var listsDatasets = true
+
     static func datasetList() -> String {
+        guard listsDatasets else { return "" }
         guard let zoo = try? Zoo.load() else { return "  (the dataset zoo could not be read)" }
         return HelpTable.render(zoo.names.map { ($0, zoo.recipe($0)!.title) })
     }

@@ -17,6 +17,7 @@ struct ShowCommand: ParsableCommand {
           prep show out/instances_training.json --images data/imgs -o gallery
           prep show out/train_label.txt -o gallery --only char-outside-charset --limit 100
           prep show data/train.lmdb -o gallery --per-page 100
+          prep eval det gt.json preds/ --worst 20 --worst-out worst.txt && prep show gt.json -o gallery --only worst.txt
         """)
 
     @Argument(help: ArgumentHelp("The input (SPLIT=PATH names its split).", valueName: "PATH"))
@@ -34,7 +35,7 @@ struct ShowCommand: ParsableCommand {
     @Option(name: .customLong("per-page"), help: "Items per HTML page.")
     var perPage: Int = 50
 
-    @Option(name: .long, help: ArgumentHelp("Only items with this anomaly (a prep validate type name).", valueName: "ANOMALY"))
+    @Option(name: .long, help: ArgumentHelp("Only items with this anomaly (a prep validate type name), or only the images a file lists one per line (prep eval --worst-out).", valueName: "ANOMALY|FILE"))
     var only: String?
 
     @Option(name: .long, help: ArgumentHelp("Character set for the anomaly list (as prep validate).", valueName: "FILE"))
@@ -54,19 +55,21 @@ struct ShowCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 1, perPage >= 1, nproc >= 1 else { throw ValidationError("--limit, --per-page and --nproc must be at least 1") }
-        if let only, AnomalyKind(rawValue: only) == nil {
-            throw ValidationError("--only: unknown anomaly '\(only)'; one of: " + AnomalyKind.allCases.map(\.rawValue).joined(separator: ", "))
+        if let only, AnomalyKind(rawValue: only) == nil, !FileManager.default.fileExists(atPath: only) {
+            throw ValidationError("--only: '\(only)' is neither an anomaly nor a file of image names; anomalies: " + AnomalyKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
     }
 
     func run() throws {
-        OutputGuard.shared.addInputs([path, charset])
+        OutputGuard.shared.addInputs([path, charset, only.flatMap { AnomalyKind(rawValue: $0) == nil ? $0 : nil }])
         OutputGuard.shared.addInputs([images], kind: .root)
         var options = Gallery.Options()
         options.images = images.map { URL(fileURLWithPath: $0) }
         options.limit = limit
         options.perPage = perPage
-        options.only = only.flatMap(AnomalyKind.init(rawValue:))
+        if let only {
+            options.only = try AnomalyKind(rawValue: only).map { .anomaly($0) } ?? Gallery.Filter.names(in: URL(fileURLWithPath: only))
+        }
         options.validation.images = options.images
         options.validation.text = TextCheck(charset: try charset.map { try TextCheck.loadCharset(URL(fileURLWithPath: $0)) }, maxLength: maxLen)
         options.validation.workers = nproc
@@ -80,6 +83,7 @@ struct ShowCommand: ParsableCommand {
         }
         if !quiet {
             print("prep show: \(r.items) items (\(r.instances) instances) on \(r.pages) page(s), \(r.errors) error(s), \(r.warnings) warning(s) → \(out.appendingPathComponent("index.html").path)")
+            if r.unmatchedNames > 0 { print("  \(r.unmatchedNames) image(s) of \(only ?? "") not in \(path)") }
         }
     }
 }

@@ -76,6 +76,34 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertNotNil(first["recall"])
     }
 
+    /// `--worst N --worst-out FILE` writes the images that lose most, one name per line (the
+    /// report's `worst` list, in its order), and `prep show --only FILE` shows exactly those.
+    func testWorstOutFeedsShowOnly() throws {
+        let dir = try PrepProcess.tempDir(self)
+        let worst = dir.appendingPathComponent("worst.txt"), report = dir.appendingPathComponent("r.json")
+        let gt = icdar.appendingPathComponent("textdet_test.json").path, pred = e2e.appendingPathComponent("preds").path
+        var r = try PrepProcess.run(["eval", "det", gt, pred, "--worst", "3", "--worst-out", worst.path, "--report", report.path, "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = try String(contentsOf: worst, encoding: .utf8).split(separator: "\n").map(String.init)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
+        XCTAssertEqual(names, (json["worst"] as! [[String: Any]]).map { $0["image"] as! String })
+        XCTAssertEqual(names.count, 3)
+        let gallery = dir.appendingPathComponent("gallery")
+        r = try PrepProcess.run(["show", gt, "-o", gallery.path, "--only", worst.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("prep show: 3 items"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("not in"), r.stdout)
+        let page = try String(contentsOf: gallery.appendingPathComponent("page-0001.html"), encoding: .utf8)
+        XCTAssertEqual(page.components(separatedBy: "class=\"item\"").count - 1, 3)
+        for name in names { XCTAssertTrue(page.contains("<b>\(name)</b>"), name) }
+        // A listed image the input does not hold is counted; --worst-out needs --worst.
+        try Data((names.joined(separator: "\n") + "\nnot/there.jpg\n").utf8).write(to: worst)
+        r = try PrepProcess.run(["show", gt, "-o", gallery.path, "--only", worst.path])
+        XCTAssertTrue(r.stdout.contains("1 image(s) of \(worst.path) not in"), r.stdout)
+        r = try PrepProcess.run(["eval", "det", gt, pred, "--worst-out", worst.path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+    }
+
     /// Bad input: per-item problems are listed and cost the score; an unknown format is a usage
     /// error (exit 2); a missing file exit 1.
     func testBadInput() throws {

@@ -1,6 +1,9 @@
 /// A JSON value that keeps object key order and the difference between integers and floats,
 /// which Python's `json.dumps` output (and so the reference's files) depends on.
-public indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: arrays and objects keep their elements in their own buffers already, and a
+/// heap box around every value cost one allocation per number of a parsed file.
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)

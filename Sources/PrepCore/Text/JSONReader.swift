@@ -11,43 +11,50 @@ public struct JSONReader {
         public var description: String { "\(message) at byte \(offset + 1)" }
     }
 
-    private let b: [UInt8]
+    /// The document's bytes, borrowed for the parse (every entry point below lends them).
+    private let b: UnsafeBufferPointer<UInt8>
     private var i = 0
     private let end: Int
 
-    private init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>? = nil) {
         b = bytes
-        i = range?.lowerBound ?? 0
-        end = range?.upperBound ?? bytes.count
+        // Indexing is unchecked: every read below tests against `end`, which never passes the buffer.
+        end = min(range?.upperBound ?? bytes.count, bytes.count)
+        i = min(range?.lowerBound ?? 0, end)
     }
 
     /// Parses a whole document; trailing non-whitespace is an error ("extra data").
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var r = JSONReader(bytes)
-        r.skipSpace()
-        let v = try r.value(depth: 0)
-        r.skipSpace()
-        if r.i < r.end { throw Failure(offset: r.i, message: "extra data after the JSON value") }
-        return v
+        try bytes.withUnsafeBufferPointer { try parseWhole($0, range: nil) }
     }
 
-    public static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
+    /// Parses a whole document held in a string (a decoded line), without copying its bytes.
+    public static func parse(_ text: String) throws -> JSONValue {
+        var text = text
+        return try text.withUTF8 { try parseWhole($0, range: nil) }
+    }
 
     /// Parses the one JSON value that starts at byte `offset` (after JSON whitespace) and returns
     /// it with the offset just past it, so a caller can walk a large document element by element
     /// (and say where each one is) without building the whole tree.
     public static func parsePrefix(_ bytes: [UInt8], at offset: Int) throws -> (value: JSONValue, end: Int) {
-        var r = JSONReader(bytes)
-        r.i = offset
-        r.skipSpace()
-        let v = try r.value(depth: 0)
-        return (v, r.i)
+        try bytes.withUnsafeBufferPointer { buf in
+            var r = JSONReader(buf)
+            r.i = offset
+            r.skipSpace()
+            let v = try r.value(depth: 0)
+            return (v, r.i)
+        }
     }
 
     /// Parses the single value in `range` of `bytes` (a member `members` found). Offsets in
     /// errors are offsets into `bytes`.
     public static func parse(_ bytes: [UInt8], range: Range<Int>) throws -> JSONValue {
-        var r = JSONReader(bytes, range: range)
+        try bytes.withUnsafeBufferPointer { try parseWhole($0, range: range) }
+    }
+
+    private static func parseWhole(_ buf: UnsafeBufferPointer<UInt8>, range: Range<Int>?) throws -> JSONValue {
+        var r = JSONReader(buf, range: range)
         r.skipSpace()
         let v = try r.value(depth: 0)
         r.skipSpace()
@@ -62,52 +69,56 @@ public struct JSONReader {
     /// checked when it is parsed. A repeated key is listed twice (callers index by key, the last
     /// one wins, as `json.loads`).
     public static func members(_ bytes: [UInt8], range: Range<Int>? = nil) throws -> [(key: String, value: Range<Int>)] {
-        var r = JSONReader(bytes, range: range)
-        r.skipSpace()
-        guard r.i < r.end, r.b[r.i] == 0x7B else { throw r.fail("expecting an object") }
-        r.i += 1
-        var out: [(key: String, value: Range<Int>)] = []
-        r.skipSpace()
-        if r.i < r.end, r.b[r.i] == 0x7D { return out }
-        while true {
+        try bytes.withUnsafeBufferPointer { buf in
+            var r = JSONReader(buf, range: range)
             r.skipSpace()
-            guard r.i < r.end, r.b[r.i] == 0x22 else { throw r.fail("expecting a property name in double quotes") }
-            let key = try r.string()
-            r.skipSpace()
-            guard r.i < r.end, r.b[r.i] == 0x3A else { throw r.fail("expecting ':' delimiter") }
+            guard r.i < r.end, r.b[r.i] == 0x7B else { throw r.fail("expecting an object") }
             r.i += 1
+            var out: [(key: String, value: Range<Int>)] = []
             r.skipSpace()
-            let start = r.i
-            try r.skipValue()
-            out.append((key, start..<r.i))
-            r.skipSpace()
-            guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
-            if r.b[r.i] == 0x2C { r.i += 1; continue }
-            if r.b[r.i] == 0x7D { return out }
-            throw r.fail("expecting ',' delimiter")
+            if r.i < r.end, r.b[r.i] == 0x7D { return out }
+            while true {
+                r.skipSpace()
+                guard r.i < r.end, r.b[r.i] == 0x22 else { throw r.fail("expecting a property name in double quotes") }
+                let key = try r.string()
+                r.skipSpace()
+                guard r.i < r.end, r.b[r.i] == 0x3A else { throw r.fail("expecting ':' delimiter") }
+                r.i += 1
+                r.skipSpace()
+                let start = r.i
+                try r.skipValue()
+                out.append((key, start..<r.i))
+                r.skipSpace()
+                guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
+                if r.b[r.i] == 0x2C { r.i += 1; continue }
+                if r.b[r.i] == 0x7D { return out }
+                throw r.fail("expecting ',' delimiter")
+            }
         }
     }
 
     /// The elements of the array in `range` of `bytes`, each as its byte range, values skipped
     /// (see `members`).
     public static func elements(_ bytes: [UInt8], range: Range<Int>) throws -> [Range<Int>] {
-        var r = JSONReader(bytes, range: range)
-        r.skipSpace()
-        guard r.i < r.end, r.b[r.i] == 0x5B else { throw r.fail("expecting an array") }
-        r.i += 1
-        var out: [Range<Int>] = []
-        r.skipSpace()
-        if r.i < r.end, r.b[r.i] == 0x5D { return out }
-        while true {
+        try bytes.withUnsafeBufferPointer { buf in
+            var r = JSONReader(buf, range: range)
             r.skipSpace()
-            let start = r.i
-            try r.skipValue()
-            out.append(start..<r.i)
+            guard r.i < r.end, r.b[r.i] == 0x5B else { throw r.fail("expecting an array") }
+            r.i += 1
+            var out: [Range<Int>] = []
             r.skipSpace()
-            guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
-            if r.b[r.i] == 0x2C { r.i += 1; continue }
-            if r.b[r.i] == 0x5D { return out }
-            throw r.fail("expecting ',' delimiter")
+            if r.i < r.end, r.b[r.i] == 0x5D { return out }
+            while true {
+                r.skipSpace()
+                let start = r.i
+                try r.skipValue()
+                out.append(start..<r.i)
+                r.skipSpace()
+                guard r.i < r.end else { throw r.fail("expecting ',' delimiter") }
+                if r.b[r.i] == 0x2C { r.i += 1; continue }
+                if r.b[r.i] == 0x5D { return out }
+                throw r.fail("expecting ',' delimiter")
+            }
         }
     }
 
@@ -280,8 +291,20 @@ public struct JSONReader {
 
     private mutating func string() throws -> String {
         i += 1
-        var out: [UInt8] = []
         var runStart = i
+        // The usual string holds no escape: it is made straight from the document's bytes.
+        while i < end {
+            let c = b[i]
+            if c == 0x22 {
+                i += 1
+                guard let s = TextEncoding.utf8String(UnsafeBufferPointer(rebasing: b[runStart..<i - 1])) else { throw fail("string is not valid UTF-8") }
+                return s
+            }
+            if c == 0x5C { break }
+            if c < 0x20 { throw fail("invalid control character in a string") }
+            i += 1
+        }
+        var out: [UInt8] = []
         while true {
             guard i < end else { throw Failure(offset: runStart - 1, message: "unterminated string") }
             let c = b[i]
@@ -323,7 +346,7 @@ public struct JSONReader {
             }
             runStart = i
         }
-        guard let s = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+        guard let s = out.withUnsafeBufferPointer(TextEncoding.utf8String) else { throw fail("string is not valid UTF-8") }
         return s
     }
 }

@@ -54,9 +54,10 @@ public struct EvalJob: Sendable {
 
     private func samples(_ pairing: EvalPairing) -> [DetectionSample] {
         pairing.pairs.map { p in
-            DetectionSample(gtPolygons: p.gt.map(\.polygon), gtIgnored: p.gt.map(\.ignore),
-                            predPolygons: p.pred.map(\.polygon), predScores: p.pred.map(\.score),
-                            gtTexts: p.gt.map { $0.text ?? "" }, predTexts: p.pred.map { $0.text ?? "" })
+            let gt = pairing.gt(p), pred = pairing.pred(p)
+            return DetectionSample(gtPolygons: gt.map(\.polygon), gtIgnored: gt.map(\.ignore),
+                                   predPolygons: pred.map(\.polygon), predScores: pred.map(\.score),
+                                   gtTexts: gt.map { $0.text ?? "" }, predTexts: pred.map { $0.text ?? "" })
         }
     }
 
@@ -81,8 +82,9 @@ public struct EvalJob: Sendable {
         for (p, r) in zip(pairing.pairs, main.perImage) {
             let missed = Double(r.gtCount) - r.hitRecall, wrong = Double(r.predCount) - r.hitPrecision
             guard options.collectItems else { break }
-            out.items.append(Item(name: p.name, loss: missed + wrong, fields: [
-                ("image", .string(p.name)), ("gt", .int(r.gtCount)), ("pred", .int(r.predCount)),
+            let name = pairing.name(p)
+            out.items.append(Item(name: name, loss: missed + wrong, fields: [
+                ("image", .string(name)), ("gt", .int(r.gtCount)), ("pred", .int(r.predCount)),
                 ("hits", .double(r.hitRecall)), ("recall", .double(r.recall)), ("precision", .double(r.precision)),
                 ("hmean", .double(r.hmean)), ("threshold", .double(r.threshold)),
                 ("in_gt", .bool(p.hasGT)), ("in_pred", .bool(p.hasPred)),
@@ -93,7 +95,10 @@ public struct EvalJob: Sendable {
     private func recognition(_ pairing: EvalPairing, _ out: inout Outcome) {
         var metric = RecognitionMetric()
         let words = pairing.pairs.filter(\.hasGT)
-        let texts = words.map { (pred: $0.pred.first?.text ?? "", gt: $0.gt.first?.text ?? "") }
+        let texts = words.map { p in
+            (pred: p.hasPred ? pairing.predImages[p.pred].instances.first?.text ?? "" : "",
+             gt: pairing.gtImages[p.gt].instances.first?.text ?? "")
+        }
         // Pairs are scored in parallel, then summed in order (the NED sum's order is Python's).
         var scores = [RecognitionMetric.PairScore?](repeating: nil, count: texts.count)
         let chunk = 512
@@ -110,8 +115,9 @@ public struct EvalJob: Sendable {
             let s = scores[i]!
             metric.add(s)
             guard options.collectItems else { continue }
-            out.items.append(Item(name: p.name, loss: s.normalizedEditDistance + (s.ignoreCaseSymbol ? 0 : 1), fields: [
-                ("image", .string(p.name)), ("gt", .string(gt)), ("pred", .string(pred)),
+            let name = pairing.name(p)
+            out.items.append(Item(name: name, loss: s.normalizedEditDistance + (s.ignoreCaseSymbol ? 0 : 1), fields: [
+                ("image", .string(name)), ("gt", .string(gt)), ("pred", .string(pred)),
                 ("exact", .bool(s.exact)), ("ignore_case", .bool(s.ignoreCase)), ("ignore_case_symbol", .bool(s.ignoreCaseSymbol)),
                 ("ned", .double(s.normalizedEditDistance)), ("in_pred", .bool(p.hasPred)),
             ]))
@@ -124,22 +130,23 @@ public struct EvalJob: Sendable {
         var preds: [Int] = [], gts: [Int] = []
         for p in pairing.pairs where p.hasGT {
             var wrong = 0
-            for (k, g) in p.gt.enumerated() {
+            let name = pairing.name(p), gt = pairing.gt(p), pred = pairing.pred(p)
+            for (k, g) in gt.enumerated() {
                 guard let gl = g.label, gl >= 0 else { continue }
                 guard gl < options.numClasses else {
-                    throw PrepError.input(file: p.name, line: nil, reason: "ground-truth label \(gl) is not below --num-classes \(options.numClasses)")
+                    throw PrepError.input(file: name, line: nil, reason: "ground-truth label \(gl) is not below --num-classes \(options.numClasses)")
                 }
                 // A node without a prediction (or an out-of-range one) is a miss: -1 matches no class.
-                var pl = k < p.pred.count ? (p.pred[k].label ?? -1) : -1
+                var pl = k < pred.count ? (pred[k].label ?? -1) : -1
                 if pl >= options.numClasses { pl = -1 }
                 gts.append(gl); preds.append(pl)
                 if pl != gl { wrong += 1 }
             }
-            if p.gt.count != p.pred.count && p.hasPred {
-                out.pairing.problems.append("\(p.name): \(p.gt.count) ground-truth nodes but \(p.pred.count) predicted; nodes pair by position")
+            if gt.count != pred.count && p.hasPred {
+                out.pairing.problems.append("\(name): \(gt.count) ground-truth nodes but \(pred.count) predicted; nodes pair by position")
             }
-            out.items.append(Item(name: p.name, loss: Double(wrong), fields: [
-                ("image", .string(p.name)), ("nodes", .int(p.gt.count)), ("wrong", .int(wrong)), ("in_pred", .bool(p.hasPred)),
+            out.items.append(Item(name: name, loss: Double(wrong), fields: [
+                ("image", .string(name)), ("nodes", .int(gt.count)), ("wrong", .int(wrong)), ("in_pred", .bool(p.hasPred)),
             ]))
         }
         let ignored = Set(options.ignoredClasses)

@@ -106,6 +106,11 @@ public struct EvalReportView {
         return bytes
     }
 
+    /// The `--worst` items' names, one per line: what `prep show --only FILE` reads.
+    public func worstNames(_ n: Int) -> [UInt8] {
+        Array(worstItems(n).map { $0.name + "\n" }.joined().utf8)
+    }
+
     public func perItemLines() -> [UInt8] {
         var out: [UInt8] = []
         let enc = PyJSON(ensureASCII: false)

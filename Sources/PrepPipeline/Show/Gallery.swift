@@ -13,11 +13,26 @@ public struct Gallery {
         /// Items shown at most.
         public var limit = 200
         public var perPage = 50
-        /// Only items with this anomaly.
-        public var only: AnomalyKind?
+        /// Only items with an anomaly, or only the images a list names.
+        public var only: Filter?
         public var thumbnailSide = 640
         public var validation = Validator.Options()
         public init() {}
+    }
+
+    /// Which items `--only` keeps.
+    public enum Filter: Sendable {
+        /// Items with this `prep validate` anomaly.
+        case anomaly(AnomalyKind)
+        /// Items whose image the list file names (one name per line, as `prep eval --worst-out`
+        /// writes them), as the input names it.
+        case names(Set<String>, file: String)
+
+        /// Reads a name list: one image name per line, blank lines skipped.
+        public static func names(in url: URL) throws -> Filter {
+            let lines = try LineReader.readAll(url).map(\.text).filter { !$0.allSatisfy(\.isWhitespace) }
+            return .names(Set(lines), file: url.path)
+        }
     }
 
     /// One picture in the gallery: a page with instances, or a crop with its label.
@@ -36,6 +51,8 @@ public struct Gallery {
         public var instances: Int
         public var errors: Int
         public var warnings: Int
+        /// Names of an `--only` list the input does not hold.
+        public var unmatchedNames = 0
         /// The validation behind the anomaly list (for `--report`).
         public var validator: Validator
     }
@@ -55,9 +72,16 @@ public struct Gallery {
         // Then the items, up to the limit (instances only for pages kept).
         var items: [Item] = []
         var index: [String: Int] = [:]
+        var listed = Set<String>()
         let wanted: (String) -> Bool = { name in
-            guard let only = options.only else { return true }
-            return byImage[name]?.contains { $0.kind == only } ?? false
+            switch options.only {
+            case nil: return true
+            case let .anomaly(kind): return byImage[name]?.contains { $0.kind == kind } ?? false
+            case let .names(names, _):
+                guard names.contains(name) else { return false }
+                listed.insert(name)
+                return true
+            }
         }
         try ValidationInputs.open(url, images: options.images).forEach { record in
             switch record {
@@ -96,8 +120,9 @@ public struct Gallery {
             try html.page(number: p, body: body).write(to: out.appendingPathComponent(GalleryHTML.pageFile(p)), atomically: true, encoding: .utf8)
         }
         let instances = items.reduce(0) { $0 + $1.instances.count }
-        let result = Result(items: items.count, pages: pageCount, instances: instances,
+        var result = Result(items: items.count, pages: pageCount, instances: instances,
                             errors: validator.errorCount, warnings: validator.warningCount, validator: validator)
+        if case let .names(names, _) = options.only { result.unmatchedNames = names.subtracting(listed).count }
         try html.index(validator: validator, result: result, itemPage: itemPage, only: options.only)
             .write(to: out.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         return result

@@ -95,11 +95,15 @@ struct GalleryHTML {
     }
 
     func index(validator: Validator, result: Gallery.Result, itemPage: [String: (page: Int, id: Int)],
-               only: AnomalyKind?) -> String {
+               only: Gallery.Filter?) -> String {
         var b = "<h1>prep show: \(GalleryHTML.esc(title))</h1>\n\(nav(nil))\n"
         b += "<p id=\"counts\"><span id=\"items\">\(result.items)</span> items shown, <span id=\"instances\">\(result.instances)</span> instances, "
         b += "<span id=\"errors\" class=\"error\">\(result.errors)</span> errors, <span id=\"warnings\" class=\"warning\">\(result.warnings)</span> warnings"
-        if let only { b += " — only items with <b>\(only.rawValue)</b>" }
+        switch only {
+        case let .anomaly(kind)?: b += " — only items with <b>\(kind.rawValue)</b>"
+        case let .names(names, file)?: b += " — only the \(names.count) images listed in <b>\(GalleryHTML.esc(file))</b>"
+        case nil: break
+        }
         b += "</p>\n<p>Polygons: <span style=\"color:#3c3\">solid green</span> = text, <span style=\"color:#e22\">dashed red</span> = ignored (do not care).</p>\n"
         b += "<table><tr><th>split</th><th>images</th><th>instances</th><th>ignored</th><th>labels</th></tr>"
         for s in validator.splits {
