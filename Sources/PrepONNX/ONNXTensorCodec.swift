@@ -51,12 +51,10 @@ public enum ONNXTensorCodec {
             guard raw.count == n * size else {
                 throw fail("raw_data holds \(raw.count) bytes, shape \(shape) needs \(n * size) (truncated or corrupt)")
             }
-            var out = [T]()
-            out.reserveCapacity(n)
-            raw.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
-                for i in 0..<n { out.append(p.loadUnaligned(fromByteOffset: i * size, as: T.self)) }
+            // One copy of the bytes (raw_data is little-endian, as every platform prep runs on).
+            return [T](unsafeUninitializedCapacity: n) { buf, initialized in
+                initialized = raw.copyBytes(to: buf) / size
             }
-            return out
         }
         func typed<T>(_ values: [T]) throws -> [T] {
             guard values.count == n else { throw fail("holds \(values.count) values, shape \(shape) needs \(n)") }

@@ -35,7 +35,7 @@ struct InferRecogCommand: ParsableCommand {
     var checkpoint: String
 
     @Argument(help: ArgumentHelp("Image files, crop folders, label files or LMDBs.", valueName: "INPUT"))
-    var inputs: [String]
+    var inputs: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The prediction file.", valueName: "OUT"))
     var output: String

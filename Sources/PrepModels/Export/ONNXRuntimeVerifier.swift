@@ -75,7 +75,13 @@ public struct ONNXRuntimeVerifier {
         p.standardOutput = out
         p.standardError = err
         do { try p.run() } catch { throw PrepError.failed("cannot run \(python): \(error.localizedDescription)") }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        // stderr is read on another thread so neither pipe can fill up and block Python.
+        let errReader = DispatchQueue(label: "prep.verify.stderr")
+        let errBox = DataBox()
+        errReader.async { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        errReader.sync {}
+        let stderr = errBox.data
         p.waitUntilExit()
         let text = String(decoding: stdout, as: UTF8.self)
         if p.terminationStatus == 3 {
@@ -135,3 +141,6 @@ public struct ONNXRuntimeVerifier {
     print(json.dumps({"shapes": shapes, "onnx": onnx.__version__, "onnxruntime": ort.__version__}))
     """#
 }
+
+/// What the stderr reader collected (written on its queue, read after `sync`).
+private final class DataBox: @unchecked Sendable { var data = Data() }
