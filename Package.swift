@@ -78,6 +78,7 @@ let package = Package(
         // Build-time embedding of dataset-zoo/ into the binary.
         .executableTarget(name: "zoo-embed", path: "Sources/zoo-embed"),
         .executableTarget(name: "crnn-bench", dependencies: ["PrepModels"], path: "bench/crnn-bench", swiftSettings: swift5),
+        .executableTarget(name: "onnx-bench", dependencies: ["PrepModels", "PrepONNX"], path: "bench/onnx-bench", swiftSettings: swift5),
         .plugin(name: "ZooEmbedPlugin", capability: .buildTool(), dependencies: ["zoo-embed"],
                 path: "Sources/ZooEmbedPlugin"),
 

@@ -135,7 +135,9 @@ public final class ONNXInterpreter {
             return try ONNXTensorCodec.value(a.t, source: node.source, location: node.location + " attribute 'value'")
         }
         if let a = node.attribute("value_float") { return .float(Tensor(shape: [], values: [a.f])) }
-        if let a = node.attribute("value_floats") { return .float(Tensor(shape: [a.floats.count], values: a.floats)) }
+        if let a = node.attribute("value_floats") {
+            return .float(a.floats.isEmpty ? Tensor(shape: [0]) : Tensor(shape: [a.floats.count], values: a.floats))
+        }
         if let a = node.attribute("value_int") { return .int(shape: [], values: [a.i]) }
         if let a = node.attribute("value_ints") { return .int(shape: [a.ints.count], values: a.ints) }
         throw node.error("only tensor, float(s) and int(s) constants are supported (attributes: \(node.attributeNames))")

@@ -95,4 +95,28 @@ final class CRNNONNXExportTests: XCTestCase {
         let o = ONNXExportOptions(dynamicBatch: true)
         XCTAssertEqual(try e.onnxModel(o).serializedData(), try e.onnxModel(o).serializedData())
     }
+
+    /// A graph with a fixed batch of 2 and width 64 runs a batch of 3 (cut into 2 + 1, padded):
+    /// the same logits as the engine's recognizer, and the recipe's width is the graph's.
+    func testONNXRecognizerCutsAndPadsToAFixedBatch() throws {
+        let e = try export()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prep-onnx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("fixed.onnx").path
+        try ONNXModelFile.write(try e.onnxModel(ONNXExportOptions(batch: 2, width: 64)), to: path)
+        let rec = try ONNXRecognizer(path: path)
+        XCTAssertEqual(rec.fixedBatch, 2)
+        XCTAssertEqual(rec.spec.width, 64)
+        XCTAssertEqual(rec.classCount, 11)
+        XCTAssertEqual(rec.sequenceLength(inputWidth: 64), 17)
+        var rng = RNG(seed: 3)
+        let images = (0..<(3 * 32 * 64)).map { _ in rng.uniform(-1, 1) }
+        let batch = RecogBatch(number: 0, images: images, count: 3, channels: 1, height: 32, width: 64, targets: [],
+                               targetLengths: [], validRatios: [1, 1, 1], indices: [0, 1, 2], names: [], texts: [], failures: [])
+        let got = rec.forward(batch), want = e.network.forward(batch)
+        XCTAssertNil(rec.failure)
+        XCTAssertEqual(got.count, want.count)
+        XCTAssertLessThanOrEqual(zip(got, want).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }, 1e-5)
+    }
 }

@@ -10,6 +10,7 @@ final class ConvKernel: ONNXKernel {
         try node.onlyAttributes(["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"])
         let w = try ctx.constant(1, "W")
         guard w.shape.count == 4 else { throw node.error("only 2-D convolutions are supported (W has shape \(w.shape))") }
+        guard w.shape.allSatisfy({ $0 > 0 }) else { throw node.error("W has an empty dimension (shape \(w.shape))") }
         guard try node.int("group", default: 1) == 1 else { throw node.error("grouped convolution (group > 1) is not supported") }
         let (m, c, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
         if node.has("kernel_shape"), try node.ints("kernel_shape") != [kh, kw] {
@@ -58,7 +59,7 @@ final class MaxPoolKernel: ONNXKernel {
             throw node.error("the Indices output is not supported")
         }
         let k = try node.ints("kernel_shape")
-        guard k.count == 2 else { throw node.error("only 2-D pooling is supported (kernel_shape \(k))") }
+        guard k.count == 2, k.allSatisfy({ $0 >= 1 }) else { throw node.error("only 2-D pooling is supported (kernel_shape \(k))") }
         let s = try node.ints("strides", default: [1, 1])
         var p = try node.ints("pads", default: [0, 0, 0, 0])
         let autoPad = try node.string("auto_pad", default: "NOTSET")

@@ -58,7 +58,7 @@ final class MatMulKernel: ONNXKernel {
         guard a.shape.count >= 2, b.shape.count >= 2 else { throw KernelFailure("MatMul of shapes \(a.shape) and \(b.shape): 1-D operands are not supported") }
         let m = a.shape[a.shape.count - 2], k = a.shape[a.shape.count - 1]
         let kb = b.shape[b.shape.count - 2], n = b.shape[b.shape.count - 1]
-        guard k == kb else { throw KernelFailure("MatMul of shapes \(a.shape) and \(b.shape): inner dimensions differ") }
+        guard k == kb, k > 0 else { throw KernelFailure("MatMul of shapes \(a.shape) and \(b.shape): inner dimensions differ or are empty") }
         if b.shape.count == 2 {
             // All of A's rows against one matrix: one GEMM.
             output.resize(Array(a.shape.dropLast()) + [n])

@@ -32,6 +32,7 @@ final class LSTMKernel: ONNXKernel {
         let w = try ctx.constant(1, "W"), r = try ctx.constant(2, "R")
         guard w.shape.count == 3, w.shape[0] == dirs, w.shape[1] % 4 == 0 else { throw node.error("W has shape \(w.shape), expected [\(dirs), 4H, I]") }
         let h = w.shape[1] / 4, inSize = w.shape[2]
+        guard h > 0, inSize > 0 else { throw node.error("W has shape \(w.shape): empty hidden or input size") }
         if node.has("hidden_size"), try node.int("hidden_size") != h {
             throw node.error("hidden_size \(try node.int("hidden_size")) does not match W's shape \(w.shape)")
         }
