@@ -89,7 +89,12 @@ public final class ONNXInterpreter {
 
         // Which values are read by some node or by the graph: outputs nobody reads need no work.
         var consumed = Set(graph.output.map(\.name))
-        for n in graph.node { consumed.formUnion(n.input.filter { !$0.isEmpty }) }
+        var readers: [String: Int] = [:]
+        for o in graph.output { readers[o.name, default: 0] += 1 }
+        for n in graph.node {
+            consumed.formUnion(n.input.filter { !$0.isEmpty })
+            for i in n.input where !i.isEmpty { readers[i, default: 0] += 1 }
+        }
 
         var defined = Set(inputs.map(\.name)).union(constants.keys)
         var steps: [(ONNXNode, ONNXKernel)] = []
@@ -113,7 +118,8 @@ public final class ONNXInterpreter {
             guard let make = ONNXOpSet.makers[proto.opType] else {
                 throw node.error("operator '\(proto.opType)' is not supported by prep's interpreter (supported: \(ONNXOpSet.supported.joined(separator: ", ")), Constant)")
             }
-            let kernel = try make(ONNXKernelContext(node: node, constants: constants, opset: opset, consumed: consumed, convScratch: scratch))
+            let kernel = try make(ONNXKernelContext(node: node, constants: constants, opset: opset, consumed: consumed, readers: readers,
+                                                graphInputs: Set(inputs.map(\.name)), convScratch: scratch))
             steps.append((node, kernel))
             defined.formUnion(proto.output.filter { !$0.isEmpty })
         }

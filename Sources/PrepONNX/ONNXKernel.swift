@@ -22,7 +22,17 @@ struct ONNXKernelContext {
     let constants: [String: ONNXValue]
     let opset: Int
     let consumed: Set<String>
+    /// How many node inputs read each value (graph outputs count as one more).
+    let readers: [String: Int]
+    let graphInputs: Set<String>
     let convScratch: ConvScratch
+
+    /// Whether input `i` may be overwritten by this node: an intermediate value (not a graph
+    /// input or constant) that no one else reads. The producer rewrites it on the next run anyway.
+    func ownsInput(_ i: Int) -> Bool {
+        guard let name = node.input(i) else { return false }
+        return constants[name] == nil && !graphInputs.contains(name) && readers[name] == 1
+    }
 
     /// The constant at input `i`, required.
     func constant(_ i: Int, _ what: String) throws -> ONNXValue {

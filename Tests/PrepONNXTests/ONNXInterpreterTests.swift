@@ -132,4 +132,25 @@ final class ONNXInterpreterTests: XCTestCase {
         // row 0 = w[:,0] + c + 10, row 1 = w[:,1] + w[:,2] + c + 20
         XCTAssertEqual(y.floats, [11, 15, 19, 23, 24, 31, 38, 45])
     }
+
+    /// Relu rewrites its input only when nothing else reads it (never a graph input).
+    func testReluInPlaceOnlyOnValuesNoOneElseReads() throws {
+        let b = ONNXGraphBuilder(name: "g", opset: 17)
+        b.input("x", dims: [.fixed(4)])
+        let a = b.op("Add", name: "add", ["x", b.initializer("one", shape: [1], floats: [1])])
+        b.node("Relu", name: "relu_shared", inputs: [a], outputs: ["r"])
+        b.node("Mul", name: "mul", inputs: [a, b.initializer("two", shape: [1], floats: [2])], outputs: ["m"])
+        b.node("Relu", name: "relu_input", inputs: ["x"], outputs: ["rx"])
+        let own = b.op("Sub", name: "sub", ["x", b.initializer("three", shape: [1], floats: [3])])
+        b.node("Relu", name: "relu_own", inputs: [own], outputs: ["ro"])
+        for o in ["r", "m", "rx", "ro"] { b.output(o, dims: [.fixed(4)]) }
+        let m = try ONNXInterpreter(model: b.model(producer: "t", version: "0", metadata: [:]), source: "relu")
+        let x = Tensor(shape: [4], values: [-3, -1, 0, 5])
+        let out = try m.run(["x": .float(x)])
+        XCTAssertEqual(out["r"]!.floats, [0, 0, 1, 6])
+        XCTAssertEqual(out["m"]!.floats, [-4, 0, 2, 12])
+        XCTAssertEqual(out["rx"]!.floats, [0, 0, 0, 5])
+        XCTAssertEqual(out["ro"]!.floats, [0, 0, 0, 2])
+        XCTAssertEqual(x.values, [-3, -1, 0, 5])
+    }
 }

@@ -6,9 +6,12 @@ final class UnaryKernel: ONNXKernel {
     enum Op { case relu, sigmoid, tanh, identity }
     let op: Op
     let output = Tensor(shape: [0])
+    /// Relu on a value only it reads rewrites that value (as the engine's in-place ReLU).
+    let inPlace: Bool
 
     init(_ ctx: ONNXKernelContext, _ op: Op) throws {
         self.op = op
+        inPlace = op == .relu && ctx.ownsInput(0)
         if ctx.node.op == "Dropout" {
             if ctx.node.outputs.count > 1, ctx.consumed.contains(ctx.node.outputs[1]) { throw ctx.node.error("the mask output is not supported") }
         } else {
@@ -20,15 +23,16 @@ final class UnaryKernel: ONNXKernel {
         let v = try inputs.required(0, "X")
         if op == .identity { return [v] }
         guard case .float(let x) = v else { throw KernelFailure("X must be float") }
-        output.resize(x.shape)
-        let s = x.data, d = output.data, n = x.count
+        let out = inPlace ? x : output
+        out.resize(x.shape)
+        let s = x.data, d = out.data, n = x.count
         switch op {
         case .relu: for i in 0..<n { d[i] = s[i] > 0 ? s[i] : 0 }
         case .sigmoid: for i in 0..<n { d[i] = 1 / (1 + expf(-s[i])) }
         case .tanh: for i in 0..<n { d[i] = tanhf(s[i]) }
         case .identity: break
         }
-        return [.float(output)]
+        return [.float(out)]
     }
 }
 
