@@ -5,12 +5,13 @@
 # ONNX Runtime (CPU provider) on the exported file, prep's engine (its CRNN), prep's ONNX
 # interpreter (the exported file), PyTorch eager (torch 2.0.1). One round = every side back to
 # back; ratios are per round. The machine may be shared: compare ratios, not times.
-#   bash bench/onnx_bench.sh            # THREADS=2 ITERS=20 ROUNDS=2
+#   bash bench/onnx_bench.sh            # THREADS=2 ITERS=20 (batch 1) ITERS64=5 (batch 64) ROUNDS=2
 # ONNX Runtime from $PREP_ONNX_VENV (made by scripts/check-onnx.sh); PyTorch from the MMOCR 1.x
 # reference venv (TORCH_PY).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export THREADS=${THREADS:-2} ITERS=${ITERS:-20}
+ITERS1=$ITERS ITERS64=${ITERS64:-5}
 ROUNDS=${ROUNDS:-2}
 TORCH_PY=${TORCH_PY:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer1x/venv/bin/python}
 ORT_VENV=${PREP_ONNX_VENV:-$HOME/.cache/prep-onnx-venv}
@@ -27,9 +28,10 @@ W="$WORK/weights/weights.safetensors"
     | grep -E "verify|interpreter"
 "$ORT_VENV/bin/python" bench/onnx_bench.py write "$WORK"
 
-echo "== machine load: $(cut -d' ' -f1-3 /proc/loadavg); threads $THREADS, median of $ITERS calls"
+echo "== machine load: $(cut -d' ' -f1-3 /proc/loadavg); threads $THREADS, median of $ITERS1 (batch 1) / $ITERS64 (batch 64) calls"
 for r in $(seq "$ROUNDS"); do
   for n in 1 64; do
+    if [ "$n" = 1 ]; then export ITERS=$ITERS1; else export ITERS=$ITERS64; fi
     X="$WORK/x$n.f32"
     o=$("$ORT_VENV/bin/python" bench/onnx_bench.py ort "$WORK/crnn.onnx" "$X" "$n")
     p=$("$BIN/onnx-bench" --weights "$W" --onnx "$WORK/crnn.onnx" --input "$X" --batch "$n" --threads "$THREADS" --iters "$ITERS")
