@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
     ],
     targets: [
         // C libraries (module maps) and the one C shim that turns setjmp/longjmp and
@@ -61,9 +62,13 @@ let package = Package(
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
         .target(name: "PrepNN", dependencies: ["COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
+        // ONNX: the ModelProto (generated from onnx.proto, scripts/gen-onnx-proto.sh), graph
+        // building, reading, and an interpreter that runs graphs with the engine's kernels.
+        .target(name: "PrepONNX", dependencies: ["PrepNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: swift5),
         // Models built from the engine (CRNN, DBNet), their data pipelines, trainer, export.
         .target(name: "PrepModels",
-                dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore", "CClipper"],
+                dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore", "CClipper", "PrepONNX"],
                 swiftSettings: swift5),
 
         // The command-line tool.
@@ -77,6 +82,7 @@ let package = Package(
         .executableTarget(name: "crnn-bench", dependencies: ["PrepModels"], path: "bench/crnn-bench", swiftSettings: swift5),
         .executableTarget(name: "dbnet-bench", dependencies: ["PrepModels"], path: "bench/dbnet-bench", swiftSettings: swift5),
         .executableTarget(name: "dbpost-bench", dependencies: ["PrepModels"], path: "bench/dbpost-bench", swiftSettings: swift5),
+        .executableTarget(name: "onnx-bench", dependencies: ["PrepModels", "PrepONNX"], path: "bench/onnx-bench", swiftSettings: swift5),
         .plugin(name: "ZooEmbedPlugin", capability: .buildTool(), dependencies: ["zoo-embed"],
                 path: "Sources/ZooEmbedPlugin"),
 
@@ -87,6 +93,7 @@ let package = Package(
         .testTarget(name: "PrepEvalTests", dependencies: ["PrepEval"], swiftSettings: swift5),
         .testTarget(name: "PrepNNTests", dependencies: ["PrepNN"], swiftSettings: swift5),
         .testTarget(name: "PrepModelsTests", dependencies: ["PrepModels"], swiftSettings: swift5),
+        .testTarget(name: "PrepONNXTests", dependencies: ["PrepONNX", "PrepNN"], swiftSettings: swift5),
         .testTarget(name: "EndToEndTests", dependencies: ["prep", "PrepFormats"], swiftSettings: swift5),
     ]
 )

@@ -6,3 +6,4 @@ bash scripts/setup-deps.sh
 swift build --build-tests
 swift test --skip-build --disable-swift-testing
 bash scripts/check-examples.sh
+bash scripts/check-onnx.sh

@@ -3,6 +3,7 @@ import ArgumentParser
 import PrepCore
 import PrepModels
 import PrepNN
+import PrepONNX
 
 /// `prep infer recog CKPT INPUT… -o OUT`: predictions of a trained recognizer as a label file.
 struct InferRecogCommand: ParsableCommand {
@@ -17,22 +18,30 @@ struct InferRecogCommand: ParsableCommand {
         characters' probabilities, as MMOCR) or txt (FILENAME TEXT); prep eval recog and every \
         converter read both. --audit GT scores the inputs against the labels of GT (matched by \
         file name) and lists the samples the model contradicts with high confidence, ranked by \
-        loss, in OUT's folder as <OUT stem>_audit.jsonl and <OUT stem>_audit/ (for prep show).
+        loss, in OUT's folder as <OUT stem>_audit.jsonl and <OUT stem>_audit/ (for prep show). \
+        --onnx MODEL.onnx runs an ONNX recognizer (prep export's, or PyTorch's/MMDeploy's export \
+        of a CRNN: input (N, C, 32, W), output (N, T, classes)) with prep's own kernels instead \
+        of a checkpoint: then every positional argument is an INPUT, and the dictionary comes \
+        from the model's metadata_props (or --dict).
 
         Examples:
           prep infer recog runs/crnn/best.safetensors data/test.lmdb -o pred.jsonl
           prep infer recog runs/crnn/best.safetensors crops/ -o pred.txt
           prep infer recog runs/crnn/best.safetensors data/test_label.jsonl -o pred.jsonl --audit data/test_label.jsonl
+          prep infer recog --onnx crnn.onnx data/test.lmdb -o pred.jsonl
         """)
 
-    @Argument(help: ArgumentHelp("The checkpoint (safetensors).", valueName: "CKPT"))
+    @Argument(help: ArgumentHelp("The checkpoint (safetensors); with --onnx, the first INPUT.", valueName: "CKPT"))
     var checkpoint: String
 
     @Argument(help: ArgumentHelp("Image files, crop folders, label files or LMDBs.", valueName: "INPUT"))
-    var inputs: [String]
+    var inputs: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The prediction file.", valueName: "OUT"))
     var output: String
+
+    @Option(name: .long, help: ArgumentHelp("Run this ONNX model with prep's interpreter instead of a checkpoint.", valueName: "MODEL.onnx"))
+    var onnx: String?
 
     @Option(name: .long, help: "txt or jsonl (default: from OUT's extension, jsonl unless .txt).")
     var format: String?
@@ -56,6 +65,7 @@ struct InferRecogCommand: ParsableCommand {
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard onnx != nil || !inputs.isEmpty else { throw ValidationError("give at least one INPUT after CKPT") }
         if let format, RecogPredictionWriter.Format(rawValue: format) == nil { throw ValidationError("--format must be txt or jsonl") }
     }
 
@@ -65,19 +75,23 @@ struct InferRecogCommand: ParsableCommand {
 
     func infer(_ report: RunReport) throws {
         Threads.set(common.nproc)
-        let ckpt = URL(fileURLWithPath: checkpoint)
-        let (network, meta) = try CRNNRecognizer.load(checkpoint: ckpt)
-        let charset: Charset
-        if let chars = meta["charset"], dict == nil {
-            charset = try Charset.parse(dictionaryFile: chars, source: "\(checkpoint) metadata").lowercasing(meta["lowercase"] == "true")
+        let network: RecogNetwork, meta: [String: String], spec: RecogInputSpec
+        let inputs = onnx == nil ? self.inputs : [checkpoint] + self.inputs
+        let modelFile = onnx ?? checkpoint
+        if let onnx {
+            let rec: ONNXRecognizer
+            do { rec = try ONNXRecognizer(path: onnx) } catch let e as ONNXError { throw e.prepError }
+            (network, meta, spec) = (rec, rec.interpreter.metadata, rec.spec)
+            report.notes.append("\(onnx): \(rec.interpreter.producer.isEmpty ? "ONNX model" : rec.interpreter.producer), opset \(rec.interpreter.opset), run by prep's interpreter (ops: \(rec.interpreter.operators.joined(separator: ", ")))")
         } else {
-            charset = try Charset.load(dict ?? "DICT36")
+            let (crnn, m) = try CRNNRecognizer.load(checkpoint: URL(fileURLWithPath: checkpoint))
+            (network, meta) = (crnn, m)
+            spec = RecogModelMetadata.inputSpec(m, channels: crnn.model.config.inputChannels)
         }
-        guard charset.classCount == network.classCount else {
-            throw PrepError.input(file: checkpoint, line: nil, reason: "tensor 'decoder.decoder.1.embedding.weight' has \(network.classCount) rows but the dictionary gives \(charset.classCount) classes (blank + \(charset.characters.count) characters)")
-        }
-        var spec = RecogInputSpec(channels: network.model.config.inputChannels)
-        if let s = meta["input"], let decoded = try? JSONDecoder().decode(RecogInputSpec.self, from: Data(s.utf8)) { spec = decoded }
+        let charset = try RecogModelMetadata.charset(meta, dict: dict, source: modelFile)
+        try RecogModelMetadata.requireClasses(charset, classes: network.classCount, source: modelFile,
+                                              where: onnx == nil ? "tensor 'decoder.decoder.1.embedding.weight'" : "output '\((network as? ONNXRecognizer)?.outputName ?? "output")'",
+                                              unit: onnx == nil ? "rows" : "classes")
         let out = URL(fileURLWithPath: output).standardizedFileURL
         let fmt = format.flatMap(RecogPredictionWriter.Format.init(rawValue:)) ?? (out.pathExtension.lowercased() == "txt" ? .txt : .jsonl)
         guard FileManager.default.isWritableFile(atPath: out.deletingLastPathComponent().path) else {
@@ -106,6 +120,7 @@ struct InferRecogCommand: ParsableCommand {
         let outputs = RecogPredictor(network: network, charset: charset, spec: spec, batchSize: batch, workers: common.nproc)
             .run(source, withLoss: audit != nil, failures: &failures) { n in progress.advance(n - done); done = n }
         progress.finish()
+        if let failed = (network as? ONNXRecognizer)?.failure { throw failed.prepError }
         for f in failures { report.skip(split: "infer", file: f.name, reason: f.reason) }
         let rows = outputs.map { RecogPredictionWriter.Row(name: $0.name, text: $0.prediction.text, score: $0.prediction.score) }
         for r in try RecogPredictionWriter(url: out, format: fmt).write(rows) { report.skip(split: "infer", file: r.name, reason: r.reason) }
