@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
+        // Clipper 6.4 (libpolyclipping, what pyclipper wraps) behind a C header: DBNet's offsets.
+        .target(name: "CClipper", path: "Sources/CClipper", linkerSettings: [.linkedLibrary("polyclipping")]),
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "PrepNN", dependencies: ["COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
         // Models built from the engine (CRNN, DBNet), their data pipelines, trainer, export.
         .target(name: "PrepModels",
-                dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore"],
+                dependencies: ["PrepNN", "PrepEval", "PrepFormats", "PrepCore", "CClipper"],
                 swiftSettings: swift5),
 
         // The command-line tool.

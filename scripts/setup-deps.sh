@@ -4,7 +4,8 @@ set -euo pipefail
 # chromium: the headless browser the prep show test opens the gallery in.
 # libssl-dev: libcrypto for MD5/SHA-256; libopenblas-dev: the lean core's GEMM (cblas.h).
 # libarchive-dev: tar, tar.gz, tar.bz2 reading for prep obtain.
-PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev libssl-dev libopenblas-dev libarchive-dev pkg-config chromium)
+# libpolyclipping-dev: Clipper 6.4 (pyclipper's library) for DBNet's polygon offsets.
+PKGS=(liblmdb-dev libjpeg62-turbo-dev libpng-dev libzip-dev libxml2-dev zlib1g-dev libssl-dev libopenblas-dev libarchive-dev libpolyclipping-dev pkg-config chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
