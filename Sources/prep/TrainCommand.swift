@@ -5,7 +5,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model on what prep prepared (recog: a CRNN text recognizer).",
-        subcommands: [TrainRecogCommand.self])
+        subcommands: [TrainRecogCommand.self, TrainDetCommand.self])
 }
 
 /// `prep infer MODEL …`: run a trained model.
@@ -13,5 +13,5 @@ struct InferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infer",
         abstract: "Run a trained model (recog: predictions as prep label files).",
-        subcommands: [InferRecogCommand.self])
+        subcommands: [InferRecogCommand.self, InferDetCommand.self])
 }
