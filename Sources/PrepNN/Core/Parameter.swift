@@ -79,3 +79,16 @@ extension Module {
 public func prefixed(_ prefix: String, _ entries: [StateEntry]) -> [StateEntry] {
     entries.map { StateEntry(prefix.isEmpty ? $0.name : prefix + "." + $0.name, $0.slot) }
 }
+
+/// The state entries of a layer with a `weight` and an optional `bias` (Linear, Conv2d,
+/// ConvTranspose2d), in PyTorch's order.
+func weightAndBias(_ weight: Parameter, _ bias: Parameter?) -> [StateEntry] {
+    [StateEntry("weight", .parameter(weight))] + (bias.map { [StateEntry("bias", .parameter($0))] } ?? [])
+}
+
+/// PyTorch's default init of such a layer: U(±1/√fanIn) on the weight and the bias.
+func resetUniform(_ weight: Parameter, _ bias: Parameter?, fanIn: Int, _ rng: inout RNG) {
+    let bound = 1 / Float(fanIn).squareRoot()
+    for i in 0..<weight.value.count { weight.value[i] = rng.uniform(-bound, bound) }
+    if let b = bias { for i in 0..<b.value.count { b.value[i] = rng.uniform(-bound, bound) } }
+}

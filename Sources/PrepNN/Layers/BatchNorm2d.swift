@@ -3,6 +3,10 @@
 /// the new batch, 0.1) with the **unbiased** variance; `num_batches_tracked` += 1.
 /// Eval: running statistics. State dict: weight, bias, running_mean, running_var,
 /// num_batches_tracked (I64, shape []).
+///
+/// `frozen` (mmdet's frozen stages / `norm_eval`, a pretrained backbone kept as it is): running
+/// statistics even in train mode, no update of them, and backward adds no gradient to weight
+/// and bias (their `requires_grad = False`); the input gradient still flows.
 public final class BatchNorm2d: Module {
     public let channels: Int
     public let eps: Float, momentum: Float
@@ -10,6 +14,8 @@ public final class BatchNorm2d: Module {
     public let runningMean: Tensor, runningVar: Tensor
     public let numBatchesTracked = Int64Box(0)
     public var training = true
+    /// Eval statistics and no parameter gradients, whatever `training` says.
+    public var frozen = false
     public let output = Tensor(shape: [0])
     public let gradInput = Tensor(shape: [0])
 
@@ -44,10 +50,10 @@ public final class BatchNorm2d: Module {
                      "BatchNorm2d expects (N,\(channels),H,W), got \(x.shape)")
         let n = x.shape[0], l = x.shape[2] * x.shape[3], c = channels
         output.resize(x.shape)
-        forwardWasTraining = training
+        forwardWasTraining = training && !frozen
         let xs = x.data, ys = output.data, gamma = weight.value.data, beta = bias.value.data
         let inv = invStd.data
-        if training {
+        if forwardWasTraining {
             normalized.resize(x.shape)
             let xh = normalized.data
             let count = n * l
@@ -141,8 +147,10 @@ public final class BatchNorm2d: Module {
                             dx[o + j] = d[o + j] * k
                         }
                     }
-                    gw[ch] += sdyx
-                    gb[ch] += sdy
+                    if !frozen {
+                        gw[ch] += sdyx
+                        gb[ch] += sdy
+                    }
                 }
             }
         }

@@ -42,18 +42,12 @@ public final class Conv2d: Module {
         self.bias = bias ? Parameter("bias", shape: [outChannels]) : nil
     }
 
-    public func stateEntries() -> [StateEntry] {
-        var e = [StateEntry("weight", .parameter(weight))]
-        if let b = bias { e.append(StateEntry("bias", .parameter(b))) }
-        return e
-    }
+    public func stateEntries() -> [StateEntry] { weightAndBias(weight, bias) }
 
     /// PyTorch's default init: kaiming_uniform(a=√5) on the weight, i.e. U(±1/√fan_in), and
     /// U(±1/√fan_in) on the bias.
     public func resetPyTorchDefault(_ rng: inout RNG) {
-        let bound = 1 / Float(inChannels * kernel.h * kernel.w).squareRoot()
-        for i in 0..<weight.value.count { weight.value[i] = rng.uniform(-bound, bound) }
-        if let b = bias { for i in 0..<b.value.count { b.value[i] = rng.uniform(-bound, bound) } }
+        resetUniform(weight, bias, fanIn: inChannels * kernel.h * kernel.w, &rng)
     }
 
     /// Xavier (Glorot) normal init with gain 1 and zero bias: mmcv's `XavierInit` defaults,
@@ -109,6 +103,10 @@ public final class Conv2d: Module {
         let l = ho * wo, k = kSize, co = outChannels
         output.resize([n, co, ho, wo])
         let g = groupSize(n: n, l: l, threads: Threads.count)
+        if usesWidePath(n: n, g: g) {
+            forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo)
+            return output
+        }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let weights = weight.value.data, bp = bias?.value.data, out = output.data
         forEachGroup(n: n, g: g) { tid, start, gn in
@@ -166,6 +164,10 @@ public final class Conv2d: Module {
             }
         }
         let g = groupSize(n: n, l: l, threads: Threads.count)
+        if usesWidePath(n: n, g: g) {
+            backwardWide(x, dy, n: n, h: h, w: ww, ho: ho, wo: wo)
+            return gradInput
+        }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let shared = ws.count == 1
         if !shared { for w in ws { w.gradWeight.resize(weight.grad.shape); w.gradWeight.zero() } }
@@ -208,73 +210,91 @@ public final class Conv2d: Module {
         return gradInput
     }
 
+    /// Fewer groups than threads (one large image at inference, a batch of two on four
+    /// threads): the per-group split would leave threads idle, so each image instead runs with
+    /// its im2col split by channels and its GEMMs split by rows over all threads.
+    private func usesWidePath(n: Int, g: Int) -> Bool {
+        Threads.count > 1 && (n + g - 1) / g < Threads.count
+    }
+
+    /// A 1×1, stride-1, unpadded convolution's columns are its input: no im2col needed.
+    private var isPointwise: Bool {
+        kernel == (1, 1) && stride == (1, 1) && padding == (0, 0)
+    }
+
+    /// Columns of image `i` in the first workspace (or the image itself when pointwise), im2col
+    /// split by channels over the threads.
+    private func wideColumns(_ x: Tensor, image i: Int, h: Int, w: Int, ho: Int, wo: Int) -> UnsafeMutablePointer<Float> {
+        let src = x.data + i * inChannels * h * w
+        if isPointwise { return src }
+        let cols = workspace(1)[0].columns
+        cols.resize([kSize, ho * wo])
+        let geo = geometry, cin = inChannels, dst = cols.data
+        Threads.parallelChunks(cin) { r in
+            geo.im2col(src, channels: r, h: h, w: w, ho: ho, wo: wo, into: dst, ld: ho * wo)
+        }
+        return dst
+    }
+
+    private func forwardWide(_ x: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int) {
+        let l = ho * wo, k = kSize, co = outChannels
+        let weights = weight.value.data, bp = bias?.value.data
+        for i in 0..<n {
+            let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo)
+            let y = output.data + i * co * l
+            if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
+            gemmRows(m: co, n: l, k: k, a: weights, lda: k, b: cols, ldb: l, beta: bp == nil ? 0 : 1, c: y, ldc: l)
+        }
+    }
+
+    private func backwardWide(_ x: Tensor, _ dy: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int) {
+        let l = ho * wo, k = kSize, co = outChannels, cin = inChannels
+        let weights = weight.value.data
+        let dcol = workspace(1)[0].dcol
+        for i in 0..<n {
+            let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo)
+            let dyi = dy.data + i * co * l
+            // dW (Cout×K) += dY (Cout×L) · colᵀ (L×K)
+            gemmRows(transB: true, m: co, n: k, k: l, a: dyi, lda: l, b: cols, ldb: l, beta: 1,
+                     c: weight.grad.data, ldc: k)
+            if !computesInputGradient { continue }
+            let dxi = gradInput.data + i * cin * h * w
+            if isPointwise {
+                gemmRows(transA: true, m: k, n: l, k: co, a: weights, lda: k, b: dyi, ldb: l, c: dxi, ldc: l)
+                continue
+            }
+            dcol.resize([k, l])
+            gemmRows(transA: true, m: k, n: l, k: co, a: weights, lda: k, b: dyi, ldb: l, c: dcol.data, ldc: l)
+            let geo = geometry, dc = dcol.data
+            Threads.parallelChunks(cin) { r in
+                geo.col2im(dc, ld: l, channels: r, h: h, w: w, ho: ho, wo: wo, into: dxi)
+            }
+        }
+    }
+
+    private var geometry: ConvGeometry {
+        ConvGeometry(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+    }
+
     /// Columns (K, G·L) of images start..<start+count (serial: called inside a thread's group): row (c,i,j), column (g, oy, ox).
     private func im2col(_ x: Tensor, into columns: Tensor, from start: Int, count gn: Int, h: Int, w: Int, ho: Int, wo: Int) {
-        let kh = kernel.h, kw = kernel.w, l = ho * wo, gl = gn * l
+        let l = ho * wo, gl = gn * l
         columns.resize([kSize, gl])
-        let col = columns.data, src = x.data
-        let (sh, sw, ph, pw, dh, dw) = (stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w)
-        let cin = inChannels
-        for task in 0..<(gn * cin) {
-            let gi = task / cin, c = task % cin
-            let plane = src + ((start + gi) * cin + c) * h * w
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let row = col + ((c * kh + i) * kw + j) * gl + gi * l
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + i * dh
-                        let dst = row + oy * wo
-                        if iy < 0 || iy >= h {
-                            dst.update(repeating: 0, count: wo)
-                            continue
-                        }
-                        let srow = plane + iy * w
-                        let x0 = j * dw - pw
-                        if sw == 1 && x0 >= 0 && x0 + wo <= w {
-                            dst.update(from: srow + x0, count: wo)
-                        } else {
-                            for ox in 0..<wo {
-                                let ix = ox * sw + x0
-                                dst[ox] = (ix >= 0 && ix < w) ? srow[ix] : 0
-                            }
-                        }
-                    }
-                }
-            }
+        let geo = geometry
+        for gi in 0..<gn {
+            geo.im2col(x.data + (start + gi) * inChannels * h * w, channels: 0..<inChannels, h: h, w: w, ho: ho, wo: wo,
+                       into: columns.data + gi * l, ld: gl)
         }
     }
 
     /// Scatters column gradients back into the input gradient planes (overwriting them).
     private func col2im(_ dcol: Tensor, into dx: Tensor, from start: Int, count gn: Int,
                         h: Int, w: Int, ho: Int, wo: Int) {
-        let kh = kernel.h, kw = kernel.w, l = ho * wo, gl = gn * l
-        let col = dcol.data, dst = dx.data
-        let (sh, sw, ph, pw, dh, dw) = (stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w)
-        let cin = inChannels
-        for task in 0..<(gn * cin) {
-            let gi = task / cin, c = task % cin
-            let plane = dst + ((start + gi) * cin + c) * h * w
-            plane.update(repeating: 0, count: h * w)
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let row = col + ((c * kh + i) * kw + j) * gl + gi * l
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + i * dh
-                        if iy < 0 || iy >= h { continue }
-                        let drow = plane + iy * w, srow = row + oy * wo
-                        let x0 = j * dw - pw
-                        if sw == 1 && x0 >= 0 && x0 + wo <= w {
-                            let d = drow + x0
-                            for ox in 0..<wo { d[ox] += srow[ox] }
-                        } else {
-                            for ox in 0..<wo {
-                                let ix = ox * sw + x0
-                                if ix >= 0 && ix < w { drow[ix] += srow[ox] }
-                            }
-                        }
-                    }
-                }
-            }
+        let l = ho * wo, gl = gn * l
+        let geo = geometry
+        for gi in 0..<gn {
+            geo.col2im(dcol.data + gi * l, ld: gl, channels: 0..<inChannels, h: h, w: w, ho: ho, wo: wo,
+                       into: dx.data + (start + gi) * inChannels * h * w)
         }
     }
 }

@@ -15,17 +15,11 @@ public final class Linear: Module {
         self.bias = bias ? Parameter("bias", shape: [outFeatures]) : nil
     }
 
-    public func stateEntries() -> [StateEntry] {
-        var e = [StateEntry("weight", .parameter(weight))]
-        if let b = bias { e.append(StateEntry("bias", .parameter(b))) }
-        return e
-    }
+    public func stateEntries() -> [StateEntry] { weightAndBias(weight, bias) }
 
     /// PyTorch's default init: U(±1/√in) for weight and bias.
     public func resetPyTorchDefault(_ rng: inout RNG) {
-        let bound = 1 / Float(inFeatures).squareRoot()
-        for i in 0..<weight.value.count { weight.value[i] = rng.uniform(-bound, bound) }
-        if let b = bias { for i in 0..<b.value.count { b.value[i] = rng.uniform(-bound, bound) } }
+        resetUniform(weight, bias, fanIn: inFeatures, &rng)
     }
 
     public func forward(_ x: Tensor) -> Tensor {
