@@ -97,7 +97,7 @@ struct InferDetCommand: ParsableCommand {
             Threads.set(common.nproc)
             let outputs = try detect.detect(checkpoint: checkpoint, inputs: inputs, nproc: common.nproc, quiet: common.quiet, report: report)
             let pages = outputs.map { o in
-                PredictionWriter.Page(image: o.page.url, width: o.width, height: o.height, instances: o.texts.map { DetectOptions.instance($0) })
+                PredictionWriter.Page(name: o.page.name, image: o.page.url, width: o.width, height: o.height, instances: o.texts.map { DetectOptions.instance($0) })
             }
             let n = pages.reduce(0) { $0 + $1.instances.count }
             report.update(split: "infer") { $0.instances = n }

@@ -63,8 +63,9 @@ struct InferRecogCommand: ParsableCommand {
         try RunOptions.running("infer recog", common) { report in try infer(report) }
     }
 
-    func infer(_ report: RunReport) throws {
-        Threads.set(common.nproc)
+    /// A recognizer checkpoint with its dictionary (from its metadata, else `dict`, else
+    /// DICT36) and input settings; a dictionary that does not fit the model names the tensor.
+    static func loadRecognizer(_ checkpoint: String, dict: String?) throws -> (CRNNRecognizer, Charset, RecogInputSpec) {
         let ckpt = URL(fileURLWithPath: checkpoint)
         let (network, meta) = try CRNNRecognizer.load(checkpoint: ckpt)
         let charset: Charset
@@ -78,6 +79,12 @@ struct InferRecogCommand: ParsableCommand {
         }
         var spec = RecogInputSpec(channels: network.model.config.inputChannels)
         if let s = meta["input"], let decoded = try? JSONDecoder().decode(RecogInputSpec.self, from: Data(s.utf8)) { spec = decoded }
+        return (network, charset, spec)
+    }
+
+    func infer(_ report: RunReport) throws {
+        Threads.set(common.nproc)
+        let (network, charset, spec) = try Self.loadRecognizer(checkpoint, dict: dict)
         let out = URL(fileURLWithPath: output).standardizedFileURL
         let fmt = format.flatMap(RecogPredictionWriter.Format.init(rawValue:)) ?? (out.pathExtension.lowercased() == "txt" ? .txt : .jsonl)
         guard FileManager.default.isWritableFile(atPath: out.deletingLastPathComponent().path) else {

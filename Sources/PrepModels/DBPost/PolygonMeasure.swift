@@ -38,7 +38,7 @@ enum PolygonMeasure {
         }
         for i in 0..<n {
             let i2 = (i + 1) % n
-            for j in (i + 2)..<n {
+            for j in stride(from: i + 2, to: n, by: 1) {
                 let j2 = (j + 1) % n
                 if j2 == i { continue }   // adjacent through the closing edge
                 let d1 = orient(i, i2, j), d2 = orient(i, i2, j2), d3 = orient(j, j2, i), d4 = orient(j, j2, i2)

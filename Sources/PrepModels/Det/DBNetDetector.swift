@@ -40,14 +40,16 @@ public final class DBNetDetector {
     /// checkpoint, say — is an input error naming the tensor that is missing or does not fit.
     public static func load(checkpoint url: URL) throws -> (DBNetDetector, [String: String]) {
         let file = try SafeTensors.read(path: url.path)
-        let name = file.metadata["model"] ?? "resnet18"
+        // prep's detector checkpoints name their model; anything else is tried as MMOCR's.
+        let isPrep = file.metadata["format"] == "prep-det"
+        let name = isPrep ? file.metadata["model"] ?? "resnet18" : "resnet18"
         let net: DBNetDetector
         do { net = try DBNetDetector(model: name, seed: 0) } catch {
-            throw PrepError.input(file: url.path, line: nil, reason: "metadata names model '\(name)', not a DBNet (a \(file.metadata["format"] ?? "foreign") checkpoint)")
+            throw PrepError.input(file: url.path, line: nil, reason: "metadata names model '\(name)', which is no DBNet prep knows (\(modelNames.joined(separator: ", ")))")
         }
         do { try net.model.loadStateDict(file.tensors, source: url.path) } catch {
-            let hint = file.metadata["format"] == "prep-recog" ? " — this is a text recognizer (CRNN) checkpoint; give it to --rec" : ""
-            throw PrepError.input(file: url.path, line: nil, reason: "not a DBNet checkpoint: \(error)\(hint)")
+            let hint = file.metadata["format"] == "prep-recog" ? " (this is a text recognizer's checkpoint: give it to --rec)" : ""
+            throw PrepError.input(file: url.path, line: nil, reason: "not a DBNet detector checkpoint\(hint): \(error)")
         }
         return (net, file.metadata)
     }

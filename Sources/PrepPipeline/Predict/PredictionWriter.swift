@@ -7,9 +7,12 @@ import PrepFormats
 /// `InstanceScore`) — or as labelme JSON, one file per image, to correct by hand in labelme and
 /// read back with `prep labelme` / `prep convert`.
 ///
-/// Image paths are written relative to the output file's folder (labelme: the JSON's folder)
-/// when possible, so `prep show`, `prep eval det` and labelme find the images; everything is
-/// staged and moved into place at the end (`OutputStaging`).
+/// Image paths: in annotation formats, relative to the output file's folder when the image is
+/// inside it, else the page's name as the input gave it (an annotation's own image path, or
+/// the image path as typed), so `prep eval det` pairs them with the ground truth and
+/// `prep show … --images ROOT` / `prep convert` find them without climbing out of the data root;
+/// in labelme JSON, relative to the JSON's folder (what labelme opens). Everything is staged
+/// and moved into place at the end (`OutputStaging`).
 public final class PredictionWriter {
     public enum Target: Equatable, Sendable {
         case annotation(AnnotationTarget)
@@ -26,11 +29,14 @@ public final class PredictionWriter {
     }
 
     public struct Page: Sendable {
+        /// The image's name as the input gave it.
+        public var name: String
         public var image: URL
         public var width: Int
         public var height: Int
         public var instances: [TextInstance]
-        public init(image: URL, width: Int, height: Int, instances: [TextInstance]) {
+        public init(name: String, image: URL, width: Int, height: Int, instances: [TextInstance]) {
+            self.name = name
             self.image = image
             self.width = width
             self.height = height
@@ -60,13 +66,14 @@ public final class PredictionWriter {
                 let url = try staging.url(for: output.lastPathComponent)
                 let writer = try t.writer(kind: .detection, url: url, hasText: hasText)
                 for p in pages {
-                    try writer.add(AnnotationRecord(imagePath: Self.path(p.image, from: folder), width: p.width, height: p.height,
+                    let inside = Self.path(p.image, from: folder)
+                    try writer.add(AnnotationRecord(imagePath: inside.hasPrefix("../") ? p.name : inside, width: p.width, height: p.height,
                                                     instances: p.instances, location: RecordLocation(file: p.image.path)))
                 }
                 try writer.finish()
-                for line in writer.losses.lines { report.warn(split: "predictions", file: output.path, reason: "not held: \(line)") }
+                for line in writer.losses.lines { report.warn(split: "infer", file: output.path, reason: "not held: \(line)") }
                 written = staging.finalURLs
-                report.update(split: "predictions") { $0.outputs = [self.output.path] }
+                report.update(split: "infer") { $0.outputs = [self.output.path] }
             }
             return written
         case .labelme:
@@ -90,7 +97,7 @@ public final class PredictionWriter {
                     }
                 }
                 written = staging.finalURLs
-                report.update(split: "predictions") { $0.outputs = [self.output.path] }
+                report.update(split: "infer") { $0.outputs = [self.output.path] }
             }
             return written
         }
