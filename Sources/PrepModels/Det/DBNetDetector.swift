@@ -5,7 +5,7 @@ import PrepNN
 /// The engine's DBNet with its DBLoss and optimizer: what the detection trainer and
 /// predictors call. The one place the detection side touches engine types (as
 /// `CRNNRecognizer` is for recognition).
-public final class DBNetDetector {
+public final class DBNetDetector: OptimizedModel {
     public let model: DBNet
     public let modelName: String
     public private(set) var optimizer: Optimizer?
@@ -54,6 +54,8 @@ public final class DBNetDetector {
         return (net, file.metadata)
     }
 
+    public var trainedModule: Module { model }
+
     public func setTraining(_ training: Bool) { model.setTraining(training) }
 
     /// One training step's forward, loss and backward (gradients are added to the parameters).
@@ -74,34 +76,5 @@ public final class DBNetDetector {
         let prob = model.forward(input).prob
         let plane = height * width
         return (0..<count).map { k in Array(UnsafeBufferPointer(start: prob.data + k * plane, count: plane)) }
-    }
-
-    @discardableResult
-    public func update(learningRate: Float, clipNorm: Float?) -> Float {
-        guard let optimizer else { preconditionFailure("update without an optimizer") }
-        let norm = clipNorm.map { GradClip.clipNorm(optimizer.parameters, maxNorm: $0) } ?? 0
-        optimizer.learningRate = learningRate
-        optimizer.step()
-        optimizer.zeroGrad()
-        return norm
-    }
-
-    public func saveWeights(to url: URL, metadata: [String: String]) throws {
-        try SafeTensors.write(model.stateDict(), metadata: metadata, to: url.path)
-    }
-
-    public func saveOptimizer(to url: URL, metadata: [String: String]) throws {
-        guard let optimizer else { return }
-        try SafeTensors.write(optimizer.stateDict(), metadata: metadata, to: url.path)
-    }
-
-    public func loadWeights(from url: URL) throws {
-        let file = try SafeTensors.read(path: url.path)
-        try model.loadStateDict(file.tensors, source: url.path)
-    }
-
-    public func loadOptimizer(from url: URL) throws {
-        let file = try SafeTensors.read(path: url.path)
-        try optimizer?.loadStateDict(file.tensors, source: url.path)
     }
 }

@@ -28,7 +28,7 @@ public struct DetPage: Sendable {
     /// 1.x, PaddleOCR, line-JSON, …; format detected). Image paths resolve as every prep reader
     /// resolves them: under `images` when given, else beside the annotation file. Records that
     /// cannot be read, and polygons with fewer than 3 points, odd coordinate counts or
-    /// non-finite values, go to `skipped` with where and why (the rest of the page is kept).
+    /// non-finite or absurd (beyond ±1e6) values, go to `skipped` with where and why (the rest of the page is kept).
     public static func read(_ url: URL, images: URL?) throws -> (pages: [DetPage], skipped: [(location: String, reason: String)]) {
         let found = try AnnotationFormat.detect(url)
         let reader = try found.format.open(url)
@@ -42,8 +42,9 @@ public struct DetPage: Sendable {
             var polygons: [[Double]] = [], ignored: [Bool] = []
             for (k, inst) in record.instances.enumerated() {
                 let p = inst.polygon
-                if p.count < 6 || p.count % 2 != 0 || p.contains(where: { !$0.isFinite }) {
-                    skipped.append(("\(record.location) instance \(k + 1)", "polygon with \(p.count) values (needs ≥ 3 finite points); left out"))
+                // (Coordinates beyond a million pixels are no page's: they would overflow integer grids.)
+                if p.count < 6 || p.count % 2 != 0 || p.contains(where: { !$0.isFinite || abs($0) > 1e6 }) {
+                    skipped.append(("\(record.location) instance \(k + 1)", "polygon with \(p.count) values (needs ≥ 3 finite points within ±1e6); left out"))
                     continue
                 }
                 polygons.append(p)

@@ -14,7 +14,7 @@ import PrepNN
 /// minutes on a CPU; Adam (lr 1e-3) with the same poly decay converges far faster in that
 /// regime, so it is the one used (the engine's `Adam`, state saved for `--resume`).
 public final class DetTrainer {
-    public typealias Position = RecogTrainer.Position
+    public typealias Position = TrainingPosition
     public typealias Outcome = RecogTrainer.Outcome
 
     public struct Summary: Sendable {
@@ -84,7 +84,9 @@ public final class DetTrainer {
         func checkpoint(_ pos: inout Position, epochDone: Bool) throws -> [(key: String, value: Double)] {
             let scores = try validate(step: pos.step, epoch: pos.epoch + 1, log: log, seconds: Date().timeIntervalSince(began))
             // Without validation data, the epoch's mean training loss (negated) picks the best.
-            let score = scores.first { $0.key == "hmean" }?.value ?? (epochBatches > 0 ? -epochLoss / Double(epochBatches) : nil)
+            let hmean: Double? = scores.first { $0.key == "hmean" }?.value
+            let meanLoss: Double? = epochBatches > 0 ? -epochLoss / Double(epochBatches) : nil
+            let score = hmean ?? meanLoss
             if let score, pos.best.map({ score > $0 }) ?? true {
                 pos.best = score
                 pos.bestStep = pos.step
@@ -184,28 +186,13 @@ public final class DetTrainer {
 
     public func save(_ pos: Position) throws {
         try network.saveWeights(to: folder.last, metadata: weightsMetadata(step: pos.step))
-        var meta = ["format": "prep-det-state", "config": try config.json(), "step": String(pos.step), "epoch": String(pos.epoch),
-                    "batch": String(pos.batch), "best_step": String(pos.bestStep)]
-        if let b = pos.best { meta["best"] = String(b.bitPattern) }
-        try network.saveOptimizer(to: folder.state, metadata: meta)
+        try network.saveOptimizer(to: folder.state, metadata: pos.metadata(format: "prep-det-state", config: try config.json()))
     }
 
     /// The position and settings of the run in `folder`, from its resumable state file.
     public static func resumePoint(_ folder: RecogRunFolder) throws -> (Position, DetTrainConfig) {
-        guard FileManager.default.fileExists(atPath: folder.state.path), FileManager.default.fileExists(atPath: folder.last.path) else {
-            throw PrepError.usage("\(folder.url.path) holds no resumable run (last.safetensors and last.state.safetensors)")
-        }
-        let file = folder.state.path
-        let meta = try SafeTensors.read(path: file).metadata
-        guard meta["format"] == "prep-det-state", let cfg = meta["config"],
-              let step = meta["step"].flatMap(Int.init), let epoch = meta["epoch"].flatMap(Int.init), let batch = meta["batch"].flatMap(Int.init) else {
-            throw PrepError.input(file: file, line: nil, reason: "not a resumable prep detector training state (metadata format/config/step/epoch/batch missing)")
-        }
-        var p = Position()
-        p.step = step; p.epoch = epoch; p.batch = batch
-        p.bestStep = meta["best_step"].flatMap(Int.init) ?? 0
-        p.best = meta["best"].flatMap(UInt64.init).map(Double.init(bitPattern:))
-        return (p, try DetTrainConfig.fromJSON(cfg, source: file))
+        let (p, cfg) = try Position.parse(try Position.stateMetadata(folder), format: "prep-det-state", file: folder.state.path)
+        return (p, try DetTrainConfig.fromJSON(cfg, source: folder.state.path))
     }
 
     func drawCurve(_ log: RecogMetricsLog) throws {
