@@ -75,6 +75,8 @@ let package = Package(
         // Build-time embedding of dataset-zoo/ into the binary.
         .executableTarget(name: "zoo-embed", path: "Sources/zoo-embed"),
         .executableTarget(name: "crnn-bench", dependencies: ["PrepModels"], path: "bench/crnn-bench", swiftSettings: swift5),
+        .executableTarget(name: "dbnet-bench", dependencies: ["PrepModels"], path: "bench/dbnet-bench", swiftSettings: swift5),
+        .executableTarget(name: "dbpost-bench", dependencies: ["PrepModels"], path: "bench/dbpost-bench", swiftSettings: swift5),
         .plugin(name: "ZooEmbedPlugin", capability: .buildTool(), dependencies: ["zoo-embed"],
                 path: "Sources/ZooEmbedPlugin"),
 

@@ -117,7 +117,8 @@ final class DetectionLayerTests: XCTestCase {
     }
 
     /// One image on two threads takes the wide path (im2col split by channels, GEMMs by rows);
-    /// it agrees with the one-thread path, for a pointwise and a strided dilated kernel.
+    /// it agrees with the one-thread path, whole or in bands of output rows, for a pointwise and a
+    /// strided dilated kernel.
     func testConv2dWidePathMatchesSingleThread() {
         for (k, s, d, p) in [(1, 1, 1, 0), (3, 2, 2, 2)] {
             var rng = RNG(seed: 50)
@@ -135,6 +136,16 @@ final class DetectionLayerTests: XCTestCase {
             let y2 = conv.forward(x).values
             conv.backward(dy)
             for (a, b) in zip(y1, y2) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+            for (a, b) in zip(gw1, conv.weight.grad.values) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+            for (a, b) in zip(dx1, conv.gradInput.values) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+            // in bands of a few output rows (a large image's way)
+            let saved = Conv2d.bandBudget
+            Conv2d.bandBudget = 3 * 20 * k * k * 17
+            defer { Conv2d.bandBudget = saved }
+            conv.zeroGrad()
+            let y3 = conv.forward(x).values
+            conv.backward(dy)
+            for (a, b) in zip(y1, y3) { XCTAssertEqual(a, b, accuracy: 1e-4) }
             for (a, b) in zip(gw1, conv.weight.grad.values) { XCTAssertEqual(a, b, accuracy: 1e-3) }
             for (a, b) in zip(dx1, conv.gradInput.values) { XCTAssertEqual(a, b, accuracy: 1e-4) }
         }

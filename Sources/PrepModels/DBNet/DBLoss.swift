@@ -17,6 +17,18 @@ public struct DBLoss {
 
     public init() {}
 
+    /// Loss, weighted parts (`loss_prob`, `loss_thr`, `loss_db`) and gradients for
+    /// `DBNet.backward`. `out` must come from a train-mode forward; `targets` holds one
+    /// `DBTargets` per batch image, each at the output's H×W.
+    public func compute(_ out: DBNetOutput, targets: [DBTargets]) -> (loss: Double, parts: [String: Double], grads: DBNetOutputGrad) {
+        let shape = out.prob.shape
+        precondition(targets.count == shape[0] && targets.allSatisfy { $0.height == shape[2] && $0.width == shape[3] },
+                     "DBLoss: one \(shape[2])×\(shape[3]) DBTargets per image needed, got \(targets.map { "\($0.height)×\($0.width)" })")
+        let maps = Maps(shrink: targets.flatMap(\.probMap), shrinkMask: targets.flatMap(\.probMask),
+                        thresh: targets.flatMap(\.threshMap), threshMask: targets.flatMap(\.threshMask))
+        return compute(out, maps: maps)
+    }
+
     /// The four target maps of the whole batch, each N·H·W row-major (image after image).
     struct Maps {
         var shrink: [Float], shrinkMask: [Float], thresh: [Float], threshMask: [Float]

@@ -26,7 +26,13 @@ public final class DBNet: Module {
     /// A freshly initialised DBNet, deterministic for the seed: mmdet's ResNet init without a
     /// pretrained checkpoint (MMOCR's config loads torchvision's ImageNet weights, which prep
     /// cannot download), mmcv's ConvModule init for the neck, PyTorch's defaults for the head.
-    public init(_ config: DBNetConfig, seed: UInt64 = 0) {
+    public convenience init(_ config: DBNetConfig, seed: UInt64 = 0) {
+        self.init(config, seed: seed, randomize: true)
+    }
+
+    /// `randomize: false` leaves the weights at zero (BN at 1/0): for a model whose state dict
+    /// is loaded right after, which skips drawing millions of numbers.
+    public init(_ config: DBNetConfig, seed: UInt64 = 0, randomize: Bool) {
         self.config = config
         let scratch = ConvScratch()  // layers run one after another: one set of work buffers
         backbone = ResNet(widths: config.stageWidths, blocks: config.blocks, scratch: scratch)
@@ -34,11 +40,13 @@ public final class DBNet: Module {
                     outChannels: config.neckChannels, scratch: scratch)
         binarize = DBHeadBranch(config.headChannels, scratch: scratch)
         threshold = DBHeadBranch(config.headChannels, scratch: scratch)
-        var rng = RNG(seed: seed)
-        backbone.reset(&rng)
-        neck.reset(&rng)
-        binarize.reset(&rng)
-        threshold.reset(&rng)
+        if randomize {
+            var rng = RNG(seed: seed)
+            backbone.reset(&rng)
+            neck.reset(&rng)
+            binarize.reset(&rng)
+            threshold.reset(&rng)
+        }
         if config.normEval { for n in backbone.norms { n.frozen = true } }
     }
 
@@ -55,12 +63,13 @@ public final class DBNet: Module {
         threshold.setTraining(training)
     }
 
-    /// Every convolution (plain and transposed) with its multiply-adds per output cell, for
-    /// cost figures: Σ over layers of (output cells · Cin·kh·kw) after a forward.
+    /// Multiply-adds of the last forward's convolutions (plain and transposed), for cost
+    /// figures: Σ over the layers it ran of output cells · Cin·kh·kw.
     public var lastForwardMultiplyAdds: Int {
-        let convs = backbone.convs + neck.lateralConvs + neck.smoothConvs + [binarize.conv, threshold.conv]
+        let branches = lastForwardTrained ? [binarize, threshold] : [binarize]
+        let convs = backbone.convs + neck.lateralConvs + neck.smoothConvs + branches.map(\.conv)
         var total = convs.reduce(0) { $0 + $1.output.count * $1.inChannels * $1.kernel.h * $1.kernel.w }
-        for b in [binarize, threshold] {
+        for b in branches {
             for up in [b.up1, b.up2] { total += up.output.count * up.inChannels }  // each output cell reads Cin taps (2×2/2)
         }
         return total

@@ -42,7 +42,7 @@ public struct DBTargetGenerator: Sendable {
         // kernels
         let r2 = shrinkRatio * shrinkRatio
         for (i, p) in polys.enumerated() where !ignore[i] {
-            let ip = p.map { Double(Int32(clamping: Int64($0))) }
+            let ip = p.map { Double(DBTargetGenerator.int32($0)) }
             let area = PolygonMeasure.area(ip), peri = PolygonMeasure.length(ip)
             let d = Double(Int(area * (1 - r2) / (peri + 0.001) + 0.5))
             guard let shrunk = PolygonOffset.mmocr(ip, delta: -d) else {
@@ -54,7 +54,7 @@ public struct DBTargetGenerator: Sendable {
         }
         // effective mask
         for (i, p) in polys.enumerated() where ignore[i] {
-            let ip = p.compactMap { $0.isFinite ? Int64(Int32(clamping: Int64($0))) : nil }
+            let ip = p.compactMap { $0.isFinite ? DBTargetGenerator.int32($0) : nil }
             guard ip.count == p.count, ip.count >= 2 else { continue }
             PolygonRaster.fill(&probMask, width: w, height: h, polygon: ip, value: 0)
         }
@@ -66,6 +66,12 @@ public struct DBTargetGenerator: Sendable {
         let threshMap = canvas.map { $0 * scale + offset }
         return (DBTargets(height: h, width: w, probMap: probMap, probMask: probMask, threshMap: threshMap,
                           threshMask: threshMask), skipped)
+    }
+
+    /// numpy's `astype(np.int32)` (truncation toward zero), clamped instead of wrapping.
+    static func int32(_ v: Double) -> Int64 {
+        guard v.isFinite else { return 0 }
+        return Int64(min(max(v, Double(Int32.min)), Double(Int32.max)).rounded(.towardZero))
     }
 
     /// Why a polygon cannot be learnt from, or nil (MMOCR's `_is_poly_invalid` plus the shapes
@@ -87,8 +93,8 @@ public struct DBTargetGenerator: Sendable {
         let n = poly.count / 2
         let area = PolygonMeasure.area(poly), length = PolygonMeasure.length(poly)
         let distance = area * (1 - shrinkRatio * shrinkRatio) / length
-        var expanded = PolygonOffset.mmocr(poly, delta: distance) ?? poly.map { Int64(Int32(clamping: Int64($0))) }
-        if expanded.isEmpty { expanded = poly.map { Int64(Int32(clamping: Int64($0))) } }
+        var expanded = PolygonOffset.mmocr(poly, delta: distance) ?? poly.map { DBTargetGenerator.int32($0) }
+        if expanded.isEmpty { expanded = poly.map { DBTargetGenerator.int32($0) } }
         var xMin = Int.max, xMax = Int.min, yMin = Int.max, yMax = Int.min
         for k in stride(from: 0, to: expanded.count, by: 2) {
             xMin = min(xMin, Int(expanded[k])); xMax = max(xMax, Int(expanded[k]))
@@ -110,6 +116,12 @@ public struct DBTargetGenerator: Sendable {
             px[k] = Double(Float(poly[2 * k]) - Float(xMin)); py[k] = Double(Float(poly[2 * k + 1]) - Float(yMin))
         }
         let eps = Double(Float.ulpOfOne)
+        // |p1 − p2|² is float32 in MMOCR (both points are float32 numpy values)
+        let c2s: [Double] = (0..<n).map { e in
+            let f = (e + 1) % n
+            let dx = Float(px[e]) - Float(px[f]), dy = Float(py[e]) - Float(py[f])
+            return Double(dx * dx + dy * dy)
+        }
         for (ri, by) in rows.enumerated() {
             let ys = Double(by)
             for (ci, bx) in cols.enumerated() {
@@ -119,7 +131,7 @@ public struct DBTargetGenerator: Sendable {
                     let f = (e + 1) % n
                     let a2 = (xs - px[e]) * (xs - px[e]) + (ys - py[e]) * (ys - py[e])
                     let b2 = (xs - px[f]) * (xs - px[f]) + (ys - py[f]) * (ys - py[f])
-                    let c2 = (px[e] - px[f]) * (px[e] - px[f]) + (py[e] - py[f]) * (py[e] - py[f])
+                    let c2 = c2s[e]
                     var negCos = (c2 - a2 - b2) / (eps + 2 * (a2 * b2).squareRoot())
                     negCos = min(max(negCos, -1), 1)
                     var sin2 = 1 - negCos * negCos
@@ -135,15 +147,5 @@ public struct DBTargetGenerator: Sendable {
                 if canvas[idx].isNaN || value > canvas[idx] { canvas[idx] = value.isNaN ? canvas[idx] : value }
             }
         }
-    }
-}
-
-/// Python slice semantics for `a[start:stop]` on a sequence of `count` items (negative
-/// indices count from the end), for the one place MMOCR's numpy slicing wraps.
-enum PySlice {
-    static func range(start: Int, stop: Int, count: Int) -> [Int] {
-        func norm(_ i: Int) -> Int { i < 0 ? max(i + count, 0) : min(i, count) }
-        let a = norm(start), b = norm(stop)
-        return a < b ? Array(a..<b) : []
     }
 }

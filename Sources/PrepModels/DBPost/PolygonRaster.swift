@@ -1,12 +1,17 @@
-/// OpenCV's `fillPoly` (8-connected, shift 0) for one integer polygon, as pixel spans: the edges
-/// are drawn as Bresenham lines (`LineIterator`, left to right, clipped by `clipLine`), then the
-/// inside is filled scanline by scanline with 16.16 fixed-point edge crossings, even-odd.
+/// OpenCV 4.10's `fillPoly` (8-connected, shift 0) for one integer polygon, as pixel spans: the
+/// edges are drawn as Bresenham lines (`LineIterator`, left to right, clipped by `clipLine`), then
+/// the inside is filled scanline by scanline with 16.16 fixed-point edge crossings, even-odd.
+/// Tested pixel for pixel against cv2.fillPoly (fixtures/dbpost/raster.json).
 enum PolygonRaster {
     /// Calls `span(y, x0, x1)` for every run of pixels (x0...x1 inclusive, inside the image) the
     /// polygon covers; runs may overlap (the outline and the fill are drawn separately).
-    static func spans(_ pts: [Int64], width: Int, height: Int, _ span: (Int, Int, Int) -> Void) {
-        let n = pts.count / 2
+    static func spans(_ input: [Int64], width: Int, height: Int, _ span: (Int, Int, Int) -> Void) {
+        let n = input.count / 2
         guard n > 0, width > 0, height > 0 else { return }
+        // Coordinates beyond ±2^20 px (absurd input) are clamped so the 16.16 arithmetic cannot
+        // overflow; real polygons never come near.
+        let limit: Int64 = 1 << 20
+        let pts = input.contains(where: { abs($0) > limit }) ? input.map { min(max($0, -limit), limit) } : input
         // 1. the outline
         var px = pts[2 * (n - 1)], py = pts[2 * (n - 1) + 1]
         for i in 0..<n {
@@ -14,17 +19,28 @@ enum PolygonRaster {
             line(px, py, x, y, width: width, height: height, span)
             px = x; py = y
         }
-        // 2. the inside
+        // 2. the inside. OpenCV 4.10 (verified on 300 random polygons, half of them crossing the
+        // border): an edge inside the image starts half a pixel right (x + 0.5 in 16.16); an edge
+        // crossing the border is rebuilt from its clipped integer end points (no half pixel),
+        // unless clipping leaves it horizontal (then its own end points, no half pixel).
         struct Edge { var y0: Int64; var y1: Int64; var x: Int64; var dx: Int64 }
         var edges: [Edge] = []
         edges.reserveCapacity(n)
-        px = pts[2 * (n - 1)] << 16; py = pts[2 * (n - 1) + 1]
+        let w64 = Int64(width), h64 = Int64(height)
+        px = pts[2 * (n - 1)]; py = pts[2 * (n - 1) + 1]
         for i in 0..<n {
-            let x = pts[2 * i] << 16, y = pts[2 * i + 1]
+            let x = pts[2 * i], y = pts[2 * i + 1]
             defer { px = x; py = y }
+            var p0x = (px << 16) + 32768, p0y = py, p1x = (x << 16) + 32768, p1y = y
+            if px < 0 || px >= w64 || x < 0 || x >= w64 || py < 0 || py >= h64 || y < 0 || y >= h64 {
+                var a = px, b = py, c = x, d = y
+                _ = clip(w64, h64, &a, &b, &c, &d)
+                if b != d { p0y = b; p1y = d; p0x = a << 16; p1x = c << 16 } else { p0x = px << 16; p1x = x << 16 }
+            }
             if py == y { continue }
-            let dx = (x - px) / (y - py)
-            edges.append(py < y ? Edge(y0: py, y1: y, x: px, dx: dx) : Edge(y0: y, y1: py, x: x, dx: dx))
+            let dx = (p1x - p0x) / (p1y - p0y)
+            edges.append(py < y ? Edge(y0: py, y1: y, x: p0x + (py - p0y) * dx, dx: dx)
+                                : Edge(y0: y, y1: py, x: p1x + (y - p1y) * dx, dx: dx))
         }
         guard edges.count >= 2 else { return }
         var yMin = Int64.max, yMax = Int64.min, xMin = Int64.max, xMax = Int64.min
@@ -49,7 +65,7 @@ enum PolygonRaster {
                 xs.sort()
                 var k = 0
                 while k + 1 < xs.count {
-                    var x1 = Int((xs[k] + 65535) >> 16), x2 = Int(xs[k + 1] >> 16)
+                    var x1 = Int(xs[k] >> 16), x2 = Int(xs[k + 1] >> 16)
                     if x1 < width && x2 >= 0 {
                         x1 = max(x1, 0); x2 = min(x2, width - 1)
                         if x1 <= x2 { span(Int(y), x1, x2) }

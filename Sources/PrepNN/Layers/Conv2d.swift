@@ -222,16 +222,29 @@ public final class Conv2d: Module {
         kernel == (1, 1) && stride == (1, 1) && padding == (0, 0)
     }
 
-    /// Columns of image `i` in the first workspace (or the image itself when pointwise), im2col
-    /// split by channels over the threads.
-    private func wideColumns(_ x: Tensor, image i: Int, h: Int, w: Int, ho: Int, wo: Int) -> UnsafeMutablePointer<Float> {
+    /// Floats of one band's columns on the wide path (8 MB): a large image's full im2col would
+    /// take hundreds of MB (2304 × 58,880 for a 3×3 256-channel conv at 1280×736 / 4) and
+    /// stream through memory twice; bands of output rows stay near the cache.
+    static var bandBudget = 2 << 20
+
+    /// Output-row bands of at most `bandBudget` column floats (at least one row each).
+    private func bands(ho: Int, wo: Int) -> [Range<Int>] {
+        let rows = max(1, Conv2d.bandBudget / max(kSize * wo, 1))
+        return Swift.stride(from: 0, to: ho, by: rows).map { $0..<min($0 + rows, ho) }
+    }
+
+    /// Columns of output rows `rows` of image `i` in the first workspace (or the image itself
+    /// when pointwise), im2col split by channels over the threads.
+    private func wideColumns(_ x: Tensor, image i: Int, h: Int, w: Int, ho: Int, wo: Int,
+                             rows: Range<Int>) -> UnsafeMutablePointer<Float> {
         let src = x.data + i * inChannels * h * w
-        if isPointwise { return src }
+        if isPointwise { return src + rows.lowerBound * wo }
+        let n = rows.count * wo
         let cols = workspace(1)[0].columns
-        cols.resize([kSize, ho * wo])
+        cols.resize([kSize, n])
         let geo = geometry, cin = inChannels, dst = cols.data
         Threads.parallelChunks(cin) { r in
-            geo.im2col(src, channels: r, h: h, w: w, ho: ho, wo: wo, into: dst, ld: ho * wo)
+            geo.im2col(src, channels: r, h: h, w: w, ho: ho, wo: wo, rows: rows, into: dst, ld: n)
         }
         return dst
     }
@@ -240,10 +253,15 @@ public final class Conv2d: Module {
         let l = ho * wo, k = kSize, co = outChannels
         let weights = weight.value.data, bp = bias?.value.data
         for i in 0..<n {
-            let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo)
             let y = output.data + i * co * l
             if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
-            gemmRows(m: co, n: l, k: k, a: weights, lda: k, b: cols, ldb: l, beta: bp == nil ? 0 : 1, c: y, ldc: l)
+            for rows in bands(ho: ho, wo: wo) {
+                let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo, rows: rows)
+                // a pointwise conv's "columns" are the image planes: row stride l, not the band's width
+                let ldb = isPointwise ? l : rows.count * wo
+                gemmRows(m: co, n: rows.count * wo, k: k, a: weights, lda: k, b: cols, ldb: ldb,
+                         beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+            }
         }
     }
 
@@ -252,22 +270,27 @@ public final class Conv2d: Module {
         let weights = weight.value.data
         let dcol = workspace(1)[0].dcol
         for i in 0..<n {
-            let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo)
-            let dyi = dy.data + i * co * l
-            // dW (Cout×K) += dY (Cout×L) · colᵀ (L×K)
-            gemmRows(transB: true, m: co, n: k, k: l, a: dyi, lda: l, b: cols, ldb: l, beta: 1,
-                     c: weight.grad.data, ldc: k)
-            if !computesInputGradient { continue }
             let dxi = gradInput.data + i * cin * h * w
-            if isPointwise {
-                gemmRows(transA: true, m: k, n: l, k: co, a: weights, lda: k, b: dyi, ldb: l, c: dxi, ldc: l)
-                continue
-            }
-            dcol.resize([k, l])
-            gemmRows(transA: true, m: k, n: l, k: co, a: weights, lda: k, b: dyi, ldb: l, c: dcol.data, ldc: l)
-            let geo = geometry, dc = dcol.data
-            Threads.parallelChunks(cin) { r in
-                geo.col2im(dc, ld: l, channels: r, h: h, w: w, ho: ho, wo: wo, into: dxi)
+            if computesInputGradient && !isPointwise { dxi.update(repeating: 0, count: cin * h * w) }
+            for rows in bands(ho: ho, wo: wo) {
+                let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo, rows: rows)
+                let bn = rows.count * wo, ldb = isPointwise ? l : bn
+                let dyi = dy.data + i * co * l + rows.lowerBound * wo
+                // dW (Cout×K) += dY band (Cout×B) · colᵀ (B×K)
+                gemmRows(transB: true, m: co, n: k, k: bn, a: dyi, lda: l, b: cols, ldb: ldb, beta: 1,
+                         c: weight.grad.data, ldc: k)
+                if !computesInputGradient { continue }
+                if isPointwise {
+                    gemmRows(transA: true, m: k, n: bn, k: co, a: weights, lda: k, b: dyi, ldb: l,
+                             c: dxi + rows.lowerBound * wo, ldc: l)
+                    continue
+                }
+                dcol.resize([k, bn])
+                gemmRows(transA: true, m: k, n: bn, k: co, a: weights, lda: k, b: dyi, ldb: l, c: dcol.data, ldc: bn)
+                let geo = geometry, dc = dcol.data
+                Threads.parallelChunks(cin) { r in
+                    geo.col2im(dc, ld: bn, channels: r, h: h, w: w, ho: ho, wo: wo, rows: rows, into: dxi)
+                }
             }
         }
     }

@@ -9,18 +9,20 @@ struct ConvGeometry {
     let padding: (h: Int, w: Int), dilation: (h: Int, w: Int)
 
     /// Writes the columns of channels `channels` of one image (planes of h×w at `image`) for an
-    /// output of ho×wo. Row r starts at `columns + r·ld`.
+    /// output of ho×wo, or only its output rows `rows` (a band: column (oy − rows.start)·wo + ox).
+    /// Row r starts at `columns + r·ld`.
     func im2col(_ image: UnsafePointer<Float>, channels: Range<Int>, h: Int, w: Int, ho: Int, wo: Int,
-                into columns: UnsafeMutablePointer<Float>, ld: Int) {
+                rows: Range<Int>? = nil, into columns: UnsafeMutablePointer<Float>, ld: Int) {
+        let rows = rows ?? 0..<ho
         let (kh, kw, sh, sw) = (kernel.h, kernel.w, stride.h, stride.w)
         let (ph, pw, dh, dw) = (padding.h, padding.w, dilation.h, dilation.w)
         for c in channels {
             let plane = image + c * h * w
             for i in 0..<kh {
                 for j in 0..<kw {
-                    let row = columns + ((c * kh + i) * kw + j) * ld
+                    let row = columns + ((c * kh + i) * kw + j) * ld - rows.lowerBound * wo
                     let x0 = j * dw - pw
-                    for oy in 0..<ho {
+                    for oy in rows {
                         let iy = oy * sh - ph + i * dh
                         let dst = row + oy * wo
                         if iy < 0 || iy >= h {
@@ -42,20 +44,23 @@ struct ConvGeometry {
         }
     }
 
-    /// The adjoint of `im2col`: sums column values back into the planes of channels `channels`
-    /// (overwriting them first).
+    /// The adjoint of `im2col`: sums column values back into the planes of channels `channels`,
+    /// overwriting them first — or, for a band of output rows `rows`, adding to them (the caller
+    /// zeroes the planes before the first band).
     func col2im(_ columns: UnsafePointer<Float>, ld: Int, channels: Range<Int>, h: Int, w: Int, ho: Int, wo: Int,
-                into image: UnsafeMutablePointer<Float>) {
+                rows: Range<Int>? = nil, into image: UnsafeMutablePointer<Float>) {
+        let band = rows
+        let rows = rows ?? 0..<ho
         let (kh, kw, sh, sw) = (kernel.h, kernel.w, stride.h, stride.w)
         let (ph, pw, dh, dw) = (padding.h, padding.w, dilation.h, dilation.w)
         for c in channels {
             let plane = image + c * h * w
-            plane.update(repeating: 0, count: h * w)
+            if band == nil { plane.update(repeating: 0, count: h * w) }
             for i in 0..<kh {
                 for j in 0..<kw {
-                    let row = columns + ((c * kh + i) * kw + j) * ld
+                    let row = columns + ((c * kh + i) * kw + j) * ld - rows.lowerBound * wo
                     let x0 = j * dw - pw
-                    for oy in 0..<ho {
+                    for oy in rows {
                         let iy = oy * sh - ph + i * dh
                         if iy < 0 || iy >= h { continue }
                         let drow = plane + iy * w, srow = row + oy * wo
