@@ -32,7 +32,7 @@ status=0
   "$PREP" train det --train "$DATA/textdet_train.json" --val "$DATA/textdet_val.json" -o "$RUN" --force -q \
   --model "$MODEL" --crop "$CROP" --batch "$BATCH" --lr "$LR" --epochs "$EPOCHS" --val-scale "$SCALE" \
   --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
-echo "prep train det exit status $status (130 = stopped after $MINUTES min, checkpoint saved)"
+echo "prep train det exit status $status (124 = stopped by timeout's SIGINT after $MINUTES min, checkpoint saved)"
 echo "model $MODEL, crop $CROP, batch $BATCH, adam lr $LR (poly over $EPOCHS epochs), $NTRAIN training / $VAL_PAGES validation pages, val scale $SCALE, --nproc $NPROC"
 echo "wall_s peak_rss_kb: $(cat "$OUT/time.txt")"
 "$PY" - "$RUN/metrics.jsonl" <<'PYEOF'
