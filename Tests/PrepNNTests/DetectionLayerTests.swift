@@ -150,4 +150,32 @@ final class DetectionLayerTests: XCTestCase {
             for (a, b) in zip(dx1, conv.gradInput.values) { XCTAssertEqual(a, b, accuracy: 1e-4) }
         }
     }
+
+    /// Large images one per thread (the training path at 640×640) run in bands of output rows
+    /// too; one and two threads agree with the whole-image reference.
+    func testConv2dBandedPerImagePathMatchesWholeImage() {
+        var rng = RNG(seed: 60)
+        let conv = Conv2d(6, 5, kernel: (3, 3), stride: (1, 2), padding: (1, 1), bias: true)
+        conv.resetPyTorchDefault(&rng)
+        let x = randomTensor([2, 6, 40, 50], &rng)  // 40×25 outputs: one image per group
+        Threads.set(1)
+        let y0 = conv.forward(x).values
+        let dy = randomTensor(conv.output.shape, &rng)
+        conv.zeroGrad()
+        conv.backward(dy)
+        let (gw0, gb0, dx0) = (conv.weight.grad.values, conv.bias!.grad.values, conv.gradInput.values)
+        let saved = Conv2d.bandBudget
+        Conv2d.bandBudget = 6 * 9 * 25 * 7  // bands of 7 output rows
+        defer { Conv2d.bandBudget = saved; Threads.set(2) }
+        for threads in [1, 2] {
+            Threads.set(threads)
+            conv.zeroGrad()
+            let y = conv.forward(x).values
+            conv.backward(dy)
+            for (a, b) in zip(y0, y) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+            for (a, b) in zip(gw0, conv.weight.grad.values) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+            for (a, b) in zip(gb0, conv.bias!.grad.values) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+            for (a, b) in zip(dx0, conv.gradInput.values) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+        }
+    }
 }

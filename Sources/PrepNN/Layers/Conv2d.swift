@@ -109,10 +109,26 @@ public final class Conv2d: Module {
         }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let weights = weight.value.data, bp = bias?.value.data, out = output.data
+        let banded = g == 1 && k * l > Conv2d.bandBudget
+        let bandList = banded ? bands(ho: ho, wo: wo) : []
         forEachGroup(n: n, g: g) { tid, start, gn in
             let w = ws[tid]
-            im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             let y = out + start * co * l
+            if banded {
+                // one large image on this thread: output-row bands, each im2col'd then multiplied
+                if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
+                let image = x.data + start * inChannels * h * ww
+                for rows in bandList {
+                    let bn = rows.count * wo
+                    w.columns.resize([k, bn])
+                    geometry.im2col(image, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo, rows: rows,
+                                    into: w.columns.data, ld: bn)
+                    sgemm(m: co, n: bn, k: k, a: weights, lda: k, b: w.columns.data, ldb: bn,
+                          beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+                }
+                return
+            }
+            im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             if gn == 1 {
                 // bias first, then the GEMM accumulates onto it
                 if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
@@ -173,8 +189,31 @@ public final class Conv2d: Module {
         if !shared { for w in ws { w.gradWeight.resize(weight.grad.shape); w.gradWeight.zero() } }
         let weights = weight.value.data, dyAll = dy.data
         let computeInput = computesInputGradient
+        let banded = g == 1 && k * l > Conv2d.bandBudget
+        let bandList = banded ? bands(ho: ho, wo: wo) : []
         forEachGroup(n: n, g: g) { tid, start, gn in
             let w = ws[tid]
+            if banded {
+                let image = x.data + start * inChannels * h * ww
+                let dxi = gradInput.data + start * inChannels * h * ww
+                if computeInput { dxi.update(repeating: 0, count: inChannels * h * ww) }
+                for rows in bandList {
+                    let bn = rows.count * wo
+                    let dyb = dyAll + start * co * l + rows.lowerBound * wo
+                    w.columns.resize([k, bn])
+                    geometry.im2col(image, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo, rows: rows,
+                                    into: w.columns.data, ld: bn)
+                    sgemm(transB: true, m: co, n: k, k: bn, a: dyb, lda: l, b: w.columns.data, ldb: bn,
+                          beta: 1, c: shared ? weight.grad.data : w.gradWeight.data, ldc: k)
+                    if !computeInput { continue }
+                    w.dcol.resize([k, bn])
+                    sgemm(transA: true, m: k, n: bn, k: co, a: weights, lda: k, b: dyb, ldb: l,
+                          c: w.dcol.data, ldc: bn)
+                    geometry.col2im(w.dcol.data, ld: bn, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo,
+                                    rows: rows, into: dxi)
+                }
+                return
+            }
             im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             let dyg: UnsafeMutablePointer<Float>
             if gn == 1 {
@@ -222,7 +261,7 @@ public final class Conv2d: Module {
         kernel == (1, 1) && stride == (1, 1) && padding == (0, 0)
     }
 
-    /// Floats of one band's columns on the wide path (8 MB): a large image's full im2col would
+    /// Floats of one band's columns when one image fills a GEMM (8 MB): a large image's full im2col would
     /// take hundreds of MB (2304 × 58,880 for a 3×3 256-channel conv at 1280×736 / 4) and
     /// stream through memory twice; bands of output rows stay near the cache.
     static var bandBudget = 2 << 20
