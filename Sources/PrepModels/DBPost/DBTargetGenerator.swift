@@ -122,15 +122,16 @@ public struct DBTargetGenerator: Sendable {
             let dx = Float(px[e]) - Float(px[f]), dy = Float(py[e]) - Float(py[f])
             return Double(dx * dx + dy * dy)
         }
+        // squared distance from the pixel to each vertex, shared by the two edges that meet there
+        var d2 = [Double](repeating: 0, count: n)
         for (ri, by) in rows.enumerated() {
             let ys = Double(by)
             for (ci, bx) in cols.enumerated() {
                 let xs = Double(bx)
+                for k in 0..<n { d2[k] = (xs - px[k]) * (xs - px[k]) + (ys - py[k]) * (ys - py[k]) }
                 var best: Float = 1
                 for e in 0..<n {
-                    let f = (e + 1) % n
-                    let a2 = (xs - px[e]) * (xs - px[e]) + (ys - py[e]) * (ys - py[e])
-                    let b2 = (xs - px[f]) * (xs - px[f]) + (ys - py[f]) * (ys - py[f])
+                    let a2 = d2[e], b2 = d2[e + 1 < n ? e + 1 : 0]
                     let c2 = c2s[e]
                     var negCos = (c2 - a2 - b2) / (eps + 2 * (a2 * b2).squareRoot())
                     negCos = min(max(negCos, -1), 1)
