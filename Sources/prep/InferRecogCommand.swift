@@ -73,25 +73,32 @@ struct InferRecogCommand: ParsableCommand {
         try RunOptions.running("infer recog", common) { report in try infer(report) }
     }
 
+    /// A recognizer checkpoint with its dictionary (from its metadata, else `dict`, else
+    /// DICT36) and input settings; a dictionary that does not fit the model names the tensor.
+    static func loadRecognizer(_ checkpoint: String, dict: String?) throws -> (CRNNRecognizer, Charset, RecogInputSpec) {
+        let (network, meta) = try CRNNRecognizer.load(checkpoint: URL(fileURLWithPath: checkpoint))
+        let charset = try RecogModelMetadata.charset(meta, dict: dict, source: checkpoint)
+        try RecogModelMetadata.requireClasses(charset, classes: network.classCount, source: checkpoint,
+                                              where: "tensor 'decoder.decoder.1.embedding.weight'", unit: "rows")
+        return (network, charset, RecogModelMetadata.inputSpec(meta, channels: network.model.config.inputChannels))
+    }
+
     func infer(_ report: RunReport) throws {
         Threads.set(common.nproc)
-        let network: RecogNetwork, meta: [String: String], spec: RecogInputSpec
+        let network: RecogNetwork, charset: Charset, spec: RecogInputSpec
         let inputs = onnx == nil ? self.inputs : [checkpoint] + self.inputs
-        let modelFile = onnx ?? checkpoint
         if let onnx {
             let rec: ONNXRecognizer
             do { rec = try ONNXRecognizer(path: onnx) } catch let e as ONNXError { throw e.prepError }
-            (network, meta, spec) = (rec, rec.interpreter.metadata, rec.spec)
             report.notes.append("\(onnx): \(rec.interpreter.producer.isEmpty ? "ONNX model" : rec.interpreter.producer), opset \(rec.interpreter.opset), run by prep's interpreter (ops: \(rec.interpreter.operators.joined(separator: ", ")))")
+            charset = try RecogModelMetadata.charset(rec.interpreter.metadata, dict: dict, source: onnx)
+            try RecogModelMetadata.requireClasses(charset, classes: rec.classCount, source: onnx,
+                                                  where: "output '\(rec.outputName)'", unit: "classes")
+            (network, spec) = (rec, rec.spec)
         } else {
-            let (crnn, m) = try CRNNRecognizer.load(checkpoint: URL(fileURLWithPath: checkpoint))
-            (network, meta) = (crnn, m)
-            spec = RecogModelMetadata.inputSpec(m, channels: crnn.model.config.inputChannels)
+            let (crnn, cs, sp) = try Self.loadRecognizer(checkpoint, dict: dict)
+            (network, charset, spec) = (crnn, cs, sp)
         }
-        let charset = try RecogModelMetadata.charset(meta, dict: dict, source: modelFile)
-        try RecogModelMetadata.requireClasses(charset, classes: network.classCount, source: modelFile,
-                                              where: onnx == nil ? "tensor 'decoder.decoder.1.embedding.weight'" : "output '\((network as? ONNXRecognizer)?.outputName ?? "output")'",
-                                              unit: onnx == nil ? "rows" : "classes")
         let out = URL(fileURLWithPath: output).standardizedFileURL
         let fmt = format.flatMap(RecogPredictionWriter.Format.init(rawValue:)) ?? (out.pathExtension.lowercased() == "txt" ? .txt : .jsonl)
         guard FileManager.default.isWritableFile(atPath: out.deletingLastPathComponent().path) else {

@@ -30,7 +30,7 @@ struct Prep: ParsableCommand {
     static let subcommands: [ParsableCommand.Type] = [ZooCommand.self, ObtainCommand.self, DatasetCommand.self, CropsCommand.self, ConvertCommand.self, SplitCommand.self,
                                                        LMDBCommand.self, CatCommand.self, ValidateCommand.self, ShowCommand.self,
                                                        OpenSetCommand.self, COCOToLinesCommand.self, LabelmeCommand.self, CharBoxCommand.self, MergeCommand.self,
-                                                       EvalCommand.self, TrainCommand.self, InferCommand.self, ExportCommand.self]
+                                                       EvalCommand.self, TrainCommand.self, InferCommand.self, ExportCommand.self, OCRCommand.self]
 
     static var subcommandNames: Set<String> {
         Set(subcommands.map { $0.configuration.commandName ?? "" })

@@ -148,21 +148,8 @@ struct TrainRecogCommand: ParsableCommand {
     func train(_ report: RunReport) throws -> Bool {
         Threads.set(common.nproc)
         let folder = RecogRunFolder(url: URL(fileURLWithPath: output).standardizedFileURL)
-        var config: RecogTrainConfig
-        var position = RecogTrainer.Position()
-        if resume {
-            (position, config) = try RecogTrainer.resumePoint(folder)
-            if let steps { config.steps = steps }
-            if let epochs { config.epochs = epochs; if steps == nil { config.steps = nil } }
-            config.workers = common.nproc
-            report.notes.append("resumed at step \(position.step) (epoch \(position.epoch + 1), batch \(position.batch + 1))")
-        } else {
-            config = try newConfig()
-            if folder.holdsRun && !force {
-                throw PrepError.usage("\(folder.url.path) already holds a run; continue it with --resume or start over with --force")
-            }
-        }
-        try folder.prepare()
+        let (position, config) = try TrainRunStart.begin(folder: folder, resume: resume, force: force, steps: steps, epochs: epochs,
+                                                         nproc: common.nproc, report: report, resumePoint: RecogTrainer.resumePoint, newConfig: newConfig)
         report.options = ["model": config.model, "optimizer": config.optimizer, "lr": String(config.learningRate),
                           "batch": String(config.batchSize), "seed": String(config.seed), "nproc": String(common.nproc)]
 

@@ -29,7 +29,7 @@ public final class LineJSONWriter: AnnotationWriter {
                 ("segmentation", .array([inst.polygonJSON])),
             ]
             if let t = inst.text { pairs.append(("text", .string(t))) }
-            return pairs
+            return pairs + inst.scorePair
         }
         try addImage(fileName: .string(record.imagePath), height: .int(record.height ?? 0), width: .int(record.width ?? 0),
                      annotations: annotations)
@@ -73,7 +73,7 @@ enum LineJSONReader {
                     throw loc.error("annotations[\(j)] has neither segmentation nor bbox")
                 }
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: integers, text: a["text"]?.string,
-                                              ignore: (a["iscrowd"]?.number ?? 0) != 0))
+                                              ignore: (a["iscrowd"]?.number ?? 0) != 0, attributes: TextInstance.scoreAttributes(a["score"])))
             }
             let w = try loc.int(v["width"], "width"), h = try loc.int(v["height"], "height")
             return AnnotationRecord(imagePath: name, width: w == 0 ? nil : w, height: h == 0 ? nil : h,

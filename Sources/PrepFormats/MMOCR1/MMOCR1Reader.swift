@@ -52,7 +52,8 @@ enum MMOCR1Reader {
                 case nil, .null?: ignore = false
                 default: throw loc.error("instances[\(j)].ignore is not true or false")
                 }
-                instances.append(TextInstance(polygon: polygon, integerCoordinates: false, text: inst["text"]?.string, ignore: ignore))
+                instances.append(TextInstance(polygon: polygon, integerCoordinates: false, text: inst["text"]?.string, ignore: ignore,
+                                              attributes: TextInstance.scoreAttributes(inst["score"])))
             }
             return AnnotationRecord(imagePath: imgPath, width: try loc.int(item["width"], "width"),
                                     height: try loc.int(item["height"], "height"), instances: instances, location: loc)

@@ -51,7 +51,7 @@ public final class MMOCR1Writer: AnnotationWriter {
                 } else if inst.text != nil {
                     losses.note("instance transcriptions (textdet has none; textspotting keeps them)")
                 }
-                instances.append(.object(pairs))
+                instances.append(.object(pairs + inst.scorePair))
             }
             var pairs: [(String, JSONValue)] = [("instances", .array(instances)), ("img_path", .string(record.imagePath))]
             if let h = record.height, let w = record.width {

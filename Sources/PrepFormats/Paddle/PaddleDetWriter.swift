@@ -33,7 +33,7 @@ public final class PaddleDetWriter: AnnotationWriter {
                 points.append(.numbers([inst.polygon[k], inst.polygon[k + 1]], integers: inst.integerCoordinates))
                 k += 2
             }
-            items.append(.object([("transcription", .string(text)), ("points", .array(points))]))
+            items.append(.object([("transcription", .string(text)), ("points", .array(points))] + inst.scorePair))
         }
         if record.width != nil { losses.note("image sizes (PaddleOCR labels have none)") }
         if record.segmFile != nil { losses.note("segm_file names (PaddleOCR labels have none)") }

@@ -30,7 +30,8 @@ enum PaddleReader {
                 guard let t = item["transcription"]?.string else { throw loc.error("item \(j) has no transcription string") }
                 let ignore = t == "###" || t == "*"
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: integers,
-                                              text: ignore ? "###" : (t.isEmpty ? nil : t), ignore: ignore))
+                                              text: ignore ? "###" : (t.isEmpty ? nil : t), ignore: ignore,
+                                              attributes: TextInstance.scoreAttributes(item["score"])))
             }
             return AnnotationRecord(imagePath: path, instances: instances, location: loc)
         }

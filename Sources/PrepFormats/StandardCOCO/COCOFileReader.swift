@@ -51,7 +51,7 @@ enum COCOFileReader {
                     throw RecordLocation(file: path, element: "annotations[\(j)]").error("no polygon (segmentation) or bbox")
                 }
                 instances.append(TextInstance(polygon: polygon, integerCoordinates: integers, text: a["text"]?.string,
-                                              ignore: (a["iscrowd"]?.number ?? 0) != 0))
+                                              ignore: (a["iscrowd"]?.number ?? 0) != 0, attributes: TextInstance.scoreAttributes(a["score"])))
             }
             let w = try loc.int(im["width"], "width"), h = try loc.int(im["height"], "height")
             return AnnotationRecord(imagePath: name, width: w == 0 ? nil : w, height: h == 0 ? nil : h, instances: instances,

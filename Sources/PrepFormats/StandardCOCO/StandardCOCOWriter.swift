@@ -50,6 +50,7 @@ public final class StandardCOCOWriter: AnnotationWriter {
                 ("iscrowd", .int(inst.ignore ? 1 : 0)),
             ]
             if let t = inst.text { pairs.append(("text", .string(t))) }
+            pairs += inst.scorePair
             let firstAnn = annotationCount == 1
             try annotationsPart.append { buf in
                 if !firstAnn { buf.append(0x2C); buf.append(0x20) }

@@ -4,7 +4,7 @@ import PrepNN
 
 /// The engine's CRNN with its CTC loss (blank 0, PyTorch 'mean') and optimizer, as a
 /// `RecogNetwork`. The one place the recognizer side touches engine types.
-public final class CRNNRecognizer: RecogNetwork {
+public final class CRNNRecognizer: RecogNetwork, OptimizedModel {
     public let model: CRNN
     public private(set) var optimizer: Optimizer?
     private let ctc = CTCLoss(blank: Charset.blank, zeroInfinity: false)
@@ -74,6 +74,8 @@ public final class CRNNRecognizer: RecogNetwork {
         return CRNNConfig(inputChannels: inputChannels, numClasses: classes, channels: channels, hidden: hidden)
     }
 
+    public var trainedModule: Module { model }
+
     public var classCount: Int { model.config.numClasses }
 
     public func sequenceLength(inputWidth: Int) -> Int { CRNNConfig.sequenceLength(width: inputWidth) }
@@ -101,38 +103,5 @@ public final class CRNNRecognizer: RecogNetwork {
         if backward { model.backward(r.gradLogits) }
         let per = zip(r.perSample, targets).map { Float($0 / Double(max($1.count, 1))) }
         return (r.loss, per)
-    }
-
-    @discardableResult
-    public func update(learningRate: Float, clipNorm: Float?) -> Float {
-        guard let optimizer else { preconditionFailure("update without an optimizer") }
-        let norm = clipNorm.map { GradClip.clipNorm(optimizer.parameters, maxNorm: $0) } ?? 0
-        optimizer.learningRate = learningRate
-        optimizer.step()
-        optimizer.zeroGrad()
-        return norm
-    }
-
-    public func saveWeights(to url: URL, metadata: [String: String]) throws {
-        try SafeTensors.write(model.stateDict(), metadata: metadata, to: url.path)
-    }
-
-    public func saveOptimizer(to url: URL, metadata: [String: String]) throws {
-        guard let optimizer else { return }
-        try SafeTensors.write(optimizer.stateDict(), metadata: metadata, to: url.path)
-    }
-
-    @discardableResult
-    public func loadWeights(from url: URL) throws -> [String: String] {
-        let file = try SafeTensors.read(path: url.path)
-        try model.loadStateDict(file.tensors, source: url.path)
-        return file.metadata
-    }
-
-    @discardableResult
-    public func loadOptimizer(from url: URL) throws -> [String: String] {
-        let file = try SafeTensors.read(path: url.path)
-        try optimizer?.loadStateDict(file.tensors, source: url.path)
-        return file.metadata
     }
 }

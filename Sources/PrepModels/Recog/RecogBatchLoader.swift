@@ -1,8 +1,9 @@
 import Foundation
 import PrepCore
 
-/// Builds batches on worker threads — read, decode, resize, augment, normalise — and hands them
-/// out in order, at most `prefetch` batches ahead of the consumer (bounded memory). Every
+/// Builds batches on worker threads (`OrderedPrefetcher`) — read, decode, resize, augment,
+/// normalise — and hands them out in order, at most `prefetch` batches ahead of the consumer
+/// (bounded memory). Every
 /// random choice comes from `RecogRandom(seed, epoch, sample index)`, so a batch's contents
 /// are the same whatever the number of workers, and a resumed run rebuilds exactly the batches
 /// it would have seen.
@@ -34,12 +35,7 @@ public final class RecogBatchLoader: @unchecked Sendable {
     /// Batch b holds entries `order[b·B ..< (b+1)·B]`.
     private let order: [Int]
     public let batchCount: Int
-    private let condition = NSCondition()
-    private var nextToBuild: Int
-    private var nextOut: Int
-    private var ready: [Int: RecogBatch] = [:]
-    private var cancelled = false
-    private var running = 0
+    private let queue: OrderedPrefetcher<RecogBatch>
 
     /// Batches `firstBatch…` of the epoch whose entry order is `order` (indices into `entries`).
     public init(source: any RecogSampleSource, entries: [RecogLabelSet.Entry], order: [Int], options: Options, firstBatch: Int = 0) {
@@ -49,14 +45,9 @@ public final class RecogBatchLoader: @unchecked Sendable {
         self.order = order
         self.options = options
         batchCount = (order.count + options.batchSize - 1) / options.batchSize
-        nextToBuild = min(firstBatch, batchCount)
-        nextOut = nextToBuild
-        let workers = max(1, options.workers)
-        running = workers
-        for _ in 0..<workers {
-            let t = Thread { [self] in work() }
-            t.stackSize = 1 << 20
-            t.start()
+        // The workers capture the inputs, not the loader, so dropping the loader stops them.
+        queue = OrderedPrefetcher(count: batchCount, first: firstBatch, workers: options.workers, prefetch: options.prefetch) { b in
+            Self.build(b, source: source, entries: entries, order: order, options: options)
         }
     }
 
@@ -70,47 +61,17 @@ public final class RecogBatchLoader: @unchecked Sendable {
     }
 
     /// The next batch in order, nil after the last (or after `cancel`).
-    public func next() -> RecogBatch? {
-        condition.lock(); defer { condition.unlock() }
-        while !cancelled && nextOut < batchCount && ready[nextOut] == nil { condition.wait() }
-        guard !cancelled, nextOut < batchCount, let b = ready.removeValue(forKey: nextOut) else { return nil }
-        nextOut += 1
-        condition.broadcast()
-        return b
-    }
+    public func next() -> RecogBatch? { queue.next() }
 
     /// Stops the workers (they finish the batch in hand) and waits for them.
-    public func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        while running > 0 { condition.wait() }
-        condition.unlock()
-    }
-
-    private func work() {
-        while true {
-            condition.lock()
-            while !cancelled && nextToBuild < batchCount && nextToBuild >= nextOut + max(1, options.prefetch) { condition.wait() }
-            if cancelled || nextToBuild >= batchCount {
-                running -= 1
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let b = nextToBuild
-            nextToBuild += 1
-            condition.unlock()
-            let batch = build(b)
-            condition.lock()
-            ready[b] = batch
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
+    public func cancel() { queue.cancel() }
 
     /// Batch `b`, built on the calling thread.
     public func build(_ b: Int) -> RecogBatch {
+        Self.build(b, source: source, entries: entries, order: order, options: options)
+    }
+
+    static func build(_ b: Int, source: any RecogSampleSource, entries: [RecogLabelSet.Entry], order: [Int], options: Options) -> RecogBatch {
         let spec = options.spec
         let lo = b * options.batchSize, hi = min(order.count, lo + options.batchSize)
         let plane = spec.channels * spec.height * spec.width

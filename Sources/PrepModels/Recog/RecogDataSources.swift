@@ -65,19 +65,25 @@ public struct RecogDataSources {
 
     /// The images of a folder (recursively, sorted by relative path), unlabelled.
     static func folder(_ url: URL) throws -> any RecogSampleSource {
+        let names = try folderImages(url)
+        let items = names.map { RecogItem(name: $0.name, text: "", location: $0.url.path) }
+        let urls = names.map(\.url)
+        return ListRecogSource(origin: url.path, items: items) { i in try readFile(urls[i]) }
+    }
+
+    /// The image files under a folder (recursively), named by their path relative to it,
+    /// sorted by that name.
+    static func folderImages(_ url: URL) throws -> [(name: String, url: URL)] {
         guard let e = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) else {
             throw PrepError.io(path: url.path, reason: "cannot list the folder")
         }
         var files: [URL] = []
         for case let f as URL in e where imageExtensions.contains(f.pathExtension.lowercased()) { files.append(f) }
         let base = url.standardizedFileURL.path
-        let names = files.map { f -> (String, URL) in
+        return files.map { f -> (name: String, url: URL) in
             let p = f.standardizedFileURL.path
             return (p.hasPrefix(base + "/") ? String(p.dropFirst(base.count + 1)) : f.lastPathComponent, f)
-        }.sorted { $0.0 < $1.0 }
-        let items = names.map { RecogItem(name: $0.0, text: "", location: $0.1.path) }
-        let urls = names.map(\.1)
-        return ListRecogSource(origin: url.path, items: items) { i in try readFile(urls[i]) }
+        }.sorted { $0.name < $1.name }
     }
 
     /// Image files given one by one, named as given.

@@ -71,18 +71,21 @@ public final class RecogMetricsLog {
     public private(set) var accuracy: [(step: Int, value: Double)] = []
     private var handle: FileHandle?
     private let json = PyJSON(ensureASCII: false)
+    /// The validation score the curve draws (`word_acc` for a recognizer, `hmean` for a detector).
+    public let primary: String
 
     /// Opens the log; with `keepUpTo`, earlier lines up to that step are kept (a resumed run)
     /// and later ones dropped, so the log reads as if the run had never stopped.
-    public init(url: URL, keepUpTo step: Int?) throws {
+    public init(url: URL, keepUpTo step: Int?, primary: String = "word_acc") throws {
         self.url = url
+        self.primary = primary
         var kept = ""
         if let step, let data = FileManager.default.contents(atPath: url.path) {
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                 guard let v = try? JSONReader.parse(String(line)), let s = v["step"]?.number, Int(s) <= step else { continue }
                 kept += line + "\n"
                 if let l = v["loss"]?.number { losses.append((Int(s), l)) }
-                if let a = v["val"]?["word_acc"]?.number { accuracy.append((Int(s), a)) }
+                if let a = v["val"]?[primary]?.number { accuracy.append((Int(s), a)) }
             }
         }
         try RecogRunFolder.write(kept, to: url)
@@ -101,7 +104,7 @@ public final class RecogMetricsLog {
     }
 
     public func validation(_ step: Int, epoch: Int, seconds: Double = 0, scores: [(key: String, value: Double)], loss: Double?) {
-        if let a = scores.first(where: { $0.key == "word_acc" }) { accuracy.append((step, a.value)) }
+        if let a = scores.first(where: { $0.key == primary }) { accuracy.append((step, a.value)) }
         var v = scores.map { ($0.key, JSONValue.double($0.value)) }
         if let loss, loss.isFinite { v.append(("loss", .double(loss))) }
         write(.object([("step", .int(step)), ("epoch", .int(epoch)), ("time_s", .double((seconds * 10).rounded() / 10)), ("val", .object(v))]))

@@ -11,15 +11,7 @@ import PrepNN
 /// `last.state.safetensors`; data order and augmentation are functions of (seed, epoch, sample),
 /// so a resumed run computes exactly what the uninterrupted run would have.
 public final class RecogTrainer {
-    /// Where the run is: the next batch to train on and the best validation so far.
-    public struct Position: Equatable, Sendable {
-        public var step = 0
-        public var epoch = 0
-        public var batch = 0
-        public var best: Double? = nil
-        public var bestStep = 0
-        public init() {}
-    }
+    public typealias Position = TrainingPosition
 
     public enum Outcome: String, Sendable { case finished, interrupted }
 
@@ -205,32 +197,18 @@ public final class RecogTrainer {
     /// in its metadata).
     public func save(_ pos: Position) throws {
         try network.saveWeights(to: folder.last, metadata: weightsMetadata(step: pos.step))
-        var meta = ["format": "prep-recog-state", "config": try config.json(), "step": String(pos.step), "epoch": String(pos.epoch),
-                    "batch": String(pos.batch), "best_step": String(pos.bestStep)]
-        if let b = pos.best { meta["best"] = String(b.bitPattern) }
-        try network.saveOptimizer(to: folder.state, metadata: meta)
+        try network.saveOptimizer(to: folder.state, metadata: pos.metadata(format: "prep-recog-state", config: try config.json()))
     }
 
     /// The position and settings saved in a state file's metadata.
     public static func position(from meta: [String: String], file: String) throws -> (Position, RecogTrainConfig) {
-        guard meta["format"] == "prep-recog-state", let cfg = meta["config"],
-              let step = meta["step"].flatMap(Int.init), let epoch = meta["epoch"].flatMap(Int.init), let batch = meta["batch"].flatMap(Int.init) else {
-            throw PrepError.input(file: file, line: nil, reason: "not a resumable prep training state (metadata format/config/step/epoch/batch missing)")
-        }
-        var p = Position()
-        p.step = step; p.epoch = epoch; p.batch = batch
-        p.bestStep = meta["best_step"].flatMap(Int.init) ?? 0
-        p.best = meta["best"].flatMap(UInt64.init).map(Double.init(bitPattern:))
+        let (p, cfg) = try Position.parse(meta, format: "prep-recog-state", file: file)
         return (p, try RecogTrainConfig.fromJSON(cfg, source: file))
     }
 
     /// The position and settings of the run in `folder`, from its resumable state file.
     public static func resumePoint(_ folder: RecogRunFolder) throws -> (Position, RecogTrainConfig) {
-        guard FileManager.default.fileExists(atPath: folder.state.path), FileManager.default.fileExists(atPath: folder.last.path) else {
-            throw PrepError.usage("\(folder.url.path) holds no resumable run (last.safetensors and last.state.safetensors)")
-        }
-        let meta = try SafeTensors.read(path: folder.state.path).metadata
-        return try position(from: meta, file: folder.state.path)
+        try position(from: try Position.stateMetadata(folder), file: folder.state.path)
     }
 
     func drawCurve(_ log: RecogMetricsLog) throws {

@@ -9,12 +9,15 @@ import Foundation
 /// - `multiStep(milestones:gamma:)`: gamma^(number of milestones ≤ step) (`MultiStepLR`)
 /// - `cosine(totalSteps:minLR:)`: minLR + (base − minLR)(1 + cos(π·min(step,total)/total))/2
 ///   (`CosineAnnealingLR`'s closed form)
+/// - `poly(totalSteps:power:minLR:)`: minLR + (base − minLR)(1 − min(step,total)/total)^power
+///   (mmengine `PolyLR`'s closed form; MMOCR's DBNet schedule: power 0.9, minLR 1e-7)
 public struct LRSchedule: Equatable {
     public enum Decay: Equatable {
         case constant
         case step(every: Int, gamma: Float)
         case multiStep(milestones: [Int], gamma: Float)
         case cosine(totalSteps: Int, minLR: Float)
+        case poly(totalSteps: Int, power: Float, minLR: Float)
     }
 
     public var base: Float
@@ -41,6 +44,9 @@ public struct LRSchedule: Equatable {
         case .cosine(let total, let minLR):
             let t = Double(min(step, total)) / Double(max(total, 1))
             lr = Double(minLR) + (Double(base) - Double(minLR)) * (1 + cos(Double.pi * t)) / 2
+        case .poly(let total, let power, let minLR):
+            let t = Double(min(step, total)) / Double(max(total, 1))
+            lr = Double(minLR) + (Double(base) - Double(minLR)) * pow(1 - t, Double(power))
         }
         if warmupSteps > 0 && step < warmupSteps {
             let f = Double(warmupStartFactor)

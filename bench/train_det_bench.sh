@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Detector accuracy benchmark (issue 15 §7a): a deterministic synthetic detection set
+# (bench/gen_det_synth.py, Pillow + DejaVu fonts: `apt-get install -y fonts-dejavu-core`) →
+# prep train det (--model small by default), validated (hmean-iou, MMOCR 1.x protocol, as
+# prep eval det) on the held-out split every VAL_EVERY steps; prints the time-to-hmean curve
+# (wall seconds, step, precision, recall, hmean) and peak RSS, then scores best.safetensors once
+# more through prep infer det + prep eval det (the user's path) on the same held-out split.
+# The run is stopped with SIGINT after MINUTES (what Ctrl-C does: a resumable checkpoint is saved).
+#
+#   bash bench/train_det_bench.sh [MINUTES] [TRAIN_PAGES] [TEST_PAGES]      (defaults: 60 2000 200)
+#   MODEL=small CROP=320 BATCH=8 LR=0.001 VAL_EVERY=150 VAL_PAGES=100 NPROC=2 bash bench/train_det_bench.sh 25
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+MINUTES=${1:-60}; NTRAIN=${2:-2000}; NTEST=${3:-200}
+MODEL=${MODEL:-small}; CROP=${CROP:-320}; BATCH=${BATCH:-8}; LR=${LR:-0.001}; EPOCHS=${EPOCHS:-40}
+VAL_EVERY=${VAL_EVERY:-150}; VAL_PAGES=${VAL_PAGES:-100}; NPROC=${NPROC:-2}; SCALE=${SCALE:-640,640}
+OUT=${BENCH_OUT:-/tmp/prep-det-bench}
+mkdir -p "$OUT"
+build_prep
+DATA=$OUT/synth-$NTRAIN-$NTEST
+[ -f "$DATA/textdet_test.json" ] || "$PY" bench/gen_det_synth.py "$DATA" --train "$NTRAIN" --test "$NTEST" --seed 0
+# The validation subset: the first VAL_PAGES held-out pages (validation costs a forward per page).
+"$PY" - "$DATA/textdet_test.json" "$DATA/textdet_val.json" "$VAL_PAGES" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1])); d['data_list'] = d['data_list'][:int(sys.argv[3])]
+json.dump(d, open(sys.argv[2], 'w'))
+PYEOF
+RUN=$OUT/run-$MODEL-$CROP
+status=0
+/usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout -s INT "${MINUTES}m" \
+  "$PREP" train det --train "$DATA/textdet_train.json" --val "$DATA/textdet_val.json" -o "$RUN" --force -q \
+  --model "$MODEL" --crop "$CROP" --batch "$BATCH" --lr "$LR" --epochs "$EPOCHS" --val-scale "$SCALE" \
+  --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
+echo "prep train det exit status $status (124 = stopped by timeout's SIGINT after $MINUTES min, checkpoint saved)"
+echo "model $MODEL, crop $CROP, batch $BATCH, adam lr $LR (poly over $EPOCHS epochs), $NTRAIN training / $VAL_PAGES validation pages, val scale $SCALE, --nproc $NPROC"
+echo "wall_s peak_rss_kb: $(cat "$OUT/time.txt")"
+"$PY" - "$RUN/metrics.jsonl" <<'PYEOF'
+import json, sys
+steps = []
+print(f"{'time_s':>8} {'step':>6} {'epoch':>5} {'precision':>9} {'recall':>7} {'hmean':>7} {'train img/s':>11} {'loss':>7}")
+for line in open(sys.argv[1]):
+    v = json.loads(line)
+    if 'val' in v:
+        sps = [s['samples_per_s'] for s in steps[-50:]]
+        loss = [s['loss'] for s in steps[-50:]]
+        print(f"{v['time_s']:8.0f} {v['step']:6d} {v['epoch']:5d} {v['val']['precision']:9.4f} {v['val']['recall']:7.4f} {v['val']['hmean']:7.4f} {sum(sps)/max(1,len(sps)):11.2f} {sum(loss)/max(1,len(loss)):7.3f}")
+    else:
+        steps.append(v)
+PYEOF
+# The user's path on the whole held-out split: infer, then eval.
+"$PREP" infer det "$RUN/best.safetensors" "$DATA/textdet_test.json" -o "$OUT/pred/textdet_pred.json" --scale "$SCALE" --nproc "$NPROC" -q
+"$PREP" eval det "$DATA/textdet_test.json" "$OUT/pred/textdet_pred.json" | grep -E "hmean|precision|recall" | tail -3
