@@ -4,18 +4,25 @@
 # validated on the held-out words every VAL_EVERY steps; prints the time-to-accuracy curve
 # (wall seconds, step, exact word accuracy, ignore-case-symbol accuracy) and peak RSS.
 # The run is stopped with SIGINT after MINUTES (what Ctrl-C does: a resumable checkpoint is saved).
+# prep runs its defaults (model crnn-small-bn, Adam 0.001, cosine) except --max-width 128
+# (keep-ratio: the words are up to 14 characters) and --no-augment (the PyTorch side has none;
+# the synthetic set is seen less than twice in 30 minutes).
+# TORCH=1 also trains the PyTorch CRNN of the same recipe (bench/train_recog_torch.py: same
+# model, init, data, dictionary, batch, LR schedule, threads) AT THE SAME TIME, so both see the
+# same machine load; its curve is printed after prep's. TORCH_PY: a python with torch + opencv.
 #
 #   bash bench/train_recog_bench.sh [MINUTES] [TRAIN_WORDS] [TEST_WORDS]      (defaults: 30 50000 2000)
-#   MODEL=crnn-small MAX_WIDTH=128 BATCH=64 LR=0.001 VAL_EVERY=200 NPROC=2 bash bench/train_recog_bench.sh 10
+#   MODEL=crnn-small-bn MAX_WIDTH=128 BATCH=64 LR=0.001 WARMUP=0 VAL_EVERY=200 NPROC=2 TORCH=1 bash bench/train_recog_bench.sh 10
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 MINUTES=${1:-30}; NTRAIN=${2:-50000}; NTEST=${3:-2000}
-MODEL=${MODEL:-crnn-small}; MAX_WIDTH=${MAX_WIDTH:-128}; BATCH=${BATCH:-64}; LR=${LR:-0.001}
-VAL_EVERY=${VAL_EVERY:-200}; NPROC=${NPROC:-2}; EPOCHS=${EPOCHS:-6}
+MODEL=${MODEL:-crnn-small-bn}; MAX_WIDTH=${MAX_WIDTH:-128}; BATCH=${BATCH:-64}; LR=${LR:-0.001}; WARMUP=${WARMUP:-0}
+VAL_EVERY=${VAL_EVERY:-200}; NPROC=${NPROC:-2}; EPOCHS=${EPOCHS:-6}; TORCH=${TORCH:-0}
+TORCH_PY=${TORCH_PY:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer1x/venv/bin/python}
 OUT=${BENCH_OUT:-/tmp/prep-recog-bench}
 mkdir -p "$OUT"
-build_prep
+[ -n "${PREP:-}" ] || build_prep  # PREP=path: a prep binary built already
 DATA=$OUT/synth-$NTRAIN-$NTEST
 if [ ! -f "$DATA/test/label.jsonl" ]; then
   "$PY" bench/synth_words.py "$DATA" --train "$NTRAIN" --test "$NTEST" --seed 0
@@ -23,13 +30,24 @@ fi
 [ -d "$DATA/train.lmdb" ] || "$PREP" lmdb "$DATA/train/label.jsonl" "$DATA/train.lmdb" -i "$DATA/train" -q
 [ -d "$DATA/test.lmdb" ] || "$PREP" lmdb "$DATA/test/label.jsonl" "$DATA/test.lmdb" -i "$DATA/test" -q
 RUN=$OUT/run-$MODEL-$MAX_WIDTH
+echo "load before: $(uptime)"
+if [ "$TORCH" = 1 ]; then
+  case $MODEL in crnn-small-bn) TV="--model small --bn-all";; crnn-small) TV="--model small";; crnn) TV="--model mmocr";;
+    *) echo "no PyTorch variant for $MODEL" >&2; exit 2;; esac
+  # shellcheck disable=SC2086
+  "$TORCH_PY" bench/train_recog_torch.py "$DATA/train/label.jsonl" "$DATA/test/label.jsonl" $TV --minutes "$MINUTES" \
+    --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --epochs "$EPOCHS" --val-every "$VAL_EVERY" \
+    --threads "$NPROC" > "$OUT/torch.log" 2>&1 &
+  TORCH_PID=$!
+fi
 status=0
 /usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout -s INT "${MINUTES}m" \
   "$PREP" train recog --train "$DATA/train.lmdb" --val "$DATA/test.lmdb" -o "$RUN" --force -q \
-  --model "$MODEL" --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --epochs "$EPOCHS" \
-  --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
+  --model "$MODEL" --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --epochs "$EPOCHS" \
+  --no-augment --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
+echo "load after: $(uptime)"
 echo "prep train recog exit status $status (130 = stopped after $MINUTES min, checkpoint saved)"
-echo "model $MODEL, max width $MAX_WIDTH, batch $BATCH, lr $LR (adam, cosine over $EPOCHS epochs), $NTRAIN training / $NTEST held-out words, --nproc $NPROC"
+echo "model $MODEL, max width $MAX_WIDTH, batch $BATCH, lr $LR (adam, $WARMUP warm-up steps, cosine over $EPOCHS epochs), no augmentation, $NTRAIN training / $NTEST held-out words, --nproc $NPROC"
 echo "wall_s peak_rss_kb: $(cat "$OUT/time.txt")"
 "$PY" - "$RUN/metrics.jsonl" <<'PYEOF'
 import json, sys
@@ -43,3 +61,8 @@ for line in open(sys.argv[1]):
     else:
         steps.append(v)
 PYEOF
+if [ "$TORCH" = 1 ]; then
+  wait "$TORCH_PID" || true
+  echo "PyTorch, same recipe, same time budget (after loading the images), trained at the same time:"
+  grep -v '^#' "$OUT/torch.log"
+fi

@@ -79,8 +79,8 @@ struct TrainRecogCommand: ParsableCommand {
     @Flag(name: .long, help: "Colour input (3 channels) instead of gray.")
     var color = false
 
-    @Option(name: .long, help: "crnn (MMOCR's), crnn-small (half widths) or crnn-tiny.")
-    var model: String = "crnn"
+    @Option(name: .long, help: "crnn-small-bn (half widths, a BatchNorm after every conv: leaves CTC's blank plateau sooner), crnn (MMOCR's), crnn-small (half widths) or crnn-tiny.")
+    var model: String = "crnn-small-bn"
 
     @Flag(name: .customLong("no-augment"), help: "Turn the light augmentation off.")
     var noAugment = false
