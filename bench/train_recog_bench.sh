@@ -61,6 +61,10 @@ for line in open(sys.argv[1]):
     else:
         steps.append(v)
 PYEOF
+# The weights at the moment of the stop (the curve above ends at the last --val-every step).
+"$PREP" infer recog "$RUN/last.safetensors" "$DATA/test.lmdb" -o "$OUT/last-pred.jsonl" --nproc "$NPROC" -q
+echo "held-out accuracy of last.safetensors (the weights at the stop, step $(tail -1 "$RUN/metrics.jsonl" | sed -E 's/^\{"step": ([0-9]+).*/\1/')):"
+"$PREP" eval recog "$DATA/test.lmdb" "$OUT/last-pred.jsonl" | grep -E 'word_acc|1-N.E.D'
 if [ "$TORCH" = 1 ]; then
   wait "$TORCH_PID" || true
   echo "PyTorch, same recipe, same time budget (after loading the images), trained at the same time:"
