@@ -10,7 +10,7 @@ final class RecogRunFilesTests: XCTestCase {
         c.val = ["v.lmdb"]; c.clipNorm = 5; c.seed = 42
         XCTAssertEqual(try RecogTrainConfig.fromJSON(c.json(), source: "x"), c)
         let y = c.yaml
-        for line in ["train:\n  - \"a b.lmdb\"", "val:\n  - \"v.lmdb\"", "batch_size: 64", "optimizer: \"adam\"", "learning_rate: 0.001",
+        for line in ["train:\n  - \"a b.lmdb\"", "val:\n  - \"v.lmdb\"", "batch_size: 64", "optimizer: \"adam\"", "learning_rate: 0.002",
                      "clip_norm: 5.0", "  keep_ratio: false", "seed: 42"] {
             XCTAssertTrue(y.contains(line), line + "\n" + y)
         }

@@ -13,8 +13,8 @@ public final class CRNNRecognizer: RecogNetwork {
     private var logits: Tensor?
 
     /// Model shapes by name: `crnn` (MMOCR's, 8.3 M parameters with 37 classes), `crnn-small`
-    /// (half widths), `crnn-small-bn` (half widths, a BatchNorm after every convolution: the
-    /// fast-converging default), or `crnn-tiny` (widths 16–32, hidden 32: smoke tests and demos,
+    /// (half widths, the default), `crnn-small-bn` (half widths, a BatchNorm after every
+    /// convolution), or `crnn-tiny` (widths 16–32, hidden 32: smoke tests and demos,
     /// seconds to train).
     public static let modelNames = ["crnn", "crnn-small", "crnn-small-bn", "crnn-tiny"]
 
