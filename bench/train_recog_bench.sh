@@ -4,7 +4,7 @@
 # validated on the held-out words every VAL_EVERY steps; prints the time-to-accuracy curve
 # (wall seconds, step, exact word accuracy, ignore-case-symbol accuracy) and peak RSS.
 # The run is stopped with SIGINT after MINUTES (what Ctrl-C does: a resumable checkpoint is saved).
-# prep runs its defaults (model crnn-small-bn, Adam 0.001, cosine) except --max-width 128
+# prep runs its defaults (model crnn-small, Adam 0.002, cosine) except --max-width 128
 # (keep-ratio: the words are up to 14 characters) and --no-augment (the PyTorch side has none;
 # the synthetic set is seen less than twice in 30 minutes).
 # TORCH=1 also trains the PyTorch CRNN of the same recipe (bench/train_recog_torch.py: same
@@ -13,11 +13,12 @@
 #
 #   bash bench/train_recog_bench.sh [MINUTES] [TRAIN_WORDS] [TEST_WORDS]      (defaults: 30 50000 2000)
 #   MODEL=crnn-small-bn MAX_WIDTH=128 BATCH=64 LR=0.001 WARMUP=0 VAL_EVERY=200 NPROC=2 TORCH=1 bash bench/train_recog_bench.sh 10
+#   PREP=path/to/prep BENCH_OUT=/tmp/recbench …   (a prep built already; where the words and runs go)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 MINUTES=${1:-30}; NTRAIN=${2:-50000}; NTEST=${3:-2000}
-MODEL=${MODEL:-crnn-small-bn}; MAX_WIDTH=${MAX_WIDTH:-128}; BATCH=${BATCH:-64}; LR=${LR:-0.001}; WARMUP=${WARMUP:-0}
+MODEL=${MODEL:-crnn-small}; MAX_WIDTH=${MAX_WIDTH:-128}; BATCH=${BATCH:-64}; LR=${LR:-0.002}; WARMUP=${WARMUP:-0}
 VAL_EVERY=${VAL_EVERY:-200}; NPROC=${NPROC:-2}; EPOCHS=${EPOCHS:-6}; TORCH=${TORCH:-0}
 TORCH_PY=${TORCH_PY:-${XDG_CACHE_HOME:-$HOME/.cache}/prep-peer1x/venv/bin/python}
 OUT=${BENCH_OUT:-/tmp/prep-recog-bench}
