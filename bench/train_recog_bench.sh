@@ -42,14 +42,14 @@ if [ "$TORCH" = 1 ]; then
   TORCH_PID=$!
 fi
 status=0
-/usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout -s INT "${MINUTES}m" \
+/usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout --preserve-status -s INT "${MINUTES}m" \
   "$PREP" train recog --train "$DATA/train.lmdb" --val "$DATA/test.lmdb" -o "$RUN" --force -q \
   --model "$MODEL" --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --epochs "$EPOCHS" \
   --no-augment --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
 echo "load after: $(uptime)"
 echo "prep train recog exit status $status (130 = stopped after $MINUTES min, checkpoint saved)"
 echo "model $MODEL, max width $MAX_WIDTH, batch $BATCH, lr $LR (adam, $WARMUP warm-up steps, cosine over $EPOCHS epochs), no augmentation, $NTRAIN training / $NTEST held-out words, --nproc $NPROC"
-echo "wall_s peak_rss_kb: $(cat "$OUT/time.txt")"
+echo "wall_s peak_rss_kb: $(tail -1 "$OUT/time.txt")"
 "$PY" - "$RUN/metrics.jsonl" <<'PYEOF'
 import json, sys
 steps = []
