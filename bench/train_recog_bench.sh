@@ -3,7 +3,9 @@
 # Pillow + DejaVu fonts: `apt-get install -y fonts-dejavu-core`) → prep lmdb → prep train recog,
 # validated on the held-out words every VAL_EVERY steps; prints the time-to-accuracy curve
 # (wall seconds, step, exact word accuracy, ignore-case-symbol accuracy) and peak RSS.
-# The run is stopped with SIGINT after MINUTES (what Ctrl-C does: a resumable checkpoint is saved).
+# The run is stopped with SIGINT after MINUTES (what Ctrl-C does: a resumable checkpoint is saved;
+# --foreground: only prep gets the signal — without it timeout signals its process group too, a
+# second SIGINT, which quits at once without the checkpoint).
 # prep runs its defaults (model crnn-small, Adam 0.002, cosine) except --max-width 128
 # (keep-ratio: the words are up to 14 characters) and --no-augment (the PyTorch side has none;
 # the synthetic set is seen less than twice in 30 minutes).
@@ -42,7 +44,7 @@ if [ "$TORCH" = 1 ]; then
   TORCH_PID=$!
 fi
 status=0
-/usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout --preserve-status -s INT "${MINUTES}m" \
+/usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout --foreground --preserve-status -s INT "${MINUTES}m" \
   "$PREP" train recog --train "$DATA/train.lmdb" --val "$DATA/test.lmdb" -o "$RUN" --force -q \
   --model "$MODEL" --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --epochs "$EPOCHS" \
   --no-augment --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
