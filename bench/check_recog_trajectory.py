@@ -10,11 +10,9 @@ as a diverging column; float rounding alone keeps them close for tens of steps.
 """
 import argparse
 import json
-import math
 import os
 import sys
 
-import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -22,6 +20,7 @@ import struct
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts'))
 from crnn_torch import CRNN  # noqa: E402
+from train_recog_torch import load  # noqa: E402  (the same image pipeline)
 
 
 def load_file(path):
@@ -66,19 +65,8 @@ def main():
         opt.state[p] = {'step': torch.tensor(float(state['step'].item())),
                         'exp_avg': state[name + '.exp_avg'].clone(), 'exp_avg_sq': state[name + '.exp_avg_sq'].clone()}
 
-    root = os.path.dirname(a.labels)
-    rows = [json.loads(line) for line in open(a.labels, encoding='utf-8')]
-    x = np.zeros((len(rows), 1, 32, a.max_width), np.float32)
-    for i, r in enumerate(rows):
-        img = cv2.imread(os.path.join(root, r['filename']), cv2.IMREAD_GRAYSCALE)
-        h, w = img.shape
-        nw = math.ceil(32 / h * w)
-        if nw % 16:
-            nw = round(nw / 16) * 16
-        img = cv2.resize(img, (min(a.max_width, max(32, nw)), 32))
-        x[i, 0, :, :img.shape[1]] = img
-    x = torch.from_numpy((x - 127) / 127)
-    targets = [[idx[c] for c in r['text']] for r in rows]
+    x, texts = load(a.labels, a.max_width, 0)
+    targets = [[idx[c] for c in t] for t in texts]
 
     prep = [json.loads(line) for line in open(os.path.join(a.runn, 'metrics.jsonl'))]
     prep = {v['step']: v['loss'] for v in prep if 'loss' in v and 'val' not in v}
@@ -86,7 +74,7 @@ def main():
     model.train()
     for step in range(2, max(prep) + 1):
         lp = model(x).log_softmax(2)
-        loss = F.ctc_loss(lp, torch.tensor(sum(targets, [])), torch.full((len(rows),), lp.shape[0], dtype=torch.long),
+        loss = F.ctc_loss(lp, torch.tensor(sum(targets, [])), torch.full((len(texts),), lp.shape[0], dtype=torch.long),
                           torch.tensor([len(t) for t in targets]), blank=0, reduction='mean')
         opt.zero_grad()
         loss.backward()
