@@ -22,7 +22,7 @@ class BidirectionalLSTM(nn.Module):
 
 
 class VeryDeepVgg(nn.Module):
-    def __init__(self, in_channels, channels):
+    def __init__(self, in_channels, channels, bn_all=False):
         super().__init__()
         ks, ps = [3, 3, 3, 3, 3, 3, 2], [1, 1, 1, 1, 1, 1, 0]
         cnn = nn.Sequential()
@@ -30,7 +30,7 @@ class VeryDeepVgg(nn.Module):
         def conv_relu(i, bn=False):
             n_in = in_channels if i == 0 else channels[i - 1]
             cnn.add_module(f'conv{i}', nn.Conv2d(n_in, channels[i], ks[i], 1, ps[i]))
-            if bn:
+            if bn or bn_all:
                 cnn.add_module(f'batchnorm{i}', nn.BatchNorm2d(channels[i]))
             cnn.add_module(f'relu{i}', nn.ReLU(True))
 
@@ -64,9 +64,9 @@ class Decoder(nn.Module):
 
 
 class CRNN(nn.Module):
-    def __init__(self, in_channels=1, classes=37, channels=(64, 128, 256, 256, 512, 512, 512), hidden=256):
+    def __init__(self, in_channels=1, classes=37, channels=(64, 128, 256, 256, 512, 512, 512), hidden=256, bn_all=False):
         super().__init__()
-        self.backbone = VeryDeepVgg(in_channels, list(channels))
+        self.backbone = VeryDeepVgg(in_channels, list(channels), bn_all)
         self.decoder = Decoder(channels[6], hidden, classes)
 
     def forward(self, x):

@@ -55,7 +55,7 @@ struct TrainRecogCommand: ParsableCommand {
     @Option(name: .long, help: "Samples per batch.")
     var batch: Int = 64
 
-    @Option(name: .long, help: "Learning rate (default: 0.001 for adam, 1.0 for adadelta).")
+    @Option(name: .long, help: "Learning rate (default: 0.002 for adam, 1.0 for adadelta).")
     var lr: Double?
 
     @Option(name: .long, help: "adam or adadelta (MMOCR's CRNN recipe: adadelta, lr 1.0, constant).")
@@ -79,8 +79,8 @@ struct TrainRecogCommand: ParsableCommand {
     @Flag(name: .long, help: "Colour input (3 channels) instead of gray.")
     var color = false
 
-    @Option(name: .long, help: "crnn (MMOCR's), crnn-small (half widths) or crnn-tiny.")
-    var model: String = "crnn"
+    @Option(name: .long, help: "crnn-small (MMOCR's CRNN at half widths: a quarter of the work per sample), crnn (MMOCR's), crnn-small-bn (half widths, a BatchNorm after every conv) or crnn-tiny.")
+    var model: String = "crnn-small"
 
     @Flag(name: .customLong("no-augment"), help: "Turn the light augmentation off.")
     var noAugment = false
@@ -119,7 +119,7 @@ struct TrainRecogCommand: ParsableCommand {
         c.epochs = steps == nil ? (epochs ?? 5) : epochs
         c.batchSize = batch
         c.optimizer = optimizer
-        c.learningRate = lr ?? (optimizer == "adadelta" ? 1.0 : 1e-3)
+        c.learningRate = lr ?? (optimizer == "adadelta" ? 1.0 : RecogTrainConfig.adamLearningRate)
         c.schedule = schedule
         c.warmupSteps = warmup
         c.clipNorm = clip

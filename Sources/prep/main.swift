@@ -17,7 +17,9 @@ let interruptSources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
         }
         StagingRegistry.shared.removeAll()
         FileHandle.standardError.write("\nprep: interrupted; earlier outputs are unchanged\n".data(using: .utf8)!)
-        exit(130)
+        // _exit, not exit: exit's handlers (OpenBLAS frees its buffers) would run under a GEMM
+        // still computing on another thread and crash the process instead of ending it.
+        _exit(130)
     }
     source.resume()
     return source

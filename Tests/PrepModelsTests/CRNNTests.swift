@@ -113,7 +113,34 @@ final class CRNNTests: XCTestCase {
     /// The whole model's mean CTC loss against central finite differences (train mode, BN batch
     /// statistics), on a tiny CRNN and a 2×1×32×12 input.
     func testWholeModelLossGradientMatchesFiniteDifferences() {
-        let model = CRNN(CRNNConfig(inputChannels: 1, numClasses: 5, channels: [3, 4, 4, 4, 5, 5, 5], hidden: 3), seed: 3)
+        checkWholeModelGradient(CRNN(CRNNConfig(inputChannels: 1, numClasses: 5, channels: [3, 4, 4, 4, 5, 5, 5], hidden: 3), seed: 3))
+    }
+
+    /// The same with a BatchNorm after every convolution (the `crnn-small-bn` layout).
+    func testBatchNormAfterEveryConvGradientMatchesFiniteDifferences() {
+        checkWholeModelGradient(CRNN(CRNNConfig(inputChannels: 1, numClasses: 5, channels: [3, 4, 4, 4, 5, 5, 5], hidden: 3,
+                                                batchNorms: CRNNConfig.allBatchNorms), seed: 3))
+    }
+
+    /// Every conv gets `batchnormK` (PyTorch's `nn.Sequential` order: conv, batchnorm, relu, pool);
+    /// MMOCR's layout keeps its names and its initial weights for a seed.
+    func testBatchNormLayoutNamesAndInit() {
+        let all = CRNN(CRNNConfig(numClasses: 37, channels: [32, 64, 128, 128, 256, 256, 256], hidden: 128,
+                                  batchNorms: CRNNConfig.allBatchNorms), seed: 5)
+        let names = all.stateEntries().map(\.name)
+        for k in 0..<7 {
+            let conv = names.firstIndex(of: "backbone.cnn.conv\(k).bias")!
+            XCTAssertEqual(names[conv + 1], "backbone.cnn.batchnorm\(k).weight")
+        }
+        XCTAssertEqual(all.stateDict()["backbone.cnn.batchnorm0.running_mean"]?.shape, [32])
+        let mmocr = CRNN(.small(numClasses: 37), seed: 5)
+        XCTAssertNil(mmocr.stateDict()["backbone.cnn.batchnorm0.weight"])
+        XCTAssertEqual(mmocr.stateDict().count + 4 * 5, all.stateDict().count)
+        // The convolutions are drawn first, so both layouts start from the same conv weights.
+        XCTAssertEqual(mmocr.backbone.convs[3].weight.value.values, all.backbone.convs[3].weight.value.values)
+    }
+
+    func checkWholeModelGradient(_ model: CRNN, line: UInt = #line) {
         var rng = RNG(seed: 21)
         let x = Tensor(shape: [2, 1, 32, 12])
         for i in 0..<x.count { x[i] = rng.uniform(-1, 1) }
@@ -134,7 +161,7 @@ final class CRNNTests: XCTestCase {
                 p.value[i] = v - 5e-3; let lm = loss()
                 p.value[i] = v
                 let fd = (lp - lm) / 1e-2, an = Double(analytic[i])
-                XCTAssertLessThanOrEqual(abs(fd - an), 2e-3 + 5e-2 * max(abs(fd), abs(an)), "\(name)[\(i)]: FD \(fd), analytic \(an)")
+                XCTAssertLessThanOrEqual(abs(fd - an), 2e-3 + 5e-2 * max(abs(fd), abs(an)), "\(name)[\(i)]: FD \(fd), analytic \(an)", line: line)
             }
         }
     }

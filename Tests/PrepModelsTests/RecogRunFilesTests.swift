@@ -10,7 +10,7 @@ final class RecogRunFilesTests: XCTestCase {
         c.val = ["v.lmdb"]; c.clipNorm = 5; c.seed = 42
         XCTAssertEqual(try RecogTrainConfig.fromJSON(c.json(), source: "x"), c)
         let y = c.yaml
-        for line in ["train:\n  - \"a b.lmdb\"", "val:\n  - \"v.lmdb\"", "batch_size: 64", "optimizer: \"adam\"", "learning_rate: 0.001",
+        for line in ["train:\n  - \"a b.lmdb\"", "val:\n  - \"v.lmdb\"", "batch_size: 64", "optimizer: \"adam\"", "learning_rate: 0.002",
                      "clip_norm: 5.0", "  keep_ratio: false", "seed: 42"] {
             XCTAssertTrue(y.contains(line), line + "\n" + y)
         }
@@ -78,6 +78,31 @@ final class RecogRunFilesTests: XCTestCase {
         let decoded = try ImageCodec.decode(png, name: "loss.png")
         XCTAssertEqual([decoded.width, decoded.height], [800, 400])
         XCTAssertTrue(decoded.data.contains { $0 < 128 }, "something is drawn")
+    }
+
+    /// loss.png labels its axes (values at the quarters, titles) and has a legend: ink below
+    /// the x axis (step values and title), blue left of the plot (loss values), red right of it
+    /// (accuracy values), and text above the plot (legend, axis titles).
+    func testLossCurveHasAxisLabelsAndLegend() throws {
+        let plot = LossCurvePlot()
+        let png = try plot.png(losses: (1...200).map { ($0, 5 / Double($0).squareRoot()) }, accuracy: [(100, 0.2), (200, 0.6)])
+        let p = try ImageCodec.decode(png, name: "loss.png")
+        func count(_ x: Range<Int>, _ y: Range<Int>, _ color: (UInt8, UInt8, UInt8)) -> Int {
+            var n = 0
+            for yy in y { for xx in x {
+                let o = (yy * p.width + xx) * 3
+                if (p.data[o], p.data[o + 1], p.data[o + 2]) == color { n += 1 }
+            } }
+            return n
+        }
+        XCTAssertGreaterThan(count(0..<800, 360..<400, LossCurvePlot.ink), 100, "step values and title under the axis")
+        XCTAssertGreaterThan(count(0..<58, 40..<356, LossCurvePlot.lossColor), 50, "loss values left of the plot")
+        XCTAssertGreaterThan(count(742..<800, 40..<356, LossCurvePlot.accuracyColor), 50, "accuracy values right of the plot")
+        XCTAssertGreaterThan(count(100..<700, 0..<38, LossCurvePlot.ink), 100, "legend above the plot")
+        XCTAssertEqual(LossCurvePlot.compact(4.5), "4.5")
+        XCTAssertEqual(LossCurvePlot.compact(12.4), "12")
+        XCTAssertEqual(LossCurvePlot.compact(0.25), "0.25")
+        XCTAssertEqual(PlotFont.width("step", scale: 2), 46)
     }
 
     /// Hand-checked against lean-core.md §1: "a-b" strips to "ab"; "x"/"y" share no character.

@@ -140,6 +140,13 @@ final class RecogTrainerTests: XCTestCase {
         // Loaded as it is: the shape comes from the tensors.
         let (back, _) = try CRNNRecognizer.load(checkpoint: file)
         XCTAssertEqual(back.classCount, 11)
+        XCTAssertEqual(back.model.config.batchNorms, CRNNConfig.mmocrBatchNorms)
+        // A BatchNorm after every conv is read from the tensors too.
+        let bn = CRNNRecognizer(config: try CRNNRecognizer.config(model: "crnn-small-bn", classes: 11, channels: 1), seed: 1)
+        let bnFile = dir.appendingPathComponent("bn.safetensors")
+        try bn.saveWeights(to: bnFile, metadata: [:])
+        let (bnBack, _) = try CRNNRecognizer.load(checkpoint: bnFile)
+        XCTAssertEqual(bnBack.model.config, bn.model.config)
         // Into a network for another charset: the mismatched tensor is named.
         let other = CRNNRecognizer(config: try CRNNRecognizer.config(model: "crnn-tiny", classes: 37, channels: 1), seed: 1)
         XCTAssertThrowsError(try other.loadWeights(from: file)) { e in

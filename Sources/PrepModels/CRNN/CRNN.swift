@@ -19,7 +19,7 @@ public final class CRNN: Module {
     /// deterministic for the seed.
     public init(_ config: CRNNConfig, seed: UInt64 = 0) {
         self.config = config
-        backbone = VeryDeepVGG(inputChannels: config.inputChannels, channels: config.channels)
+        backbone = VeryDeepVGG(inputChannels: config.inputChannels, channels: config.channels, batchNorms: config.batchNorms)
         decoder0 = BidirectionalLSTM(inputSize: config.channels[6], hiddenSize: config.hidden, outputSize: config.hidden)
         decoder1 = BidirectionalLSTM(inputSize: config.hidden, hiddenSize: config.hidden, outputSize: config.numClasses)
         backbone.convs[0].computesInputGradient = false  // its input is data

@@ -1,18 +1,18 @@
 import PrepNN
 
 /// MMOCR's CRNN backbone (`VeryDeepVgg`, 1.x `MiniVGG`, leaky_relu off), module names as its
-/// `backbone.cnn.*` state dict: conv0…conv6 (bias), batchnorm2/4/6 after conv2/4/6, ReLU after
-/// each, max-pools (2,2)/(2,2) after conv0 and conv1 and (2,2)/(2,1)/pad (0,1) after conv3 and
+/// `backbone.cnn.*` state dict: conv0…conv6 (bias), batchnorm2/4/6 after conv2/4/6 (or a
+/// `batchnormK` after every conv K, `batchNorms`), ReLU after each, max-pools (2,2)/(2,2) after conv0 and conv1 and (2,2)/(2,1)/pad (0,1) after conv3 and
 /// conv5. (N, C, 32, W) → (N, channels[6], 1, ⌊⌊W/2⌋/2⌋ + 1).
 public final class VeryDeepVGG: Module {
     public let convs: [Conv2d]
-    /// batchnorm2, batchnorm4, batchnorm6 by conv index.
+    /// batchnorm2, batchnorm4, batchnorm6 (or the ones asked for) by conv index.
     public let norms: [Int: BatchNorm2d]
     public let relus: [ReLU]
     /// Pools after conv0, conv1, conv3, conv5.
     public let pools: [Int: MaxPool2d]
 
-    public init(inputChannels: Int, channels: [Int]) {
+    public init(inputChannels: Int, channels: [Int], batchNorms: [Int] = CRNNConfig.mmocrBatchNorms) {
         let ins = [inputChannels] + channels.dropLast()
         convs = (0..<7).map { i in
             i == 6 ? Conv2d(ins[i], channels[i], kernel: (2, 2), stride: (1, 1), padding: (0, 0))
@@ -20,7 +20,7 @@ public final class VeryDeepVGG: Module {
         }
         let scratch = ConvScratch()  // the convolutions run one after another: one set of work buffers
         for c in convs { c.scratch = scratch }
-        norms = [2: BatchNorm2d(channels[2]), 4: BatchNorm2d(channels[4]), 6: BatchNorm2d(channels[6])]
+        norms = Dictionary(uniqueKeysWithValues: batchNorms.map { ($0, BatchNorm2d(channels[$0])) })
         relus = (0..<7).map { _ in ReLU(inPlace: true) }
         pools = [0: MaxPool2d(kernel: (2, 2), stride: (2, 2)),
                  1: MaxPool2d(kernel: (2, 2), stride: (2, 2)),
@@ -43,7 +43,7 @@ public final class VeryDeepVGG: Module {
     /// MMOCR's init: Xavier for convs, U(0, 1) weights and zero bias for BN.
     public func reset(_ rng: inout RNG) {
         for c in convs { c.resetXavierNormal(&rng) }
-        for i in [2, 4, 6] {
+        for i in norms.keys.sorted() {
             let bn = norms[i]!
             for j in 0..<bn.channels { bn.weight.value[j] = rng.uniform() }
             bn.bias.value.zero()

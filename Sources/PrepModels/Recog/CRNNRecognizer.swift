@@ -13,13 +13,19 @@ public final class CRNNRecognizer: RecogNetwork, OptimizedModel {
     private var logits: Tensor?
 
     /// Model shapes by name: `crnn` (MMOCR's, 8.3 M parameters with 37 classes), `crnn-small`
-    /// (half widths) or `crnn-tiny` (widths 16–32, hidden 32: smoke tests and demos, seconds to train).
-    public static let modelNames = ["crnn", "crnn-small", "crnn-tiny"]
+    /// (half widths, the default), `crnn-small-bn` (half widths, a BatchNorm after every
+    /// convolution), or `crnn-tiny` (widths 16–32, hidden 32: smoke tests and demos,
+    /// seconds to train).
+    public static let modelNames = ["crnn", "crnn-small", "crnn-small-bn", "crnn-tiny"]
 
     public static func config(model: String, classes: Int, channels: Int) throws -> CRNNConfig {
         switch model {
         case "crnn": return .mmocr(numClasses: classes, inputChannels: channels)
         case "crnn-small": return .small(numClasses: classes, inputChannels: channels)
+        case "crnn-small-bn":
+            var c = CRNNConfig.small(numClasses: classes, inputChannels: channels)
+            c.batchNorms = CRNNConfig.allBatchNorms
+            return c
         case "crnn-tiny": return CRNNConfig(inputChannels: channels, numClasses: classes, channels: [16, 16, 32, 32, 32, 32, 32], hidden: 32)
         default: throw PrepError.usage("unknown model '\(model)' (known: \(modelNames.joined(separator: ", ")))")
         }
@@ -71,7 +77,8 @@ public final class CRNNRecognizer: RecogNetwork, OptimizedModel {
         let inputChannels = try shape("backbone.cnn.conv0.weight", rank: 4)[1]
         let hidden = try shape("decoder.decoder.0.rnn.weight_hh_l0", rank: 2)[1]
         let classes = try shape("decoder.decoder.1.embedding.weight", rank: 2)[0]
-        return CRNNConfig(inputChannels: inputChannels, numClasses: classes, channels: channels, hidden: hidden)
+        let norms = (0..<7).filter { t["backbone.cnn.batchnorm\($0).weight"] != nil }
+        return CRNNConfig(inputChannels: inputChannels, numClasses: classes, channels: channels, hidden: hidden, batchNorms: norms)
     }
 
     public var trainedModule: Module { model }

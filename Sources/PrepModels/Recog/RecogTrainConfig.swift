@@ -14,7 +14,10 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
     public var epochs: Int? = 5
     public var steps: Int?
     public var batchSize = 64
-    public var learningRate = 1e-3
+    public var learningRate = RecogTrainConfig.adamLearningRate
+    /// Adam's default learning rate: 0.002 left CTC's blank plateau within the 30-minute
+    /// benchmark where 0.001 had not (README, accuracy benchmark).
+    public static let adamLearningRate = 2e-3
     /// `adam` or `adadelta` (MMOCR's recipe: Adadelta, lr 1.0).
     public var optimizer = "adam"
     /// `constant`, `step` (× 0.1 at 60 % and 90 % of the steps) or `cosine` (to 0).
@@ -34,8 +37,9 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
     public var audit = false
     /// Predictions at least this confident that contradict the label are listed by the audit.
     public var auditConfidence = 0.9
-    /// The model: MMOCR's CRNN (`crnn`) or a narrower one (`crnn-small`, `crnn-tiny`).
-    public var model = "crnn"
+    /// The model (`CRNNRecognizer.modelNames`): by default MMOCR's CRNN at half widths, a quarter
+    /// of the full model's work per sample (CPU training).
+    public var model = "crnn-small"
 
     public init(train: [String]) { self.train = train }
 
@@ -52,7 +56,9 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
         guard input.height == 32 else { throw PrepError.usage("the CRNN reads images 32 pixels high") }
         guard input.width >= 32, input.width % 4 == 0 else { throw PrepError.usage("--max-width must be a multiple of 4, at least 32 (got \(input.width))") }
         guard input.channels == 1 || input.channels == 3 else { throw PrepError.usage("images are gray (1 channel) or colour (3)") }
-        guard ["crnn", "crnn-small", "crnn-tiny"].contains(model) else { throw PrepError.usage("--model must be crnn, crnn-small or crnn-tiny (got '\(model)')") }
+        guard CRNNRecognizer.modelNames.contains(model) else {
+            throw PrepError.usage("--model must be one of \(CRNNRecognizer.modelNames.joined(separator: ", ")) (got '\(model)')")
+        }
         if let v = valEvery { guard v >= 1 else { throw PrepError.usage("--val-every must be at least 1") } }
         if let c = clipNorm { guard c > 0 else { throw PrepError.usage("--clip must be positive") } }
     }
