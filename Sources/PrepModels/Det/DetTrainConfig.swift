@@ -47,24 +47,11 @@ public struct DetTrainConfig: Codable, Sendable, Equatable {
 
     /// The run's settings as YAML (flat keys, JSON-quoted strings).
     public var yaml: String {
-        let j = PyJSON(ensureASCII: false)
-        func q(_ s: String) -> String { j.string(.string(s)) }
-        func list(_ a: [String]) -> String { a.isEmpty ? " []" : "\n" + a.map { "  - " + q($0) }.joined(separator: "\n") }
-        func num(_ d: Double) -> String { PyJSON.pythonRepr(d) }
-        var lines = [
-            "# prep train det — the settings of this run (the resumable checkpoint holds the same as JSON)",
-            "model: \(q(model))",
-            "train:\(list(train))",
-            "val:\(list(val))",
-            "images: \(images.map(q) ?? "null")",
-            "epochs: \(epochs.map(String.init) ?? "null")",
-            "steps: \(steps.map(String.init) ?? "null")",
-            "batch_size: \(batchSize)",
-            "optimizer: \"adam\"",
-            "learning_rate: \(num(learningRate))",
-            "schedule: \(q(schedule))",
-            "warmup_steps: \(warmupSteps)",
-            "clip_norm: \(clipNorm.map(num) ?? "null")",
+        let y = RunConfigYAML()
+        func num(_ d: Double) -> String { y.number(d) }
+        var lines = y.common(command: "det", model: model, train: train, val: val, images: images, epochs: epochs, steps: steps,
+                             batchSize: batchSize, optimizer: "adam", learningRate: learningRate, schedule: schedule,
+                             warmupSteps: warmupSteps, clipNorm: clipNorm) + [
             "crop: \(crop)",
             "val_scale: [\(valScale.map(String.init).joined(separator: ", "))]",
         ]

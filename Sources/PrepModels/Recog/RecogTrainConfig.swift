@@ -66,24 +66,12 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
     /// The run's settings as YAML (hand-written: flat keys, JSON-style quoted strings, which
     /// YAML reads as they are).
     public var yaml: String {
-        let j = PyJSON(ensureASCII: false)
-        func q(_ s: String) -> String { j.string(.string(s)) }
-        func list(_ a: [String]) -> String { a.isEmpty ? " []" : "\n" + a.map { "  - " + q($0) }.joined(separator: "\n") }
-        func num(_ d: Double) -> String { PyJSON.pythonRepr(d) }
-        var lines = [
-            "# prep train recog — the settings of this run (the resumable checkpoint holds the same as JSON)",
-            "model: \(q(model))",
-            "train:\(list(train))",
-            "val:\(list(val))",
-            "images: \(images.map(q) ?? "null")",
-            "epochs: \(epochs.map(String.init) ?? "null")",
-            "steps: \(steps.map(String.init) ?? "null")",
-            "batch_size: \(batchSize)",
-            "optimizer: \(q(optimizer))",
-            "learning_rate: \(num(learningRate))",
-            "schedule: \(q(schedule))",
-            "warmup_steps: \(warmupSteps)",
-            "clip_norm: \(clipNorm.map(num) ?? "null")",
+        let y = RunConfigYAML()
+        func q(_ s: String) -> String { y.string(s) }
+        func num(_ d: Double) -> String { y.number(d) }
+        var lines = y.common(command: "recog", model: model, train: train, val: val, images: images, epochs: epochs, steps: steps,
+                             batchSize: batchSize, optimizer: optimizer, learningRate: learningRate, schedule: schedule,
+                             warmupSteps: warmupSteps, clipNorm: clipNorm) + [
             "dictionary: \(q(dictionary))",
             "input:",
             "  height: \(input.height)",
