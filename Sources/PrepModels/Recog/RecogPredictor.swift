@@ -56,7 +56,10 @@ public struct RecogPredictor {
             failures += batch.failures
             guard batch.count > 0 else { continue }
             let logits = network.forward(batch)
-            let preds = decoder.decode(logits: logits, count: batch.count, steps: T, validRatios: batch.validRatios)
+            // Every step, padding included (valid_ratio 1, as MMOCR's CRNN test pipeline, which
+            // does not pad): training's CTC covers all T steps, and the model often emits a
+            // padded word's last character just right of the image (README, differences).
+            let preds = decoder.decode(logits: logits, count: batch.count, steps: T)
             var losses: [Float?] = Array(repeating: nil, count: batch.count)
             if withLoss, batch.indices.contains(where: lossable.contains) {
                 // Samples without a target get a dummy one-class target; their loss is dropped.
