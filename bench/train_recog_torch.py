@@ -80,6 +80,7 @@ def main():
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--warmup', type=int, default=0)
     ap.add_argument('--epochs', type=int, default=6)
+    ap.add_argument('--steps', type=int, default=0, help='the cosine schedule spans this many steps (prep train recog --steps)')
     ap.add_argument('--minutes', type=float, default=30)
     ap.add_argument('--val-every', type=int, default=200)
     ap.add_argument('--threads', type=int, default=2)
@@ -102,7 +103,8 @@ def main():
         mmocr_init(model)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     per_epoch = (len(texts) + a.batch - 1) // a.batch
-    total = per_epoch * a.epochs
+    total = a.steps or per_epoch * a.epochs
+    epochs = -(-total // per_epoch)
 
     def lr_at(step):
         if step < a.warmup:
@@ -127,11 +129,11 @@ def main():
     budget = a.minutes * 60
     step, trained, train_time = 0, 0, 0.0
     model.train()
-    for epoch in range(a.epochs):
+    for epoch in range(epochs):
         order = list(range(len(texts)))
         rng.shuffle(order)
         for b in range(0, len(order), a.batch):
-            if time.time() - began > budget:
+            if time.time() - began > budget or step >= total:
                 break
             t0 = time.time()
             ids = order[b:b + a.batch]
