@@ -10,10 +10,10 @@
 #   bash bench/train_det_bench.sh [MINUTES] [TRAIN_PAGES] [TEST_PAGES]      (defaults: 60 2000 200)
 #   MODEL=small CROP=320 BATCH=8 LR=0.001 EPOCHS=4 SCALE=640,640 VAL_EVERY=150 VAL_PAGES=100 NPROC=2 bash bench/train_det_bench.sh 25
 # Defaults: the recipe measured in the README (small, 256² crops, batch 4, Adam 0.002 with poly
-# decay over 2 epochs, tested at 384,384). The test scale matters as much as the training: the
-# synthetic pages are ~640 px, and after MMOCR's 0.5–3× random scaling and 256² crops the network
-# sees text at about 0.6× the page's scale, so it finds large words at 384 and misses them at 640
-# (one checkpoint: hmean 0.778 at 640,640, 0.917 at 480,480, 0.933 at 384,384).
+# decay over 2 epochs, tested at 384,384). The test scale matters as much as the training: a
+# network trained on 256² crops (which hold only the words that fit in them) finds the ~640-px
+# pages' large words at 384 and misses them at 640 (one checkpoint: hmean 0.778 at 640,640,
+# 0.917 at 480,480, 0.933 at 384,384; README, "Accuracy benchmark").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
