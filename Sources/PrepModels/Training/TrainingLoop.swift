@@ -144,6 +144,7 @@ public struct TrainingLoop<Model: TrainingModelStep> {
                 loaded(batch)
                 pos.batch = batch.number + 1
                 guard batch.count > 0 else { continue }
+                TrainingTestHold.holdIfAsked(step: pos.step + 1)
                 let (loss, detail) = model.trainStep(batch)
                 if !loss.isFinite {
                     let nan = folder.url.appendingPathComponent("nan-step-\(pos.step + 1).safetensors")
