@@ -43,7 +43,7 @@ let package = Package(
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
-                dependencies: ["CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib", "CCrypto", "CArchive"],
+                dependencies: ["PrepRandom", "CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib", "CCrypto", "CArchive"],
                 swiftSettings: swift5),
         // Raw annotation formats → canonical samples (one file per raw format family).
         .target(name: "PrepConverters", dependencies: ["PrepCore"], path: "converters",
@@ -61,7 +61,9 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
+        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
+        // SplitMix64, the one seeded generator PrepCore and PrepNN share.
+        .target(name: "PrepRandom", swiftSettings: swift5),
         // ONNX: the ModelProto (generated from onnx.proto, scripts/gen-onnx-proto.sh), graph
         // building, reading, and an interpreter that runs graphs with the engine's kernels.
         .target(name: "PrepONNX", dependencies: ["PrepNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -155,6 +155,41 @@ int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int 
     return prep_jpeg_decode_bands(data, len, x0, x1, band, 1, color, out, err);
 }
 
+/* Converts one decoded row of `n` pixels with `outc` components (1, 3, or 4 = Adobe CMYK) to
+ * `channels` (1 or 3, order `color`), as OpenCV's imread does. */
+static int shim_convert_row(unsigned char *dst, const unsigned char *src, int n, int outc, int channels, int color,
+                            prep_image_error *err) {
+    if (outc == channels) {
+        memcpy(dst, src, (size_t)n * (size_t)channels);
+    } else if (outc == 1) { /* gray source, colour output */
+        for (int i = 0; i < n; i++) { dst[3*i] = dst[3*i+1] = dst[3*i+2] = src[i]; }
+    } else if (outc == 4) { /* CMYK (Adobe inverted): OpenCV's icvCvt_CMYK2BGR / CMYK2Gray */
+        for (int i = 0; i < n; i++) {
+            int c = src[4*i], m = src[4*i+1], yy = src[4*i+2], k = src[4*i+3];
+            c = k - (((255 - c) * k) >> 8);
+            m = k - (((255 - m) * k) >> 8);
+            yy = k - (((255 - yy) * k) >> 8);
+            if (channels == 1) dst[i] = (unsigned char)((yy * 7471 + m * 38470 + c * 19595 + (1 << 15)) >> 16);
+            else if (color == PREP_BGR) { dst[3*i] = (unsigned char)yy; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)c; }
+            else { dst[3*i] = (unsigned char)c; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)yy; }
+        }
+    } else {
+        if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
+        return PREP_ERR_DECODE;
+    }
+    return PREP_OK;
+}
+
+/* The output colour space for `color` (CMYK stays CMYK: converted per row by shim_convert_row). */
+static void shim_set_out_color(struct jpeg_decompress_struct *ci, int color) {
+    if (ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK) {
+        /* libjpeg cannot convert CMYK to gray or RGB: decode CMYK and convert rows below as
+         * OpenCV does (so gray and colour both match cv2.imread). */
+        ci->out_color_space = JCS_CMYK;
+    } else if (color == PREP_GRAY) ci->out_color_space = JCS_GRAYSCALE;
+    else ci->out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
+}
+
 typedef struct {
     int x0, x1;
     const int *bands;
@@ -169,12 +204,7 @@ static int shim_decode_bands(struct jpeg_decompress_struct *ci, void *ctx, unsig
     const int *bands = job->bands;
     unsigned char *out = job->out;
     int channels = color == PREP_GRAY ? 1 : 3;
-    if (ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK) {
-        /* libjpeg cannot convert CMYK to gray or RGB: decode CMYK and convert rows below as
-         * OpenCV does (so gray and colour both match cv2.imread). */
-        ci->out_color_space = JCS_CMYK;
-    } else if (color == PREP_GRAY) ci->out_color_space = JCS_GRAYSCALE;
-    else ci->out_color_space = color == PREP_BGR ? JCS_EXT_BGR : JCS_EXT_RGB;
+    shim_set_out_color(ci, color);
     int W = (int)ci->image_width, H = (int)ci->image_height;
     int bad = nbands < 1 || x0 < 0 || x1 > W || x0 >= x1;
     for (int b = 0; b < nbands && !bad; b++) {
@@ -220,24 +250,7 @@ static int shim_decode_bands(struct jpeg_decompress_struct *ci, void *ctx, unsig
             if (y < y0) continue;
             unsigned char *dst = out + (size_t)(y - top) * out_stride;
             const unsigned char *src = row + (size_t)skip_cols * (size_t)outc;
-            if (outc == channels) {
-                memcpy(dst, src, out_stride);
-            } else if (outc == 1) { /* gray source, colour output */
-                for (int i = 0; i < x1 - x0; i++) { dst[3*i] = dst[3*i+1] = dst[3*i+2] = src[i]; }
-            } else if (outc == 4) { /* CMYK (Adobe inverted): OpenCV's icvCvt_CMYK2BGR / CMYK2Gray */
-                for (int i = 0; i < x1 - x0; i++) {
-                    int c = src[4*i], m = src[4*i+1], yy = src[4*i+2], k = src[4*i+3];
-                    c = k - (((255 - c) * k) >> 8);
-                    m = k - (((255 - m) * k) >> 8);
-                    yy = k - (((255 - yy) * k) >> 8);
-                    if (channels == 1) dst[i] = (unsigned char)((yy * 7471 + m * 38470 + c * 19595 + (1 << 15)) >> 16);
-                    else if (color == PREP_BGR) { dst[3*i] = (unsigned char)yy; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)c; }
-                    else { dst[3*i] = (unsigned char)c; dst[3*i+1] = (unsigned char)m; dst[3*i+2] = (unsigned char)yy; }
-                }
-            } else {
-                if (err) snprintf(err->message, sizeof err->message, "unsupported JPEG output with %d components", outc);
-                return PREP_ERR_DECODE;
-            }
+            if (shim_convert_row(dst, src, x1 - x0, outc, channels, color, err) != PREP_OK) return PREP_ERR_DECODE;
         }
     }
     if ((int)ci->output_scanline == (int)ci->output_height) jpeg_finish_decompress(ci);
@@ -248,6 +261,47 @@ int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1
                            int color, unsigned char *out, prep_image_error *err) {
     shim_bands_job job = { x0, x1, bands, nbands, color, out };
     return shim_run(data, len, 1, shim_decode_bands, &job, err);
+}
+
+typedef struct { int denom, color, width, height; unsigned char *out; } shim_scaled_job;
+
+static int shim_decode_scaled(struct jpeg_decompress_struct *ci, void *ctx, unsigned char *volatile *scratch,
+                              prep_image_error *err) {
+    const shim_scaled_job *job = (const shim_scaled_job *)ctx;
+    int channels = job->color == PREP_GRAY ? 1 : 3;
+    shim_set_out_color(ci, job->color);
+    ci->scale_num = 1;
+    ci->scale_denom = (unsigned int)job->denom;
+    jpeg_start_decompress(ci);
+    if ((int)ci->output_width != job->width || (int)ci->output_height != job->height) {
+        if (err) snprintf(err->message, sizeof err->message, "scaled JPEG output %ux%u, expected %dx%d",
+                          ci->output_width, ci->output_height, job->width, job->height);
+        return PREP_ERR_ARGS;
+    }
+    int outc = ci->output_components;
+    unsigned char *row = (unsigned char *)malloc((size_t)ci->output_width * (size_t)outc);
+    *scratch = row;
+    if (!row) return PREP_ERR_MEMORY;
+    size_t stride = (size_t)job->width * (size_t)channels;
+    while (ci->output_scanline < ci->output_height) {
+        int y = (int)ci->output_scanline;
+        JSAMPROW rp = row;
+        jpeg_read_scanlines(ci, &rp, 1);
+        if (shim_convert_row(job->out + (size_t)y * stride, row, job->width, outc, channels, job->color, err) != PREP_OK)
+            return PREP_ERR_DECODE;
+    }
+    jpeg_finish_decompress(ci);
+    return PREP_OK;
+}
+
+int prep_jpeg_decode_scaled(const unsigned char *data, size_t len, int denom, int color, unsigned char *out,
+                            int width, int height, prep_image_error *err) {
+    if (denom != 1 && denom != 2 && denom != 4 && denom != 8) {
+        if (err) snprintf(err->message, sizeof err->message, "JPEG scale 1/%d is not 1/1, 1/2, 1/4 or 1/8", denom);
+        return PREP_ERR_ARGS;
+    }
+    shim_scaled_job job = { denom, color, width, height, out };
+    return shim_run(data, len, 1, shim_decode_scaled, &job, err);
 }
 
 typedef struct {

@@ -48,6 +48,7 @@ struct DetectOptions: ParsableArguments {
             .run(gathered.pages, failures: &failures) { n in progress.advance(n - done); done = n }
         progress.finish()
         for f in failures { report.skip(split: "infer", file: f.path, reason: f.reason + "; image skipped") }
+        for o in outputs { if let n = o.notice { report.warn(split: "infer", file: o.page.url.path, reason: n) } }
         report.update(split: "infer") { $0.images = outputs.count }
         return outputs
     }

@@ -31,32 +31,13 @@ struct TrainDetCommand: ParsableCommand {
           prep train det -o runs/db --resume
         """)
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Training annotations (detection).", valueName: "DATA"))
-    var train: [String] = []
-
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Validation annotations, scored (hmean) after each epoch.", valueName: "DATA"))
-    var val: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Folder the annotations' image paths are relative to.", valueName: "DIR"))
-    var images: String?
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("The run folder.", valueName: "RUN"))
-    var output: String
+    @OptionGroup var options: TrainRunOptions
 
     @Option(name: .long, help: "small (CPU-sized) or resnet18 (MMOCR's dbnet_resnet18_fpnc).")
     var model: String = "small"
 
     @Option(name: .long, help: "Training crop side in pixels (a multiple of 32; MMOCR: 640).")
     var crop: Int = 640
-
-    @Option(name: .long, help: "Epochs (default 20 unless --steps).")
-    var epochs: Int?
-
-    @Option(name: .long, help: "Optimizer steps (instead of --epochs).")
-    var steps: Int?
-
-    @Option(name: .customLong("val-every"), help: ArgumentHelp("Also validate and save every N steps.", valueName: "N"))
-    var valEvery: Int?
 
     @Option(name: .long, help: "Pages per batch.")
     var batch: Int = 8
@@ -67,32 +48,15 @@ struct TrainDetCommand: ParsableCommand {
     @Option(name: .long, help: "poly (MMOCR's, power 0.9), cosine or constant.")
     var schedule: String = "poly"
 
-    @Option(name: .long, help: "Linear warm-up steps.")
-    var warmup: Int = 0
-
-    @Option(name: .long, help: ArgumentHelp("Clip the gradients' global norm to this.", valueName: "NORM"))
-    var clip: Double?
-
     @Option(name: .customLong("val-scale"), help: ArgumentHelp("Validation resize LONG,SHORT keeping the ratio (MMOCR: 4068,1024).", valueName: "L,S"))
     var valScale: String = "4068,1024"
 
     @Flag(name: .customLong("no-augment"), help: "Only resize the pages to fit the crop (no jitter, flip, rotation, scale or crop).")
     var noAugment = false
 
-    @Option(name: .long, help: "Seed for initialisation, data order and augmentation.")
-    var seed: UInt64 = 0
-
-    @Flag(name: .long, help: "Continue the run in RUN from its last checkpoint.")
-    var resume = false
-
-    @Flag(name: .long, help: "Start a new run in RUN even if it holds one.")
-    var force = false
-
     @OptionGroup var common: RunOptions
 
     func validate() throws {
-        if !resume && train.isEmpty { throw ValidationError("give training data with --train DATA (or --resume)") }
-        if resume && !train.isEmpty { throw ValidationError("--resume continues RUN with its own data; leave out --train") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard Self.scale(valScale) != nil else { throw ValidationError("--val-scale must be LONG,SHORT (two positive integers)") }
     }
@@ -103,23 +67,22 @@ struct TrainDetCommand: ParsableCommand {
     }
 
     func newConfig() throws -> DetTrainConfig {
-        func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
-        var c = DetTrainConfig(train: train.map(absolute))
-        c.val = val.map(absolute)
-        c.images = images.map(absolute)
-        c.steps = steps
-        c.epochs = steps == nil ? (epochs ?? 20) : epochs
-        c.valEvery = valEvery
+        var c = DetTrainConfig(train: options.train.map(TrainRunOptions.absolute))
+        c.val = options.val.map(TrainRunOptions.absolute)
+        c.images = options.images.map(TrainRunOptions.absolute)
+        c.steps = options.steps
+        c.epochs = options.steps == nil ? (options.epochs ?? 20) : options.epochs
+        c.valEvery = options.valEvery
         c.batchSize = batch
         c.learningRate = lr
         c.schedule = schedule
-        c.warmupSteps = warmup
-        c.clipNorm = clip
+        c.warmupSteps = options.warmup
+        c.clipNorm = options.clip
         c.crop = crop
         c.valScale = Self.scale(valScale) ?? [4068, 1024]
         c.augment = noAugment ? nil : DetAugment()
         c.model = model
-        c.seed = seed
+        c.seed = options.seed
         c.workers = common.nproc
         try c.validate()
         return c
@@ -146,8 +109,8 @@ struct TrainDetCommand: ParsableCommand {
     /// Returns whether the run was interrupted (Ctrl-C).
     func train(_ report: RunReport) throws -> Bool {
         Threads.set(common.nproc)
-        let folder = RecogRunFolder(url: URL(fileURLWithPath: output).standardizedFileURL)
-        let (position, config) = try TrainRunStart.begin(folder: folder, resume: resume, force: force, steps: steps, epochs: epochs,
+        let folder = RecogRunFolder(url: options.folderURL)
+        let (position, config) = try TrainRunStart.begin(folder: folder, resume: options.resume, force: options.force, steps: options.steps, epochs: options.epochs,
                                                          nproc: common.nproc, report: report, resumePoint: DetTrainer.resumePoint, newConfig: newConfig)
         report.options = ["model": config.model, "crop": String(config.crop), "lr": String(config.learningRate),
                           "batch": String(config.batchSize), "seed": String(config.seed), "nproc": String(common.nproc)]
@@ -159,7 +122,7 @@ struct TrainDetCommand: ParsableCommand {
         }
         let network = try DBNetDetector(model: config.model, seed: config.seed)
         network.makeOptimizer(learningRate: config.learningRate)
-        if resume {
+        if options.resume {
             try network.loadWeights(from: folder.last)
             try network.loadOptimizer(from: folder.state)
         } else {
@@ -173,7 +136,7 @@ struct TrainDetCommand: ParsableCommand {
         trainer.onTick = { t in
             let rate = Double(t.step - firstStep) / max(1e-9, Date().timeIntervalSince(started))
             let eta = rate > 0 ? Double(t.totalSteps - t.step) / rate : 0
-            progress.advance(1, detail: String(format: "epoch %d  loss %.4f  %.2f images/s  ETA %@", t.epoch, t.loss, t.imagesPerSecond,
+            progress.advance(1, detail: String(format: "epoch %d  loss %.4f  %.2f images/s  ETA %@", t.epoch, t.loss, t.samplesPerSecond,
                                                TrainRecogCommand.duration(eta)))
         }
         StopSignal.shared.arm()
@@ -195,14 +158,14 @@ struct TrainDetCommand: ParsableCommand {
         if !seen.isEmpty { report.warn(split: "train", file: folder.skipped.path, reason: "\(seen.count) polygon(s) masked out by the target generator (listed there)") }
         try RecogRunFolder.write(lines.map { $0 + "\n" }.joined(), to: folder.skipped)
         let p = summary.position
-        report.notes.append("\(summary.outcome == .finished ? "trained" : "interrupted at") step \(p.step) of \(summary.totalSteps) (epoch \(p.epoch + (p.batch > 0 ? 1 : 0))), \(String(format: "%.2f", summary.imagesPerSecond)) images/s, model \(config.model) (\(network.model.parameterCount) parameters), crop \(config.crop)")
+        report.notes.append("\(summary.outcome == .finished ? "trained" : "interrupted at") step \(p.step) of \(summary.totalSteps) (epoch \(p.epoch + (p.batch > 0 ? 1 : 0))), \(String(format: "%.2f", summary.samplesPerSecond)) images/s, model \(config.model) (\(network.model.parameterCount) parameters), crop \(config.crop)")
         if let l = summary.lastLoss { report.notes.append(String(format: "last training loss %.4f", l)) }
         if !summary.validation.isEmpty {
             report.notes.append("validation: " + summary.validation.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
         }
         if let best = p.best, !valPages.isEmpty { report.notes.append(String(format: "best hmean %.4f at step %d (best.safetensors)", best, p.bestStep)) }
         if summary.outcome == .interrupted {
-            report.notes.append("checkpoint saved; continue with: prep train det -o \(output) --resume")
+            report.notes.append("checkpoint saved; continue with: prep train det -o \(options.output) --resume")
             return true
         }
         report.notes.append("outputs in \(folder.url.path): last.safetensors, best.safetensors, metrics.jsonl, loss.png")

@@ -31,26 +31,7 @@ struct TrainRecogCommand: ParsableCommand {
           prep train recog --train data/train.lmdb -o runs/a --optimizer adadelta --lr 1.0 --schedule constant --audit
         """)
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Training data (LMDB, label file or detection file).", valueName: "DATA"))
-    var train: [String] = []
-
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Validation data, scored after each epoch.", valueName: "DATA"))
-    var val: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Folder the label files' image names (or a detection file's pages) are relative to.", valueName: "DIR"))
-    var images: String?
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("The run folder.", valueName: "RUN"))
-    var output: String
-
-    @Option(name: .long, help: "Epochs (default 5 unless --steps).")
-    var epochs: Int?
-
-    @Option(name: .long, help: "Optimizer steps (instead of --epochs).")
-    var steps: Int?
-
-    @Option(name: .customLong("val-every"), help: ArgumentHelp("Also validate and save every N steps (default: after each epoch only).", valueName: "N"))
-    var valEvery: Int?
+    @OptionGroup var options: TrainRunOptions
 
     @Option(name: .long, help: "Samples per batch.")
     var batch: Int = 64
@@ -63,12 +44,6 @@ struct TrainRecogCommand: ParsableCommand {
 
     @Option(name: .long, help: "constant, step (×0.1 at 60% and 90%) or cosine.")
     var schedule: String = "cosine"
-
-    @Option(name: .long, help: "Linear warm-up steps.")
-    var warmup: Int = 0
-
-    @Option(name: .long, help: ArgumentHelp("Clip the gradients' global norm to this.", valueName: "NORM"))
-    var clip: Double?
 
     @Option(name: .long, help: ArgumentHelp("Dictionary: DICT36, DICT90 or a file (one character per line). Default: the characters of the training labels.", valueName: "F"))
     var dict: String?
@@ -85,15 +60,6 @@ struct TrainRecogCommand: ParsableCommand {
     @Flag(name: .customLong("no-augment"), help: "Turn the light augmentation off.")
     var noAugment = false
 
-    @Option(name: .long, help: "Seed for initialisation, data order and augmentation.")
-    var seed: UInt64 = 0
-
-    @Flag(name: .long, help: "Continue the run in RUN from its last checkpoint (settings come from the run; --epochs/--steps may extend it).")
-    var resume = false
-
-    @Flag(name: .long, help: "Start a new run in RUN even if it holds one.")
-    var force = false
-
     @Flag(name: .long, help: "After training, list the samples the model contradicts with high confidence (likely label errors).")
     var audit = false
 
@@ -103,30 +69,26 @@ struct TrainRecogCommand: ParsableCommand {
     @OptionGroup var common: RunOptions
 
     func validate() throws {
-        if !resume && train.isEmpty { throw ValidationError("give training data with --train DATA (or --resume)") }
-        if resume && !train.isEmpty { throw ValidationError("--resume continues RUN with its own data; leave out --train") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
     }
 
     func newConfig() throws -> RecogTrainConfig {
-        // Absolute paths, so --resume works from any folder.
-        func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
-        var c = RecogTrainConfig(train: train.map(absolute))
-        c.val = val.map(absolute)
-        c.images = images.map(absolute)
-        c.steps = steps
-        c.valEvery = valEvery
-        c.epochs = steps == nil ? (epochs ?? 5) : epochs
+        var c = RecogTrainConfig(train: options.train.map(TrainRunOptions.absolute))
+        c.val = options.val.map(TrainRunOptions.absolute)
+        c.images = options.images.map(TrainRunOptions.absolute)
+        c.steps = options.steps
+        c.valEvery = options.valEvery
+        c.epochs = options.steps == nil ? (options.epochs ?? 5) : options.epochs
         c.batchSize = batch
         c.optimizer = optimizer
         c.learningRate = lr ?? (optimizer == "adadelta" ? 1.0 : RecogTrainConfig.adamLearningRate)
         c.schedule = schedule
-        c.warmupSteps = warmup
-        c.clipNorm = clip
+        c.warmupSteps = options.warmup
+        c.clipNorm = options.clip
         c.dictionary = dict ?? "labels"
         c.input = RecogInputSpec(width: maxWidth ?? 100, keepRatio: maxWidth != nil, channels: color ? 3 : 1)
         c.augment = noAugment ? nil : RecogAugment()
-        c.seed = seed
+        c.seed = options.seed
         c.workers = common.nproc
         c.audit = audit
         c.auditConfidence = auditConfidence
@@ -147,8 +109,8 @@ struct TrainRecogCommand: ParsableCommand {
     /// Returns whether the run was interrupted (Ctrl-C).
     func train(_ report: RunReport) throws -> Bool {
         Threads.set(common.nproc)
-        let folder = RecogRunFolder(url: URL(fileURLWithPath: output).standardizedFileURL)
-        let (position, config) = try TrainRunStart.begin(folder: folder, resume: resume, force: force, steps: steps, epochs: epochs,
+        let folder = RecogRunFolder(url: options.folderURL)
+        let (position, config) = try TrainRunStart.begin(folder: folder, resume: options.resume, force: options.force, steps: options.steps, epochs: options.epochs,
                                                          nproc: common.nproc, report: report, resumePoint: RecogTrainer.resumePoint, newConfig: newConfig)
         report.options = ["model": config.model, "optimizer": config.optimizer, "lr": String(config.learningRate),
                           "batch": String(config.batchSize), "seed": String(config.seed), "nproc": String(common.nproc)]
@@ -158,7 +120,7 @@ struct TrainRecogCommand: ParsableCommand {
         let valSource = config.val.isEmpty ? nil : try RecogDataOpening.open(config.val, images: config.images, report: report, split: "val")
 
         let charset: Charset
-        if resume {
+        if options.resume {
             charset = try Charset.load(folder.dictionary.path).lowercasing(config.dictionary.uppercased() == "DICT36")
         } else if config.dictionary == "labels" {
             charset = try Charset.fromLabels((0..<trainSource.count).map { trainSource.item(at: $0).text })
@@ -166,7 +128,7 @@ struct TrainRecogCommand: ParsableCommand {
             charset = try Charset.load(config.dictionary)
         }
         let network = try CRNNRecognizer.forTraining(config, charset: charset)
-        if resume {
+        if options.resume {
             try network.loadWeights(from: folder.last)
             try network.loadOptimizer(from: folder.state)
         } else {
@@ -227,7 +189,7 @@ struct TrainRecogCommand: ParsableCommand {
         }
         if let best = p.best, valSource != nil { report.notes.append(String(format: "best word_acc %.4f at step %d (best.safetensors)", best, p.bestStep)) }
         if summary.outcome == .interrupted {
-            report.notes.append("checkpoint saved; continue with: prep train recog -o \(output) --resume")
+            report.notes.append("checkpoint saved; continue with: prep train recog -o \(options.output) --resume")
             return true
         }
         if config.audit {

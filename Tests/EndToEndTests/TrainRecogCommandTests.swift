@@ -163,4 +163,60 @@ final class TrainRecogCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("resumed at step \(stoppedAt)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("trained step \(stoppedAt + 2) of \(stoppedAt + 2)"), r.stdout)
     }
+
+    /// A second Ctrl-C while a step is computing ends prep at once with 130 and leaves the run
+    /// folder as the last checkpoint left it (resumable). `PREP_TEST_HOLD_STEP` (test only, see
+    /// `TrainingTestHold`) holds step 5 in a GEMM loop forever and makes any exit handler abort,
+    /// so the test fails with `exit(130)` in main.swift and passes with `_exit(130)` — every run.
+    func testSecondCtrlCEndsAtOnceKeepingTheLastCheckpoint() throws {
+        let root = try PrepProcess.tempDir(self)
+        let data = try lmdb(root)
+        let run = root.appendingPathComponent("run")
+        let errFile = root.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let p = Process()
+        p.executableURL = PrepProcess.binary
+        p.arguments = ["train", "recog", "--train", data, "-o", run.path, "--model", "crnn-tiny", "--steps", "100",
+                       "--batch", "2", "--val-every", "2", "-q"]
+        var env = ProcessInfo.processInfo.environment
+        env["PREP_TEST_HOLD_STEP"] = "5"
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = try FileHandle(forWritingTo: errFile)
+        try p.run()
+        func waitFor(_ text: String) -> Bool {
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline {
+                if let s = try? String(contentsOf: errFile, encoding: .utf8), s.contains(text) { return true }
+                if !p.isRunning { return false }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+        guard waitFor("test hold at step 5") else {
+            p.terminate(); p.waitUntilExit()
+            return XCTFail("the run never reached the held step: \((try? String(contentsOf: errFile, encoding: .utf8)) ?? "")")
+        }
+        // The first Ctrl-C asks for a checkpoint after this step (which never ends); the second,
+        // sent once the first was handled (signals can coalesce), must end prep at once.
+        kill(p.processIdentifier, SIGINT)
+        XCTAssertTrue(waitFor("stopping after this step"))
+        kill(p.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let stderr = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+        XCTAssertEqual(p.terminationReason, .exit, stderr)
+        XCTAssertEqual(p.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("interrupted; earlier outputs are unchanged"), stderr)
+        XCTAssertFalse(stderr.contains("exit handler ran"), stderr)
+        // The run folder holds the checkpoint of step 4 (--val-every 2), intact: resume goes on from it.
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        XCTAssertEqual(metrics.split(separator: "\n").filter { !$0.contains("\"val\"") }.count, 4)
+        let r = try PrepProcess.run(["train", "recog", "-o", run.path, "--resume", "--steps", "6"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("resumed at step 4"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("trained step 6 of 6"), r.stdout)
+    }
 }

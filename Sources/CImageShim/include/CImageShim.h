@@ -41,6 +41,14 @@ int prep_jpeg_decode(const unsigned char *data, size_t len, int x0, int y0, int 
 int prep_jpeg_decode_bands(const unsigned char *data, size_t len, int x0, int x1, const int *bands, int nbands,
                            int color, unsigned char *out, prep_image_error *err);
 
+/*
+ * Decodes a whole JPEG reduced 1/`denom` (1, 2, 4 or 8) by libjpeg's DCT scaling, into `out`
+ * (`width` × `height` × channels, where width = ceil(W / denom), height = ceil(H / denom):
+ * the size libjpeg gives, checked). Memory and time fall with the scale: huge pages.
+ */
+int prep_jpeg_decode_scaled(const unsigned char *data, size_t len, int denom, int color, unsigned char *out,
+                            int width, int height, prep_image_error *err);
+
 /* Encodes 8-bit pixels (channels 1 or 3, order given by `color`) as baseline JPEG. */
 int prep_jpeg_encode(const unsigned char *pixels, int width, int height, int color, int quality,
                      unsigned char **out, size_t *out_len, prep_image_error *err);

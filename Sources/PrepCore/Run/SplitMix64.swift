@@ -1,15 +1,3 @@
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, portable pseudo-random generator, so a seed
-/// gives the same stream on every platform and Swift version (the standard library's generator
-/// is not seedable). Splits, shuffles and the training data order all draw from it.
-public struct SplitMix64: Sendable, Equatable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+// SplitMix64 lives in PrepRandom (shared with PrepNN, whose `RNG` it is); re-exported so every
+// user of PrepCore sees it as before.
+@_exported import PrepRandom

@@ -6,7 +6,8 @@ import PrepCore
 /// at the bottom and right to a multiple of 32 (`pad_size_divisor=32`), normalised, forward in
 /// eval mode, then `DBPostprocessor` with the polygons scaled back to the page. Pages are read,
 /// decoded and resized on worker threads (bounded prefetch), one forward per page, results in
-/// page order.
+/// page order. Pages above `maxPixels` are decoded reduced (`ImageCodec`'s bounded decode: JPEG
+/// DCT scaling) to no less than the network's input size; their `notice` says so.
 public struct DetPredictor {
     public struct Output: Sendable {
         public var index: Int
@@ -14,16 +15,21 @@ public struct DetPredictor {
         public var width: Int
         public var height: Int
         public var texts: [DetectedText]
+        /// Set when the page was above the decoding bound (what was done instead of a full decode).
+        public var notice: String?
     }
 
     public let detector: DBNetDetector
     public var postprocessor: DBPostprocessor
     public var scale: (long: Int, short: Int)
     public var workers: Int
+    /// Pages above this many pixels are decoded reduced (memory bound).
+    public var maxPixels: Int
 
     public init(detector: DBNetDetector, postprocessor: DBPostprocessor = DBPostprocessor(),
-                scale: (long: Int, short: Int) = (4068, 1024), workers: Int = 2) {
+                scale: (long: Int, short: Int) = (4068, 1024), workers: Int = 2, maxPixels: Int = ImageCodec.pageMaxPixels) {
         self.detector = detector
+        self.maxPixels = maxPixels
         self.postprocessor = postprocessor
         self.scale = scale
         self.workers = workers
@@ -39,14 +45,15 @@ public struct DetPredictor {
         var image: [Float] = []
         var width = 0, height = 0, paddedWidth = 0, paddedHeight = 0, resizedWidth = 0, resizedHeight = 0
         var failure: String?
+        var notice: String?
     }
 
     /// Detections for every page in order; pages that cannot be read go to `failures`
     /// (path, reason). `progress` is called with the number of pages done.
     public func run(_ pages: [DetPage], failures: inout [(path: String, reason: String)], progress: ((Int) -> Void)? = nil) -> [Output] {
-        let scale = self.scale
+        let scale = self.scale, maxPixels = self.maxPixels
         let queue = OrderedPrefetcher<Prepared>(count: pages.count, workers: max(1, workers), prefetch: 2) { i in
-            Self.prepare(pages[i], scale: scale)
+            Self.prepare(pages[i], scale: scale, maxPixels: maxPixels)
         }
         defer { queue.cancel() }
         detector.setTraining(false)
@@ -59,13 +66,13 @@ public struct DetPredictor {
             let prob = detector.probabilities(p.image, count: 1, height: p.paddedHeight, width: p.paddedWidth)[0]
             let texts = postprocessor.process(prob: prob, height: p.paddedHeight, width: p.paddedWidth,
                                               scaleX: Double(p.width) / Double(p.resizedWidth), scaleY: Double(p.height) / Double(p.resizedHeight))
-            out.append(Output(index: i, page: pages[i], width: p.width, height: p.height, texts: texts))
+            out.append(Output(index: i, page: pages[i], width: p.width, height: p.height, texts: texts, notice: p.notice))
             progress?(done)
         }
         return out
     }
 
-    static func prepare(_ page: DetPage, scale: (long: Int, short: Int)) -> Prepared {
+    static func prepare(_ page: DetPage, scale: (long: Int, short: Int), maxPixels: Int = ImageCodec.pageMaxPixels) -> Prepared {
         var p = Prepared()
         do {
             let bytes: [UInt8]
@@ -73,10 +80,14 @@ public struct DetPredictor {
             case let .success(b): bytes = b
             case let .failure(f): throw PrepError.image(path: page.url.path, reason: f.reason)
             }
-            let px = try ImageCodec.decode(bytes, name: page.url.path)
+            let d = try ImageCodec.decode(bytes, name: page.url.path, maxPixels: maxPixels) { resized(width: $0, height: $1, scale: scale) }
+            let px = d.pixels
             guard px.width > 0, px.height > 0 else { throw PrepError.image(path: page.url.path, reason: "empty image") }
-            let r = resized(width: px.width, height: px.height, scale: scale)
-            p.width = px.width; p.height = px.height
+            // The network's input size comes from the stored size; a reduced decode only changes
+            // where the resize samples from.
+            let r = resized(width: d.storedWidth, height: d.storedHeight, scale: scale)
+            p.width = d.storedWidth; p.height = d.storedHeight
+            p.notice = d.notice
             p.resizedWidth = r.width; p.resizedHeight = r.height
             p.paddedWidth = (r.width + 31) / 32 * 32
             p.paddedHeight = (r.height + 31) / 32 * 32

@@ -15,26 +15,17 @@ import PrepNN
 /// regime, so it is the one used (the engine's `Adam`, state saved for `--resume`).
 public final class DetTrainer {
     public typealias Position = TrainingPosition
-    public typealias Outcome = RecogTrainer.Outcome
+    public typealias Outcome = TrainingOutcome
+    public typealias Tick = TrainingTick
 
+    /// The loop's summary (`TrainingSummary`'s fields read through) and the pages and polygons
+    /// the loader could not use.
+    @dynamicMemberLookup
     public struct Summary: Sendable {
-        public var outcome: Outcome
-        public var position: Position
-        public var totalSteps: Int
-        public var lastLoss: Double?
-        public var validation: [(key: String, value: Double)]
-        public var seconds: Double
-        public var imagesPerSecond: Double
+        public var run: TrainingSummary
         public var failures: [(location: String, reason: String)]
         public var skippedPolygons: [(location: String, reason: String)]
-    }
-
-    public struct Tick: Sendable {
-        public var step: Int
-        public var totalSteps: Int
-        public var epoch: Int
-        public var loss: Double
-        public var imagesPerSecond: Double
+        public subscript<T>(dynamicMember path: KeyPath<TrainingSummary, T>) -> T { run[keyPath: path] }
     }
 
     public let config: DetTrainConfig
@@ -67,104 +58,32 @@ public final class DetTrainer {
         return LRSchedule(base: Float(config.learningRate), decay: decay, warmupSteps: config.warmupSteps)
     }
 
-    /// Trains from `start` until the step budget is spent, Ctrl-C, or `stopAfterStep`.
-    /// Throws on a NaN/infinite loss after saving `nan-step-N.safetensors`.
+    /// Trains from `start` until the step budget is spent, Ctrl-C, or `stopAfterStep`
+    /// (`TrainingLoop`). Throws on a NaN/infinite loss after saving `nan-step-N.safetensors`.
     public func run(from start: Position, stopAfterStep: Int? = nil) throws -> Summary {
         guard !train.isEmpty else { throw PrepError.failed("no training pages") }
-        var pos = start
-        let total = totalSteps
-        let log = try RecogMetricsLog(url: folder.metrics, keepUpTo: start.step == 0 ? nil : start.step, primary: "hmean")
         var failures: [(location: String, reason: String)] = [], skipped: [(location: String, reason: String)] = []
-        var lastLoss: Double? = nil
-        var lastValidation: [(key: String, value: Double)] = []
-        var trainSeconds = 0.0, trained = 0
-        let began = Date()
-        var epochLoss = 0.0, epochBatches = 0
-        var outcome = Outcome.finished
-        func checkpoint(_ pos: inout Position, epochDone: Bool) throws -> [(key: String, value: Double)] {
-            let scores = try validate(step: pos.step, epoch: pos.epoch + 1, log: log, seconds: Date().timeIntervalSince(began))
-            // Without validation data, the epoch's mean training loss (negated) picks the best.
-            let hmean: Double? = scores.first { $0.key == "hmean" }?.value
-            let meanLoss: Double? = epochBatches > 0 ? -epochLoss / Double(epochBatches) : nil
-            let score = hmean ?? meanLoss
-            if let score, pos.best.map({ score > $0 }) ?? true {
-                pos.best = score
-                pos.bestStep = pos.step
-                try network.saveWeights(to: folder.best, metadata: weightsMetadata(step: pos.step))
-            }
-            epochLoss = 0; epochBatches = 0
-            if epochDone { pos.epoch += 1; pos.batch = 0 }
-            try save(pos)
-            try drawCurve(log)
-            return scores
+        let loop = TrainingLoop(model: self, totalSteps: totalSteps, schedule: schedule, valEvery: config.valEvery, primaryMetric: "hmean",
+                                stop: stop, onTick: onTick)
+        let run = try loop.run(from: start, stopAfterStep: stopAfterStep) { batch in
+            failures += batch.failures
+            skipped += batch.skipped
         }
-        let schedule = self.schedule
-        training: while pos.step < total {
-            let order = RecogBatchLoader.order(count: train.count, seed: config.seed, epoch: pos.epoch, shuffle: true)
-            let loader = DetBatchLoader(pages: train, order: order,
-                                        options: .init(size: config.crop, augment: config.augment, batchSize: config.batchSize,
-                                                       workers: config.workers, prefetch: 2, seed: config.seed, epoch: pos.epoch),
-                                        firstBatch: pos.batch)
-            defer { loader.cancel() }
-            network.setTraining(true)
-            var t0 = Date()
-            while pos.step < total {
-                if stop.isRequested || stopAfterStep.map({ pos.step >= $0 }) == true {
-                    outcome = .interrupted
-                    break training
-                }
-                guard let batch = loader.next() else { break }
-                failures += batch.failures
-                skipped += batch.skipped
-                pos.batch = batch.number + 1
-                guard batch.count > 0 else { continue }
-                let (loss, parts) = network.trainStep(batch)
-                if !loss.isFinite {
-                    let nan = folder.url.appendingPathComponent("nan-step-\(pos.step + 1).safetensors")
-                    try? network.saveWeights(to: nan, metadata: weightsMetadata(step: pos.step))
-                    let detail = parts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                    throw PrepError.failed("the loss became \(loss) (\(detail)) at step \(pos.step + 1) (epoch \(pos.epoch + 1), batch \(batch.number + 1)): pages \(batch.names.joined(separator: ", ")); the weights of that moment are in \(nan.path)")
-                }
-                network.update(learningRate: schedule.lr(step: pos.step), clipNorm: config.clipNorm.map(Float.init))
-                pos.step += 1
-                let now = Date()
-                let dt = now.timeIntervalSince(t0)
-                t0 = now
-                trainSeconds += dt
-                trained += batch.count
-                let ips = dt > 0 ? Double(batch.count) / dt : 0
-                lastLoss = loss
-                epochLoss += loss; epochBatches += 1
-                log.step(pos.step, epoch: pos.epoch + 1, loss: loss, lr: Double(schedule.lr(step: pos.step - 1)), samplesPerSecond: ips,
-                         seconds: now.timeIntervalSince(began))
-                onTick?(Tick(step: pos.step, totalSteps: total, epoch: pos.epoch + 1, loss: loss, imagesPerSecond: ips))
-                if let every = config.valEvery, pos.step % every == 0, pos.batch < loader.batchCount, pos.step < total {
-                    lastValidation = try checkpoint(&pos, epochDone: false)
-                    network.setTraining(true)
-                    t0 = Date()
-                }
-            }
-            let epochDone = pos.batch >= loader.batchCount
-            if epochDone || pos.step >= total {
-                lastValidation = try checkpoint(&pos, epochDone: epochDone)
-            }
-        }
-        if outcome == .interrupted {
-            try save(pos)
-            try drawCurve(log)
-        }
-        return Summary(outcome: outcome, position: pos, totalSteps: total, lastLoss: lastLoss, validation: lastValidation,
-                       seconds: Date().timeIntervalSince(began), imagesPerSecond: trainSeconds > 0 ? Double(trained) / trainSeconds : 0,
-                       failures: failures, skippedPolygons: skipped)
+        return Summary(run: run, failures: failures, skippedPolygons: skipped)
     }
 
     /// hmean-iou of the validation pages (MMOCR 1.x protocol, best score threshold), logged.
-    func validate(step: Int, epoch: Int, log: RecogMetricsLog, seconds: Double) throws -> [(key: String, value: Double)] {
-        guard !val.isEmpty else { return [] }
-        let scores = Self.score(network: network, pages: val, scale: (config.valScale[0], config.valScale[1]), workers: config.workers)
-        network.setTraining(true)
-        log.validation(step, epoch: epoch, seconds: seconds, scores: scores, loss: nil)
-        return scores
+    /// Without validation pages, the mean training loss (negated) picks the best.
+    public func validate(step: Int, epoch: Int, log: RecogMetricsLog, meanTrainLoss: Double?, seconds: Double) throws
+        -> (score: Double?, scores: [(key: String, value: Double)]) {
+        var scores: [(key: String, value: Double)] = []
+        if !val.isEmpty {
+            scores = Self.score(network: network, pages: val, scale: (config.valScale[0], config.valScale[1]), workers: config.workers)
+            network.setTraining(true)
+            log.validation(step, epoch: epoch, seconds: seconds, scores: scores, loss: nil)
+        }
+        let hmean: Double? = scores.first { $0.key == "hmean" }?.value
+        return (hmean ?? meanTrainLoss.map { -$0 }, scores)
     }
 
     /// precision, recall and hmean of the detector on `pages` (`prep eval det`'s metric).
@@ -184,6 +103,8 @@ public final class DetTrainer {
          "val_scale": config.valScale.map(String.init).joined(separator: ","), "step": String(step)]
     }
 
+    /// Writes `last.safetensors` and `last.state.safetensors` (the position and the settings
+    /// in its metadata).
     public func save(_ pos: Position) throws {
         try network.saveWeights(to: folder.last, metadata: weightsMetadata(step: pos.step))
         try network.saveOptimizer(to: folder.state, metadata: pos.metadata(format: "prep-det-state", config: try config.json()))
@@ -195,7 +116,28 @@ public final class DetTrainer {
         return (p, try DetTrainConfig.fromJSON(cfg, source: folder.state.path))
     }
 
-    func drawCurve(_ log: RecogMetricsLog) throws {
-        try RecogRunFolder.write(LossCurvePlot().png(losses: log.losses, accuracy: log.accuracy), to: folder.lossCurve)
+}
+
+/// The detector's model step for `TrainingLoop`.
+extension DetTrainer: TrainingModelStep {
+    public var batchItems: String { "pages" }
+
+    public func loader(epoch: Int, first: Int) -> DetBatchLoader {
+        let order = RecogBatchLoader.order(count: train.count, seed: config.seed, epoch: epoch, shuffle: true)
+        return DetBatchLoader(pages: train, order: order,
+                              options: .init(size: config.crop, augment: config.augment, batchSize: config.batchSize,
+                                             workers: config.workers, prefetch: 2, seed: config.seed, epoch: epoch),
+                              firstBatch: first)
     }
+
+    public func setTraining(_ training: Bool) { network.setTraining(training) }
+
+    public func trainStep(_ batch: DetBatch) -> (loss: Double, detail: String) {
+        let (loss, parts) = network.trainStep(batch)
+        return (loss, " (" + parts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+    }
+
+    public func update(learningRate: Float) { network.update(learningRate: learningRate, clipNorm: config.clipNorm.map(Float.init)) }
+
+    public func saveWeights(to url: URL, step: Int) throws { try network.saveWeights(to: url, metadata: weightsMetadata(step: step)) }
 }

@@ -13,27 +13,16 @@ import PrepNN
 public final class RecogTrainer {
     public typealias Position = TrainingPosition
 
-    public enum Outcome: String, Sendable { case finished, interrupted }
+    public typealias Outcome = TrainingOutcome
+    public typealias Tick = TrainingTick
 
+    /// The loop's summary (`TrainingSummary`'s fields read through) and the samples that could
+    /// not be read.
+    @dynamicMemberLookup
     public struct Summary: Sendable {
-        public var outcome: Outcome
-        public var position: Position
-        public var totalSteps: Int
-        public var lastLoss: Double?
-        public var validation: [(key: String, value: Double)]
-        public var seconds: Double
-        public var samplesPerSecond: Double
-        public var trainedSamples: Int
+        public var run: TrainingSummary
         public var failures: [(name: String, reason: String)]
-    }
-
-    /// What the progress display gets after each step.
-    public struct Tick: Sendable {
-        public var step: Int
-        public var totalSteps: Int
-        public var epoch: Int
-        public var loss: Double
-        public var samplesPerSecond: Double
+        public subscript<T>(dynamicMember path: KeyPath<TrainingSummary, T>) -> T { run[keyPath: path] }
     }
 
     public let config: RecogTrainConfig
@@ -76,105 +65,26 @@ public final class RecogTrainer {
     }
 
     /// Trains from `position` (a fresh run: `Position()`) until the step budget is spent, a stop
-    /// is requested (Ctrl-C), or `stopAfterStep` is reached (tests: "interrupt" at a step).
-    /// Throws on a NaN/infinite loss after saving `nan-step-N.safetensors`.
+    /// is requested (Ctrl-C), or `stopAfterStep` is reached (tests: "interrupt" at a step), in
+    /// `TrainingLoop`. Throws on a NaN/infinite loss after saving `nan-step-N.safetensors`.
     public func run(from start: Position, stopAfterStep: Int? = nil) throws -> Summary {
         guard !labels.entries.isEmpty else {
             throw PrepError.failed("no usable training samples (\(labels.skipped.count) skipped; see \(folder.skipped.path))")
         }
-        var pos = start
-        let total = totalSteps
-        let log = try RecogMetricsLog(url: folder.metrics, keepUpTo: start.step == 0 ? nil : start.step)
-        var failures: [(name: String, reason: String)] = []
-        var lastLoss: Double? = nil
-        var lastValidation: [(key: String, value: Double)] = []
-        var trainSeconds = 0.0, trained = 0
-        let began = Date()
-        var epochLoss = 0.0, epochBatches = 0
-        var outcome = Outcome.finished
-        // Validate, keep the best, save the resumable state (the position after `pos`).
-        func checkpoint(_ pos: inout Position, epochDone: Bool) throws -> [(key: String, value: Double)] {
-            let (score, scores) = try validate(step: pos.step, epoch: pos.epoch + 1, log: log,
-                                               trainLoss: epochBatches > 0 ? epochLoss / Double(epochBatches) : nil,
-                                               seconds: Date().timeIntervalSince(began))
-            if let score, pos.best.map({ score > $0 }) ?? true {
-                pos.best = score
-                pos.bestStep = pos.step
-                try network.saveWeights(to: folder.best, metadata: weightsMetadata(step: pos.step))
-            }
-            epochLoss = 0; epochBatches = 0
-            if epochDone { pos.epoch += 1; pos.batch = 0 }
-            try save(pos)
-            try drawCurve(log)
-            return scores
-        }
-        let schedule = self.schedule
         precondition(network.classCount == charset.classCount)
-
-        training: while pos.step < total {
-            let order = RecogBatchLoader.order(count: labels.entries.count, seed: config.seed, epoch: pos.epoch, shuffle: true)
-            let loader = RecogBatchLoader(source: train, entries: labels.entries, order: order,
-                                          options: .init(spec: config.input, augment: config.augment, batchSize: config.batchSize,
-                                                         workers: config.workers, prefetch: 4, seed: config.seed, epoch: pos.epoch),
-                                          firstBatch: pos.batch)
-            defer { loader.cancel() }
-            network.setTraining(true)
-            var t0 = Date()
-            while pos.step < total {
-                if stop.isRequested || stopAfterStep.map({ pos.step >= $0 }) == true {
-                    outcome = .interrupted
-                    break training
-                }
-                guard let batch = loader.next() else { break }
-                failures += batch.failures
-                pos.batch = batch.number + 1
-                guard batch.count > 0 else { continue }
-                _ = network.forward(batch)
-                let targets = (0..<batch.count).map { batch.target($0).map(Int.init) }
-                let loss = network.loss(targets: targets, backward: true).mean
-                if !loss.isFinite {
-                    let nan = folder.url.appendingPathComponent("nan-step-\(pos.step + 1).safetensors")
-                    try? network.saveWeights(to: nan, metadata: weightsMetadata(step: pos.step))
-                    throw PrepError.failed("the loss became \(loss) at step \(pos.step + 1) (epoch \(pos.epoch + 1), batch \(batch.number + 1)): samples \(batch.names.joined(separator: ", ")); the weights of that moment are in \(nan.path)")
-                }
-                network.update(learningRate: schedule.lr(step: pos.step), clipNorm: config.clipNorm.map(Float.init))
-                pos.step += 1
-                let now = Date()
-                let dt = now.timeIntervalSince(t0)
-                t0 = now
-                trainSeconds += dt
-                trained += batch.count
-                let sps = dt > 0 ? Double(batch.count) / dt : 0
-                lastLoss = Double(loss)
-                epochLoss += Double(loss); epochBatches += 1
-                log.step(pos.step, epoch: pos.epoch + 1, loss: Double(loss), lr: Double(schedule.lr(step: pos.step - 1)), samplesPerSecond: sps,
-                         seconds: now.timeIntervalSince(began))
-                onTick?(Tick(step: pos.step, totalSteps: total, epoch: pos.epoch + 1, loss: Double(loss), samplesPerSecond: sps))
-                if let every = config.valEvery, pos.step % every == 0, pos.batch < loader.batchCount, pos.step < total {
-                    lastValidation = try checkpoint(&pos, epochDone: false)
-                    t0 = Date()
-                }
-            }
-            // End of an epoch (or of the step budget): validate, keep the best, save.
-            let epochDone = pos.batch >= loader.batchCount
-            if epochDone || pos.step >= total {
-                lastValidation = try checkpoint(&pos, epochDone: epochDone)
-            }
-        }
-        if outcome == .interrupted {
-            try save(pos)
-            try drawCurve(log)
-        }
-        return Summary(outcome: outcome, position: pos, totalSteps: total, lastLoss: lastLoss, validation: lastValidation,
-                       seconds: Date().timeIntervalSince(began), samplesPerSecond: trainSeconds > 0 ? Double(trained) / trainSeconds : 0,
-                       trainedSamples: trained, failures: failures)
+        var failures: [(name: String, reason: String)] = []
+        let loop = TrainingLoop(model: self, totalSteps: totalSteps, schedule: schedule, valEvery: config.valEvery, primaryMetric: "word_acc",
+                                stop: stop, onTick: onTick)
+        let run = try loop.run(from: start, stopAfterStep: stopAfterStep) { failures += $0.failures }
+        return Summary(run: run, failures: failures)
     }
 
-    /// Validation (or, without a validation set, the epoch's mean training loss, lower is
-    /// better, as the score that picks the best checkpoint: its negation).
-    func validate(step: Int, epoch: Int, log: RecogMetricsLog, trainLoss: Double?, seconds: Double) throws -> (Double?, [(key: String, value: Double)]) {
+    /// Validation (or, without a validation set, the mean training loss, lower is better, as the
+    /// score that picks the best checkpoint: its negation).
+    public func validate(step: Int, epoch: Int, log: RecogMetricsLog, meanTrainLoss: Double?, seconds: Double) throws
+        -> (score: Double?, scores: [(key: String, value: Double)]) {
         guard let val else {
-            return (trainLoss.map { -$0 }, [])
+            return (meanTrainLoss.map { -$0 }, [])
         }
         var failures: [(name: String, reason: String)] = []
         let outputs = RecogPredictor(network: network, charset: charset, spec: config.input, batchSize: config.batchSize,
@@ -210,8 +120,29 @@ public final class RecogTrainer {
     public static func resumePoint(_ folder: RecogRunFolder) throws -> (Position, RecogTrainConfig) {
         try position(from: try Position.stateMetadata(folder), file: folder.state.path)
     }
+}
 
-    func drawCurve(_ log: RecogMetricsLog) throws {
-        try RecogRunFolder.write(LossCurvePlot().png(losses: log.losses, accuracy: log.accuracy), to: folder.lossCurve)
+/// The recognizer's model step for `TrainingLoop`: CTC loss on the CRNN's output.
+extension RecogTrainer: TrainingModelStep {
+    public var batchItems: String { "samples" }
+
+    public func loader(epoch: Int, first: Int) -> RecogBatchLoader {
+        let order = RecogBatchLoader.order(count: labels.entries.count, seed: config.seed, epoch: epoch, shuffle: true)
+        return RecogBatchLoader(source: train, entries: labels.entries, order: order,
+                                options: .init(spec: config.input, augment: config.augment, batchSize: config.batchSize,
+                                               workers: config.workers, prefetch: 4, seed: config.seed, epoch: epoch),
+                                firstBatch: first)
     }
+
+    public func setTraining(_ training: Bool) { network.setTraining(training) }
+
+    public func trainStep(_ batch: RecogBatch) -> (loss: Double, detail: String) {
+        _ = network.forward(batch)
+        let targets = (0..<batch.count).map { batch.target($0).map(Int.init) }
+        return (Double(network.loss(targets: targets, backward: true).mean), "")
+    }
+
+    public func update(learningRate: Float) { network.update(learningRate: learningRate, clipNorm: config.clipNorm.map(Float.init)) }
+
+    public func saveWeights(to url: URL, step: Int) throws { try network.saveWeights(to: url, metadata: weightsMetadata(step: step)) }
 }

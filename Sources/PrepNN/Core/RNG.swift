@@ -1,19 +1,13 @@
 import Foundation
 
-/// A small, seedable random generator (SplitMix64) whose whole state is one UInt64, so a
-/// checkpoint can save it (as I64, bit pattern) and resume bit-for-bit.
-public struct RNG {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
+@_exported import PrepRandom
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The engine's random generator is `SplitMix64` (PrepRandom), whose whole state is one UInt64,
+/// so a checkpoint can save it (as I64, bit pattern) and resume bit-for-bit.
+public typealias RNG = SplitMix64
 
+/// The draws the engine needs (initialisation, dropout).
+extension SplitMix64 {
     /// Uniform in [0, 1) with 24 random bits.
     public mutating func uniform() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
 
