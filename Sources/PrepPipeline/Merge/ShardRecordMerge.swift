@@ -16,6 +16,15 @@ enum KWayMerge {
     /// Calls `take(s)` for the next record of shard `s`, in merged order, until every shard's
     /// positions are used up.
     static func run(_ shards: [ShardRecords], take: (Int) throws -> Void) throws {
+        try run(count: shards.count, head: { shards[$0].positions.head }) { s in
+            try take(s)
+            try shards[s].positions.advance()
+        }
+    }
+
+    /// The same over any sources: `head(s)` is the position of source `s`'s next record (nil when
+    /// it has no more), and `next(s)` takes that record and moves on.
+    static func run(count: Int, head: (Int) -> Int?, next: (Int) throws -> Void) throws {
         var heap: [(position: Int, shard: Int)] = []
         func less(_ a: Int, _ b: Int) -> Bool {
             heap[a].position < heap[b].position || (heap[a].position == heap[b].position && heap[a].shard < heap[b].shard)
@@ -36,13 +45,12 @@ enum KWayMerge {
                 i = m
             }
         }
-        for (k, s) in shards.enumerated() {
-            if let p = s.positions.head { heap.append((p, k)); up(heap.count - 1) }
+        for k in 0..<count {
+            if let p = head(k) { heap.append((p, k)); up(heap.count - 1) }
         }
         while let top = heap.first {
-            try take(top.shard)
-            try shards[top.shard].positions.advance()
-            if let p = shards[top.shard].positions.head {
+            try next(top.shard)
+            if let p = head(top.shard) {
                 heap[0] = (p, top.shard)
             } else {
                 heap[0] = heap[heap.count - 1]
