@@ -114,11 +114,14 @@ struct ShardOutputMerger {
         var count = 0
         let imageID = JSONIntFields(["id"]), annotationIDs = JSONIntFields(["image_id", "id"])
         try KWayMerge.run(try shards()) { k in
-            guard var record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
-            if let firstID {
-                record = try imageID.replacing([firstID + count], in: record, found: imageID.find(in: record), file: inputs[k].output)
+            guard let record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
+            var failure: Error?
+            try out.append { buffer in
+                if count > 0 { buffer.append(0x2C); buffer.append(0x20) }
+                guard let firstID else { return buffer.append(contentsOf: record) }
+                do { try imageID.append([firstID + count], in: record, found: imageID.find(in: record), file: inputs[k].output, to: &buffer) } catch { failure = error }
             }
-            try out.write(count == 0 ? record : [0x2C, 0x20] + record)
+            if let failure { throw failure }
             count += 1
         }
         for (k, c) in cursors.enumerated() where try c.next() != nil { throw mismatch(k, "more records") }
@@ -136,8 +139,12 @@ struct ShardOutputMerger {
                         throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
                     }
                     if owner != local[k] { break }
-                    let renumbered = try annotationIDs.replacing([image, annotation], in: record, found: fields, file: inputs[k].output)
-                    try out.write(annotation == firstID ? renumbered : [0x2C, 0x20] + renumbered)
+                    var failure: Error?
+                    try out.append { buffer in
+                        if annotation != firstID { buffer.append(0x2C); buffer.append(0x20) }
+                        do { try annotationIDs.append([image, annotation], in: record, found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
+                    }
+                    if let failure { throw failure }
                     annotation += 1
                     pending[k] = try cursors[k].next()
                 }
