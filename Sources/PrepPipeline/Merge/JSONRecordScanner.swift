@@ -123,7 +123,7 @@ struct JSONIntFields {
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }
         var v = value.magnitude
-        // Digits into a fixed tuple-free scratch, most significant first (no array per number).
+        // Most significant digit first, straight into `out` (no array per number).
         var divisor: UInt = 1
         while divisor <= v / 10 { divisor *= 10 }
         repeat {
