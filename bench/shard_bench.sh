@@ -13,6 +13,10 @@
 #   pages: prep icdar2015 --task det on PAGES pages in ICDAR 2015 layout (bench/gen_icdar.py: 200
 #         distinct 1280x720 JPEGs, the other pages hard links to them with their own annotation
 #         files): one file per page, so a shard parses only its own pages
+#   validate: prep validate on the pages part's unsharded instances_training.json (every page's
+#         header read and SHA-256 taken; 200 distinct images, so 19,800 duplicate findings, which
+#         the merge finds over the shards' digests); runs after pages. Its report is compared
+#         with summary.seconds blanked.
 #
 # For N = 1, 2, 4 shards, each with --nproc 1: every shard is timed alone (its cost, to compare with
 # 1/N of the unsharded --nproc 1 run), then all N are run at once (total throughput; only 2 cores
@@ -20,13 +24,13 @@
 # half-size LMDB input is timed too: peak RSS must not grow with the number of records. Every merge
 # is compared byte for byte with the unsharded output.
 #
-# usage: bash bench/shard_bench.sh [DET] [REC] [PAGES]  (defaults 100000, 20000, 20000; PARTS="det lmdb pages" picks, "detplain" adds; needs ../shared/peer's venv for numpy/scipy/OpenCV)
+# usage: bash bench/shard_bench.sh [DET] [REC] [PAGES]  (defaults 100000, 20000, 20000; PARTS="det lmdb pages validate" picks, "detplain" adds; needs ../shared/peer's venv for numpy/scipy/OpenCV)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DET=${1:-100000}
 REC=${2:-20000}
 PAGES=${3:-20000}
-PARTS=${PARTS:-det lmdb pages}
+PARTS=${PARTS:-det lmdb pages validate}
 . bench/lib.sh
 WORK=bench/work/shard
 build_prep
@@ -73,6 +77,8 @@ task() {
     detplain) "$PREP" synthtext "$WORK/synthtext-plain$DET" --task det --nproc 1 -q -o "$out" "$@" ;;
     lmdb) "$PREP" lmdb "$WORK/rec-$REC/label.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
     pages) "$PREP" icdar2015 "$WORK/pages-$PAGES" --split-list training --task det --nproc 1 -q -o "$out" "$@" ;;
+    validate) mkdir -p "$out"; "$PREP" validate "training=$WORK/out-pages/unsharded/instances_training.json" --nproc 1 -q \
+                $([ $# -gt 0 ] && echo "-o $out" || echo "--report $out/validate.json") "$@" || [ $? = 1 ] ;;
     lmdb-half) "$PREP" lmdb "$WORK/rec-$REC/label-half.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
   esac
 }
@@ -99,7 +105,15 @@ for what in $PARTS ${PARTS_RUN:-}; do
     done
     wait
     echo "$what-n$n-parallel $(calc "$(date +%s.%N) - $start") 0 0 0" >> "$T"
-    gnu_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
+    if [ "$what" = validate ]; then  # exit 1: the checks found errors (as the unsharded run's)
+      gnu_time "$T" "$what-n$n-merge" bash -c '"$0" merge "$@" -q || [ $? = 1 ]' "$PREP" "$WORK/out-$what/n$n/merged" "${dirs[@]}"
+    else
+      gnu_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
+    fi
+    if [ "$what" = validate ]; then  # the report's seconds differ; the rest must not
+      for f in unsharded n$n/merged; do sed -E 's/"seconds": [0-9.e-]+/"seconds": 0/' "$WORK/out-$what/$f/validate.json" > "$WORK/out-$what/$f.cmp"; done
+      mv "$WORK/out-$what/n$n/merged.cmp" "$WORK/out-$what/n$n/merged/validate.json"; mv "$WORK/out-$what/unsharded.cmp" "$WORK/out-$what/unsharded/validate.json"
+    fi
     diff -r -q "$WORK/out-$what/unsharded" "$WORK/out-$what/n$n/merged" > /dev/null \
       && echo "$what N=$n: merged == unsharded (byte for byte)" || { echo "$what N=$n: merged DIFFERS"; exit 1; }
   done
@@ -110,7 +124,7 @@ echo "machine: $(nproc) cores, shared with other jobs (load average $(cut -d' ' 
 # CPU seconds (user + sys) besides wall: on a shared machine the wall time mostly measures the others' load.
 cpu() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.2f", $4 + $5}'; }
 printf '%-5s %-3s %9s %9s %11s %9s %9s %10s %9s %9s\n' task N wall_s cpu_s shard_cpu_s 'x(1/N)' par_wall merge_wall merge_cpu 'merge_%cpu'
-for what in det detplain lmdb pages; do
+for what in det detplain lmdb pages validate; do
   grep -q "^$what-unsharded " "$T" || continue
   u=$(secs "$what-unsharded"); uc=$(cpu "$what-unsharded")
   for n in 1 2 4; do
@@ -120,11 +134,11 @@ for what in det detplain lmdb pages; do
       "$(secs "$what-n$n-parallel")" "$m" "$mc" "$(calc "100 * $mc / $uc")"
   done
 done
-for what in det detplain lmdb pages; do
+for what in det detplain lmdb pages validate; do
   grep -q "^$what-unsharded " "$T" || continue
-  items=$DET; [ "$what" = lmdb ] && items=$REC; [ "$what" = pages ] && items=$PAGES
+  items=$DET; [ "$what" = lmdb ] && items=$REC; [ "$what" = pages ] || [ "$what" = validate ] && items=$PAGES
   u=$(secs "$what-unsharded"); p=$(secs "$what-n4-parallel"); m=$(secs "$what-n4-merge")
   printf '%s throughput: unsharded %.0f items/s; 2 shards at once + merge %.0f items/s; 4 shards at once + merge %.0f items/s\n' \
     "$what" "$(calc "$items / $u")" "$(calc "$items / ($(secs "$what-n2-parallel") + $(secs "$what-n2-merge"))")" "$(calc "$items / ($p + $m)")"
 done
-echo "merge peak RSS: det N=4 $(rss det-n4-merge) MiB; lmdb N=4: $HALF records $(rss lmdb-half-n4-merge) MiB, $REC records $(rss lmdb-n4-merge) MiB"
+echo "merge peak RSS: det N=4 $(rss det-n4-merge) MiB; pages N=4 $(rss pages-n4-merge) MiB; validate N=4 $(rss validate-n4-merge) MiB; lmdb N=4: $HALF records $(rss lmdb-half-n4-merge) MiB, $REC records $(rss lmdb-n4-merge) MiB"

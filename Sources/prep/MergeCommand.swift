@@ -20,6 +20,8 @@ struct MergeCommand: ParsableCommand {
           prep merge out/icdar2015 out/shard-*
           prep lmdb label.txt shards/$I/train.lmdb -i imgs --shard $I/8     (I = 0 … 7)
           prep merge data shards/* --report merge.json                       (data/train.lmdb)
+          prep merge checked validate-shards/*     (prep validate --shard: checked/validate.json,
+                                                    the summary, exit 1 when the checks fail)
         """)
 
     @Argument(help: "Output folder (what the unsharded run's -o would be).")
@@ -36,6 +38,14 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let merge = ShardMerge(output: URL(fileURLWithPath: out), shards: shards.map { URL(fileURLWithPath: $0) })
+        if try merge.isValidation() {
+            // prep validate's shards: its report, summary and exit status.
+            let result = try merge.runValidation()
+            if let report { try result.write(to: URL(fileURLWithPath: report)) }
+            if !quiet { print(result.summary()) }
+            if result.failed { throw ExitCode.failure }
+            return
+        }
         var common = try RunOptions.parse([])
         common.quiet = quiet
         common.report = report

@@ -18,6 +18,11 @@ struct ValidateCommand: ParsableCommand {
           prep validate out/instances_training.json out/instances_test.json
           prep validate train=out/train_label.txt test=out/test_label.txt --charset dict.txt --max-len 25
           prep validate data/train.lmdb --decode --report validate.json --format github
+
+        Sharded (one share of the images per worker of a cluster array; the merged \
+        OUT/validate.json equals the unsharded --report but for summary.seconds):
+          prep validate out/instances_training.json --shard $I/8 -o shards/$I     (I = 0 … 7)
+          prep merge checked shards/*                                (checked/validate.json)
         """)
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json, github }
@@ -58,6 +63,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads for image checks (default: the number of cores).")
     var nproc: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var sharding: ShardOptions
+
+    @Option(name: [.short, .customLong("out-dir")], help: ArgumentHelp("With --shard: the shard's folder (its validate.json and the ledger prep merge reads).", valueName: "DIR"))
+    var outDir: String?
+
     func validate() throws {
         if let maxLen, maxLen < 1 { throw ValidationError("--max-len must be at least 1") }
         guard tolerance >= 0 else { throw ValidationError("--tolerance must not be negative") }
@@ -74,19 +84,25 @@ struct ValidateCommand: ParsableCommand {
         options.image = ImageCheck(decode: decode)
         options.skipImages = skipImages
         options.workers = nproc
+        options.shard = try sharding.resolve()
+        if options.shard != nil && outDir == nil { throw PrepError.usage("--shard needs -o DIR: the shard's folder for prep merge") }
+        if options.shard == nil && outDir != nil { throw PrepError.usage("-o goes with --shard (without it, --report FILE.json writes the report)") }
         let validator = Validator(options: options)
+        let shardRun = try options.shard.map { try ValidateShardRun(shard: $0, folder: URL(fileURLWithPath: outDir!), validator: validator) }
         // Progress per input, on a terminal only.
         let progress = Progress(label: "validate", total: paths.count, quiet: quiet || format == .json)
-        for argument in paths {
+        for (i, argument) in paths.enumerated() {
             let (split, path) = ValidationInputs.split(for: argument)
             let input = try ValidationInputs.open(URL(fileURLWithPath: path), images: options.images)
-            try validator.validate(input, path: path, split: split)
+            let records = try validator.validate(input, path: path, split: split)
+            shardRun?.ledger.enumerated("input \(i + 1): \(argument)", total: records)
             progress.advance()
         }
         progress.finish()
         validator.finish()
         let result = ValidationReport(validator: validator, seconds: Date().timeIntervalSince(started), strict: strict)
         if let report { try result.write(to: URL(fileURLWithPath: report)) }
+        try shardRun?.finish(result)
         switch format {
         case .json:
             var out = PyJSON(ensureASCII: false).encode(result.json())
@@ -100,5 +116,36 @@ struct ValidateCommand: ParsableCommand {
             if !quiet { print(result.summary()) }
         }
         if result.failed { throw ExitCode.failure }
+    }
+}
+
+/// The folder of one `prep validate --shard I/N` run: its `validate.json` (its share's report)
+/// and the ledger (`.prep-shard/`: manifest, digests, crop names, state) `prep merge` reads.
+/// Staged: it appears whole or not at all.
+private struct ValidateShardRun {
+    let staging: OutputStaging
+    let ledger: ShardLedger
+    let validator: Validator
+
+    init(shard: Shard, folder: URL, validator: Validator) throws {
+        staging = try OutputStaging(directory: folder)
+        ledger = try ShardLedger(shard: shard, staging: staging)
+        self.validator = validator
+        try validator.startShard(in: staging.stagingDirectory.appendingPathComponent(ShardManifest.folder))
+    }
+
+    func finish(_ result: ValidationReport) throws {
+        do {
+            try result.write(to: try staging.url(for: "validate.json"))
+            try validator.writeShard(to: staging.stagingDirectory.appendingPathComponent(ShardManifest.folder),
+                                     seconds: result.seconds, strict: result.strict)
+            let report = RunReport(command: "validate")
+            report.options["arguments"] = ShardOptions.fingerprint()
+            try ledger.finish(report: report)
+            try staging.commit()
+        } catch {
+            staging.discard()
+            throw error
+        }
     }
 }

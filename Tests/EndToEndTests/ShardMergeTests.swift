@@ -187,17 +187,23 @@ final class ShardMergeTests: XCTestCase {
         }
     }
 
+    /// Three shard folders: one left out, or one given twice, is refused (exit 2).
+    static func assertMissingAndTwiceRefused(_ out: String, _ dirs: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        var r = try PrepProcess.run(["merge", out, dirs[0], dirs[2]])
+        XCTAssertEqual(r.status, 2, file: file, line: line)
+        XCTAssertTrue(r.stderr.contains("missing shard(s) 1/3"), r.stderr, file: file, line: line)
+        r = try PrepProcess.run(["merge", out, dirs[0], dirs[1], dirs[2], dirs[1]])
+        XCTAssertEqual(r.status, 2, file: file, line: line)
+        XCTAssertTrue(r.stderr.contains("given twice"), r.stderr, file: file, line: line)
+    }
+
     func testMissingDuplicateAndForeignShardsAreRefused() throws {
         let root = try fixtureCopy("icdar2015-toy")
         let base = try PrepProcess.tempDir(self)
         let dirs = try shards(3, in: base, root: root)
         let out = base.appendingPathComponent("merged").path
-        var r = try PrepProcess.run(["merge", out, dirs[0], dirs[2]])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("missing shard(s) 1/3"), r.stderr)
-        r = try PrepProcess.run(["merge", out, dirs[0], dirs[1], dirs[2], dirs[1]])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("given twice"), r.stderr)
+        try ShardMergeTests.assertMissingAndTwiceRefused(out, dirs)
+        var r: PrepProcess.Result
         // A shard of another run (other options).
         let other = try shards(3, extra: ["--to", "coco"], in: base.appendingPathComponent("other"), root: root)
         r = try PrepProcess.run(["merge", out, dirs[0], dirs[1], other[2]])

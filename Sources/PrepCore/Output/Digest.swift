@@ -48,6 +48,7 @@ public final class Digest {
 /// A SHA-256 value: 256 bits, so two different images never collide in practice, unlike CRC-32.
 public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
+    public init(bytes: [UInt8]) { self.bytes = bytes }
     /// Lower-case hex, as `sha256sum` prints it.
     public var description: String { Digest.hex(bytes) }
 }

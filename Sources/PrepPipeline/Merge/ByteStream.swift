@@ -110,3 +110,15 @@ final class PositionReader {
         head = value
     }
 }
+
+extension ByteStream {
+    /// The next `n` bytes, or nil when the file ends before them.
+    func take(_ n: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(n)
+        if n == 0 { return out }
+        var left = n
+        _ = scan(into: &out) { _ in left -= 1; return left == 0 }
+        return out.count == n ? out : nil
+    }
+}

@@ -97,19 +97,20 @@ struct JSONIntFields {
         return found
     }
 
-    /// `object` with the fields `find` found replaced by `values` (in `names` order); a field
-    /// that is not there is an error naming `file`.
-    func replacing(_ values: [Int], in object: [UInt8], found: Found, file: URL) throws -> [UInt8] {
+    /// Appends `object` to `out` with the fields `find` found replaced by `values` (in `names`
+    /// order), straight into the output buffer (no record copy); a field that is not there is an
+    /// error naming `file`.
+    func append(_ values: [Int], in object: [UInt8], found: Found, file: URL, to out: inout [UInt8]) throws {
         var edits: [(range: Range<Int>, value: Int)] = []
+        edits.reserveCapacity(values.count)
         for (k, value) in values.enumerated() {
             guard let f = found[k] else {
                 throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(names[k])'")
             }
             edits.append((f.range, value))
         }
-        edits.sort { $0.range.lowerBound < $1.range.lowerBound }
-        var out: [UInt8] = []
-        out.reserveCapacity(object.count + 16 * edits.count)
+        if edits.count == 2 && edits[1].range.lowerBound < edits[0].range.lowerBound { edits.swapAt(0, 1) }
+        else if edits.count > 2 { edits.sort { $0.range.lowerBound < $1.range.lowerBound } }
         var at = 0
         for e in edits {
             out.append(contentsOf: object[at..<e.range.lowerBound])
@@ -117,15 +118,18 @@ struct JSONIntFields {
             at = e.range.upperBound
         }
         out.append(contentsOf: object[at...])
-        return out
     }
 
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }
         var v = value.magnitude
-        var digits: [UInt8] = []
-        repeat { digits.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
-        out.append(contentsOf: digits.reversed())
+        // Most significant digit first, straight into `out` (no array per number).
+        var divisor: UInt = 1
+        while divisor <= v / 10 { divisor *= 10 }
+        repeat {
+            out.append(UInt8(48 + (v / divisor) % 10))
+            divisor /= 10
+        } while divisor > 0
     }
 }
 

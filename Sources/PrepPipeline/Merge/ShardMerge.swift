@@ -61,6 +61,25 @@ public struct ShardMerge {
         return loaded
     }
 
+    /// Whether the shards are `prep validate --shard` folders (checked as a set first).
+    public func isValidation() throws -> Bool { try manifests()[0].command == "validate" }
+
+    /// Merges `prep validate --shard` folders: OUT/validate.json is the unsharded run's report.
+    public func runValidation() throws -> ValidationReport {
+        let loaded = try manifests()
+        let dirs = loaded.indices.sorted { loaded[$0].shard.index < loaded[$1].shard.index }.map { shardDirectories[$0] }
+        let result = try ValidationShardMerge(shards: dirs).run()
+        let staging = try OutputStaging(directory: output)
+        do {
+            try result.write(to: try staging.url(for: "validate.json"))
+            try staging.commit()
+        } catch {
+            staging.discard()
+            throw error
+        }
+        return result
+    }
+
     /// Runs the merge; the report gets the shards' summed counts.
     public func run(report: RunReport, quiet: Bool = true) throws {
         let loaded = try manifests()

@@ -16,6 +16,15 @@ enum KWayMerge {
     /// Calls `take(s)` for the next record of shard `s`, in merged order, until every shard's
     /// positions are used up.
     static func run(_ shards: [ShardRecords], take: (Int) throws -> Void) throws {
+        try run(count: shards.count, head: { shards[$0].positions.head }) { s in
+            try take(s)
+            try shards[s].positions.advance()
+        }
+    }
+
+    /// The same over any sources: `head(s)` is the position of source `s`'s next record (nil when
+    /// it has no more), and `next(s)` takes that record and moves on.
+    static func run(count: Int, head: (Int) -> Int?, next: (Int) throws -> Void) throws {
         var heap: [(position: Int, shard: Int)] = []
         func less(_ a: Int, _ b: Int) -> Bool {
             heap[a].position < heap[b].position || (heap[a].position == heap[b].position && heap[a].shard < heap[b].shard)
@@ -36,13 +45,12 @@ enum KWayMerge {
                 i = m
             }
         }
-        for (k, s) in shards.enumerated() {
-            if let p = s.positions.head { heap.append((p, k)); up(heap.count - 1) }
+        for k in 0..<count {
+            if let p = head(k) { heap.append((p, k)); up(heap.count - 1) }
         }
         while let top = heap.first {
-            try take(top.shard)
-            try shards[top.shard].positions.advance()
-            if let p = shards[top.shard].positions.head {
+            try next(top.shard)
+            if let p = head(top.shard) {
                 heap[0] = (p, top.shard)
             } else {
                 heap[0] = heap[heap.count - 1]
@@ -106,11 +114,14 @@ struct ShardOutputMerger {
         var count = 0
         let imageID = JSONIntFields(["id"]), annotationIDs = JSONIntFields(["image_id", "id"])
         try KWayMerge.run(try shards()) { k in
-            guard var record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
-            if let firstID {
-                record = try imageID.replacing([firstID + count], in: record, found: imageID.find(in: record), file: inputs[k].output)
+            guard let record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
+            var failure: Error?
+            try out.append { buffer in
+                if count > 0 { buffer.append(0x2C); buffer.append(0x20) }
+                guard let firstID else { return buffer.append(contentsOf: record) }
+                do { try imageID.append([firstID + count], in: record, found: imageID.find(in: record), file: inputs[k].output, to: &buffer) } catch { failure = error }
             }
-            try out.write(count == 0 ? record : [0x2C, 0x20] + record)
+            if let failure { throw failure }
             count += 1
         }
         for (k, c) in cursors.enumerated() where try c.next() != nil { throw mismatch(k, "more records") }
@@ -128,8 +139,12 @@ struct ShardOutputMerger {
                         throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
                     }
                     if owner != local[k] { break }
-                    let renumbered = try annotationIDs.replacing([image, annotation], in: record, found: fields, file: inputs[k].output)
-                    try out.write(annotation == firstID ? renumbered : [0x2C, 0x20] + renumbered)
+                    var failure: Error?
+                    try out.append { buffer in
+                        if annotation != firstID { buffer.append(0x2C); buffer.append(0x20) }
+                        do { try annotationIDs.append([image, annotation], in: record, found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
+                    }
+                    if let failure { throw failure }
                     annotation += 1
                     pending[k] = try cursors[k].next()
                 }

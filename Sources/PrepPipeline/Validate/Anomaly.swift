@@ -72,7 +72,7 @@ public enum AnomalyKind: String, CaseIterable, Sendable, Codable {
 /// Where a record sits in its input: the file, the 1-based line when the format has lines (or
 /// the line a JSON element starts on), the byte offset in a JSON document, and the item (an
 /// image name, `annotations[12]`, an LMDB key) a person would look for.
-public struct RecordPosition: Sendable, Equatable {
+public struct RecordPosition: Sendable, Equatable, Codable {
     public var file: String
     public var line: Int?
     public var offset: Int?
@@ -90,7 +90,7 @@ public struct RecordPosition: Sendable, Equatable {
 }
 
 /// One finding: its kind (stable name + severity), the split, where it is, and what exactly.
-public struct Anomaly: Sendable, Equatable {
+public struct Anomaly: Sendable, Equatable, Codable {
     public var kind: AnomalyKind
     public var split: String
     public var position: RecordPosition

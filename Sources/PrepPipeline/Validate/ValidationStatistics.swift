@@ -1,7 +1,7 @@
 import PrepCore
 
 /// Counts into fixed buckets `[edges[i], edges[i+1])`, the last open-ended.
-public struct Histogram: Sendable {
+public struct Histogram: Sendable, Codable {
     public let edges: [Double]
     public private(set) var counts: [Int]
 
@@ -16,6 +16,11 @@ public struct Histogram: Sendable {
         counts[i] += 1
     }
 
+    /// Adds another histogram's counts (same edges: a shard's of the same split).
+    mutating func add(_ other: Histogram) {
+        for i in counts.indices where i < other.counts.count { counts[i] += other.counts[i] }
+    }
+
     static func label(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
 
     /// `{"0-1": n, …, "64+": n}`.
@@ -28,7 +33,7 @@ public struct Histogram: Sendable {
 }
 
 /// Statistics of one split.
-public struct SplitStatistics: Sendable {
+public struct SplitStatistics: Sendable, Codable {
     public var split: String
     public var inputs: [(path: String, format: String)] = []
     public var images = 0
@@ -45,6 +50,36 @@ public struct SplitStatistics: Sendable {
     public var textLength = Histogram(edges: [0, 1, 2, 5, 11, 26, 51, 101])
 
     public init(split: String) { self.split = split }
+
+    /// Adds a shard's statistics of the same split (its inputs are the same list).
+    mutating func add(_ o: SplitStatistics) {
+        images += o.images; instances += o.instances; ignored += o.ignored; labels += o.labels
+        instancesPerImage.add(o.instancesPerImage); boxSize.add(o.boxSize)
+        aspect.add(o.aspect); textLength.add(o.textLength)
+    }
+
+    private enum CodingKeys: String, CodingKey { case split, inputs, images, instances, ignored, labels, instancesPerImage, boxSize, aspect, textLength }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        split = try c.decode(String.self, forKey: .split)
+        inputs = try c.decode([[String]].self, forKey: .inputs).map { ($0.first ?? "", $0.last ?? "") }
+        images = try c.decode(Int.self, forKey: .images); instances = try c.decode(Int.self, forKey: .instances)
+        ignored = try c.decode(Int.self, forKey: .ignored); labels = try c.decode(Int.self, forKey: .labels)
+        instancesPerImage = try c.decode(Histogram.self, forKey: .instancesPerImage)
+        boxSize = try c.decode(Histogram.self, forKey: .boxSize)
+        aspect = try c.decode(Histogram.self, forKey: .aspect)
+        textLength = try c.decode(Histogram.self, forKey: .textLength)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(split, forKey: .split); try c.encode(inputs.map { [$0.path, $0.format] }, forKey: .inputs)
+        try c.encode(images, forKey: .images); try c.encode(instances, forKey: .instances)
+        try c.encode(ignored, forKey: .ignored); try c.encode(labels, forKey: .labels)
+        try c.encode(instancesPerImage, forKey: .instancesPerImage); try c.encode(boxSize, forKey: .boxSize)
+        try c.encode(aspect, forKey: .aspect); try c.encode(textLength, forKey: .textLength)
+    }
 
     public var ignoredFraction: Double { instances == 0 ? 0 : Double(ignored) / Double(instances) }
 
