@@ -16,12 +16,12 @@ public struct DetPredictor {
         public var texts: [DetectedText]
     }
 
-    public let detector: DBNetDetector
+    public let detector: DetProbabilityModel
     public var postprocessor: DBPostprocessor
     public var scale: (long: Int, short: Int)
     public var workers: Int
 
-    public init(detector: DBNetDetector, postprocessor: DBPostprocessor = DBPostprocessor(),
+    public init(detector: DetProbabilityModel, postprocessor: DBPostprocessor = DBPostprocessor(),
                 scale: (long: Int, short: Int) = (4068, 1024), workers: Int = 2) {
         self.detector = detector
         self.postprocessor = postprocessor
@@ -42,8 +42,9 @@ public struct DetPredictor {
     }
 
     /// Detections for every page in order; pages that cannot be read go to `failures`
-    /// (path, reason). `progress` is called with the number of pages done.
-    public func run(_ pages: [DetPage], failures: inout [(path: String, reason: String)], progress: ((Int) -> Void)? = nil) -> [Output] {
+    /// (path, reason). `progress` is called with the number of pages done. Throws the model's
+    /// error when it cannot take a page (an ONNX model with a fixed input smaller than the page).
+    public func run(_ pages: [DetPage], failures: inout [(path: String, reason: String)], progress: ((Int) -> Void)? = nil) throws -> [Output] {
         let scale = self.scale
         let queue = OrderedPrefetcher<Prepared>(count: pages.count, workers: max(1, workers), prefetch: 2) { i in
             Self.prepare(pages[i], scale: scale)
@@ -56,7 +57,7 @@ public struct DetPredictor {
             let i = done
             done += 1
             if let f = p.failure { failures.append((pages[i].url.path, f)); progress?(done); continue }
-            let prob = detector.probabilities(p.image, count: 1, height: p.paddedHeight, width: p.paddedWidth)[0]
+            let prob = try detector.probabilities(p.image, count: 1, height: p.paddedHeight, width: p.paddedWidth)[0]
             let texts = postprocessor.process(prob: prob, height: p.paddedHeight, width: p.paddedWidth,
                                               scaleX: Double(p.width) / Double(p.resizedWidth), scaleY: Double(p.height) / Double(p.resizedHeight))
             out.append(Output(index: i, page: pages[i], width: p.width, height: p.height, texts: texts))
