@@ -104,7 +104,7 @@ struct ExportCommand: ParsableCommand {
             let inputs = model.verificationInputs(options)
             // prep's own interpreter on the file just written.
             let own = try ONNXSelfCheck.maxAbsDiff(model: out.path, inputs: inputs, reference: model.referenceOutput)
-            report.notes.append("\(model.kind) → \(out.path) (opset \(opset), \(describe(options))); prep's ONNX interpreter vs prep's forward: max |diff| \(format(own))")
+            report.notes.append("\(model.kind) → \(out.path) (opset \(opset), \(describe(options, kind: model.kind))); prep's ONNX interpreter vs prep's forward: max |diff| \(format(own))")
             if let verifier {
                 let r = try verifier.verify(model: out.path, inputs: inputs, reference: model.referenceOutput)
                 report.notes.append("verify: onnx.checker.check_model passed (onnx \(r.onnxVersion)); ONNX Runtime \(r.runtimeVersion) vs prep on \(r.shapes.count) input(s) \(inputs.map(\.shape)): max |diff| \(format(r.maxAbsDiff)) (limit \(format(ONNXRuntimeVerifier.tolerance)))")
@@ -118,10 +118,12 @@ struct ExportCommand: ParsableCommand {
         report.update(split: "export") { $0.instances = 1; $0.outputs = [out.path] }
     }
 
-    func describe(_ o: ONNXExportOptions) -> String {
+    func describe(_ o: ONNXExportOptions, kind: String) -> String {
+        // A DBNet's sides default to 640; a CRNN's width to its training width, its height is 32.
+        let isDBNet = kind == "DBNet"
         var parts = ["batch \(o.dynamicBatch ? "dynamic" : String(o.batch))"]
-        if o.dynamicHeight || o.height != nil { parts.append("height \(o.dynamicHeight ? "dynamic" : String(o.height!))") }
-        parts.append("width \(o.dynamicWidth ? "dynamic" : String(o.width.map(String.init) ?? "the model's default"))")
+        if isDBNet { parts.append("height \(o.dynamicHeight ? "dynamic" : String(o.height ?? DBNetONNXExport.defaultSide))") }
+        parts.append("width \(o.dynamicWidth ? "dynamic" : o.width.map(String.init) ?? (isDBNet ? String(DBNetONNXExport.defaultSide) : "from the checkpoint"))")
         return parts.joined(separator: ", ")
     }
 
