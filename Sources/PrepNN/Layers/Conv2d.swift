@@ -145,27 +145,18 @@ public final class Conv2d: Module {
                 sgemm(m: co, n: l, k: k, a: weights, lda: k, b: w.columns.data, ldb: l,
                       beta: bp == nil ? 0 : 1, c: y, ldc: l)
                 fused?.apply(y, channels: 0..<co, planeSize: l)
-            } else if let fused {
-                w.gathered.resize([co, gn * l])
-                sgemm(m: co, n: gn * l, k: k, a: weights, lda: k, b: w.columns.data, ldb: gn * l,
-                      c: w.gathered.data, ldc: gn * l)
-                // (Cout, G·L) → (G, Cout, L) through the epilogue
-                let src = w.gathered.data
-                for gi in 0..<gn {
-                    for c in 0..<co {
-                        fused.apply(from: src + c * gn * l + gi * l, to: y + (gi * co + c) * l, channel: c, count: l)
-                    }
-                }
             } else {
                 w.gathered.resize([co, gn * l])
                 sgemm(m: co, n: gn * l, k: k, a: weights, lda: k, b: w.columns.data, ldb: gn * l,
                       c: w.gathered.data, ldc: gn * l)
-                // (Cout, G·L) → (G, Cout, L), adding the bias on the way
+                // (Cout, G·L) → (G, Cout, L), through the epilogue or adding the bias on the way
                 let src = w.gathered.data
                 for gi in 0..<gn {
                     for c in 0..<co {
                         let d = y + (gi * co + c) * l, s = src + c * gn * l + gi * l
-                        if let bp = bp {
+                        if let fused {
+                            fused.apply(from: s, to: d, channel: c, count: l)
+                        } else if let bp = bp {
                             let bv = bp[c]
                             for j in 0..<l { d[j] = s[j] + bv }
                         } else {
