@@ -85,6 +85,7 @@ let package = Package(
         .executableTarget(name: "dbnet-bench", dependencies: ["PrepModels"], path: "bench/dbnet-bench", swiftSettings: swift5),
         .executableTarget(name: "dbpost-bench", dependencies: ["PrepModels"], path: "bench/dbpost-bench", swiftSettings: swift5),
         .executableTarget(name: "onnx-bench", dependencies: ["PrepModels", "PrepONNX"], path: "bench/onnx-bench", swiftSettings: swift5),
+        .executableTarget(name: "onnx-det-bench", dependencies: ["PrepModels", "PrepONNX"], path: "bench/onnx-det-bench", swiftSettings: swift5),
         .plugin(name: "ZooEmbedPlugin", capability: .buildTool(), dependencies: ["zoo-embed"],
                 path: "Sources/ZooEmbedPlugin"),
 

@@ -3,6 +3,7 @@
     python bench/onnx_bench.py write DIR                     # inputs x1.f32, x64.f32 (seeded)
     python bench/onnx_bench.py ort MODEL.onnx X.f32 N        # ONNX Runtime, CPU, 2 threads
     python bench/onnx_bench.py torch WEIGHTS.safetensors X.f32 N   # PyTorch eager, same CRNN
+    python bench/onnx_bench.py ort-profile MODEL.onnx X.f32 N  # ONNX Runtime's per-node times
 
 Each timing line: NAME batch=N latency_ms=… images_per_s=… (median of ITERS calls after a warm-up).
 """
@@ -50,6 +51,39 @@ def read_safetensors(path):
     return out
 
 
+def ort_profile(path, x, n):
+    """Median time per node over ITERS runs from ONNX Runtime's own profiler
+    (SessionOptions.enable_profiling), printed in graph order like onnx-bench --profile."""
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = THREADS
+    so.inter_op_num_threads = 1
+    so.enable_profiling = True
+    so.profile_file_prefix = os.path.join(os.path.dirname(os.path.abspath(path)), 'ort_profile')
+    sess = ort.InferenceSession(path, so, providers=['CPUExecutionProvider'])
+    sess.run(['output'], {'input': x})
+    for _ in range(ITERS):
+        sess.run(['output'], {'input': x})
+    with open(sess.end_profiling()) as f:
+        events = json.load(f)
+    per_node, order, op = {}, [], {}
+    for e in events:
+        if e.get('cat') != 'Node' or not e['name'].endswith('_kernel_time'):
+            continue
+        name = e['name'][:-len('_kernel_time')]
+        if name not in per_node:
+            per_node[name] = []
+            order.append(name)
+            op[name] = e['args'].get('op_name', '?')
+        per_node[name].append(e['dur'] / 1000)
+    # the first run is the warm-up
+    med = {k: statistics.median(v[1:] or v) for k, v in per_node.items()}
+    total = sum(med.values())
+    print(f'onnxruntime profile batch={n} (median ms per node, sum {total:.2f})')
+    for k in order:
+        print(f'  {op[k]:<10} {k[:40]:<40} {med[k]:8.3f}  {100 * med[k] / total:5.1f}%')
+
+
 def main():
     mode = sys.argv[1]
     if mode == 'write':
@@ -66,6 +100,8 @@ def main():
         so.inter_op_num_threads = 1
         sess = ort.InferenceSession(path, so, providers=['CPUExecutionProvider'])
         timed('onnxruntime', n, lambda: sess.run(['output'], {'input': x}))
+    elif mode == 'ort-profile':
+        ort_profile(path, x, n)
     elif mode == 'torch':
         import torch
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts'))

@@ -6,6 +6,10 @@
 # interpreter (the exported file), PyTorch eager (torch 2.0.1). One round = every side back to
 # back; ratios are per round. The machine may be shared: compare ratios, not times.
 #   bash bench/onnx_bench.sh            # THREADS=2 ITERS=20 (batch 1) ITERS64=5 (batch 64) ROUNDS=2
+#   PROFILE=1 bash bench/onnx_bench.sh  # first: per-layer times of prep's engine and per-node
+#                                       # times of ONNX Runtime (its own profiler), batch 1 and 64
+# OpenBLAS's kernels follow OPENBLAS_CORETYPE when it is set (the header line names the ones in
+# use): `env -u OPENBLAS_CORETYPE bash bench/onnx_bench.sh` lets OpenBLAS detect the CPU.
 # ONNX Runtime from $PREP_ONNX_VENV (made by scripts/check-onnx.sh); PyTorch from the MMOCR 1.x
 # reference venv (TORCH_PY).
 set -euo pipefail
@@ -28,7 +32,15 @@ W="$WORK/weights/weights.safetensors"
     | grep -E "verify|interpreter"
 "$ORT_VENV/bin/python" bench/onnx_bench.py write "$WORK"
 
-echo "== machine load: $(cut -d' ' -f1-3 /proc/loadavg); threads $THREADS, median of $ITERS1 (batch 1) / $ITERS64 (batch 64) calls"
+echo "== machine load: $(cut -d' ' -f1-3 /proc/loadavg); threads $THREADS, median of $ITERS1 (batch 1) / $ITERS64 (batch 64) calls; OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)}"
+if [ "${PROFILE:-0}" = 1 ]; then
+  for n in 1 64; do
+    if [ "$n" = 1 ]; then export ITERS=$ITERS1; else export ITERS=$ITERS64; fi
+    "$ORT_VENV/bin/python" bench/onnx_bench.py ort-profile "$WORK/crnn.onnx" "$WORK/x$n.f32" "$n"
+    "$BIN/onnx-bench" --weights "$W" --onnx "$WORK/crnn.onnx" --input "$WORK/x$n.f32" --batch "$n" --threads "$THREADS" --iters "$ITERS" --profile \
+      | sed -n '/profile/,$p'
+  done
+fi
 for r in $(seq "$ROUNDS"); do
   for n in 1 64; do
     if [ "$n" = 1 ]; then export ITERS=$ITERS1; else export ITERS=$ITERS64; fi

@@ -6,7 +6,9 @@
 # - MMOCR's full-size CRNN (8.3 M parameters) as `prep train recog` writes it (one step on the
 #   rec-toy LMDB), exported with dynamic batch and width (opset 17, prep's default);
 # - the tiny CRNN of fixtures/crnn-parity at opset 11 (MMOCR's), fixed shapes;
-# - the same export run back by `prep infer recog --onnx`, predictions equal to the checkpoint's.
+# - the same export run back by `prep infer recog --onnx`, predictions equal to the checkpoint's;
+# - the tiny DBNet of fixtures/dbnet-parity (MMOCR 1.x layout, widths 4–32), at 64×96 fixed
+#   (opset 17) and with dynamic batch/height/width (opset 11, a second size checked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -35,3 +37,10 @@ grep "verify:" "$T/tiny.log" | sed 's/^ *note: /onnx: tiny CRNN opset 11, /'
 "$PREP" infer recog --onnx "$T/crnn.onnx" "$T/rec.lmdb" -o "$T/onnx.jsonl" -q --nproc 2
 cmp "$T/ckpt.jsonl" "$T/onnx.jsonl"
 echo "onnx: prep infer recog --onnx on the export gives the checkpoint's predictions byte for byte"
+
+"$PREP" export fixtures/dbnet-parity/weights.safetensors -o "$T/db.onnx" --height 64 --width 96 \
+    --verify --python "$VENV" --nproc 2 > "$T/db.log" || { cat "$T/db.log"; exit 1; }
+grep "verify:" "$T/db.log" | sed 's/^ *note: /onnx: tiny DBNet 64×96, /'
+"$PREP" export fixtures/dbnet-parity/weights.safetensors -o "$T/db11.onnx" --opset 11 --height 64 --width 96 \
+    --dynamic-batch --dynamic-height --dynamic-width --verify --python "$VENV" --nproc 2 > "$T/db11.log" || { cat "$T/db11.log"; exit 1; }
+grep "verify:" "$T/db11.log" | sed 's/^ *note: /onnx: tiny DBNet dynamic opset 11, /'

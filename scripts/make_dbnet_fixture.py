@@ -53,14 +53,9 @@ def build(base_channels, lateral, out):
                                std=[58.395, 57.12, 57.375], bgr_to_rgb=True, pad_size_divisor=32)))
 
 
-def model_fixture():
-    full = build(64, 256, 64)
-    full.init_weights()
-    names = [f'{k} {list(v.shape)}' for k, v in full.state_dict().items()]
-
-    torch.manual_seed(2024)
-    model = build(TINY['stage_widths'][0], TINY['lateral'], TINY['neck'])
-    model.init_weights()
+def randomise(model):
+    """Every conv weight and bias and every BN parameter and statistic drawn at random (in
+    module order, from torch's global generator), so every path of the network matters."""
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
@@ -73,6 +68,17 @@ def model_fixture():
                 m.running_mean.uniform_(-0.2, 0.2)
                 m.running_var.uniform_(0.5, 2.0)
                 m.num_batches_tracked.fill_(5)
+
+
+def model_fixture():
+    full = build(64, 256, 64)
+    full.init_weights()
+    names = [f'{k} {list(v.shape)}' for k, v in full.state_dict().items()]
+
+    torch.manual_seed(2024)
+    model = build(TINY['stage_widths'][0], TINY['lateral'], TINY['neck'])
+    model.init_weights()
+    randomise(model)
     weights = state_dict_numpy(model)
     x = torch.randn(2, 3, 32, 64)
     expected = {'input': x.numpy().copy()}

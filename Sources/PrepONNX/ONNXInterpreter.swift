@@ -27,6 +27,8 @@ public struct ONNXTensorInfo: Equatable {
 /// node (weights copied into engine layers, attributes checked) and evaluates `Constant` nodes;
 /// an operator outside `ONNXOpSet.supported` is an error naming it and its node. `run` checks
 /// the inputs against the declared shapes and names the node where a shape does not fit.
+/// Loading also folds BatchNorms into the Convs before them and fuses a Conv's ReLU into its
+/// kernel (`ONNXFusion`; `fuses: false` keeps every node as it is).
 ///
 /// The returned tensors may belong to kernels and are overwritten by the next `run`.
 public final class ONNXInterpreter {
@@ -39,14 +41,16 @@ public final class ONNXInterpreter {
     public let producer: String
     /// Operators of the graph, in order of first use.
     public let operators: [String]
+    /// BatchNormalization nodes folded into Convs, and Relu nodes fused into Convs, at load.
+    public let foldedBatchNorms: Int, fusedReLUs: Int
     private let steps: [(node: ONNXNode, kernel: ONNXKernel)]
     private let constants: [String: ONNXValue]
 
-    public convenience init(contentsOf path: String) throws {
-        try self.init(model: ONNXModelFile.read(path), source: path)
+    public convenience init(contentsOf path: String, fuses: Bool = true) throws {
+        try self.init(model: ONNXModelFile.read(path), source: path, fuses: fuses)
     }
 
-    public init(model: Onnx_ModelProto, source: String) throws {
+    public init(model: Onnx_ModelProto, source: String, fuses: Bool = true) throws {
         self.source = source
         var opset: Int?
         for o in model.opsetImport where o.domain.isEmpty || o.domain == "ai.onnx" { opset = Int(o.version) }
@@ -86,12 +90,17 @@ public final class ONNXInterpreter {
         }
         inputs = try graph.input.filter { constants[$0.name] == nil }.map(info)
         outputs = try graph.output.map(info)
+        let fusion = fuses ? ONNXFusion(graph: graph, initializers: constants, source: source) : nil
+        let nodes = fusion?.nodes ?? graph.node.enumerated().map { ($0.offset, $0.element) }
+        constants.merge(fusion?.foldedConstants ?? [:]) { $1 }
+        foldedBatchNorms = fusion?.foldedBatchNorms ?? 0
+        fusedReLUs = fusion?.reluAfter.count ?? 0
 
         // Which values are read by some node or by the graph: outputs nobody reads need no work.
         var consumed = Set(graph.output.map(\.name))
         var readers: [String: Int] = [:]
         for o in graph.output { readers[o.name, default: 0] += 1 }
-        for n in graph.node {
+        for (_, n) in nodes {
             consumed.formUnion(n.input.filter { !$0.isEmpty })
             for i in n.input where !i.isEmpty { readers[i, default: 0] += 1 }
         }
@@ -99,8 +108,9 @@ public final class ONNXInterpreter {
         var defined = Set(inputs.map(\.name)).union(constants.keys)
         var steps: [(ONNXNode, ONNXKernel)] = []
         var operators: [String] = []
+        for proto in graph.node where !operators.contains(proto.opType) { operators.append(proto.opType) }
         let scratch = ConvScratch()
-        for (i, proto) in graph.node.enumerated() {
+        for (i, proto) in nodes {
             let node = ONNXNode(proto, index: i, source: source)
             if !proto.domain.isEmpty, proto.domain != "ai.onnx" {
                 throw node.error("operator '\(proto.opType)' of domain '\(proto.domain)' is not supported (prep runs the default ONNX domain)")
@@ -108,7 +118,6 @@ public final class ONNXInterpreter {
             for name in proto.input where !name.isEmpty && !defined.contains(name) {
                 throw node.error("input '\(name)' is not a graph input, an initializer or an output of an earlier node (graph not topologically sorted, or truncated)")
             }
-            if !operators.contains(proto.opType) { operators.append(proto.opType) }
             if proto.opType == "Constant" {
                 guard proto.output.count == 1 else { throw node.error("a Constant has one output") }
                 constants[proto.output[0]] = try Self.constantValue(node)
@@ -119,7 +128,8 @@ public final class ONNXInterpreter {
                 throw node.error("operator '\(proto.opType)' is not supported by prep's interpreter (supported: \(ONNXOpSet.supported.joined(separator: ", ")), Constant)")
             }
             let kernel = try make(ONNXKernelContext(node: node, constants: constants, opset: opset, consumed: consumed, readers: readers,
-                                                graphInputs: Set(inputs.map(\.name)), convScratch: scratch))
+                                                graphInputs: Set(inputs.map(\.name)), convScratch: scratch,
+                                                fusedReLU: proto.output.first.map { fusion?.reluAfter.contains($0) ?? false } ?? false))
             steps.append((node, kernel))
             defined.formUnion(proto.output.filter { !$0.isEmpty })
         }

@@ -26,6 +26,8 @@ struct ONNXKernelContext {
     let readers: [String: Int]
     let graphInputs: Set<String>
     let convScratch: ConvScratch
+    /// A Conv whose Relu was fused into it (`ONNXFusion`).
+    var fusedReLU = false
 
     /// Whether input `i` may be overwritten by this node: an intermediate value (not a graph
     /// input or constant) that no one else reads. The producer rewrites it on the next run anyway.

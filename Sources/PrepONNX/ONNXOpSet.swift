@@ -1,6 +1,6 @@
 /// The operators prep's interpreter runs, and the kernel that runs each. This is the op set of
-/// CRNN exports (prep's and PyTorch's/MMOCR's, with the shape glue PyTorch writes) plus a few
-/// cheap extras; a DBNet export would add ConvTranspose, Resize and Sigmoid-based heads here.
+/// CRNN and DBNet exports (prep's and PyTorch's/MMOCR's/MMDeploy's, with the shape glue PyTorch
+/// writes) plus a few cheap extras.
 public enum ONNXOpSet {
     /// The newest default-domain opset whose semantics for these operators prep knows
     /// (every listed operator is unchanged in meaning up to it; lean-core.md §6.2).
@@ -13,6 +13,8 @@ public enum ONNXOpSet {
 
     static let makers: [String: (ONNXKernelContext) throws -> ONNXKernel] = [
         "Conv": { try ConvKernel($0) },
+        "ConvTranspose": { try ConvTransposeKernel($0) },
+        "Resize": { try ResizeKernel($0) },
         "BatchNormalization": { try BatchNormKernel($0) },
         "MaxPool": { try MaxPoolKernel($0) },
         "LSTM": { try LSTMKernel($0) },

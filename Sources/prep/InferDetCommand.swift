@@ -4,6 +4,7 @@ import PrepCore
 import PrepFormats
 import PrepModels
 import PrepNN
+import PrepONNX
 import PrepPipeline
 
 /// What `prep infer det` and `prep ocr` share: the detector checkpoint, the test-time resize,
@@ -33,9 +34,20 @@ struct DetectOptions: ParsableArguments {
     var target: PredictionWriter.Target { PredictionWriter.Target(to)! }
 
     /// Loads the detector and runs it over the inputs' pages; unreadable pages go to the report.
-    func detect(checkpoint: String, inputs: [String], nproc: Int, quiet: Bool, report: RunReport) throws -> [DetPredictor.Output] {
-        let (detector, meta) = try DBNetDetector.load(checkpoint: URL(fileURLWithPath: checkpoint))
-        report.notes.append("detector \(meta["model"] ?? "resnet18") from \(checkpoint)")
+    /// With `onnx`, that ONNX model run by prep's interpreter is the detector (`checkpoint` unused).
+    func detect(checkpoint: String, onnx: String? = nil, inputs: [String], nproc: Int, quiet: Bool, report: RunReport) throws -> [DetPredictor.Output] {
+        let detector: DetProbabilityModel
+        if let onnx {
+            let model: ONNXDetector
+            do { model = try ONNXDetector(path: onnx) } catch let e as ONNXError { throw e.prepError }
+            let i = model.interpreter
+            report.notes.append("\(onnx): \(i.producer.isEmpty ? "ONNX model" : i.producer), opset \(i.opset), run by prep's interpreter (ops: \(i.operators.joined(separator: ", ")))")
+            detector = model
+        } else {
+            let (net, meta) = try DBNetDetector.load(checkpoint: URL(fileURLWithPath: checkpoint))
+            report.notes.append("detector \(meta["model"] ?? "resnet18") from \(checkpoint)")
+            detector = net
+        }
         let gathered = try DetPage.gather(inputs, images: images.map { URL(fileURLWithPath: $0) })
         for s in gathered.skipped { report.skip(split: "infer", file: s.location, reason: s.reason) }
         guard !gathered.pages.isEmpty else { throw PrepError.failed("no images in \(inputs.joined(separator: ", "))") }
@@ -44,8 +56,14 @@ struct DetectOptions: ParsableArguments {
         let progress = Progress(label: "detect", total: gathered.pages.count, quiet: quiet)
         var failures: [(path: String, reason: String)] = []
         var done = 0
-        let outputs = DetPredictor(detector: detector, postprocessor: post, scale: (s[0], s[1]), workers: nproc)
-            .run(gathered.pages, failures: &failures) { n in progress.advance(n - done); done = n }
+        let outputs: [DetPredictor.Output]
+        do {
+            outputs = try DetPredictor(detector: detector, postprocessor: post, scale: (s[0], s[1]), workers: nproc)
+                .run(gathered.pages, failures: &failures) { n in progress.advance(n - done); done = n }
+        } catch let e as ONNXError {
+            progress.finish()
+            throw e.prepError
+        }
         progress.finish()
         for f in failures { report.skip(split: "infer", file: f.path, reason: f.reason + "; image skipped") }
         for o in outputs { if let n = o.notice { report.warn(split: "infer", file: o.page.url.path, reason: n) } }
@@ -73,18 +91,27 @@ struct InferDetCommand: ParsableCommand {
         format with a "score" per instance (prep eval det ranks by it), or, with --to labelme, \
         a folder of labelme JSON files (one per image) to correct by hand.
 
+        --onnx MODEL.onnx runs an ONNX DBNet (prep export's, or MMDeploy's/PyTorch's export of \
+        the same architecture: input (N, 3, H, W), output the probability map) with prep's own \
+        interpreter instead of a checkpoint; then every positional argument is an IMAGE. A \
+        model with a fixed input size takes pages up to that size (lower --scale to fit).
+
         Examples:
           prep infer det runs/db/best.safetensors data/textdet_test.json -o pred/textdet_pred.json
           prep infer det runs/db/best.safetensors photos/ -o pred.txt --to paddle --text-repr poly
           prep infer det runs/db/best.safetensors photos/ -o labelme/ --to labelme
+          prep infer det --onnx dbnet.onnx photos/ -o pred.json --scale 640,640
           prep eval det data/textdet_test.json pred/textdet_pred.json
         """)
 
-    @Argument(help: ArgumentHelp("The detector checkpoint (safetensors).", valueName: "CKPT"))
+    @Argument(help: ArgumentHelp("The detector checkpoint (safetensors); with --onnx, the first IMAGE.", valueName: "CKPT"))
     var checkpoint: String
 
     @Argument(help: ArgumentHelp("Image files, image folders or detection annotations.", valueName: "IMAGES"))
-    var inputs: [String]
+    var inputs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Run this ONNX DBNet with prep's interpreter instead of a checkpoint.", valueName: "MODEL.onnx"))
+    var onnx: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The prediction file (a folder with --to labelme).", valueName: "OUT"))
     var output: String
@@ -93,10 +120,15 @@ struct InferDetCommand: ParsableCommand {
 
     @OptionGroup var common: RunOptions
 
+    func validate() throws {
+        guard onnx != nil || !inputs.isEmpty else { throw ValidationError("give at least one IMAGES argument after CKPT") }
+    }
+
     func run() throws {
         try RunOptions.running("infer det", common) { report in
             Threads.set(common.nproc)
-            let outputs = try detect.detect(checkpoint: checkpoint, inputs: inputs, nproc: common.nproc, quiet: common.quiet, report: report)
+            let outputs = try detect.detect(checkpoint: checkpoint, onnx: onnx, inputs: onnx == nil ? inputs : [checkpoint] + inputs,
+                                            nproc: common.nproc, quiet: common.quiet, report: report)
             let pages = outputs.map { o in
                 PredictionWriter.Page(name: o.page.name, image: o.page.url, width: o.width, height: o.height, instances: o.texts.map { DetectOptions.instance($0) })
             }

@@ -4,6 +4,9 @@
 //   prep-engine batch=B latency_ms=… images_per_s=…
 //   prep-onnx   batch=B latency_ms=… images_per_s=…
 // Usage: onnx-bench --weights W.safetensors --onnx M.onnx --input X.f32 --batch B --threads 2 --iters N
+//          [--profile] [--unfused]
+// --profile adds the engine's forward split by layer; --unfused runs conv, BatchNorm and ReLU
+// as separate layers instead of one convolution with an epilogue.
 import Foundation
 import PrepModels
 import PrepNN
@@ -37,6 +40,54 @@ func report(_ name: String, _ s: Double) {
 
 let (net, _) = try CRNNRecognizer.load(checkpoint: URL(fileURLWithPath: arg("--weights", "")))
 net.setTraining(false)
+// --unfused: conv, BatchNorm and ReLU as separate layers (the training-mode layer sequence)
+net.model.backbone.fusesInference = !CommandLine.arguments.contains("--unfused")
 report("prep-engine", time { _ = net.model.forward(x) })
 let interpreter = try ONNXInterpreter(contentsOf: arg("--onnx", ""))
 report("prep-onnx  ", try time { _ = try interpreter.run(["input": .float(x)]) })
+
+/// `--profile`: the engine's CRNN forward split by layer (median ms per call over `iters`
+/// calls after the warm-up above), the same calls `CRNN.forward` makes in the same order.
+if CommandLine.arguments.contains("--profile") {
+    let m = net.model, vgg = m.backbone
+    var names: [String] = [], times: [[Double]] = []
+    func lap(_ i: inout Int, _ name: String, _ body: () -> Tensor) -> Tensor {
+        let t0 = now(); let y = body(); let dt = now() - t0
+        if names.count <= i { names.append(name); times.append([]) }
+        times[i].append(dt); i += 1
+        return y
+    }
+    for _ in 0..<iters {
+        var i = 0
+        var h = x
+        for c in 0..<7 {
+            if vgg.fusesInference {
+                let bn = vgg.norms[c]
+                h = lap(&i, "conv\(c)" + (bn == nil ? "+relu" : "+bn+relu")) {
+                    vgg.convs[c].forward(h, epilogue: bn.map { .batchNorm($0, relu: true) } ?? .relu(channels: vgg.convs[c].outChannels))
+                }
+            } else {
+                h = lap(&i, "conv\(c)") { vgg.convs[c].forward(h) }
+                if let bn = vgg.norms[c] { h = lap(&i, "batchnorm\(c)") { bn.forward(h) } }
+                h = lap(&i, "relu\(c)") { vgg.relus[c].forward(h) }
+            }
+            if let p = vgg.pools[c] { h = lap(&i, "pooling\(c)") { p.forward(h) } }
+        }
+        let n = h.shape[0], ch = h.shape[1], t = h.shape[3]
+        let seq = lap(&i, "to (T,N,C)") {
+            let s = Tensor(shape: [t, n, ch])
+            for b in 0..<n { for c in 0..<ch { for st in 0..<t { s.data[(st * n + b) * ch + c] = h.data[(b * ch + c) * t + st] } } }
+            return s
+        }
+        var y = lap(&i, "decoder0.rnn") { m.decoder0.rnn.forward(seq) }
+        y = lap(&i, "decoder0.embedding") { m.decoder0.embedding.forward(y) }
+        y = lap(&i, "decoder1.rnn") { m.decoder1.rnn.forward(y) }
+        _ = lap(&i, "decoder1.embedding") { m.decoder1.embedding.forward(y) }
+    }
+    let med = times.map { $0.sorted()[$0.count / 2] * 1000 }
+    let total = med.reduce(0, +)
+    print(String(format: "prep-engine profile batch=%d (median ms per call, sum %.2f), OpenBLAS kernels ", batch, total) + blasCoreName)
+    for (name, ms) in zip(names, med) {
+        print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f  %5.1f%%", ms, 100 * ms / total))
+    }
+}

@@ -38,7 +38,16 @@ public final class VeryDeepVGG: Module {
         return e
     }
 
-    public func setTraining(_ training: Bool) { for bn in norms.values { bn.setTraining(training) } }
+    public private(set) var training = true
+    /// Eval mode runs conv → BatchNorm → ReLU as one convolution with an epilogue
+    /// (`ConvEpilogue`); false keeps the separate layers (to compare, or to call `backward`
+    /// after an eval-mode forward).
+    public var fusesInference = true
+
+    public func setTraining(_ training: Bool) {
+        self.training = training
+        for bn in norms.values { bn.setTraining(training) }
+    }
 
     /// MMOCR's init: Xavier for convs, U(0, 1) weights and zero bias for BN.
     public func reset(_ rng: inout RNG) {
@@ -52,6 +61,14 @@ public final class VeryDeepVGG: Module {
 
     public func forward(_ x: Tensor) -> Tensor {
         var h = x
+        if !training && fusesInference {
+            for i in 0..<7 {
+                let epilogue = norms[i].map { ConvEpilogue.batchNorm($0, relu: true) } ?? .relu(channels: convs[i].outChannels)
+                h = convs[i].forward(h, epilogue: epilogue)
+                if let p = pools[i] { h = p.forward(h) }
+            }
+            return h
+        }
         for i in 0..<7 {
             h = convs[i].forward(h)
             if let bn = norms[i] { h = bn.forward(h) }

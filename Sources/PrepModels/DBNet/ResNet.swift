@@ -7,7 +7,7 @@ import PrepNN
 final class ResNet: Module {
     let conv1: Conv2d, bn1: BatchNorm2d
     private let relu = ReLU(inPlace: true)
-    private let pool = MaxPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1))
+    let pool = MaxPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1))
     let layers: [[ResNetBasicBlock]]
     /// Gradients of the stage outputs summed with those coming from the stage above.
     private let stageGrads = (0..<4).map { _ in Tensor(shape: [0]) }

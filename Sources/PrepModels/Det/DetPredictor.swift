@@ -19,14 +19,14 @@ public struct DetPredictor {
         public var notice: String?
     }
 
-    public let detector: DBNetDetector
+    public let detector: DetProbabilityModel
     public var postprocessor: DBPostprocessor
     public var scale: (long: Int, short: Int)
     public var workers: Int
     /// Pages above this many pixels are decoded reduced (memory bound).
     public var maxPixels: Int
 
-    public init(detector: DBNetDetector, postprocessor: DBPostprocessor = DBPostprocessor(),
+    public init(detector: DetProbabilityModel, postprocessor: DBPostprocessor = DBPostprocessor(),
                 scale: (long: Int, short: Int) = (4068, 1024), workers: Int = 2, maxPixels: Int = ImageCodec.pageMaxPixels) {
         self.detector = detector
         self.maxPixels = maxPixels
@@ -49,8 +49,9 @@ public struct DetPredictor {
     }
 
     /// Detections for every page in order; pages that cannot be read go to `failures`
-    /// (path, reason). `progress` is called with the number of pages done.
-    public func run(_ pages: [DetPage], failures: inout [(path: String, reason: String)], progress: ((Int) -> Void)? = nil) -> [Output] {
+    /// (path, reason). `progress` is called with the number of pages done. Throws the model's
+    /// error when it cannot take a page (an ONNX model with a fixed input smaller than the page).
+    public func run(_ pages: [DetPage], failures: inout [(path: String, reason: String)], progress: ((Int) -> Void)? = nil) throws -> [Output] {
         let scale = self.scale, maxPixels = self.maxPixels
         let queue = OrderedPrefetcher<Prepared>(count: pages.count, workers: max(1, workers), prefetch: 2) { i in
             Self.prepare(pages[i], scale: scale, maxPixels: maxPixels)
@@ -63,7 +64,7 @@ public struct DetPredictor {
             let i = done
             done += 1
             if let f = p.failure { failures.append((pages[i].url.path, f)); progress?(done); continue }
-            let prob = detector.probabilities(p.image, count: 1, height: p.paddedHeight, width: p.paddedWidth)[0]
+            let prob = try detector.probabilities(p.image, count: 1, height: p.paddedHeight, width: p.paddedWidth)[0]
             let texts = postprocessor.process(prob: prob, height: p.paddedHeight, width: p.paddedWidth,
                                               scaleX: Double(p.width) / Double(p.resizedWidth), scaleY: Double(p.height) / Double(p.resizedHeight))
             out.append(Output(index: i, page: pages[i], width: p.width, height: p.height, texts: texts, notice: p.notice))

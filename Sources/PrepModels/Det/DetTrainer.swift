@@ -89,7 +89,8 @@ public final class DetTrainer {
     /// precision, recall and hmean of the detector on `pages` (`prep eval det`'s metric).
     public static func score(network: DBNetDetector, pages: [DetPage], scale: (Int, Int), workers: Int) -> [(key: String, value: Double)] {
         var failures: [(path: String, reason: String)] = []
-        let outputs = DetPredictor(detector: network, scale: (scale.0, scale.1), workers: workers).run(pages, failures: &failures)
+        // The engine's DBNet never throws (only an ONNX model can refuse an input).
+        let outputs = (try? DetPredictor(detector: network, scale: (scale.0, scale.1), workers: workers).run(pages, failures: &failures)) ?? []
         let samples = outputs.map { o in
             DetectionSample(gtPolygons: o.page.polygons, gtIgnored: o.page.ignored, predPolygons: o.texts.map(\.polygon),
                             predScores: o.texts.map(\.score))

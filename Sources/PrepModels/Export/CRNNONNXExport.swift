@@ -51,6 +51,9 @@ public struct CRNNONNXExport: ONNXExportable {
         guard ONNXExportOptions.opsets.contains(options.opset) else {
             throw PrepError.usage("--opset \(options.opset) is not supported (\(ONNXExportOptions.opsets.lowerBound)–\(ONNXExportOptions.opsets.upperBound))")
         }
+        guard !options.dynamicHeight, options.height == nil || options.height == CRNNConfig.inputHeight else {
+            throw PrepError.usage("a CRNN's input height is always \(CRNNConfig.inputHeight): --height and --dynamic-height are for DBNet")
+        }
         let model = network.model, cfg = model.config
         let b = ONNXGraphBuilder(name: "main_graph", opset: options.opset)
         let width = options.width ?? spec.width
@@ -61,39 +64,18 @@ public struct CRNNONNXExport: ONNXExportable {
         var poolIndex = 0
         let vgg = model.backbone
         for i in 0..<7 {
-            let conv = vgg.convs[i], p = "backbone.cnn.conv\(i)"
-            let w = b.initializer(p + ".weight", shape: conv.weight.value.shape, floats: conv.weight.value.values)
-            let bias = b.initializer(p + ".bias", shape: [conv.outChannels], floats: conv.bias!.value.values)
-            x = b.op("Conv", name: "/backbone/cnn/conv\(i)/Conv", [x, w, bias], [
-                ONNXAttribute.ints("dilations", [conv.dilation.h, conv.dilation.w]), ONNXAttribute.int("group", 1),
-                ONNXAttribute.ints("kernel_shape", [conv.kernel.h, conv.kernel.w]),
-                ONNXAttribute.ints("pads", [conv.padding.h, conv.padding.w, conv.padding.h, conv.padding.w]),
-                ONNXAttribute.ints("strides", [conv.stride.h, conv.stride.w])])
+            x = b.conv(vgg.convs[i], prefix: "backbone.cnn.conv\(i)", name: "/backbone/cnn/conv\(i)/Conv", x)
             if let bn = vgg.norms[i] {
-                let q = "backbone.cnn.batchnorm\(i)"
-                let inputs = [x, b.initializer(q + ".weight", shape: [bn.channels], floats: bn.weight.value.values),
-                              b.initializer(q + ".bias", shape: [bn.channels], floats: bn.bias.value.values),
-                              b.initializer(q + ".running_mean", shape: [bn.channels], floats: bn.runningMean.values),
-                              b.initializer(q + ".running_var", shape: [bn.channels], floats: bn.runningVar.values)]
-                // PyTorch's exporter writes ONNX momentum = 1 − torch momentum (lean-core.md §6.2).
-                x = b.op("BatchNormalization", name: "/backbone/cnn/batchnorm\(i)/BatchNormalization", inputs,
-                         [ONNXAttribute.float("epsilon", bn.eps), ONNXAttribute.float("momentum", 1 - bn.momentum)])
+                x = b.batchNorm(bn, prefix: "backbone.cnn.batchnorm\(i)", name: "/backbone/cnn/batchnorm\(i)/BatchNormalization", x)
             }
             x = b.op("Relu", name: "/backbone/cnn/relu\(i)/Relu", [x])
             if let pool = vgg.pools[i] {
-                x = b.op("MaxPool", name: "/backbone/cnn/pooling\(poolIndex)/MaxPool", [x], [
-                    ONNXAttribute.int("ceil_mode", 0), ONNXAttribute.ints("kernel_shape", [pool.kernel.h, pool.kernel.w]),
-                    ONNXAttribute.ints("pads", [pool.padding.h, pool.padding.w, pool.padding.h, pool.padding.w]),
-                    ONNXAttribute.ints("strides", [pool.stride.h, pool.stride.w])])
+                x = b.maxPool(pool, name: "/backbone/cnn/pooling\(poolIndex)/MaxPool", x)
                 poolIndex += 1
             }
         }
         // (N, C, 1, T) → (N, C, T) → (T, N, C)
-        if options.opset >= 13 {
-            x = b.op("Squeeze", name: "/decoder/Squeeze", [x, b.initializer("/decoder/Constant_output_0", ints: [2])])
-        } else {
-            x = b.op("Squeeze", name: "/decoder/Squeeze", [x], [ONNXAttribute.ints("axes", [2])])
-        }
+        x = b.squeeze(x, axes: [2], name: "/decoder/Squeeze", constant: "/decoder/Constant_output_0")
         x = b.op("Transpose", name: "/decoder/Transpose", [x], [ONNXAttribute.ints("perm", [2, 0, 1])])
         let flatten = b.initializer("/decoder/decoder/Constant_output_0", ints: [0, 0, -1])
         for (k, layer) in [model.decoder0, model.decoder1].enumerated() {
@@ -156,12 +138,7 @@ public struct CRNNONNXExport: ONNXExportable {
         var shapes = [[options.dynamicBatch ? 2 : options.batch, c, 32, width]]
         if options.dynamicWidth { shapes.append([options.dynamicBatch ? 3 : options.batch, c, 32, width + 60]) }
         else if options.dynamicBatch { shapes.append([3, c, 32, width]) }
-        var rng = RNG(seed: 20261203)
-        return shapes.map { s in
-            let t = Tensor(shape: s)
-            for i in 0..<t.count { t[i] = rng.uniform(-1, 1) }
-            return t
-        }
+        return Self.sampleInputs(shapes, range: 1)
     }
 
     public func referenceOutput(_ x: Tensor) -> (shape: [Int], values: [Float]) {

@@ -10,15 +10,23 @@ public struct ONNXExportOptions: Sendable, Equatable {
     public var dynamicWidth = false
     /// The fixed batch when not dynamic.
     public var batch = 1
-    /// The fixed width when not dynamic; nil = the model's training width.
+    /// The fixed width when not dynamic; nil = the model's default (CRNN: its training width,
+    /// DBNet: 640).
     public var width: Int?
+    /// Height as the symbolic dimension `height` (DBNet only; a CRNN's height is always 32).
+    public var dynamicHeight = false
+    /// The fixed height when not dynamic (DBNet only); nil = 640.
+    public var height: Int?
 
-    public init(opset: Int = 17, dynamicBatch: Bool = false, dynamicWidth: Bool = false, batch: Int = 1, width: Int? = nil) {
+    public init(opset: Int = 17, dynamicBatch: Bool = false, dynamicWidth: Bool = false, batch: Int = 1, width: Int? = nil,
+                dynamicHeight: Bool = false, height: Int? = nil) {
         self.opset = opset
         self.dynamicBatch = dynamicBatch
         self.dynamicWidth = dynamicWidth
         self.batch = batch
         self.width = width
+        self.dynamicHeight = dynamicHeight
+        self.height = height
     }
 
     public static let opsets = ONNXOpSet.oldestOpset...ONNXOpSet.newestOpset

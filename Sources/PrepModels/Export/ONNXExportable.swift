@@ -3,12 +3,10 @@ import PrepCore
 import PrepNN
 import PrepONNX
 
-/// A model `prep export` can write as ONNX and check against ONNX Runtime. The CRNN conforms
-/// (`CRNNONNXExport`); DBNet will conform the same way once it lands: its own graph builder
-/// (ResNet Conv/BatchNormalization/Relu/MaxPool, FPNC Resize + Concat, the DB head's
-/// ConvTranspose + Sigmoid; input `input` with dynamic batch/height/width, output `output`
-/// as MMDeploy's) and its own sample inputs, with `ONNXCheckpoint.open` choosing it by the
-/// checkpoint's tensor names. Nothing else in export or verify depends on the model.
+/// A model `prep export` can write as ONNX and check against ONNX Runtime: the CRNN
+/// (`CRNNONNXExport`) and DBNet (`DBNetONNXExport`), each with its own graph builder and sample
+/// inputs; `ONNXCheckpoint.open` chooses by the checkpoint's tensor names. Nothing else in
+/// export or verify depends on the model.
 public protocol ONNXExportable {
     /// A short name for reports ("CRNN").
     var kind: String { get }
@@ -21,6 +19,19 @@ public protocol ONNXExportable {
     func referenceOutput(_ x: Tensor) -> (shape: [Int], values: [Float])
 }
 
+extension ONNXExportable {
+    /// Uniform values in ±`range` for each shape, the same on every run (fixed seed): the sample
+    /// inputs of `--verify` and of the interpreter's self-check.
+    static func sampleInputs(_ shapes: [[Int]], range: Float) -> [Tensor] {
+        var rng = RNG(seed: 20261203)
+        return shapes.map { s in
+            let t = Tensor(shape: s)
+            for i in 0..<t.count { t[i] = rng.uniform(-range, range) }
+            return t
+        }
+    }
+}
+
 /// Opens a checkpoint for export: recognises the model by its tensor names.
 public enum ONNXCheckpoint {
     /// `dict` overrides (or supplies) the dictionary of a checkpoint without prep's metadata.
@@ -29,6 +40,9 @@ public enum ONNXCheckpoint {
         if file.tensors["backbone.cnn.conv0.weight"] != nil, file.tensors["decoder.decoder.0.rnn.weight_ih_l0"] != nil {
             return try CRNNONNXExport(checkpoint: url, dict: dict)
         }
-        throw PrepError.input(file: url.path, line: nil, reason: "not a checkpoint prep can export (a CRNN has backbone.cnn.conv0.weight and decoder.decoder.0.rnn.*; DBNet export is not there yet)")
+        if file.tensors["backbone.conv1.weight"] != nil, file.tensors["det_head.binarize.0.weight"] != nil {
+            return try DBNetONNXExport(checkpoint: url)
+        }
+        throw PrepError.input(file: url.path, line: nil, reason: "not a checkpoint prep can export (a CRNN has backbone.cnn.conv0.weight and decoder.decoder.0.rnn.*, a DBNet backbone.conv1.weight and det_head.binarize.*)")
     }
 }

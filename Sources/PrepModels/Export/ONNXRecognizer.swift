@@ -32,6 +32,9 @@ public final class ONNXRecognizer: RecogNetwork {
     /// the class count (an error here names the node that does not fit).
     public init(path: String) throws {
         interpreter = try ONNXInterpreter(contentsOf: path)
+        if let model = interpreter.metadata["model"], model != "CRNN" {
+            throw ONNXError(source: path, "the model is a \(model) (metadata_props 'model'), not a text recognizer\(model == "DBNet" ? ": give it to prep infer det --onnx" : "")")
+        }
         guard interpreter.inputs.count == 1, let input = interpreter.inputs.first else {
             throw ONNXError(source: path, "a recognizer has one graph input, this model has \(interpreter.inputs.count) (\(interpreter.inputs.map(\.name).joined(separator: ", ")))")
         }

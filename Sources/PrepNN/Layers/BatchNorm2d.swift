@@ -90,12 +90,11 @@ public final class BatchNorm2d: Module {
             }
             numBatchesTracked.value += 1
         } else {
-            let rm = runningMean.data, rv = runningVar.data, e = eps
-            for ch in 0..<c { inv[ch] = 1 / (rv[ch] + e).squareRoot() }
+            let (scales, shifts) = evalAffine()
             Threads.parallelFor(n) { i in
                 for ch in 0..<c {
                     let o = (i * c + ch) * l
-                    let scale = gamma[ch] * inv[ch], shift = beta[ch] - rm[ch] * scale
+                    let scale = scales[ch], shift = shifts[ch]
                     for j in 0..<l { ys[o + j] = xs[o + j] * scale + shift }
                 }
             }
@@ -105,6 +104,19 @@ public final class BatchNorm2d: Module {
     }
 
     private var input: Tensor?
+
+    /// Eval mode as y = x·scale + shift per channel: scale = γ/√(running var + ε),
+    /// shift = β − running mean·scale (also sets the 1/√(var + ε) backward reads).
+    public func evalAffine() -> (scale: [Float], shift: [Float]) {
+        let rm = runningMean.data, rv = runningVar.data, gamma = weight.value.data, beta = bias.value.data
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for ch in 0..<channels {
+            invStd[ch] = 1 / (rv[ch] + eps).squareRoot()
+            scale[ch] = gamma[ch] * invStd[ch]
+            shift[ch] = beta[ch] - rm[ch] * scale[ch]
+        }
+        return (scale, shift)
+    }
 
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor {

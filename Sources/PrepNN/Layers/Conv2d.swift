@@ -93,22 +93,31 @@ public final class Conv2d: Module {
         }
     }
 
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { forward(x, epilogue: nil) }
+
+    /// Inference forward with `epilogue` (per output channel y = act(conv(x)·scale + shift), a
+    /// folded BatchNorm and/or ReLU) applied while the output is written: no separate passes
+    /// over the output for the norm and the activation. `backward` is not available after
+    /// a forward with an epilogue (the pre-activation values are gone).
+    public func forward(_ x: Tensor, epilogue: ConvEpilogue?) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                      "Conv2d expects (N,\(inChannels),H,W), got \(x.shape)")
-        input = x
+        if let e = epilogue { precondition(e.channels == outChannels, "Conv2d: epilogue for \(e.channels) channels, conv has \(outChannels)") }
+        input = epilogue == nil ? x : nil
         let n = x.shape[0], h = x.shape[2], ww = x.shape[3]
         let (ho, wo) = outputSize(h: h, w: ww)
         precondition(ho > 0 && wo > 0, "Conv2d: input \(h)×\(ww) too small for kernel \(kernel)")
         let l = ho * wo, k = kSize, co = outChannels
         output.resize([n, co, ho, wo])
         let g = groupSize(n: n, l: l, threads: Threads.count)
+        // With an epilogue the bias is part of its shift: GEMMs start from zero.
+        let fused = epilogue.map { $0.including(bias: bias?.value) }
         if usesWidePath(n: n, g: g) {
-            forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo)
+            forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo, epilogue: fused)
             return output
         }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
-        let weights = weight.value.data, bp = bias?.value.data, out = output.data
+        let weights = weight.value.data, bp = fused == nil ? bias?.value.data : nil, out = output.data
         let banded = g == 1 && k * l > Conv2d.bandBudget
         let bandList = banded ? bands(ho: ho, wo: wo) : []
         forEachGroup(n: n, g: g) { tid, start, gn in
@@ -126,6 +135,7 @@ public final class Conv2d: Module {
                     sgemm(m: co, n: bn, k: k, a: weights, lda: k, b: w.columns.data, ldb: bn,
                           beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
                 }
+                fused?.apply(y, channels: 0..<co, planeSize: l)
                 return
             }
             im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
@@ -134,16 +144,19 @@ public final class Conv2d: Module {
                 if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
                 sgemm(m: co, n: l, k: k, a: weights, lda: k, b: w.columns.data, ldb: l,
                       beta: bp == nil ? 0 : 1, c: y, ldc: l)
+                fused?.apply(y, channels: 0..<co, planeSize: l)
             } else {
                 w.gathered.resize([co, gn * l])
                 sgemm(m: co, n: gn * l, k: k, a: weights, lda: k, b: w.columns.data, ldb: gn * l,
                       c: w.gathered.data, ldc: gn * l)
-                // (Cout, G·L) → (G, Cout, L), adding the bias on the way
+                // (Cout, G·L) → (G, Cout, L), through the epilogue or adding the bias on the way
                 let src = w.gathered.data
                 for gi in 0..<gn {
                     for c in 0..<co {
                         let d = y + (gi * co + c) * l, s = src + c * gn * l + gi * l
-                        if let bp = bp {
+                        if let fused {
+                            fused.apply(from: s, to: d, channel: c, count: l)
+                        } else if let bp = bp {
                             let bv = bp[c]
                             for j in 0..<l { d[j] = s[j] + bv }
                         } else {
@@ -160,7 +173,7 @@ public final class Conv2d: Module {
     /// input gradient.
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input else { preconditionFailure("Conv2d.backward before forward") }
+        guard let x = input else { preconditionFailure("Conv2d.backward before forward (or after a forward with an epilogue)") }
         precondition(dy.shape == output.shape, "Conv2d.backward: dy \(dy.shape) ≠ output \(output.shape)")
         let n = x.shape[0], h = x.shape[2], ww = x.shape[3]
         let ho = output.shape[2], wo = output.shape[3]
@@ -288,9 +301,17 @@ public final class Conv2d: Module {
         return dst
     }
 
-    private func forwardWide(_ x: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int) {
+    private func forwardWide(_ x: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int, epilogue: ConvEpilogue?) {
         let l = ho * wo, k = kSize, co = outChannels
-        let weights = weight.value.data, bp = bias?.value.data
+        let weights = weight.value.data, bp = epilogue == nil ? bias?.value.data : nil
+        defer {
+            if let epilogue {
+                let out = output.data
+                Threads.parallelChunks(n * co, minChunk: 8) { r in
+                    for plane in r { epilogue.apply(out + plane * l, channels: (plane % co)..<(plane % co + 1), planeSize: l) }
+                }
+            }
+        }
         for i in 0..<n {
             let y = output.data + i * co * l
             if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }

@@ -4,6 +4,8 @@ import PrepNN
 /// the engine pads symmetrically, so asymmetric pads are refused.
 final class ConvKernel: ONNXKernel {
     let conv: Conv2d
+    /// A fused Relu (`ONNXFusion`), applied while the output is written.
+    let epilogue: ConvEpilogue?
 
     init(_ ctx: ONNXKernelContext) throws {
         let node = ctx.node
@@ -35,6 +37,7 @@ final class ConvKernel: ONNXKernel {
         if let bias { conv.bias!.value.set(bias.floats) }
         conv.computesInputGradient = false
         conv.scratch = ctx.convScratch
+        epilogue = ctx.fusedReLU ? .relu(channels: m) : nil
     }
 
     func run(_ inputs: [ONNXValue?]) throws -> [ONNXValue] {
@@ -44,7 +47,7 @@ final class ConvKernel: ONNXKernel {
         }
         let o = conv.outputSize(h: x.shape[2], w: x.shape[3])
         guard o.h > 0, o.w > 0 else { throw KernelFailure("X of shape \(x.shape) is too small for the kernel") }
-        return [.float(conv.forward(x))]
+        return [.float(conv.forward(x, epilogue: epilogue))]
     }
 }
 
