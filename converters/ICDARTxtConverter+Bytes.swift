@@ -7,8 +7,10 @@ import PrepCore
 /// gt line costs a few hundred instructions instead of tens of thousands.
 ///
 /// It produces exactly what `parseLine` does, because it only ever takes lines it is sure of:
-/// ASCII whitespace around the line, ASCII integer coordinates below 2³¹, valid UTF-8 elsewhere.
-/// Any other line (a float, a non-ASCII character at an end of the line or of a coordinate, an
+/// ASCII whitespace around the line, ASCII integer coordinates below 2³¹, valid UTF-8 elsewhere,
+/// separating commas with ASCII neighbours (`parseLine` splits Characters, and a comma followed
+/// by a combining mark is no separator there). Any other line (a float, a non-ASCII character at
+/// an end of the line or of a coordinate or beside a separating comma, an
 /// invalid byte, too few fields, a coordinate out of range) goes through the original path —
 /// decode, `TextTrim.strip`, `parseLine` — which reads it or throws its own error with the file
 /// and line. Latin-1 files, files over `wholeReadLimit` or with a line over
@@ -64,34 +66,29 @@ extension ICDARTxtConverter {
         var pos = 0
         let n = b.count
         for _ in 0..<8 {
-            guard let comma = Self.nextComma(b, from: pos), let value = Self.integer(b, pos..<comma) else { return nil }
+            guard let comma = Self.nextComma(b, from: pos), Self.separates(b, comma),
+                  let value = Self.integer(b, pos..<comma) else { return nil }
             polygon.append(Double(value))
             pos = comma + 1
         }
         var script: String? = nil
         if hasScriptField || hasDifficultField {
-            guard let comma = Self.nextComma(b, from: pos),
+            guard let comma = Self.nextComma(b, from: pos), Self.separates(b, comma),
                   let field = TextEncoding.utf8String(UnsafeBufferPointer(rebasing: b[pos..<comma])) else { return nil }
             script = field
             pos = comma + 1
         }
         guard let decoded = TextEncoding.utf8String(UnsafeBufferPointer(rebasing: b[pos..<n])) else { return nil }
         let markerEnd = Self.nextComma(b, from: pos) ?? n
+        if markerEnd < n && !Self.separates(b, markerEnd) { return nil }
         var text = decoded
         var ignore: Bool
         if !stripText && !unquote && b[pos..<markerEnd].allSatisfy({ $0 < 0x80 }) && ignoreText.utf8.allSatisfy({ $0 < 0x80 }) {
             // ASCII against ASCII: String equality is byte equality.
             ignore = ignoreText.utf8.elementsEqual(b[pos..<markerEnd])
         } else {
-            var marker = String(decoding: UnsafeBufferPointer(rebasing: b[pos..<markerEnd]), as: UTF8.self)
-            if stripText {
-                text = String(TextTrim.strip(text))
-                marker = String(TextTrim.strip(marker))
-            }
-            if unquote {
-                text = Self.stripQuotes(text)
-                marker = Self.stripQuotes(marker)
-            }
+            let marker: String
+            (text, marker) = cleaned(text, marker: String(decoding: UnsafeBufferPointer(rebasing: b[pos..<markerEnd]), as: UTF8.self))
             ignore = marker == ignoreText
         }
         var attributes: [String: JSONValue] = [:]
@@ -102,6 +99,13 @@ extension ICDARTxtConverter {
             ignore = ignore || difficult
         }
         return TextInstance(polygon: polygon, integerCoordinates: true, text: text, ignore: ignore, attributes: attributes)
+    }
+
+    /// Whether the `,` at `i` is surely a field separator to `parseLine`, which splits the line
+    /// into Characters: a comma with a non-ASCII neighbour may be part of a grapheme cluster (a
+    /// combining mark after it, a prepended mark before it) and then splits nothing there.
+    @inline(__always) static func separates(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        (i == 0 || b[i - 1] < 0x80) && (i + 1 == b.count || b[i + 1] < 0x80)
     }
 
     /// The index of the next `,` at or after `from`.
