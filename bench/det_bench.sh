@@ -2,7 +2,8 @@
 # Detection benchmark (issue 3): prep icdar2015 against the reference icdar_converter.py on the
 # same generated input, in one run, at --nproc 1 and 2. Prints wall time, peak RSS and ratios.
 # Also the floor (issue 19, bench/det_floor.c): list both folders, open each image and read its
-# first 64 KiB, open and read each gt file, nothing else; prep's time over the floor's.
+# first 64 KiB, open and read each gt file, nothing else; prep's time over the floor's. Wall and
+# CPU (user + sys) time of the same runs are printed.
 #
 # usage: bash bench/det_bench.sh [IMAGES]      (default 2000; needs ../shared/peer set up)
 set -euo pipefail
@@ -20,16 +21,19 @@ cc -O2 -o "$FLOOR" bench/det_floor.c
 # Warm the page cache so both tools read from memory.
 cat "$WORK"/ic15/imgs/training/* > /dev/null
 
-printf '%-8s %-6s %10s %10s %10s\n' tool nproc wall_s rss_mib ratio
-read -r fw fr < <(run "$FLOOR" "$WORK/ic15/imgs/training" "$WORK/ic15/annotations/training")
-printf '%-8s %-6s %10s %10s\n' floor 1 "$fw" "$fr"
+# wall: median wall seconds; cpu: median user + system seconds of the same runs (on a shared,
+# loaded machine wall time mostly measures waiting for a core; CPU time much less so).
+printf '%-9s %-6s %8s %8s %9s %10s %10s %10s\n' tool nproc wall_s cpu_s rss_mib 'x ref wall' 'x ref cpu' 'x floor'
+read -r fw fr fc < <(run_cpu "$FLOOR" "$WORK/ic15/imgs/training" "$WORK/ic15/annotations/training")
+printf '%-9s %-6s %8s %8s %9s\n' floor 1 "$fw" "$fc" "$fr"
 for np in 1 2; do
   rm -rf "$WORK/out-prep" "$WORK"/ic15/instances_training.json
-  read -r pw pr < <(run "$PREP" icdar2015 "$WORK/ic15" --split-list training --nproc "$np" -o "$WORK/out-prep" -q)
-  read -r rw rr < <(cd "$WORK" && run "$PY" "$RUNPY" "$PEER/mmocr063/tools/data/textdet/icdar_converter.py" \
+  read -r pw pr pc < <(run_cpu "$PREP" icdar2015 "$WORK/ic15" --split-list training --nproc "$np" -o "$WORK/out-prep" -q)
+  read -r rw rr rc < <(cd "$WORK" && run_cpu "$PY" "$RUNPY" "$PEER/mmocr063/tools/data/textdet/icdar_converter.py" \
                      ic15 -d icdar2015 --split-list training --nproc "$np")
-  printf '%-8s %-6s %10s %10s\n' reference "$np" "$rw" "$rr"
-  printf '%-8s %-6s %10s %10s %9.1fx  (%.1fx the floor)\n' prep "$np" "$pw" "$pr" "$("$PY" -c "print($rw / $pw)")" "$("$PY" -c "print($pw / $fw)")"
+  printf '%-9s %-6s %8s %8s %9s\n' reference "$np" "$rw" "$rc" "$rr"
+  printf '%-9s %-6s %8s %8s %9s %9.1fx %9.1fx %s\n' prep "$np" "$pw" "$pc" "$pr" "$("$PY" -c "print($rw / $pw)")" "$("$PY" -c "print($rc / $pc)")" \
+    "$("$PY" -c "print('%.1fx wall, %.1fx cpu' % ($pw / $fw, $pc / max($fc, 0.001)))")"
 done
 # Same content as the reference (order aside)?
 "$PY" - "$WORK/out-prep/instances_training.json" "$WORK/ic15/instances_training.json" <<'PY'

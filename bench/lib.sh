@@ -25,3 +25,13 @@ run() { # command... → "wall rss" medians over REPS runs
   done
   echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rsss[@]}" | median)"
 }
+run_cpu() { # command... → "wall rss cpu" medians over REPS runs (cpu = user + sys seconds, which a
+  # loaded machine disturbs far less than wall time)
+  local walls=() rsss=() cpus=()
+  for _ in $(seq "$REPS"); do
+    local j w r c; j=$("$PY" "$MEASURE" -- "$@" | tail -1)
+    read -r w r c < <(echo "$j" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["wall"], d["rss_mib"], round(d["user"] + d["sys"], 3))')
+    walls+=("$w"); rsss+=("$r"); cpus+=("$c")
+  done
+  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rsss[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
+}

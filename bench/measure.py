@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs a command and prints its wall time and peak RSS (the largest of the process and its
-waited-for children, from wait4's rusage), as JSON on the last line.
+"""Runs a command and prints its wall time, peak RSS (the largest of the process and its
+waited-for children, from wait4's rusage) and CPU time (user and system seconds of the process and
+its waited-for children), as JSON on the last line.
 
 usage: python measure.py -- CMD ARGS...
 """
@@ -23,7 +24,8 @@ def main():
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.stderr.write(err)
-    print(json.dumps({'wall': round(wall, 3), 'rss_mib': round(usage.ru_maxrss / 1024, 1), 'exit': code}))
+    print(json.dumps({'wall': round(wall, 3), 'rss_mib': round(usage.ru_maxrss / 1024, 1), 'exit': code,
+                      'user': round(usage.ru_utime, 3), 'sys': round(usage.ru_stime, 3)}))
 
 
 if __name__ == '__main__':

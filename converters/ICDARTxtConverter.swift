@@ -56,16 +56,7 @@ public struct ICDARTxtConverter: LineConverter {
                 throw PrepError.input(file: file, line: number, reason: "coordinate \(k + 1) is not a number: '\(fields[k])'")
             }
         }
-        var text = fields[textIndex...].joined(separator: ",")
-        var marker = String(fields[textIndex])
-        if stripText {
-            text = String(TextTrim.strip(text))
-            marker = String(TextTrim.strip(marker))
-        }
-        if unquote {
-            text = Self.stripQuotes(text)
-            marker = Self.stripQuotes(marker)
-        }
+        let (text, marker) = cleaned(fields[textIndex...].joined(separator: ","), marker: String(fields[textIndex]))
         var attributes: [String: JSONValue] = [:]
         if hasScriptField { attributes["script"] = .string(String(fields[8])) }
         var difficult = false
@@ -75,6 +66,20 @@ public struct ICDARTxtConverter: LineConverter {
         }
         return TextInstance(polygon: polygon, integerCoordinates: integers, text: text,
                             ignore: marker == ignoreText || difficult, attributes: attributes)
+    }
+
+    /// The transcription and the ignore marker after `strip_text` and `unquote`.
+    func cleaned(_ text: String, marker: String) -> (text: String, marker: String) {
+        var text = text, marker = marker
+        if stripText {
+            text = String(TextTrim.strip(text))
+            marker = String(TextTrim.strip(marker))
+        }
+        if unquote {
+            text = Self.stripQuotes(text)
+            marker = Self.stripQuotes(marker)
+        }
+        return (text, marker)
     }
 
     /// Python's `s.strip('"')`.

@@ -15,14 +15,19 @@ public protocol LineConverter: PerImageConverter {
 extension LineConverter {
     public func isHeader(_ line: String) -> Bool { false }
 
-    public func parse(annotation url: URL) throws -> [TextInstance] {
+    public func parse(annotation url: URL) throws -> [TextInstance] { try parseByLines(annotation: url) }
+
+    /// The general path: the file streamed by `LineReader`, each line decoded, trimmed and given
+    /// to `parseLine` (`ICDARTxtConverter` takes a faster way to the same result).
+    public func parseByLines(annotation url: URL) throws -> [TextInstance] {
         var instances: [TextInstance] = []
         let reader = try LineReader(url: url, encoding: encoding)
+        let path = url.path
         while let raw = reader.next() {
             let line = try reader.decode(raw)
             let trimmed = TextTrim.strip(line)
             if trimmed.isEmpty || isHeader(line) { continue }
-            instances.append(try parseLine(Substring(trimmed), file: url.path, number: raw.number))
+            instances.append(try parseLine(Substring(trimmed), file: path, number: raw.number))
         }
         return instances
     }

@@ -32,6 +32,8 @@ public final class COCOWriter {
     private let out: BufferedFileWriter
     private let annotationsPart: BufferedFileWriter
     private let json = PyJSON(ensureASCII: true)
+    /// `"key": ` of each of the layout's annotation keys, after `, ` but for the first.
+    private let keyPrefixes: [[UInt8]]
     public private(set) var imageCount = 0
     public private(set) var annotationCount = 0
     /// What the layout could not hold (see `AnnotationWriter`).
@@ -40,6 +42,7 @@ public final class COCOWriter {
     public init(url: URL, layout: Layout = Layout()) throws {
         self.url = url
         self.layout = layout
+        keyPrefixes = layout.annotationKeys.enumerated().map { Array((($0.offset > 0 ? ", " : "") + "\"\($0.element.rawValue)\": ").utf8) }
         out = try BufferedFileWriter(url: url)
         annotationsPart = try BufferedFileWriter(url: url.appendingPathExtension("annotations-part"))
         try out.write("{\"images\": [")
@@ -56,33 +59,103 @@ public final class COCOWriter {
     func addImage(name: String, segmFile: String?, width: Int, height: Int, instances: [TextInstance],
                   imageObject: JSONValue? = nil) throws {
         let imageID = imageCount
-        var image: [(String, JSONValue)]
+        let isFirstImage = imageCount == 0
         if case let .object(source)? = imageObject {
             // Passed through as the reference does: source keys in order, segm_file and id
             // replaced in place or appended.
-            image = source
+            var image = source
             if layout.segmFile, let segm = segmFile { Self.set(&image, "segm_file", .string(segm)) }
             Self.set(&image, "id", .int(imageID))
+            try out.append { buf in
+                if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
+                json.write(.object(image), to: &buf)
+            }
         } else {
-            image = [("file_name", .string(name)), ("height", .int(height)), ("width", .int(width))]
-            if layout.segmFile, let segm = segmFile { image.append(("segm_file", .string(segm))) }
-            image.append(("id", .int(imageID)))
-        }
-        let isFirstImage = imageCount == 0
-        try out.append { buf in
-            if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
-            json.write(.object(image), to: &buf)
+            // The same bytes as the JSONValue object {file_name, height, width[, segm_file], id},
+            // written straight into the buffer.
+            try out.append { buf in
+                if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
+                buf.append(contentsOf: Self.fileNameKey)
+                json.writeString(name, to: &buf)
+                buf.append(contentsOf: Self.heightKey)
+                PyJSON.appendInt(height, to: &buf)
+                buf.append(contentsOf: Self.widthKey)
+                PyJSON.appendInt(width, to: &buf)
+                if layout.segmFile, let segm = segmFile {
+                    buf.append(contentsOf: Self.segmFileKey)
+                    json.writeString(segm, to: &buf)
+                }
+                buf.append(contentsOf: Self.idKey)
+                PyJSON.appendInt(imageID, to: &buf)
+                buf.append(0x7D)
+            }
         }
         imageCount += 1
         for instance in instances {
-            let object = annotationObject(instance, imageID: imageID, id: annotationCount)
+            let id = annotationCount
             let isFirst = annotationCount == 0
             try annotationsPart.append { buf in
                 if !isFirst { buf.append(0x2C); buf.append(0x20) }
-                json.write(object, to: &buf)
+                writeAnnotation(instance, imageID: imageID, id: id, to: &buf)
             }
             annotationCount += 1
         }
+    }
+
+    private static let fileNameKey = Array("{\"file_name\": ".utf8)
+    private static let heightKey = Array(", \"height\": ".utf8)
+    private static let widthKey = Array(", \"width\": ".utf8)
+    private static let segmFileKey = Array(", \"segm_file\": ".utf8)
+    private static let idKey = Array(", \"id\": ".utf8)
+    private static let imageIDKey = Array(", \"image_id\": ".utf8)
+
+    /// `annotationObject(…)` serialised, written straight into `buf` without building the
+    /// `JSONValue` (the bytes are the same; `COCOWriterTests` compares the two).
+    func writeAnnotation(_ inst: TextInstance, imageID: Int, id: Int, to buf: inout [UInt8]) {
+        let attributes = inst.attributes.isEmpty ? nil : inst.attributes
+        buf.append(0x7B)
+        for (k, key) in layout.annotationKeys.enumerated() {
+            buf.append(contentsOf: keyPrefixes[k])
+            switch key {
+            case .iscrowd: buf.append(inst.ignore ? 0x31 : 0x30)
+            case .category_id: buf.append(0x31)
+            case .bbox:
+                if let given = attributes?["bbox"] { json.write(given, to: &buf); break }
+                buf.append(0x5B)
+                for (i, v) in Polygon.xywh(inst.polygon).enumerated() {
+                    if i > 0 { buf.append(0x2C); buf.append(0x20) }
+                    PyJSON.appendDouble(v, to: &buf)
+                }
+                buf.append(0x5D)
+            case .area:
+                if let given = attributes?["area"] { json.write(given, to: &buf) } else { PyJSON.appendDouble(Polygon.area(inst.polygon), to: &buf) }
+            case .text:
+                if let text = inst.text { json.writeString(text, to: &buf) } else { buf.append(contentsOf: "null".utf8) }
+            case .segmentation:
+                buf.append(0x5B)
+                if let given = attributes?["segmentation"] {
+                    json.write(given, to: &buf)
+                } else {
+                    // JSONValue.numbers: one type for the whole polygon.
+                    buf.append(0x5B)
+                    for (i, v) in inst.polygon.enumerated() {
+                        if i > 0 { buf.append(0x2C); buf.append(0x20) }
+                        if inst.integerCoordinates && v.rounded() == v && abs(v) < 9e15 {
+                            PyJSON.appendInt(Int(v), to: &buf)
+                        } else {
+                            PyJSON.appendDouble(v, to: &buf)
+                        }
+                    }
+                    buf.append(0x5D)
+                }
+                buf.append(0x5D)
+            }
+        }
+        buf.append(contentsOf: layout.annotationKeys.isEmpty ? Self.imageIDKey.dropFirst(2) : Self.imageIDKey[...])
+        PyJSON.appendInt(imageID, to: &buf)
+        buf.append(contentsOf: Self.idKey)
+        PyJSON.appendInt(id, to: &buf)
+        buf.append(0x7D)
     }
 
     /// A Python dict assignment: replace in place, or append.

@@ -11,6 +11,8 @@ struct PrepProcess {
 
     /// The `prep` executable in the build products folder.
     static var binary: URL {
+        // Another build (main's, to regenerate goldens from it: scripts/runner_golden.sh).
+        if let path = ProcessInfo.processInfo.environment["PREP_TEST_BINARY"] { return URL(fileURLWithPath: path) }
         var dir = Bundle(for: Marker.self).bundleURL
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("prep")

@@ -27,6 +27,22 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(lines[1].offset, 1 << 20 + 1)
     }
 
+    /// `ByteLines` cuts in-memory bytes as `LineReader` cuts the file: same numbers, same bytes
+    /// (but for a lone `\r` ending the file, which `LineReader` keeps in the last line).
+    func testByteLinesCutAsLineReader() throws {
+        var rng = SplitMix64(seed: 5)
+        let pieces: [[UInt8]] = [[0x61], [0x62, 0x63], [0x0D], [0x0A], [0x0D, 0x0A], [0x20], [0xEF, 0xBB, 0xBF], [0xC3, 0xA9]]
+        for _ in 0..<500 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 12) { bytes += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            var expected = Array(try LineReader(url: write(bytes))).map { ($0.number, $0.bytes) }
+            if bytes.last == 0x0D, let last = expected.last, last.1.last == 0x0D { expected[expected.count - 1].1.removeLast() }
+            let got = bytes.withUnsafeBufferPointer { buf in Array(ByteLines(buf)).map { ($0.number, Array(buf[$0.range])) } }
+            XCTAssertEqual(got.map(\.0), expected.map(\.0), "\(bytes)")
+            XCTAssertEqual(got.map(\.1), expected.map(\.1), "\(bytes)")
+        }
+    }
+
     func testInvalidUTF8NamesLineAndByte() throws {
         let url = try write(Array("ok\n".utf8) + [0x63, 0x61, 0x66, 0xE9, 0x0A])
         XCTAssertThrowsError(try LineReader.readAll(url)) { error in

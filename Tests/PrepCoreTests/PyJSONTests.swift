@@ -31,4 +31,27 @@ final class PyJSONTests: XCTestCase {
         XCTAssertEqual(PyJSON().string(.numbers([1, 2.5], integers: false)), "[1.0, 2.5]")
         XCTAssertEqual(PyJSON().string(.numbers([1, 2], integers: true)), "[1, 2]")
     }
+
+    /// Integers and integral floats are written digit by digit now; the bytes are `String(i)`'s
+    /// and `pythonRepr`'s.
+    func testDirectNumbersEqualTheirStrings() {
+        var rng = SplitMix64(seed: 7)
+        var ints = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.min + 1, 2_147_483_648]
+        var doubles = [0.0, -0.0, 1, -1, 1e15 - 1, 1e15, -1e15 + 1, 1e16, 123456789012345, 0.5, -2.5, 1e-5]
+        for _ in 0..<2000 {
+            let r = rng.next()
+            ints.append(Int(bitPattern: UInt(r)) >> Int(r % 63))
+            doubles.append(Double(Int64(bitPattern: r) >> Int(r % 60)) / [1, 1, 2, 4, 10][Int(r % 5)])
+        }
+        for i in ints {
+            var out: [UInt8] = []
+            PyJSON.appendInt(i, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), String(i))
+        }
+        for d in doubles {
+            var out: [UInt8] = []
+            PyJSON.appendDouble(d, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), PyJSON.pythonRepr(d), "\(d)")
+        }
+    }
 }

@@ -50,4 +50,35 @@ final class COCOWriterTests: XCTestCase {
         XCTAssertTrue(text.hasSuffix(#""image_id": 2999, "id": 5999}]}"#))
         XCTAssertEqual(text.components(separatedBy: "\"file_name\"").count - 1, 3000)
     }
+
+    /// The annotation bytes written straight into the buffer are those of the `JSONValue`
+    /// object (`annotationObject`) serialised by PyJSON, for every key order, overrides, floats,
+    /// negative and huge numbers, non-ASCII and escaped text, and a missing transcription.
+    func testDirectAnnotationBytesEqualTheJSONValuePath() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("coco-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url); try? FileManager.default.removeItem(at: url.appendingPathExtension("annotations-part")) }
+        var overridden = TextInstance(polygon: [0, 0, 10, 0, 10, 5, 0, 5], integerCoordinates: true, text: "x")
+        overridden.attributes = ["bbox": .array([.int(0), .int(0), .int(10), .int(5)]), "area": .int(50),
+                                 "segmentation": .array([.int(1), .double(2.5)])]
+        let instances = [
+            TextInstance(polygon: [377, 117, 463, 117, 465, 130, 378, 130], integerCoordinates: true, text: "Genaxis"),
+            TextInstance(polygon: [1.5, 2.25, 3, 2, 3.125, 4, 1, 4e-7], integerCoordinates: false, text: "Caf\u{E9} \"q\"\\\n\u{7F}\u{1F600}", ignore: true),
+            TextInstance(polygon: [-5, -0.0, 1e16, 2, 3, 9e15, 1, 4], integerCoordinates: true, text: nil),
+            TextInstance(polygon: [0.1, 0.2, 1234567.5, 3, 2, 1e22, 7, 8], integerCoordinates: true, text: ""),
+            TextInstance(polygon: [1, 2], integerCoordinates: true, text: "two numbers"),
+            overridden,
+        ]
+        let orders: [[COCOWriter.AnnotationKey]] = [[.iscrowd, .category_id, .bbox, .area, .segmentation],
+                                                    [.segmentation, .text, .area, .bbox, .category_id, .iscrowd], [.text], []]
+        for keys in orders {
+            let w = try COCOWriter(url: url, layout: .init(annotationKeys: keys))
+            for (k, inst) in instances.enumerated() {
+                var direct: [UInt8] = []
+                w.writeAnnotation(inst, imageID: k * 7, id: k * 1_000_003, to: &direct)
+                let viaValue = PyJSON(ensureASCII: true).encode(w.annotationObject(inst, imageID: k * 7, id: k * 1_000_003))
+                XCTAssertEqual(String(decoding: direct, as: UTF8.self), String(decoding: viaValue, as: UTF8.self), "keys \(keys), instance \(k)")
+            }
+            try w.finish()
+        }
+    }
 }

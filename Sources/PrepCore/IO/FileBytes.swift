@@ -65,8 +65,27 @@ public enum FileBytes {
         defer { close(opened.fd) }
         let size = opened.size
         guard size <= InputLimits.maxFileSize else { return .failure(Failure(reason: InputLimits.fileTooLarge(size), missing: false)) }
+        let bytes = readAll(opened)
+        guard bytes.count == size else { return .failure(Failure(reason: "cannot read (\(bytes.count) of \(size) bytes)", missing: false)) }
+        return .success(bytes)
+    }
+
+    /// The bytes of a small regular file (at most `limit` bytes) with one `open`, `fstat`, `read`
+    /// and `close`; nil when it cannot be opened, is larger, or reads short. Callers then take
+    /// their streaming path, which reports the failure in its own words.
+    public static func readSmall(_ path: String, upTo limit: Int) -> [UInt8]? {
+        guard case let .success(opened) = open(path) else { return nil }
+        defer { close(opened.fd) }
+        guard opened.size <= limit else { return nil }
+        let bytes = readAll(opened)
+        return bytes.count == opened.size ? bytes : nil
+    }
+
+    /// Up to `opened.size` bytes from the start of an open file (fewer if it reads short).
+    private static func readAll(_ opened: Opened) -> [UInt8] {
+        let size = opened.size
         var got = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+        return [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             while got < size {
                 let n = Foundation.read(opened.fd, buf.baseAddress! + got, size - got)
                 if n < 0 && errno == EINTR { continue }
@@ -75,8 +94,6 @@ public enum FileBytes {
             }
             count = got
         }
-        guard got == size else { return .failure(Failure(reason: "cannot read (\(got) of \(size) bytes)", missing: false)) }
-        return .success(bytes)
     }
 
     /// The first `count` bytes (or fewer) of a regular file, for sniffing a format; nil when it

@@ -9,7 +9,7 @@ import Glibc
 /// end-of-image marker is missing (a download cut part-way), by reading the last bytes.
 public enum ImageProbe {
     public static func probe(_ url: URL, checkComplete: Bool = true) throws -> ImageInfo {
-        let path = url.path
+        let path = url.plainPath
         let opened: FileBytes.Opened
         switch FileBytes.open(path) {
         case let .success(o): opened = o
@@ -192,10 +192,9 @@ public enum ImageProbe {
 protocol ByteWindow {
     var size: Int { get }
     func read(_ offset: Int, _ count: Int) -> [UInt8]
-}
-
-extension ByteWindow {
-    func byte(_ offset: Int) -> UInt8? { read(offset, 1).first }
+    /// One byte, nil past the end (without the array `read` makes: JPEG markers are scanned a
+    /// byte at a time).
+    func byte(_ offset: Int) -> UInt8?
 }
 
 /// A file read through `pread` with a small block cache (headers are read a few bytes at a time).
@@ -207,6 +206,11 @@ final class FileWindow: ByteWindow {
     private static let blockSize = 8192
 
     init(fd: Int32, size: Int) { self.fd = fd; self.size = size }
+
+    func byte(_ offset: Int) -> UInt8? {
+        if blockStart >= 0, offset >= blockStart, offset < blockStart + block.count { return block[offset - blockStart] }
+        return read(offset, 1).first
+    }
 
     func read(_ offset: Int, _ count: Int) -> [UInt8] {
         guard offset >= 0, count > 0, offset < size else { return [] }
@@ -237,6 +241,7 @@ final class FileWindow: ByteWindow {
 struct MemoryWindow: ByteWindow {
     let bytes: [UInt8]
     var size: Int { bytes.count }
+    func byte(_ offset: Int) -> UInt8? { offset >= 0 && offset < bytes.count ? bytes[offset] : nil }
     func read(_ offset: Int, _ count: Int) -> [UInt8] {
         guard offset >= 0, count > 0, offset < bytes.count else { return [] }
         return Array(bytes[offset..<min(bytes.count, offset + count)])

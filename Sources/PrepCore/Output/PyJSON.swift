@@ -24,8 +24,8 @@ public struct PyJSON: Sendable {
 
     public func write(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case let .bool(b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case let .int(i): PyJSON.appendInt(i, to: &out)
         case let .double(d): PyJSON.appendDouble(d, to: &out)
         case let .string(s): writeString(s, to: &out)
@@ -48,8 +48,18 @@ public struct PyJSON: Sendable {
         }
     }
 
-    static func appendInt(_ i: Int, to out: inout [UInt8]) {
-        out.append(contentsOf: Array(String(i).utf8))
+    /// Decimal digits written straight into `out` (no `String` per number: a COCO file holds
+    /// hundreds of thousands of them).
+    public static func appendInt(_ i: Int, to out: inout [UInt8]) {
+        if i < 0 { out.append(0x2D) }
+        var m = i.magnitude
+        var unit: UInt = 1
+        while m / unit >= 10 { unit &*= 10 }
+        repeat {
+            out.append(0x30 &+ UInt8(truncatingIfNeeded: m / unit))
+            m %= unit
+            unit /= 10
+        } while unit > 0
     }
 
     /// Python `float.__repr__`: shortest round-trip digits, `.0` on integral values, exponent
@@ -57,6 +67,19 @@ public struct PyJSON: Sendable {
     public static func appendDouble(_ d: Double, to out: inout [UInt8]) {
         if d.isNaN { out.append(contentsOf: Array("NaN".utf8)); return }
         if d.isInfinite { out.append(contentsOf: Array((d < 0 ? "-Infinity" : "Infinity").utf8)); return }
+        // pythonRepr's integral case, without its String.
+        if d.rounded(.towardZero) == d, abs(d) < 1e15, d != 0 || d.sign == .plus {
+            appendInt(Int(d), to: &out)
+            out.append(0x2E); out.append(0x30)
+            return
+        }
+        // Between 1e-4 and 1e15 Python writes the shortest digits positionally; so does Swift
+        // when its description has no exponent (the digits are the same shortest round trip).
+        let m = abs(d)
+        if m >= 1e-4 && m < 1e15 {
+            let s = d.description
+            if !s.utf8.contains(0x65) { out.append(contentsOf: s.utf8); return }
+        }
         out.append(contentsOf: Array(pythonRepr(d).utf8))
     }
 
@@ -131,6 +154,13 @@ public struct PyJSON: Sendable {
     }
 
     public func writeString(_ s: String, to out: inout [UInt8]) {
+        // Printable-ASCII strings (most names and transcriptions) byte by byte.
+        if s.utf8.allSatisfy({ $0 < 0x7F }) {
+            out.append(0x22)
+            for b in s.utf8 { PyJSON.appendASCII(b, to: &out) }
+            out.append(0x22)
+            return
+        }
         out.append(0x22)
         for scalar in s.unicodeScalars {
             let v = scalar.value

@@ -23,9 +23,20 @@ struct FolderListings {
 
     /// Whether `relativePath` (under the root) is in its folder's listing.
     mutating func contains(_ relativePath: String) -> Bool {
-        let folder = (relativePath as NSString).deletingLastPathComponent
-        let name = (relativePath as NSString).lastPathComponent
+        let (folder, name) = Self.split(relativePath)
         guard !name.isEmpty, name != ".", name != ".." else { return false }
         return names(in: folder)?.contains(name) ?? false
+    }
+
+    /// `(deletingLastPathComponent, lastPathComponent)` of a relative path: cut at the last `/`
+    /// for the plain case (this runs for every image), through `NSString` when the path has a
+    /// leading, trailing or doubled `/` that it would normalise.
+    static func split(_ path: String) -> (folder: String, name: String) {
+        let u = path.utf8
+        if u.first != 0x2F, u.last != 0x2F, !zip(u, u.dropFirst()).contains(where: { $0 == 0x2F && $1 == 0x2F }) {
+            guard let slash = u.lastIndex(of: 0x2F) else { return ("", path) }
+            return (String(Substring(u[..<slash])), String(Substring(u[u.index(after: slash)...])))
+        }
+        return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
     }
 }

@@ -70,6 +70,7 @@ public struct PairGatherer {
         var listings = FolderListings(root: root)
         let templates = [layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
+        let segmNamesAnnotation = layout.segmFile?.range(of: "{annotation}") != nil
         for (position, name) in names.enumerated() {
             // The recipe's annotation file, else the first of its alternatives that exists.
             let candidates = templates.map { expandTemplate($0, split: split, name: name) }
@@ -86,7 +87,8 @@ public struct PairGatherer {
             pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name, isDirectory: false), imageName: name, annotation: ann,
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map {
-                                          expandTemplate($0.replacingOccurrences(of: "{annotation}", with: ann.lastPathComponent), split: split, name: name)
+                                          expandTemplate(segmNamesAnnotation ? $0.replacingOccurrences(of: "{annotation}", with: ann.lastPathComponent) : $0,
+                                                         split: split, name: name)
                                       }, position: shard == nil ? nil : position))
         }
         // Annotation files nobody claimed: their image is missing or has an unexpected extension.

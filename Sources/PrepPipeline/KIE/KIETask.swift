@@ -6,7 +6,7 @@ import PrepConverters
 /// open-set form (`CloseSetToOpenSet`, as MMOCR's kie/closeset_to_openset.py) and, when OUT is
 /// not the dataset root, the close-set file and the recipe's extra files (class list,
 /// dictionary) are copied beside it, so OUT holds everything a KIE config reads.
-struct KIETask {
+struct KIETask: TaskPass {
     let settings: Recipe.KIESettings
     let job: DatasetJob
     let layout: Recipe.Layout
@@ -19,6 +19,22 @@ struct KIETask {
         settings = kie
         self.job = job
         layout = recipe.layout
+    }
+
+    /// `--task kie` with any target but PaddleOCR's (`PaddleKIETask`); every input checked.
+    static func plan(_ job: DatasetJob) throws -> KIETask? {
+        guard job.tasks.contains("kie"), job.target != .paddle else { return nil }
+        let task = try KIETask(recipe: job.recipe, job: job)
+        try task.check()
+        return task
+    }
+
+    func run(split: String, _ input: RunInput, _ output: RunOutput) throws {
+        try run(split: split, staging: output.staging, report: input.report)
+    }
+
+    func finish(_ input: RunInput, _ output: RunOutput) throws {
+        try finish(staging: output.staging, report: input.report)
     }
 
     func expand(_ template: String, _ split: String) -> String { layout.expand(template, split: split) }

@@ -10,7 +10,7 @@ import PrepConverters
 /// each key class 2m linked to value class 2m−1 on the same receipt, MMOCR's open-set pairing).
 /// Image paths are relative to the output folder (PaddleOCR's `data_dir`), through `images/`
 /// as the det labels (`--images link|copy|none`).
-final class PaddleKIETask {
+final class PaddleKIETask: TaskPass {
     let settings: Recipe.PaddleKIESettings
     let recipe: Recipe
     let job: DatasetJob
@@ -41,6 +41,19 @@ final class PaddleKIETask {
         }
         classNames = names
         labels = s.classes ?? names.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// `--task kie --to paddle`.
+    static func plan(_ job: DatasetJob) throws -> PaddleKIETask? {
+        job.tasks.contains("kie") && job.target == .paddle ? try PaddleKIETask(recipe: job.recipe, job: job) : nil
+    }
+
+    func run(split: String, _ input: RunInput, _ output: RunOutput) throws {
+        try run(split: split, staging: output.staging, report: input.report, load: SampleLoader.load)
+    }
+
+    func finish(_ input: RunInput, _ output: RunOutput) throws {
+        try finish(staging: output.staging, report: input.report)
     }
 
     func run(split: String, staging: OutputStaging, report: RunReport,

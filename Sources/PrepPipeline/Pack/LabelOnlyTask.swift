@@ -7,7 +7,7 @@ import PrepFormats
 /// IIIT5K, SVTP, CUTE80): the label file is read line by line and rewritten as MMOCR 0.x labels
 /// (`<image dir>/<name> <text>` or `{"filename", "text"}`); no image is cut or changed. A line
 /// that does not parse, or names an image that is not there, is skipped and reported.
-struct LabelOnlyTask {
+struct LabelOnlyTask: TaskPass {
     let source: Recipe.LabelSource
     let recog: Recipe.RecogSettings
     let format: LabelFileSink.Format
@@ -47,6 +47,22 @@ struct LabelOnlyTask {
         self.job = job
         self.layout = recipe.layout
         self.valSplit = recipe.valSplit
+    }
+
+    /// `--task recog` on a dataset that ships its crops with a label file, unless `--from-det`
+    /// asks for crops cut from the det ground truth (`RecogTask`).
+    static func plan(_ job: DatasetJob) throws -> LabelOnlyTask? {
+        guard job.tasks.contains("recog"), !job.recogFromDet, let recog = job.recipe.recog, let source = recog.labelSource else { return nil }
+        return try LabelOnlyTask(recipe: job.recipe, recog: recog, source: source, job: job)
+    }
+
+    /// Every split's label file is there (or comes out of its zip) before any work.
+    func prepare(_ input: RunInput) throws {
+        for split in job.splits { _ = try self.input(for: split) }
+    }
+
+    func run(split: String, _ input: RunInput, _ output: RunOutput) throws {
+        try run(split: split, staging: output.staging, report: input.report, ledger: output.ledger)
     }
 
     func expand(_ template: String, _ split: String) -> String { layout.expand(template, split: split) }

@@ -3,13 +3,32 @@ import PrepCore
 import PrepFormats
 
 /// A dataset's recognition task as its recipe (`recog:`) and the command line ask for it:
-/// crop settings, the label-file layout, and the per-split run over gathered pairs.
-struct RecogTask {
+/// crop settings, the label-file layout, and the per-split run over gathered pairs — the crops
+/// cut from the det ground truth (`TaskPass`; shipped crops are `LabelOnlyTask`'s). A recipe
+/// whose recog reads the files its own way (`recog.options`, NAF) gathers its own pairs.
+final class RecogTask: TaskPass {
     let settings: CropSettings
     let recog: Recipe.RecogSettings
     /// Label files (nil: an LMDB per split).
     let format: LabelFileSink.Format?
     let job: DatasetJob
+    /// Whether this task reports EXIF-tagged images (no det output does it).
+    var countsExif = true
+    /// The recipe's own recog source and its pairs (`recog.options`); nil: the det source's.
+    private var ownSource: DatasetSource?
+    private var ownGathered: GatheredSplits?
+    private var sink: RecogSink?
+
+    var readsSource: Bool { true }
+
+    /// `--task recog` when the crops are cut from the det ground truth: the dataset ships no
+    /// crops of its own (`recog.label_source`), or `--from-det` asks for cut ones.
+    static func plan(_ job: DatasetJob) throws -> RecogTask? {
+        guard job.tasks.contains("recog"), job.recogFromDet || job.recipe.recog?.labelSource == nil else { return nil }
+        let task = try RecogTask(recipe: job.recipe, job: job)
+        task.countsExif = !job.tasks.contains("det") && !job.tasks.contains("spotting")
+        return task
+    }
 
     init(recipe: Recipe, job: DatasetJob) throws {
         guard let recog = recipe.recog else {
@@ -135,7 +154,31 @@ struct RecogTask {
         return sink
     }
 
-    func run(split: String, pairs: [GatheredPair], sink: RecogSink, report: RunReport, countsExif: Bool,
+    /// A recog source of its own reads the same files its own way; its gathering problems are
+    /// the det gathering's, already reported.
+    func prepare(_ input: RunInput) throws {
+        ownSource = try recog.options.map { options in
+            try DatasetSource(recipe: job.recipe, root: job.root, overrides: options.merging(job.converterOptions) { _, cli in cli },
+                              shard: input.gathering.earlyShard)
+        }
+        ownGathered = try ownSource.map { try input.gathering.gather($0, report: RunReport(command: "recog"), tag: "recog ") }
+    }
+
+    func open(_ input: RunInput, _ output: RunOutput) throws {
+        for (name, total) in ownGathered?.totals ?? [:] { output.ledger?.enumerated(name, total: total) }
+        sink = try sink(staging: output.staging, ledger: output.ledger)
+    }
+
+    func run(split: String, _ input: RunInput, _ output: RunOutput) throws {
+        guard let sink else { return }
+        let converter = ownSource.map(\.perImage) ?? input.source?.perImage
+        try run(split: split, pairs: ownGathered?.pairs[split] ?? input.pairs(split), sink: sink, report: input.report,
+                ledger: output.ledger, positions: ownGathered.map { $0.positions[split] } ?? input.gathered.positions[split]) {
+            SampleLoader.load($0, converter)
+        }
+    }
+
+    func run(split: String, pairs: [GatheredPair], sink: RecogSink, report: RunReport,
              ledger: ShardLedger? = nil, positions: [Int]? = nil,
              load: @escaping (GatheredPair) -> Result<Sample, PrepError>) throws {
         var packer = RecogPacker(engine: CropEngine(settings: settings), workers: job.workers, quiet: job.quiet, countsExif: countsExif)

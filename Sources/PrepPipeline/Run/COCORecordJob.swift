@@ -9,16 +9,26 @@ import PrepConverters
 /// replaced by the one text category, any other key written as parsed. Images are not read (the
 /// reference does not read them either). Files are indexed, not parsed whole, and records are
 /// converted in parallel batches and written in input order.
-struct COCORecordJob {
+struct COCORecordJob: DatasetFamily {
     let job: DatasetJob
-    let converter: any COCORecordConverter
+
+    static func reads(_ recipe: Recipe) -> Bool { ConverterRegistry.cocoRecord[recipe.converter] != nil }
+
+    init(job: DatasetJob) { self.job = job }
 
     /// One converted record: its JSON bytes, its source id (for the next part's offset) and how
     /// many unknown characters it holds; or why it was left out.
     typealias Converted = Result<(bytes: [UInt8], sourceID: Int?, unknown: Int), PrepError>
 
     func run(report: RunReport) throws {
+        try job.validate()
+        job.noteOptions(in: report)
         let recipe = job.recipe
+        let options = ConverterOptions((recipe.options ?? [:]).merging(job.converterOptions) { _, new in new })
+        guard let factory = ConverterRegistry.cocoRecord[recipe.converter] else {
+            throw PrepError.failed("dataset-zoo/\(recipe.name): '\(recipe.converter)' is not a COCO-record converter")
+        }
+        let converter = try factory(options)
         guard Set(job.tasks).isSubset(of: ["det", "spotting"]) else {
             throw PrepError.usage("\(recipe.name) has the det and spotting tasks only")
         }

@@ -41,23 +41,3 @@ enum ShardSupport {
     /// where `check` has already refused the targets without a kind.
     static func recordKind(_ target: AnnotationTarget) -> ShardOutputKind { kind(target) ?? .lines }
 }
-
-extension DatasetRunner {
-    /// Under `--shard`: this shard's pairs of every split, with their positions in the split
-    /// (given by the gatherer when it filtered as it listed, `earlyShard`), and the splits' sizes.
-    func shardSplits(_ gathered: [(String, GatheredSplit)], tag: String = "") -> ([(String, [GatheredPair])], [String: [Int]]) {
-        guard let shard = job.shard else { return (gathered.map { ($0.0, $0.1.pairs) }, [:]) }
-        var positions: [String: [Int]] = [:]
-        let kept = gathered.map { split, share -> (String, [GatheredPair]) in
-            shardTotals[tag + split] = share.total
-            if earlyShard != nil {
-                positions[split] = share.pairs.map { $0.position ?? 0 }
-                return (split, share.pairs)
-            }
-            let (mine, at) = shard.select(share.pairs) { Shard.key($0.image, root: job.root) }
-            positions[split] = at
-            return (split, mine)
-        }
-        return (kept, positions)
-    }
-}

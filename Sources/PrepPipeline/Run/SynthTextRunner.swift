@@ -16,8 +16,10 @@ import PrepFormats
 ///
 /// Images the reference crashes on (missing file, words without boxes or character boxes) are
 /// skipped and reported with their index and name; det keys stay consecutive.
-final class SynthTextRunner {
+final class SynthTextRunner: DatasetFamily {
     let job: DatasetJob
+
+    static func reads(_ recipe: Recipe) -> Bool { ConverterRegistry.streaming.contains(recipe.converter) }
     let split: String
 
     /// `--shard`: the ledger, and the outputs each kind of record goes to.
@@ -81,7 +83,7 @@ final class SynthTextRunner {
             if wantsSpot && job.target == .mmocr0 {
                 var linker: ImageLinker? = nil
                 let (w, names) = try DetOutput.open(target: job.target, template: recipe.outputs["spotting"] ?? "spotting_instances_{split}.json",
-                                                    split: split, layout: DatasetRunner.withText(layout), staging: staging, report: report,
+                                                    split: split, layout: DetPass.withText(layout), staging: staging, report: report,
                                                     linker: &linker, placement: job.imagePlacement)
                 spot = w
                 outputs += names

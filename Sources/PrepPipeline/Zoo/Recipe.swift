@@ -304,27 +304,42 @@ public struct RecipeError: Error, CustomStringConvertible {
 /// leading zeros: VinText's `im0001.jpg` → `1`) and `{head}` (the name up to its first `_`: BID's
 /// `00000001_in.jpg` → `00000001`) in a layout template.
 public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
-    // Plain string scanning: this runs once per image, and Foundation's replacingOccurrences
-    // goes through NSString on Linux.
-    var out = ""
-    var rest = Substring(template)
-    while let open = rest.firstIndex(of: "{") {
-        out += rest[..<open]
-        guard let close = rest[open...].firstIndex(of: "}") else { break }
-        let key = rest[rest.index(after: open)..<close]
-        switch key {
-        case "split": out += split
-        case "name": out += name
-        case "stem": out += stemOf(name)
-        case "stem1": out += name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
-        case "number": out += numberIn(name)
-        case "head": out += name.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
-        default: out += rest[open...close]
+    // Byte scanning into a byte buffer (this runs a few times per image; Foundation's
+    // replacingOccurrences goes through NSString on Linux, and slicing a String at UTF-8
+    // indices makes it check Character boundaries, thousands of instructions per call).
+    guard template.utf8.contains(0x7B) else { return template }
+    let t = Array(template.utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(t.count + split.utf8.count + 2 * name.utf8.count)
+    var i = 0
+    while i < t.count {
+        guard t[i] == 0x7B, let close = t[i...].firstIndex(of: 0x7D) else {
+            out.append(t[i])
+            i += 1
+            continue
         }
-        rest = rest[rest.index(after: close)...]
+        let key = t[(i + 1)..<close]
+        if key.elementsEqual("split".utf8) { out += split.utf8 }
+        else if key.elementsEqual("name".utf8) { out += name.utf8 }
+        else if key.elementsEqual("stem".utf8) { out += stemOf(name).utf8 }
+        else if key.elementsEqual("stem1".utf8) { out += prefix(of: name, before: 0x2E).utf8 }
+        else if key.elementsEqual("number".utf8) { out += numberIn(name).utf8 }
+        else if key.elementsEqual("head".utf8) { out += prefix(of: name, before: 0x5F).utf8 }
+        else { out += t[i...close] }
+        i = close + 1
     }
-    out += rest
-    return out
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// `name` up to the first `byte` (an ASCII separator), or all of it. By bytes when the name is
+/// ASCII; otherwise by Characters, as before (a separator followed by a combining mark is then
+/// no separator).
+private func prefix(of name: String, before byte: UInt8) -> Substring {
+    if name.utf8.allSatisfy({ $0 < 0x80 }) {
+        return name.utf8.firstIndex(of: byte).map { Substring(name.utf8[..<$0]) } ?? name[...]
+    }
+    let separator = Character(Unicode.Scalar(byte))
+    return name.split(separator: separator, maxSplits: 1, omittingEmptySubsequences: false).first ?? name[...]
 }
 
 /// The first run of ASCII digits in `name` without leading zeros (`0` for all zeros, empty if none).
@@ -337,6 +352,10 @@ func numberIn(_ name: String) -> String {
 
 /// The name without its last extension (`os.path.splitext`: a leading dot is not an extension).
 func stemOf(_ name: String) -> String {
+    if name.utf8.allSatisfy({ $0 < 0x80 }) {
+        guard let dot = name.utf8.lastIndex(of: 0x2E), dot != name.startIndex else { return name }
+        return String(Substring(name.utf8[..<dot]))
+    }
     guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
     return String(name[..<dot])
 }
