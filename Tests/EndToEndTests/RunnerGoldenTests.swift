@@ -48,7 +48,7 @@ final class RunnerGoldenTests: XCTestCase {
         let reportURL = out.deletingLastPathComponent().appendingPathComponent(out.lastPathComponent + ".report.json")
         let r = try PrepProcess.run(full + ["-o", out.path, "--nproc", "2", "-q", "--report", reportURL.path])
         var lines = ["# prep \(args.joined(separator: " ")) -o $OUT --nproc 2 -q --report R", "exit \(r.status)", "== files"]
-        lines += try listing(out, rel: "").map { normalized($0, out: out) }
+        lines += try listing(out, rel: "", out: out).map { normalized($0, out: out) }
         lines.append("== report")
         var report = String(decoding: (try? Data(contentsOf: reportURL)) ?? Data(), as: UTF8.self)
         report = normalized(report, out: out)
@@ -60,13 +60,21 @@ final class RunnerGoldenTests: XCTestCase {
     }
 
     /// `text` with the output and fixture folders as `$OUT` and `$FIXTURES`.
+    /// JSON writers that escape `/` as `\/` are matched too.
     static func normalized(_ text: String, out: URL) -> String {
-        text.replacingOccurrences(of: out.path, with: "$OUT")
-            .replacingOccurrences(of: PrepProcess.repoRoot.appendingPathComponent("fixtures").path, with: "$FIXTURES")
+        let fixtures = PrepProcess.repoRoot.appendingPathComponent("fixtures").path
+        func escaped(_ p: String) -> String { p.replacingOccurrences(of: "/", with: "\\/") }
+        return text.replacingOccurrences(of: out.path, with: "$OUT")
+            .replacingOccurrences(of: fixtures, with: "$FIXTURES")
+            .replacingOccurrences(of: escaped(out.path), with: "$OUT")
+            .replacingOccurrences(of: escaped(fixtures), with: "$FIXTURES")
     }
 
-    /// Files (digest), links (target) and folders under `dir`, sorted, links not followed.
-    static func listing(_ dir: URL, rel: String) throws -> [String] {
+    /// Files (digest), links (target) and folders under `dir`, sorted, links not followed. A JSON
+    /// file is digested with the output and fixture folders as `$OUT` and `$FIXTURES` (a shard's
+    /// manifest records the command line) and its times zeroed, so the golden does not depend on
+    /// where the checkout is or how fast the machine is.
+    static func listing(_ dir: URL, rel: String, out: URL) throws -> [String] {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: dir.path) else { return [] }
         var lines: [String] = []
@@ -81,9 +89,14 @@ final class RunnerGoldenTests: XCTestCase {
                 lines.append("\(path) -> \(target.hasPrefix("/") ? "absolute" : "relative") \(resolved)")
             } else if type == .typeDirectory {
                 lines.append(path + "/")
-                lines += try listing(url, rel: path + "/")
+                lines += try listing(url, rel: path + "/", out: out)
             } else {
-                let bytes = [UInt8](try Data(contentsOf: url))
+                var bytes = [UInt8](try Data(contentsOf: url))
+                if name.hasSuffix(".json") {
+                    let text = normalized(String(decoding: bytes, as: UTF8.self), out: out)
+                        .replacingOccurrences(of: #""seconds" ?: ?[0-9.e+-]+"#, with: "\"seconds\": 0", options: .regularExpression)
+                    bytes = Array(text.utf8)
+                }
                 lines.append("\(path) \(bytes.count) \(SHA256.of(bytes).description.prefix(16))")
             }
         }
