@@ -2,7 +2,7 @@ import Foundation
 
 /// Greedy CTC decoding as MMOCR does it (0.6.3 `CTCConvertor.tensor2idx`, 1.x
 /// `CTCPostProcessor`; lean-core.md §4.6): per time step t < min(T, ⌈T·valid_ratio⌉) take the
-/// most probable class; keep a step when its class is neither the blank nor the previous
+/// most probable class (valid_ratio 1, every step, unless `validRatios` are given); keep a step when its class is neither the blank nor the previous
 /// step's class (the previous class starts as the blank). A kept character's score is its
 /// softmax probability; the word's score is the mean of its characters' scores (1.x
 /// `TextRecInferencer.pred2dict`: `np.mean(score)`), 0 for an empty prediction (where numpy
@@ -20,6 +20,10 @@ public struct CTCGreedyDecoder: Sendable {
     }
 
     /// Decodes `count` samples of raw logits laid out `N × T × C` (softmax taken here).
+    /// `validRatios` cuts each sample to ⌈T·valid_ratio⌉ steps, as MMOCR does for models whose
+    /// CTC loss saw only the valid steps (`flatten=False`). prep's recognizer leaves it nil: its
+    /// training, like MMOCR's default `flatten=True`, covers every step of the padded width, and
+    /// such a model may place a word's last character in the padding (RecogPredictorTests).
     public func decode(logits: [Float], count: Int, steps T: Int, validRatios: [Float]? = nil) -> [Prediction] {
         let C = charset.classCount
         precondition(logits.count == count * T * C, "logits do not match N × T × C")

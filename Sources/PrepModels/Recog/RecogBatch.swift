@@ -11,6 +11,8 @@ public struct RecogBatch: Sendable {
     /// Concatenated targets (PyTorch CTC's flattened form) and per-sample lengths.
     public var targets: [Int32]
     public var targetLengths: [Int32]
+    /// min(1, resized width ÷ padded width) per sample (MMOCR's `valid_ratio`): kept for
+    /// `CTCGreedyDecoder`'s `flatten=False` cut; training and prediction use every step.
     public var validRatios: [Float]
     /// Source indices, names and labels of the samples, in batch order.
     public var indices: [Int]
