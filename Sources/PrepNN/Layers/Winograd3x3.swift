@@ -125,39 +125,61 @@ struct WinogradF2x3 {
         let t = block.tileRows * tilesX, plane = ho * wo, step = cout * t
         let fullX = wo / 2  // tiles whose two columns are both inside the output
         let lo: Float = relu ? 0 : -.infinity
-        for (bi, image) in block.images.enumerated() {
-            for c in channels {
-                let a = scale[c], b = shift[c]
+        // one channel's four output values of every tile, computed along the tiles (vectorised),
+        // then written to their 2×2 places
+        let r = UnsafeMutablePointer<Float>.allocate(capacity: 4 * t)
+        defer { r.deallocate() }
+        let r00 = r, r01 = r + t, r10 = r + 2 * t, r11 = r + 3 * t
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        let vlo = V(repeating: lo)
+        /// max(v, lo) lane by lane (the ReLU, or nothing for lo = −∞), inlined (`pointwiseMax` was a call).
+        @inline(__always) func floor(_ v: V) -> V { v.replacing(with: vlo, where: v .< vlo) }
+        for c in channels {
+            let a = scale[c], b = shift[c], base = m + c * t
+            let va = V(repeating: a), vb = V(repeating: b)
+            var i = 0
+            while i + 8 <= t {
+                let p = base + i
+                let m00 = load(p), m01 = load(p + step), m02 = load(p + 2 * step), m03 = load(p + 3 * step)
+                let m10 = load(p + 4 * step), m11 = load(p + 5 * step), m12 = load(p + 6 * step), m13 = load(p + 7 * step)
+                let m20 = load(p + 8 * step), m21 = load(p + 9 * step), m22 = load(p + 10 * step), m23 = load(p + 11 * step)
+                let m30 = load(p + 12 * step), m31 = load(p + 13 * step), m32 = load(p + 14 * step), m33 = load(p + 15 * step)
+                // Aᵀ M: rows 0 + 1 + 2 and 1 − 2 − 3; then · A and the epilogue
+                let s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23
+                let s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33
+                store(floor((s00 + s01 + s02) * va + vb), r00 + i)
+                store(floor((s01 - s02 - s03) * va + vb), r01 + i)
+                store(floor((s10 + s11 + s12) * va + vb), r10 + i)
+                store(floor((s11 - s12 - s13) * va + vb), r11 + i)
+                i += 8
+            }
+            while i < t {
+                let p = base + i
+                let m00 = p[0], m01 = p[step], m02 = p[2 * step], m03 = p[3 * step]
+                let m10 = p[4 * step], m11 = p[5 * step], m12 = p[6 * step], m13 = p[7 * step]
+                let m20 = p[8 * step], m21 = p[9 * step], m22 = p[10 * step], m23 = p[11 * step]
+                let m30 = p[12 * step], m31 = p[13 * step], m32 = p[14 * step], m33 = p[15 * step]
+                let s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23
+                let s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33
+                r00[i] = max((s00 + s01 + s02) * a + b, lo)
+                r01[i] = max((s01 - s02 - s03) * a + b, lo)
+                r10[i] = max((s10 + s11 + s12) * a + b, lo)
+                r11[i] = max((s11 - s12 - s13) * a + b, lo)
+                i += 1
+            }
+            for (bi, image) in block.images.enumerated() {
                 let dst = y + (image * cout + c) * plane
                 for ty in block.rows {
-                    let base = m + c * t + (bi * block.rows.count + ty - block.rows.lowerBound) * tilesX
+                    let k = (bi * block.rows.count + ty - block.rows.lowerBound) * tilesX
                     let y0 = dst + 2 * ty * wo
-                    let hasSecondRow = 2 * ty + 1 < ho
-                    let y1 = hasSecondRow ? y0 + wo : y0
-                    @inline(__always) func tile(_ tx: Int) -> (Float, Float, Float, Float) {
-                        let p = base + tx
-                        let m00 = p[0], m01 = p[step], m02 = p[2 * step], m03 = p[3 * step]
-                        let m10 = p[4 * step], m11 = p[5 * step], m12 = p[6 * step], m13 = p[7 * step]
-                        let m20 = p[8 * step], m21 = p[9 * step], m22 = p[10 * step], m23 = p[11 * step]
-                        let m30 = p[12 * step], m31 = p[13 * step], m32 = p[14 * step], m33 = p[15 * step]
-                        // Aᵀ M: rows 0 + 1 + 2 and 1 − 2 − 3
-                        let s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23
-                        let s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33
-                        // · A, then the epilogue
-                        return (max((s00 + s01 + s02) * a + b, lo), max((s01 - s02 - s03) * a + b, lo),
-                                max((s10 + s11 + s12) * a + b, lo), max((s11 - s12 - s13) * a + b, lo))
-                    }
-                    for tx in 0..<fullX {
-                        let (v00, v01, v10, v11) = tile(tx)
-                        y0[2 * tx] = v00
-                        y0[2 * tx + 1] = v01
-                        if hasSecondRow { y1[2 * tx] = v10; y1[2 * tx + 1] = v11 }
-                    }
-                    if fullX < tilesX {  // odd width: the last tile's first column only
-                        let (v00, _, v10, _) = tile(fullX)
-                        y0[2 * fullX] = v00
-                        if hasSecondRow { y1[2 * fullX] = v10 }
-                    }
+                    for tx in 0..<fullX { y0[2 * tx] = r00[k + tx]; y0[2 * tx + 1] = r01[k + tx] }
+                    if fullX < tilesX { y0[2 * fullX] = r00[k + fullX] }  // odd width: first column only
+                    guard 2 * ty + 1 < ho else { continue }  // odd height: first row only
+                    let y1 = y0 + wo
+                    for tx in 0..<fullX { y1[2 * tx] = r10[k + tx]; y1[2 * tx + 1] = r11[k + tx] }
+                    if fullX < tilesX { y1[2 * fullX] = r10[k + fullX] }
                 }
             }
         }
