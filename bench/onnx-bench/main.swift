@@ -4,9 +4,11 @@
 //   prep-engine batch=B latency_ms=… images_per_s=…
 //   prep-onnx   batch=B latency_ms=… images_per_s=…
 // Usage: onnx-bench --weights W.safetensors --onnx M.onnx --input X.f32 --batch B --threads 2 --iters N
-//          [--profile] [--unfused]
+//          [--profile] [--unfused] [--im2col]
 // --profile adds the engine's forward split by layer; --unfused runs conv, BatchNorm and ReLU
-// as separate layers instead of one convolution with an epilogue.
+// as separate layers instead of one convolution with an epilogue; --im2col adds two lines
+// (prep-engine-im2col, prep-onnx-im2col) with Winograd off: every convolution im2col + GEMM;
+// --no-winograd turns Winograd off for every line (e.g. to profile the im2col path).
 import Foundation
 import PrepModels
 import PrepNN
@@ -22,6 +24,7 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 let batch = Int(arg("--batch", "1"))!, width = Int(arg("--width", "100"))!
 let iters = Int(arg("--iters", "20"))!
 Threads.set(Int(arg("--threads", "2"))!)
+if CommandLine.arguments.contains("--no-winograd") { Conv2d.usesWinograd = false }
 let raw = try Data(contentsOf: URL(fileURLWithPath: arg("--input", "")))
 let x = Tensor(shape: [batch, 1, 32, width])
 precondition(raw.count == x.count * 4, "input holds \(raw.count / 4) floats, expected \(x.count)")
@@ -45,6 +48,12 @@ net.model.backbone.fusesInference = !CommandLine.arguments.contains("--unfused")
 report("prep-engine", time { _ = net.model.forward(x) })
 let interpreter = try ONNXInterpreter(contentsOf: arg("--onnx", ""))
 report("prep-onnx  ", try time { _ = try interpreter.run(["input": .float(x)]) })
+if CommandLine.arguments.contains("--im2col") {
+    Conv2d.usesWinograd = false
+    report("prep-engine-im2col", time { _ = net.model.forward(x) })
+    report("prep-onnx-im2col", try time { _ = try interpreter.run(["input": .float(x)]) })
+    Conv2d.usesWinograd = !CommandLine.arguments.contains("--no-winograd")
+}
 
 /// `--profile`: the engine's CRNN forward split by layer (median ms per call over `iters`
 /// calls after the warm-up above), the same calls `CRNN.forward` makes in the same order.

@@ -5,6 +5,8 @@
 //   onnx-det-bench run --model small|resnet18 --dir D [--size 640] --threads 2 --iters N
 //       prep-engine model=… latency_ms=…   (median of N calls after a warm-up)
 //       prep-onnx   model=… latency_ms=… max_abs_diff=… (interpreter vs engine on the input)
+//       prep-engine-before model=… latency_ms=…  (as before issue 16's speed work: separate conv,
+//       prep-onnx-before   model=… latency_ms=…   BN, ReLU layers and every conv im2col + GEMM)
 // The weights are the model's seeded random initialisation with randomised BN statistics
 // (the same in both commands), so no checkpoint is needed.
 import Foundation
@@ -63,6 +65,10 @@ case "run":
     }
     let diff = zip(out, reference).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
     print(String(format: "prep-onnx   model=%@ latency_ms=%.1f max_abs_diff=%.2e", model, interp * 1000, Double(diff)))
+    Conv2d.usesWinograd = false
+    net.fusesInference = false
+    print(String(format: "prep-engine-before model=%@ latency_ms=%.1f", model, time { _ = net.forward(x) } * 1000))
+    print(String(format: "prep-onnx-before   model=%@ latency_ms=%.1f", model, try time { _ = try interpreter.run(["input": .float(x)]) } * 1000))
 default:
     FileHandle.standardError.write(Data("usage: onnx-det-bench prepare|run --model small|resnet18 --dir D\n".utf8))
     exit(2)

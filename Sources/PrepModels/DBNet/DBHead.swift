@@ -34,8 +34,10 @@ final class DBHeadBranch: Module {
         up2.resetPyTorchDefault(&rng)
     }
 
-    func forward(_ x: Tensor) -> Tensor {
-        up2.forward(relu2.forward(bn2.forward(up1.forward(relu1.forward(bn1.forward(conv.forward(x)))))))
+    /// `fused` (eval mode only): conv → BN → ReLU as one convolution with an epilogue.
+    func forward(_ x: Tensor, fused: Bool = false) -> Tensor {
+        let h = fused ? conv.forward(x, epilogue: .batchNorm(bn1, relu: true)) : relu1.forward(bn1.forward(conv.forward(x)))
+        return up2.forward(relu2.forward(bn2.forward(up1.forward(h))))
     }
 
     @discardableResult

@@ -22,6 +22,10 @@ public final class DBNet: Module {
     private let gradFeature = Tensor(shape: [0])
     private var lastForwardTrained = false
     public private(set) var training = true
+    /// Eval mode runs each conv → BatchNorm (→ ReLU) as one inference convolution with an
+    /// epilogue (`ConvEpilogue`), and the neck's convolutions through the inference path
+    /// (Winograd for 3×3); false keeps the training-mode layer sequence (to compare).
+    public var fusesInference = true
 
     /// A freshly initialised DBNet, deterministic for the seed: mmdet's ResNet init without a
     /// pretrained checkpoint (MMOCR's config loads torchvision's ImageNet weights, which prep
@@ -81,8 +85,9 @@ public final class DBNet: Module {
         let d = DBNetConfig.sizeDivisor
         precondition(x.shape[2] % d == 0 && x.shape[3] % d == 0 && x.shape[2] > 0 && x.shape[3] > 0,
                      "DBNet needs H and W multiples of \(d), got \(x.shape[2])×\(x.shape[3])")
-        let feature = neck.forward(backbone.forward(x))
-        let logits = binarize.forward(feature)
+        let fused = !training && fusesInference
+        let feature = neck.forward(backbone.forward(x, fused: fused), fused: fused)
+        let logits = binarize.forward(feature, fused: fused)
         let prob = probSigmoid.forward(logits)
         lastForwardTrained = training
         guard training else { return DBNetOutput(prob: prob, thresh: nil, binary: nil) }

@@ -33,18 +33,21 @@ final class FPNC: Module {
         }
     }
 
-    func forward(_ features: [Tensor]) -> Tensor {
+    /// `fused` (eval mode only): the convolutions' inference forward (no input kept, Winograd
+    /// for the 3×3 smooth convs).
+    func forward(_ features: [Tensor], fused: Bool = false) -> Tensor {
         precondition(features.count == 4, "FPNC takes four feature maps")
-        var merged = [Tensor](repeating: lateralConvs[3].forward(features[3]), count: 4)
+        func conv(_ c: Conv2d, _ x: Tensor) -> Tensor { fused ? c.forward(x, epilogue: nil) : c.forward(x) }
+        var merged = [Tensor](repeating: conv(lateralConvs[3], features[3]), count: 4)
         for i in stride(from: 2, through: 0, by: -1) {
-            let lateral = lateralConvs[i].forward(features[i])
+            let lateral = conv(lateralConvs[i], features[i])
             let up = topDownUp[i].forward(merged[i + 1], height: lateral.shape[2], width: lateral.shape[3])
             merged[i] = topDownAdd[i].forward(lateral, up)
         }
-        let p2 = smoothConvs[0].forward(merged[0])
+        let p2 = conv(smoothConvs[0], merged[0])
         var outs = [p2]
         for i in 1..<4 {
-            outs.append(outUp[i - 1].forward(smoothConvs[i].forward(merged[i]), height: p2.shape[2], width: p2.shape[3]))
+            outs.append(outUp[i - 1].forward(conv(smoothConvs[i], merged[i]), height: p2.shape[2], width: p2.shape[3]))
         }
         return concat.forward(outs)
     }

@@ -50,11 +50,13 @@ final class ResNet: Module {
         for layer in layers { for block in layer { block.bn2.weight.value.zero() } }
     }
 
-    func forward(_ x: Tensor) -> [Tensor] {
-        var h = pool.forward(relu.forward(bn1.forward(conv1.forward(x))))
+    /// C2 … C5; `fused` (eval mode only): convolutions with their BatchNorm (and ReLU) as epilogues.
+    func forward(_ x: Tensor, fused: Bool = false) -> [Tensor] {
+        var h = fused ? pool.forward(conv1.forward(x, epilogue: .batchNorm(bn1, relu: true)))
+            : pool.forward(relu.forward(bn1.forward(conv1.forward(x))))
         var outs: [Tensor] = []
         for layer in layers {
-            for block in layer { h = block.forward(h) }
+            for block in layer { h = block.forward(h, fused: fused) }
             outs.append(h)
         }
         return outs

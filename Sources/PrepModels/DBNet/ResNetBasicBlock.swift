@@ -38,7 +38,13 @@ final class ResNetBasicBlock: Module {
 
     func setTraining(_ training: Bool) { for n in norms { n.setTraining(training) } }
 
-    func forward(_ x: Tensor) -> Tensor {
+    /// `fused` (eval mode only): each conv → BN (→ ReLU) as one convolution with an epilogue.
+    func forward(_ x: Tensor, fused: Bool = false) -> Tensor {
+        if fused {
+            let main = conv2.forward(conv1.forward(x, epilogue: .batchNorm(bn1, relu: true)), epilogue: .batchNorm(bn2, relu: false))
+            let identity = downsample.map { $0.conv.forward(x, epilogue: .batchNorm($0.bn, relu: false)) } ?? x
+            return relu2.forward(add.forward(main, identity))
+        }
         let main = bn2.forward(conv2.forward(relu1.forward(bn1.forward(conv1.forward(x)))))
         let identity = downsample.map { $0.bn.forward($0.conv.forward(x)) } ?? x
         return relu2.forward(add.forward(main, identity))

@@ -91,4 +91,5 @@ func resetUniform(_ weight: Parameter, _ bias: Parameter?, fanIn: Int, _ rng: in
     let bound = 1 / Float(fanIn).squareRoot()
     for i in 0..<weight.value.count { weight.value[i] = rng.uniform(-bound, bound) }
     if let b = bias { for i in 0..<b.value.count { b.value[i] = rng.uniform(-bound, bound) } }
+    weight.value.markChanged()
 }

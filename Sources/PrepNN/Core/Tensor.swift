@@ -9,6 +9,14 @@ public final class Tensor {
     private var capacity: Int
     /// The elements, row-major. Valid for `count` elements until the next `resize`.
     public private(set) var data: UnsafeMutablePointer<Float>
+    /// Counts changes made through the tensor's own methods (`set`, `copy`, `zero`, `fill`,
+    /// `resize`) and `markChanged()`, which code that writes through `data`
+    /// (optimizers) calls; the subscript's setter does not count (threads may write through it at once). Caches derived from a tensor's values (`Conv2d`'s Winograd
+    /// weights) compare it to know when to rebuild.
+    public private(set) var version: UInt64 = 0
+
+    /// Records a change made through `data`.
+    public func markChanged() { version &+= 1 }
 
     /// A zero-filled tensor.
     public init(shape: [Int]) {
@@ -41,6 +49,7 @@ public final class Tensor {
         }
         shape = newShape
         count = n
+        version &+= 1
     }
 
     /// Reinterprets the same elements with another shape of equal element count.
@@ -49,14 +58,15 @@ public final class Tensor {
         shape = newShape
     }
 
-    public func zero() { data.update(repeating: 0, count: count) }
+    public func zero() { data.update(repeating: 0, count: count); version &+= 1 }
 
-    public func fill(_ v: Float) { data.update(repeating: v, count: count) }
+    public func fill(_ v: Float) { data.update(repeating: v, count: count); version &+= 1 }
 
     /// Makes this tensor an exact copy (shape and values) of `other`.
     public func copy(from other: Tensor) {
         resize(other.shape)
         data.update(from: other.data, count: count)
+        version &+= 1
     }
 
     /// A copy of the elements as an array (tests, saving).
@@ -71,5 +81,6 @@ public final class Tensor {
     public func set(_ values: [Float]) {
         precondition(values.count == count, "\(values.count) values for shape \(shape)")
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+        version &+= 1
     }
 }

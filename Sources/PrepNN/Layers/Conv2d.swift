@@ -56,6 +56,7 @@ public final class Conv2d: Module {
         let rf = kernel.h * kernel.w
         let std = (2 / Float(inChannels * rf + outChannels * rf)).squareRoot()
         for i in 0..<weight.value.count { weight.value[i] = rng.normal() * std }
+        weight.value.markChanged()
         bias?.value.zero()
     }
 
@@ -93,25 +94,43 @@ public final class Conv2d: Module {
         }
     }
 
-    public func forward(_ x: Tensor) -> Tensor { forward(x, epilogue: nil) }
+    /// The training forward: im2col + GEMM, its input kept for `backward`.
+    public func forward(_ x: Tensor) -> Tensor { forward(x, epilogue: nil, keepsInput: true) }
 
     /// Inference forward with `epilogue` (per output channel y = act(conv(x)·scale + shift), a
     /// folded BatchNorm and/or ReLU) applied while the output is written: no separate passes
-    /// over the output for the norm and the activation. `backward` is not available after
-    /// a forward with an epilogue (the pre-activation values are gone).
+    /// over the output for the norm and the activation. 3×3 stride-1 convolutions run as
+    /// Winograd F(2×2, 3×3) (`usesWinograd`). `backward` is not available after an inference
+    /// forward (the input is not kept, the pre-activation values are gone).
     public func forward(_ x: Tensor, epilogue: ConvEpilogue?) -> Tensor {
+        forward(x, epilogue: epilogue, keepsInput: false)
+    }
+
+    /// Whether inference forwards run 3×3, stride-1, undilated convolutions with at least
+    /// `winogradMinChannels` input and output channels as Winograd F(2×2, 3×3)
+    /// (`WinogradF2x3`, within 1e-4 of im2col + GEMM); false: im2col + GEMM everywhere (exact
+    /// comparisons, benchmarks). Training forwards always use im2col + GEMM.
+    public static var usesWinograd = true
+    /// Fewer channels than this and 16 thin GEMMs lose to im2col's one (CRNN's first layer has 1).
+    static var winogradMinChannels = 16
+
+    private func forward(_ x: Tensor, epilogue: ConvEpilogue?, keepsInput: Bool) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                      "Conv2d expects (N,\(inChannels),H,W), got \(x.shape)")
         if let e = epilogue { precondition(e.channels == outChannels, "Conv2d: epilogue for \(e.channels) channels, conv has \(outChannels)") }
-        input = epilogue == nil ? x : nil
+        input = keepsInput ? x : nil
         let n = x.shape[0], h = x.shape[2], ww = x.shape[3]
         let (ho, wo) = outputSize(h: h, w: ww)
         precondition(ho > 0 && wo > 0, "Conv2d: input \(h)×\(ww) too small for kernel \(kernel)")
         let l = ho * wo, k = kSize, co = outChannels
         output.resize([n, co, ho, wo])
-        let g = groupSize(n: n, l: l, threads: Threads.count)
         // With an epilogue the bias is part of its shift: GEMMs start from zero.
         let fused = epilogue.map { $0.including(bias: bias?.value) }
+        if !keepsInput && usesWinograd {
+            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused)
+            return output
+        }
+        let g = groupSize(n: n, l: l, threads: Threads.count)
         if usesWidePath(n: n, g: g) {
             forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo, epilogue: fused)
             return output
@@ -173,7 +192,7 @@ public final class Conv2d: Module {
     /// input gradient.
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input else { preconditionFailure("Conv2d.backward before forward (or after a forward with an epilogue)") }
+        guard let x = input else { preconditionFailure("Conv2d.backward before forward (or after an inference forward)") }
         precondition(dy.shape == output.shape, "Conv2d.backward: dy \(dy.shape) ≠ output \(output.shape)")
         let n = x.shape[0], h = x.shape[2], ww = x.shape[3]
         let ho = output.shape[2], wo = output.shape[3]
@@ -350,6 +369,99 @@ public final class Conv2d: Module {
                 let geo = geometry, dc = dcol.data
                 Threads.parallelChunks(cin) { r in
                     geo.col2im(dc, ld: bn, channels: r, h: h, w: w, ho: ho, wo: wo, rows: rows, into: dxi)
+                }
+            }
+        }
+    }
+
+    /// This layer's inference forwards take the Winograd path (see `usesWinograd`).
+    private var usesWinograd: Bool {
+        Conv2d.usesWinograd && kernel == (3, 3) && stride == (1, 1) && dilation == (1, 1)
+            && min(inChannels, outChannels) >= Conv2d.winogradMinChannels
+    }
+
+    /// The Winograd weights U (`WinogradF2x3.transformWeights`) and what they were made from.
+    private let winogradWeights = Tensor(shape: [0])
+    private var winogradSource: (version: UInt64, fingerprint: UInt64)?
+
+    /// U for the current weights: rebuilt when `weight.value` changed since — its `version`
+    /// (methods, optimizers) or, for writes through its pointer, a fingerprint of 64 sampled values.
+    private func transformedWeights() -> UnsafePointer<Float> {
+        let wv = weight.value, count = wv.count
+        var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<64 {
+            fingerprint = (fingerprint ^ UInt64(wv.data[i * (count - 1) / 63].bitPattern)) &* 0x100_0000_01b3
+        }
+        if let s = winogradSource, s.version == wv.version, s.fingerprint == fingerprint {
+            return UnsafePointer(winogradWeights.data)
+        }
+        winogradWeights.resize([16, outChannels, inChannels])
+        WinogradF2x3.transformWeights(wv.data, cout: outChannels, cin: inChannels, into: winogradWeights.data)
+        winogradSource = (wv.version, fingerprint)
+        return UnsafePointer(winogradWeights.data)
+    }
+
+    /// Tiles in one Winograd GEMM: enough to keep BLAS efficient, V and M (16·(Cin + Cout)
+    /// floats a tile) within the column budget.
+    private var winogradTileBudget: Int {
+        min(1024, Conv2d.columnBudget / (16 * (inChannels + outChannels)))
+    }
+
+    /// The inference forward as Winograd F(2×2, 3×3): blocks of whole images (or tile-row bands
+    /// of one large image), each transformed, multiplied (16 GEMMs) and transformed back through
+    /// the epilogue. With at least as many images as threads each thread takes its share of
+    /// images; with fewer, every block's three steps are split over the threads instead.
+    private func forwardWinograd(_ x: Tensor, n: Int, h: Int, w: Int, epilogue: ConvEpilogue?) {
+        let plan = WinogradF2x3(cin: inChannels, cout: outChannels, h: h, w: w, padding: padding)
+        let u = transformedWeights()
+        let co = outChannels
+        let scale = epilogue?.scale ?? [Float](repeating: 1, count: co)
+        let shift = epilogue?.shift ?? bias?.value.values ?? [Float](repeating: 0, count: co)
+        let relu = epilogue?.relu ?? false
+        let perImage = plan.tilesY * plan.tilesX
+        let budget = max(plan.tilesX, winogradTileBudget)
+        /// Blocks covering images `images`: groups of whole images, or bands of one image's rows.
+        func blocks(_ images: Range<Int>) -> [WinogradF2x3.Block] {
+            if perImage <= budget {
+                let g = budget / perImage
+                return Swift.stride(from: images.lowerBound, to: images.upperBound, by: g).map {
+                    .init(images: $0..<min($0 + g, images.upperBound), rows: 0..<plan.tilesY)
+                }
+            }
+            let rows = budget / plan.tilesX
+            return images.flatMap { i in
+                Swift.stride(from: 0, to: plan.tilesY, by: rows).map { .init(images: i..<i + 1, rows: $0..<min($0 + rows, plan.tilesY)) }
+            }
+        }
+        let threads = min(Threads.count, n)
+        let ws = workspace(threads)
+        let xp = UnsafePointer(x.data), y = output.data
+        scale.withUnsafeBufferPointer { sp in
+            shift.withUnsafeBufferPointer { bp in
+                let sc = sp.baseAddress!, sh = bp.baseAddress!
+                func run(_ block: WinogradF2x3.Block, _ w: ConvScratch.Workspace, parallel: Bool) {
+                    let t = block.tileRows * plan.tilesX
+                    w.columns.resize([16 * inChannels * t])
+                    w.gathered.resize([16 * co * t])
+                    let v = w.columns.data, m = w.gathered.data
+                    if parallel {
+                        Threads.parallelChunks(inChannels) { plan.transformInput(xp, block: block, channels: $0, into: v) }
+                        Threads.parallelChunks(16) { plan.multiply(u, v, tiles: t, xi: $0, into: m) }
+                        Threads.parallelChunks(co) {
+                            plan.transformOutput(m, block: block, channels: $0, scale: sc, shift: sh, relu: relu, into: y)
+                        }
+                    } else {
+                        plan.transformInput(xp, block: block, channels: 0..<inChannels, into: v)
+                        plan.multiply(u, v, tiles: t, xi: 0..<16, into: m)
+                        plan.transformOutput(m, block: block, channels: 0..<co, scale: sc, shift: sh, relu: relu, into: y)
+                    }
+                }
+                if threads < Threads.count {
+                    for block in blocks(0..<n) { run(block, ws[0], parallel: true) }
+                } else {
+                    Threads.parallelFor(threads) { tid in
+                        for block in blocks((n * tid / threads)..<(n * (tid + 1) / threads)) { run(block, ws[tid], parallel: false) }
+                    }
                 }
             }
         }

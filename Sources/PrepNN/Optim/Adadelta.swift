@@ -44,5 +44,6 @@ public final class Adadelta: Optimizer {
                 w[j] = w[j] + (-lr) * delta
             }
         }
+        for entry in named { entry.parameter.value.markChanged() }
     }
 }

@@ -53,5 +53,6 @@ public final class Adam: Optimizer {
                 w[j] = w[j] - stepSize * (m[j] / denom)
             }
         }
+        for entry in named { entry.parameter.value.markChanged() }
     }
 }
