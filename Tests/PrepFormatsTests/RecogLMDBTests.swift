@@ -84,6 +84,23 @@ final class RecogLMDBTests: XCTestCase {
         XCTAssertEqual(m.map(\.1), (3...5).map { [UInt8($0)] } + (1...5).map { [UInt8(0x60 + $0)] } + [Array("5".utf8)])
     }
 
+    /// Spooled labels that fill more than the spool's 1 MiB buffer (records and their length
+    /// headers straddle its refills) come back whole and in order, an empty label too.
+    func testSpooledLabelsBeyondTheSpoolBuffer() throws {
+        let dir = try LMDBFixtures.tempDir(self).appendingPathComponent("long.lmdb")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let writer = try RecogLMDBWriter(directory: dir, batchSize: 64)
+        func label(_ i: Int) -> [UInt8] { i == 7 ? [] : (0..<(4099 + i % 13)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) } }
+        for i in 1...400 { try writer.append(image: [UInt8(i % 256)], label: label(i)) }
+        try writer.finish()
+        let p = try pairs(dir)
+        XCTAssertEqual(p.count, 801)
+        for i in 1...400 {
+            XCTAssertEqual(p[400 + i - 1].0, RecogLMDBKeys.label(i))
+            XCTAssertEqual(p[400 + i - 1].1, label(i), "label \(i)")
+        }
+    }
+
     func testDamagedDatabasesGiveClearErrors() throws {
         func message(_ path: String) -> String {
             do { _ = try RecogLMDBReader(url: LMDBFixtures.url(path)); return "opened" } catch { return String(describing: error) }
