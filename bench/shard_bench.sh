@@ -24,6 +24,10 @@
 # half-size LMDB input is timed too: peak RSS must not grow with the number of records. Every merge
 # is compared byte for byte with the unsharded output.
 #
+# PREP_BEFORE=/path/to/an/older/prep also times that binary's merge of the same N=4 shard folders
+# right after this build's (written to a scratch folder, not compared: an older merge may write
+# another LMDB page layout), so a merge change is measured before/after in one script run.
+#
 # usage: bash bench/shard_bench.sh [DET] [REC] [PAGES]  (defaults 100000, 20000, 20000; PARTS="det lmdb pages validate" picks, "detplain" adds; needs ../shared/peer's venv for numpy/scipy/OpenCV)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -110,6 +114,11 @@ for what in $PARTS ${PARTS_RUN:-}; do
     else
       gnu_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
     fi
+    if [ -n "${PREP_BEFORE:-}" ] && [ "$n" = 4 ]; then
+      rm -rf "$WORK/out-$what/before-merged"
+      gnu_time "$T" "$what-n$n-merge-before" bash -c '"$0" merge "$@" -q || [ $? = 1 ]' "$PREP_BEFORE" "$WORK/out-$what/before-merged" "${dirs[@]}"
+      rm -rf "$WORK/out-$what/before-merged"
+    fi
     if [ "$what" = validate ]; then  # the report's seconds differ; the rest must not
       for f in unsharded n$n/merged; do sed -E 's/"seconds": [0-9.e-]+/"seconds": 0/' "$WORK/out-$what/$f/validate.json" > "$WORK/out-$what/$f.cmp"; done
       mv "$WORK/out-$what/n$n/merged.cmp" "$WORK/out-$what/n$n/merged/validate.json"; mv "$WORK/out-$what/unsharded.cmp" "$WORK/out-$what/unsharded/validate.json"
@@ -141,4 +150,11 @@ for what in det detplain lmdb pages validate; do
   printf '%s throughput: unsharded %.0f items/s; 2 shards at once + merge %.0f items/s; 4 shards at once + merge %.0f items/s\n' \
     "$what" "$(calc "$items / $u")" "$(calc "$items / ($(secs "$what-n2-parallel") + $(secs "$what-n2-merge"))")" "$(calc "$items / ($p + $m)")"
 done
+if [ -n "${PREP_BEFORE:-}" ]; then
+  for what in det detplain lmdb lmdb-half pages validate; do
+    grep -q "^$what-n4-merge-before " "$T" || continue
+    printf '%s N=4 merge CPU (wall): this build %s s (%s s), PREP_BEFORE %s s (%s s)\n' "$what" "$(cpu "$what-n4-merge")" "$(secs "$what-n4-merge")" \
+      "$(cpu "$what-n4-merge-before")" "$(secs "$what-n4-merge-before")"
+  done
+fi
 echo "merge peak RSS: det N=4 $(rss det-n4-merge) MiB; pages N=4 $(rss pages-n4-merge) MiB; validate N=4 $(rss validate-n4-merge) MiB; lmdb N=4: $HALF records $(rss lmdb-half-n4-merge) MiB, $REC records $(rss lmdb-n4-merge) MiB"

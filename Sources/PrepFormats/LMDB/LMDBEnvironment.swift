@@ -192,11 +192,13 @@ public final class LMDBEnvironment: @unchecked Sendable {
     // MARK: writing
 
     /// Puts `pairs` (overwriting equal keys) in one write transaction. When the map is full the
-    /// transaction is dropped, the map doubled and the batch written again.
-    public func write(_ pairs: [(key: [UInt8], value: [UInt8])]) throws {
+    /// transaction is dropped, the map doubled and the batch written again. `append`: the keys
+    /// ascend and follow every key in the database, so LMDB appends them (`MDB_APPEND`: no
+    /// search, pages filled instead of split in half); LMDB refuses a key out of order.
+    public func write(_ pairs: [(key: [UInt8], value: [UInt8])], append: Bool = false) throws {
         precondition(!readOnly)
         while true {
-            let rc = writeOnce(pairs)
+            let rc = writeOnce(pairs, flags: append ? UInt32(MDB_APPEND) : 0)
             if rc == 0 { releaseMappedPages(); return }
             if rc == MDB_MAP_FULL {
                 let grown = mapSize * 2
@@ -246,7 +248,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
     private var mappedRegion: (base: UnsafeMutableRawPointer, size: Int)?
     private var commits = 0
 
-    private func writeOnce(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Int32 {
+    private func writeOnce(_ pairs: [(key: [UInt8], value: [UInt8])], flags: UInt32) -> Int32 {
         var txn: OpaquePointer?
         var rc = mdb_txn_begin(env, nil, 0, &txn)
         if rc != 0 { return rc }
@@ -260,7 +262,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
                 value.withUnsafeBytes { vb in
                     var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
                     var v = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
-                    return mdb_put(txn, dbi, &k, &v, 0)
+                    return mdb_put(txn, dbi, &k, &v, flags)
                 }
             }
             if rc != 0 { mdb_txn_abort(txn); return rc }

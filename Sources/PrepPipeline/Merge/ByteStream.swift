@@ -2,37 +2,44 @@ import Foundation
 import PrepCore
 
 /// Reads a file byte by byte, line by line or in scanned runs through a 1 MiB buffer (shard
-/// outputs are read as streams, never whole).
+/// outputs are read as streams, never whole). The buffer is filled by `read(2)` in place (no
+/// `Data` and no copy of it per chunk: the merge reads every byte of the record files).
 final class ByteStream {
     let url: URL
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
+    private let fd: Int32
+    private var buffer: [UInt8]
+    /// Bytes of `buffer` holding file data; `index` is the next one to hand out.
+    private var filled = 0
     private var index = 0
     private var atEnd = false
-    private let chunk: Int
 
     /// `chunk`: bytes read at a time (small in tests, so records straddle the buffer's end).
     init(_ url: URL, chunk: Int = 1 << 20) throws {
         self.url = url
-        self.chunk = chunk
-        guard let h = FileHandle(forReadingAtPath: url.path) else { throw PrepError.io(path: url.path, reason: "cannot open for reading") }
-        handle = h
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open for reading") }
+        buffer = [UInt8](repeating: 0, count: max(1, chunk))
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd) }
 
     private func refill() -> Bool {
         guard !atEnd else { return false }
-        let chunk = handle.readData(ofLength: chunk)
-        if chunk.isEmpty { atEnd = true; return false }
-        buffer = [UInt8](chunk)
+        var got: Int
+        repeat {
+            got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        } while got < 0 && errno == EINTR
+        // A read error ends the stream as the end of the file would: the merge then finds
+        // fewer records than the shard's ledger lists and says so.
+        if got <= 0 { atEnd = true; filled = 0; index = 0; return false }
+        filled = got
         index = 0
         return true
     }
 
     /// The next byte, or nil at the end of the file.
     @inline(__always) func next() -> UInt8? {
-        if index == buffer.count && !refill() { return nil }
+        if index == filled && !refill() { return nil }
         let b = buffer[index]
         index += 1
         return b
@@ -50,7 +57,7 @@ final class ByteStream {
     @inline(__always)
     func scan(into out: inout [UInt8], until stop: (UInt8) -> Bool) -> Bool {
         while true {
-            if index == buffer.count && !refill() { return false }
+            if index == filled && !refill() { return false }
             let start = index
             let found = run(stop)
             out.append(contentsOf: buffer[start..<index])
@@ -62,7 +69,7 @@ final class ByteStream {
     @inline(__always)
     func skip(until stop: (UInt8) -> Bool) -> Bool {
         while true {
-            if index == buffer.count && !refill() { return false }
+            if index == filled && !refill() { return false }
             if run(stop) { return true }
         }
     }
@@ -71,9 +78,10 @@ final class ByteStream {
     /// or to the buffer's end (false).
     @inline(__always)
     private func run(_ stop: (UInt8) -> Bool) -> Bool {
+        let filled = filled
         let (end, found) = buffer.withUnsafeBufferPointer { b -> (Int, Bool) in
             var i = index
-            while i < b.count {
+            while i < filled {
                 if stop(b[i]) { return (i + 1, true) }
                 i += 1
             }
