@@ -20,12 +20,15 @@ extension ICDARTxtConverter {
     static let wholeReadLimit = 1 << 20
 
     public func parse(annotation url: URL) throws -> [TextInstance] {
-        let path = url.plainPath
+        try parse(annotationPath: url.plainPath)
+    }
+
+    public func parse(annotationPath path: String) throws -> [TextInstance] {
         guard encoding == .utf8, let bytes = FileBytes.readSmall(path, upTo: Self.wholeReadLimit) else {
-            return try parseByLines(annotation: url)
+            return try parseByLines(annotation: URL(fileURLWithPath: path, isDirectory: false))
         }
         let parsed = try bytes.withUnsafeBufferPointer { try parse(bytes: $0, file: path) }
-        return try parsed ?? parseByLines(annotation: url)
+        return try parsed ?? parseByLines(annotation: URL(fileURLWithPath: path, isDirectory: false))
     }
 
     /// The instances of a whole gt file held in memory; nil when a line is over the line limit

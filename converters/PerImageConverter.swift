@@ -8,4 +8,13 @@ public protocol PerImageConverter: Sendable {
     /// Parses one annotation file. Throws `PrepError.input` naming the file and line for content
     /// it cannot read; the pipeline then skips that image and reports why.
     func parse(annotation url: URL) throws -> [TextInstance]
+    /// `parse(annotation:)` of a plain file-system path (the pipeline gathers paths: a `URL` per
+    /// file is costly); converters that read bytes directly implement it without a `URL`.
+    func parse(annotationPath path: String) throws -> [TextInstance]
+}
+
+extension PerImageConverter {
+    public func parse(annotationPath path: String) throws -> [TextInstance] {
+        try parse(annotation: URL(fileURLWithPath: path, isDirectory: false))
+    }
 }

@@ -36,7 +36,7 @@ final class PyJSONTests: XCTestCase {
     /// and `pythonRepr`'s.
     func testDirectNumbersEqualTheirStrings() {
         var rng = SplitMix64(seed: 7)
-        var ints = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.min + 1, 2_147_483_648]
+        var ints = [0, 1, -1, 9, 10, -10, 99, 100, 999, 1000, -999, -1000, 9999, 10000, -9999, -10000, Int.max, Int.min, Int.min + 1, 2_147_483_648]
         var doubles = [0.0, -0.0, 1, -1, 1e15 - 1, 1e15, -1e15 + 1, 1e16, 123456789012345, 0.5, -2.5, 1e-5]
         for _ in 0..<2000 {
             let r = rng.next()

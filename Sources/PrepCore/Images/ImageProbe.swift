@@ -9,7 +9,11 @@ import Glibc
 /// end-of-image marker is missing (a download cut part-way), by reading the last bytes.
 public enum ImageProbe {
     public static func probe(_ url: URL, checkComplete: Bool = true) throws -> ImageInfo {
-        let path = url.plainPath
+        try probe(path: url.plainPath, checkComplete: checkComplete)
+    }
+
+    /// `probe(_:)` of a plain file-system path.
+    public static func probe(path: String, checkComplete: Bool = true) throws -> ImageInfo {
         let opened: FileBytes.Opened
         switch FileBytes.open(path) {
         case let .success(o): opened = o
@@ -225,16 +229,16 @@ final class FileWindow: ByteWindow {
     }
 
     private func pread(_ offset: Int, _ n: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
-        var got = 0
-        while got < n {
-            let r = out.withUnsafeMutableBytes { buf in
-                Glibc.pread(fd, buf.baseAddress! + got, n - got, off_t(offset + got))
+        // Uninitialised storage: zero-filling 8 KiB per read cost more than the header parse.
+        [UInt8](unsafeUninitializedCapacity: n) { buf, count in
+            var got = 0
+            while got < n {
+                let r = Glibc.pread(fd, buf.baseAddress! + got, n - got, off_t(offset + got))
+                if r <= 0 { break }
+                got += r
             }
-            if r <= 0 { break }
-            got += r
+            count = got
         }
-        return got == n ? out : Array(out.prefix(got))
     }
 }
 

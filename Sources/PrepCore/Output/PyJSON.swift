@@ -50,13 +50,23 @@ public struct PyJSON: Sendable {
 
     /// Decimal digits written straight into `out` (no `String` per number: a COCO file holds
     /// hundreds of thousands of them).
+    /// Up to four digits (a COCO file's coordinates) are appended one branch each; longer
+    /// numbers by powers of ten.
     public static func appendInt(_ i: Int, to out: inout [UInt8]) {
         if i < 0 { out.append(0x2D) }
         var m = i.magnitude
+        @inline(__always) func digit(_ d: UInt) -> UInt8 { 0x30 &+ UInt8(truncatingIfNeeded: d) }
+        if m < 10 { out.append(digit(m)); return }
+        if m < 100 { out.append(digit(m / 10)); out.append(digit(m % 10)); return }
+        if m < 1000 { out.append(digit(m / 100)); out.append(digit(m / 10 % 10)); out.append(digit(m % 10)); return }
+        if m < 10000 {
+            out.append(digit(m / 1000)); out.append(digit(m / 100 % 10)); out.append(digit(m / 10 % 10)); out.append(digit(m % 10))
+            return
+        }
         var unit: UInt = 1
         while m / unit >= 10 { unit &*= 10 }
         repeat {
-            out.append(0x30 &+ UInt8(truncatingIfNeeded: m / unit))
+            out.append(digit(m / unit))
             m %= unit
             unit /= 10
         } while unit > 0

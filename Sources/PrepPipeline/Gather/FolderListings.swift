@@ -32,11 +32,23 @@ struct FolderListings {
     /// for the plain case (this runs for every image), through `NSString` when the path has a
     /// leading, trailing or doubled `/` that it would normalise.
     static func split(_ path: String) -> (folder: String, name: String) {
-        let u = path.utf8
-        if u.first != 0x2F, u.last != 0x2F, !zip(u, u.dropFirst()).contains(where: { $0 == 0x2F && $1 == 0x2F }) {
-            guard let slash = u.lastIndex(of: 0x2F) else { return ("", path) }
-            return (String(Substring(u[..<slash])), String(Substring(u[u.index(after: slash)...])))
+        var p = path
+        let plain: (folder: String, name: String)?? = p.withUTF8 { u in
+            // One pass over the bytes: the last `/`, and whether any `/` is leading, trailing or doubled.
+            var last = -1, previous: UInt8 = 0
+            for i in 0..<u.count {
+                if u[i] == 0x2F {
+                    if i == 0 || previous == 0x2F { return nil }
+                    last = i
+                }
+                previous = u[i]
+            }
+            if previous == 0x2F { return nil }
+            if last < 0 { return .some(nil) }
+            return (String(decoding: UnsafeBufferPointer(rebasing: u[..<last]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: u[(last + 1)...]), as: UTF8.self))
         }
+        if let plain { return plain ?? ("", path) }
         return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
     }
 }

@@ -3,11 +3,16 @@ import PrepCore
 import PrepConverters
 
 /// One image of a split paired with its annotation file.
+///
+/// Files are held as plain paths, not `URL`s: building and reading back two URLs per image was
+/// a tenth of a det conversion's instructions.
 public struct GatheredPair: Sendable {
-    public var image: URL
+    /// The image file (a plain file-system path).
+    public var imagePath: String
     /// The image's file name in its folder.
     public var imageName: String
-    public var annotation: URL
+    /// The annotation file (a plain file-system path).
+    public var annotationPath: String
     /// Names the outputs use (`file_name`, `segm_file`).
     public var outputName: String
     public var outputAnnotationName: String?
@@ -17,6 +22,24 @@ public struct GatheredPair: Sendable {
     /// Under a gatherer's `shard`: the item's place in the split's unsharded enumeration (the
     /// sorted image listing, or the annotation file's entries), which `prep merge` orders by.
     public var position: Int?
+
+    public init(imagePath: String, imageName: String, annotationPath: String, outputName: String,
+                outputAnnotationName: String?, parsed: AnnotatedImage? = nil, position: Int? = nil) {
+        self.imagePath = imagePath; self.imageName = imageName; self.annotationPath = annotationPath
+        self.outputName = outputName; self.outputAnnotationName = outputAnnotationName
+        self.parsed = parsed; self.position = position
+    }
+
+    public init(image: URL, imageName: String, annotation: URL, outputName: String,
+                outputAnnotationName: String?, parsed: AnnotatedImage? = nil, position: Int? = nil) {
+        self.init(imagePath: image.plainPath, imageName: imageName, annotationPath: annotation.plainPath, outputName: outputName,
+                  outputAnnotationName: outputAnnotationName, parsed: parsed, position: position)
+    }
+
+    /// `imagePath` as a file URL.
+    public var image: URL { URL(fileURLWithPath: imagePath, isDirectory: false) }
+    /// `annotationPath` as a file URL.
+    public var annotation: URL { URL(fileURLWithPath: annotationPath, isDirectory: false) }
 }
 
 /// A split's pairs as a gatherer hands them over: all of them, or under `--shard` only the
@@ -62,15 +85,14 @@ public struct PairGatherer {
         let listed = layout.recursive == true
             ? (fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
             : try fm.contentsOfDirectory(atPath: imageDir.path)
-        let names = listed
-            .filter { Self.isImageName($0, extensions: extensions) }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let names = sortedByUTF8(listed.filter { Self.isImageName($0, extensions: extensions) })
         var pairs: [GatheredPair] = []
         var expected = Set<String>()
         var listings = FolderListings(root: root)
         let templates = [layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
         let segmNamesAnnotation = layout.segmFile?.range(of: "{annotation}") != nil
+        let rootPath = root.plainPath, imageDirPath = imageDir.plainPath
         for (position, name) in names.enumerated() {
             // The recipe's annotation file, else the first of its alternatives that exists.
             let candidates = templates.map { expandTemplate($0, split: split, name: name) }
@@ -83,11 +105,12 @@ public struct PairGatherer {
                             reason: "image has no annotation file (expected \(candidates[0])\(others))")
                 continue
             }
-            let ann = root.appendingPathComponent(annRel, isDirectory: false)
-            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name, isDirectory: false), imageName: name, annotation: ann,
+            let annPath = Self.join(rootPath, annRel) ?? root.appendingPathComponent(annRel, isDirectory: false).plainPath
+            let imagePath = Self.join(imageDirPath, name) ?? imageDir.appendingPathComponent(name, isDirectory: false).plainPath
+            pairs.append(GatheredPair(imagePath: imagePath, imageName: name, annotationPath: annPath,
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map {
-                                          expandTemplate(segmNamesAnnotation ? $0.replacingOccurrences(of: "{annotation}", with: ann.lastPathComponent) : $0,
+                                          expandTemplate(segmNamesAnnotation ? $0.replacingOccurrences(of: "{annotation}", with: (annPath as NSString).lastPathComponent) : $0,
                                                          split: split, name: name)
                                       }, position: shard == nil ? nil : position))
         }
@@ -103,6 +126,33 @@ public struct PairGatherer {
             }
         }
         return GatheredSplit(pairs: pairs, total: names.count)
+    }
+
+    /// `folder + "/" + name` when `name` is a plain relative path (no empty, `.` or `..`
+    /// component), which is then the path `URL.appendingPathComponent` gives; nil otherwise
+    /// (the caller builds the URL).
+    static func join(_ folder: String, _ name: String) -> String? {
+        var name = name
+        let plain = name.withUTF8 { u -> Bool in
+            var previous: UInt8 = 0x2F, dots = 0
+            for b in u {
+                if b == 0x2F {
+                    if previous == 0x2F || (dots > 0 && dots < 3) { return false }
+                    dots = 0
+                } else if b == 0x2E {
+                    if previous == 0x2F || dots > 0 { dots += 1 }
+                } else {
+                    dots = 3  // the component is more than dots
+                }
+                previous = b
+            }
+            return previous != 0x2F && !(dots > 0 && dots < 3)
+        }
+        guard plain else { return nil }
+        var path = folder
+        if folder.utf8.last != 0x2F { path.append("/") }
+        path.append(name)
+        return path
     }
 
     /// Whether a listed name (a relative path) is an image: its last component is not hidden and
@@ -139,7 +189,8 @@ public struct PairGatherer {
         var pairs: [GatheredPair] = []
         var listings = FolderListings(root: root)
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
-        let files = try fm.contentsOfDirectory(atPath: annDir.path).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        let imageDirPath = imageDir.plainPath, annDirPath = annDir.plainPath
+        let files = try sortedByUTF8(fm.contentsOfDirectory(atPath: annDir.path))
             .filter { f in !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count }
         for (position, f) in files.enumerated() {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))
@@ -151,8 +202,9 @@ public struct PairGatherer {
                 continue
             }
             if let shard, let folderKey, !shard.contains(Shard.key(name, inFolder: folderKey)) { continue }
-            pairs.append(GatheredPair(image: imageDir.appendingPathComponent(name, isDirectory: false), imageName: name,
-                                      annotation: annDir.appendingPathComponent(f, isDirectory: false),
+            pairs.append(GatheredPair(imagePath: Self.join(imageDirPath, name) ?? imageDir.appendingPathComponent(name, isDirectory: false).plainPath,
+                                      imageName: name,
+                                      annotationPath: Self.join(annDirPath, f) ?? annDir.appendingPathComponent(f, isDirectory: false).plainPath,
                                       outputName: expandTemplate(layout.fileName, split: split, name: name),
                                       outputAnnotationName: layout.segmFile.map { expandTemplate($0, split: split, name: name) },
                                       position: shard == nil ? nil : position))

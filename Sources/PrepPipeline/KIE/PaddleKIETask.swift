@@ -77,7 +77,7 @@ final class PaddleKIETask: TaskPass {
                 let size = sample.image.size(under: job.exif)
                 let instances = settings.pairing == "closeset-key-value" ? Self.linkKeysToValues(sample.instances) : sample.instances
                 try writer.add(AnnotationRecord(imagePath: path, width: size.width, height: size.height, instances: instances,
-                                                location: RecordLocation(file: sample.image.url.path)))
+                                                location: RecordLocation(file: sample.image.path)))
                 written += 1
                 report.update(split: row) {
                     $0.images += 1

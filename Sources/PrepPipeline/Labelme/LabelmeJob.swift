@@ -50,9 +50,8 @@ public struct LabelmeJob {
         guard fm.fileExists(atPath: jsonDirectory.path, isDirectory: &isDir), isDir.boolValue else {
             throw PrepError.layout("\(jsonDirectory.path): no such folder (the labelme JSON folder)")
         }
-        let files = try fm.contentsOfDirectory(atPath: jsonDirectory.path)
-            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let files = try sortedByUTF8(fm.contentsOfDirectory(atPath: jsonDirectory.path)
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") })
             .map { jsonDirectory.appendingPathComponent($0) }
         if tasks.contains("recog") {
             guard fm.fileExists(atPath: imageDirectory.path, isDirectory: &isDir), isDir.boolValue else {

@@ -27,7 +27,7 @@ public struct CropEngine: Sendable {
     /// reference uses the image name up to its first dot); `split` selects the vertical rule.
     public func cut(_ sample: Sample, prefix: String, split: String, bytes: [UInt8]) -> Result {
         var result = Result()
-        let file = sample.image.url.path
+        let file = sample.image.path
         let orientation = settings.exif == .apply ? ExifOrientation(sample.image.exifOrientation) : ExifOrientation(1)
         let size = orientation.displayedSize(width: sample.image.width, height: sample.image.height)
 

@@ -63,9 +63,9 @@ public final class DetectionCropIndex: @unchecked Sendable {
         page.instances = [page.instances[w.instance]]
         let sample = try CropsJob.load(page, images: images, converter: nil, gtDir: images).get()
         let bytes: [UInt8]
-        switch FileBytes.read(sample.image.url.path) {
+        switch FileBytes.read(sample.image.path) {
         case let .success(b): bytes = b
-        case let .failure(f): throw PrepError.image(path: sample.image.url.path, reason: f.reason)
+        case let .failure(f): throw PrepError.image(path: sample.image.path, reason: f.reason)
         }
         var settings = self.settings
         settings.firstIndex = w.number

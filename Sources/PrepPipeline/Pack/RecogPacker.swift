@@ -62,9 +62,9 @@ public struct RecogPacker {
             case let .failure(e)?: return .failure(e)
             case let .success((sample, prefix))?:
                 let bytes: [UInt8]
-                switch FileBytes.read(sample.image.url.path) {
+                switch FileBytes.read(sample.image.path) {
                 case let .success(b): bytes = b
-                case let .failure(e): return .failure(.image(path: sample.image.url.path, reason: e.missing ? "cannot read image" : e.reason))
+                case let .failure(e): return .failure(.image(path: sample.image.path, reason: e.missing ? "cannot read image" : e.reason))
                 }
                 var cut = engine.cut(sample, prefix: prefix, split: split, bytes: bytes)
                 do {
@@ -85,7 +85,7 @@ public struct RecogPacker {
             case let .failure(error):
                 DatasetRunner.reportSkip(error, row: row, report: report)
             case let .success((sample, cut)):
-                if countsExif && sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
+                if countsExif && sample.image.exifOrientation != 1 { report.exifTagged(sample.image.path) }
                 for s in cut.skipped { report.skip(split: row, file: s.file, reason: s.reason) }
                 do { for crop in cut.crops { try sink.add(crop) } } catch { sinkError = error; return }
                 totals.crops += cut.crops.count

@@ -198,6 +198,8 @@ final class RecogTask: TaskPass {
                         reason: "its crops would be named \(prefixes[i])_N like those of \(pairs[f].imageName); image skipped for recog")
         }
         try packer.run(split: split, row: "\(split) recog", count: pairs.count, load: { i in
+            if i == 0 { for j in 0..<min(ReadAhead.distance, pairs.count) { ReadAhead.advise(pairs[j].imagePath) } }
+            if i + ReadAhead.distance < pairs.count { ReadAhead.advise(pairs[i + ReadAhead.distance].imagePath) }
             if clashes[i] != nil { return nil }
             return load(pairs[i]).map { (sample: $0, prefix: prefixes[i]) }
         }, sink: sink, report: report)

@@ -45,12 +45,12 @@ final class RecordDetWriter: DetSplitWriter {
         added += 1
         let record = AnnotationRecord(imagePath: try imagePath(sample), width: width, height: height,
                                       instances: sample.instances,
-                                      location: RecordLocation(file: sample.image.url.path))
+                                      location: RecordLocation(file: sample.image.path))
         for (name, w) in writers where !dropped.contains(name) {
             let needsText = (w as? MMOCR1Writer)?.task == .textspotting || (w as? DocTRWriter)?.mode == .ocr
             if needsText, record.instances.contains(where: { $0.text == nil && !$0.ignore }) {
                 dropped.insert(name)
-                report.warn(split: split, file: sample.image.url.path, reason: "an instance has no transcription; \(name) not written")
+                report.warn(split: split, file: sample.image.path, reason: "an instance has no transcription; \(name) not written")
                 continue
             }
             try w.add(record)

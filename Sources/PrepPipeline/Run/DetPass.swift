@@ -85,7 +85,7 @@ final class DetPass: TaskPass {
         let report = input.report
         switch result {
         case let .success(sample):
-            if counts && sample.image.exifOrientation != 1 { report.exifTagged(sample.image.url.path) }
+            if counts && sample.image.exifOrientation != 1 { report.exifTagged(sample.image.path) }
             let size = sample.image.size(under: input.job.exif)
             let written = geometry?.apply(sample) ?? sample
             do { try writer.add(written, width: size.width, height: size.height) } catch { writeError = error; return }

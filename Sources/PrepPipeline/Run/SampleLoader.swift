@@ -9,23 +9,23 @@ import PrepFormats
 enum SampleLoader {
     static func load(_ pair: GatheredPair, _ converter: (any PerImageConverter)?) -> Result<Sample, PrepError> {
         do {
-            let info = try ImageProbe.probe(pair.image)
+            let info = try ImageProbe.probe(path: pair.imagePath)
             let instances: [TextInstance]
             if let parsed = pair.parsed {
                 instances = try parsed.loadInstances()
             } else if let converter {
-                instances = try converter.parse(annotation: pair.annotation)
+                instances = try converter.parse(annotationPath: pair.annotationPath)
             } else {
-                throw PrepError.failed("\(pair.annotation.path): no converter for this annotation")
+                throw PrepError.failed("\(pair.annotationPath): no converter for this annotation")
             }
-            let image = ImageRef(url: pair.image, name: pair.outputName, width: info.width, height: info.height,
+            let image = ImageRef(path: pair.imagePath, name: pair.outputName, width: info.width, height: info.height,
                                  format: info.format, exifOrientation: info.exifOrientation)
             return .success(Sample(image: image, annotationName: pair.outputAnnotationName, instances: instances,
                                    imageObject: pair.parsed?.imageObject))
         } catch let e as PrepError {
             return .failure(e)
         } catch {
-            return .failure(.failed("\(pair.image.path): \(error)"))
+            return .failure(.failed("\(pair.imagePath): \(error)"))
         }
     }
 }

@@ -282,7 +282,7 @@ final class SynthTextRunner: DatasetFamily {
         }
         for reason in o.skips { report.skip(split: split, file: gt.path, reason: "\(o.entry.label): \(reason)") }
         guard let image = o.image else { return }
-        if image.exifOrientation != 1 { report.exifTagged(image.url.path) }
+        if image.exifOrientation != 1 { report.exifTagged(image.path) }
         if let instances = o.detInstances {
             let size = image.size(under: job.exif)
             if let line = o.detLine { try det?.add(line: line) }

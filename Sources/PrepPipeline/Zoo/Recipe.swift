@@ -307,28 +307,33 @@ public func expandTemplate(_ template: String, split: String, name: String = "")
     // Byte scanning into a byte buffer (this runs a few times per image; Foundation's
     // replacingOccurrences goes through NSString on Linux, and slicing a String at UTF-8
     // indices makes it check Character boundaries, thousands of instructions per call).
-    guard template.utf8.contains(0x7B) else { return template }
-    let t = Array(template.utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(t.count + split.utf8.count + 2 * name.utf8.count)
-    var i = 0
-    while i < t.count {
-        guard t[i] == 0x7B, let close = t[i...].firstIndex(of: 0x7D) else {
-            out.append(t[i])
-            i += 1
-            continue
+    var template = template
+    return template.withUTF8 { t -> String in
+        guard let first = t.firstIndex(of: 0x7B) else { return String(decoding: t, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(t.count + split.utf8.count + 2 * name.utf8.count)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: t[..<first]))
+        var i = first
+        while i < t.count {
+            guard t[i] == 0x7B, let close = t[i...].firstIndex(of: 0x7D) else {
+                out.append(t[i])
+                i += 1
+                continue
+            }
+            // Keys are short ASCII: a small String compares without allocating.
+            switch String(decoding: UnsafeBufferPointer(rebasing: t[(i + 1)..<close]), as: UTF8.self) {
+            case "split": out += split.utf8
+            case "name": out += name.utf8
+            case "stem": out += stemOf(name).utf8
+            case "stem1": out += prefix(of: name, before: 0x2E).utf8
+            case "number": out += numberIn(name).utf8
+            case "head": out += prefix(of: name, before: 0x5F).utf8
+            default: out.append(contentsOf: UnsafeBufferPointer(rebasing: t[i...close]))
+            }
+            i = close + 1
         }
-        let key = t[(i + 1)..<close]
-        if key.elementsEqual("split".utf8) { out += split.utf8 }
-        else if key.elementsEqual("name".utf8) { out += name.utf8 }
-        else if key.elementsEqual("stem".utf8) { out += stemOf(name).utf8 }
-        else if key.elementsEqual("stem1".utf8) { out += prefix(of: name, before: 0x2E).utf8 }
-        else if key.elementsEqual("number".utf8) { out += numberIn(name).utf8 }
-        else if key.elementsEqual("head".utf8) { out += prefix(of: name, before: 0x5F).utf8 }
-        else { out += t[i...close] }
-        i = close + 1
+        return String(decoding: out, as: UTF8.self)
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// `name` up to the first `byte` (an ASCII separator), or all of it. By bytes when the name is

@@ -1,0 +1,53 @@
+import XCTest
+@testable import PrepPipeline
+import PrepCore
+
+/// The gatherers build paths without `URL`s and sort listings without generic collection
+/// algorithms (issue 19); these pin that the results are the ones the `URL` and generic code gave.
+final class GatherPathTests: XCTestCase {
+    /// A plain relative name joins to exactly the path `URL.appendingPathComponent` gives; any
+    /// name with an empty, `.` or `..` component is left to the `URL`.
+    func testJoinEqualsAppendingPathComponentOrDeclines() {
+        let folders = ["/data/ic15/imgs/training", "/", "/a b/ü", "/x/./y"]
+        let plain = ["img_1.jpg", "gt_img_1.txt", "sub/dir/img.png", "...", "a..b", ".hidden", "x.", "ä ö%20.jpg", "100%.jpg"]
+        for folder in folders {
+            let url = URL(fileURLWithPath: folder, isDirectory: true)
+            for name in plain {
+                XCTAssertEqual(PairGatherer.join(url.plainPath, name), url.appendingPathComponent(name, isDirectory: false).plainPath,
+                               "\(folder) + \(name)")
+            }
+        }
+        for odd in ["", ".", "..", "../x.jpg", "a/../b.jpg", "a/./b.jpg", "a//b.jpg", "/abs.jpg", "dir/", "a/.."] {
+            XCTAssertNil(PairGatherer.join("/data", odd), odd)
+        }
+    }
+
+    /// Byte order, not `String`'s Unicode order: a decomposed `é` (e + U+0301) sorts by its bytes.
+    func testSortedByUTF8IsByteOrder() {
+        let ascii = ["img_10.jpg", "img_2.jpg", "IMG_3.jpg", "img_1.jpg", "a", ""]
+        XCTAssertEqual(sortedByUTF8(ascii), ascii.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        let mixed = ["e\u{301}x", "\u{e9}a", "ea", "z", "\u{e9}", "e", "日本.jpg", "éclair-with-a-long-name.jpg"]
+        XCTAssertEqual(sortedByUTF8(mixed), mixed.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        XCTAssertTrue(utf8Precedes("e\u{301}x", "\u{e9}a"))  // 0x65 < 0xC3, though "é" == "é" for String
+        XCTAssertFalse(utf8Precedes("abc", "abc"))
+        XCTAssertTrue(utf8Precedes("ab", "abc"))
+    }
+
+    /// `FolderListings.split` cuts plain paths by bytes and gives `NSString`'s answer for the rest.
+    func testFolderListingsSplitMatchesNSString() {
+        for p in ["gt/img_1.txt", "img_1.txt", "a/b/c.txt", "日本/画像.txt", "/abs/x.txt", "dir/", "a//b.txt", "/"] {
+            let (folder, name) = FolderListings.split(p)
+            XCTAssertEqual(folder, (p as NSString).deletingLastPathComponent, p)
+            XCTAssertEqual(name, (p as NSString).lastPathComponent, p)
+        }
+    }
+
+    /// Templates expand as before: every key, an unknown key kept, braces without a key.
+    func testExpandTemplateKeys() {
+        XCTAssertEqual(expandTemplate("{split}/gt_{stem}.txt", split: "training", name: "img_1.jpg"), "training/gt_img_1.txt")
+        XCTAssertEqual(expandTemplate("{stem1}|{number}|{head}|{name}", split: "s", name: "im0012_b.x.jpg"), "im0012_b|12|im0012|im0012_b.x.jpg")
+        XCTAssertEqual(expandTemplate("{other}/{split", split: "s", name: "n"), "{other}/{split")
+        XCTAssertEqual(expandTemplate("plain/path", split: "s"), "plain/path")
+        XCTAssertEqual(expandTemplate("ü/{split}/é", split: "tr", name: ""), "ü/tr/é")
+    }
+}
