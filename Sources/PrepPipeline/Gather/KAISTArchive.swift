@@ -53,7 +53,7 @@ public struct KAISTArchive {
             for camera in Self.cameras {
                 let dir = folder.appendingPathComponent(language).appendingPathComponent(camera)
                 guard let names = try? fm.contentsOfDirectory(atPath: dir.path) else { continue }
-                for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+                for name in sortedByUTF8(names) {
                     let zipURL = dir.appendingPathComponent(name)
                     let archive: ZipArchive
                     do { archive = try ZipArchive(url: zipURL) } catch {
