@@ -24,6 +24,8 @@ source bench/lib.sh
 MINUTES=${1:-30}; NTRAIN=${2:-50000}; NTEST=${3:-2000}
 MODEL=${MODEL:-crnn-small}; MAX_WIDTH=${MAX_WIDTH:-128}; BATCH=${BATCH:-64}; LR=${LR:-0.006}; WARMUP=${WARMUP:-200}
 VAL_EVERY=${VAL_EVERY:-200}; NPROC=${NPROC:-2}; EPOCHS=${EPOCHS:-6}; STEPS=${STEPS:-}; TORCH=${TORCH:-0}
+# BUCKETS=1: --width-buckets (batches of similar width, each padded to its widest word; both sides)
+BUCKETS=${BUCKETS:-0}; BUCKET_ARGS=(); [ "$BUCKETS" = 1 ] && BUCKET_ARGS=(--width-buckets)
 # STEPS=N: the cosine schedule spans N steps instead of EPOCHS epochs (fit it to the time budget:
 # ~2,700 steps of crnn-small in 30 minutes on this 2-core machine).
 if [ -n "$STEPS" ]; then LENGTH=(--steps "$STEPS"); LENGTH_DESC="$STEPS steps"; else LENGTH=(--epochs "$EPOCHS"); LENGTH_DESC="$EPOCHS epochs"; fi
@@ -45,17 +47,17 @@ if [ "$TORCH" = 1 ]; then
   # shellcheck disable=SC2086
   "$TORCH_PY" bench/train_recog_torch.py "$DATA/train/label.jsonl" "$DATA/test/label.jsonl" $TV --minutes "$MINUTES" \
     --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --epochs "$EPOCHS" --steps "${STEPS:-0}" --val-every "$VAL_EVERY" \
-    --threads "$NPROC" > "$OUT/torch.log" 2>&1 &
+    --threads "$NPROC" "${BUCKET_ARGS[@]}" > "$OUT/torch.log" 2>&1 &
   TORCH_PID=$!
 fi
 status=0
 /usr/bin/time -f "%e %M" -o "$OUT/time.txt" timeout --foreground --preserve-status -s INT "${MINUTES}m" \
   "$PREP" train recog --train "$DATA/train.lmdb" --val "$DATA/test.lmdb" -o "$RUN" --force -q \
   --model "$MODEL" --max-width "$MAX_WIDTH" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" "${LENGTH[@]}" \
-  --no-augment --val-every "$VAL_EVERY" --nproc "$NPROC" || status=$?
+  --no-augment --val-every "$VAL_EVERY" --nproc "$NPROC" "${BUCKET_ARGS[@]}" || status=$?
 echo "load after: $(uptime)"
 echo "prep train recog exit status $status (130 = stopped after $MINUTES min, checkpoint saved)"
-echo "model $MODEL, max width $MAX_WIDTH, batch $BATCH, lr $LR (adam, $WARMUP warm-up steps, cosine over $LENGTH_DESC), no augmentation, $NTRAIN training / $NTEST held-out words, --nproc $NPROC"
+echo "model $MODEL, max width $MAX_WIDTH, batch $BATCH, lr $LR (adam, $WARMUP warm-up steps, cosine over $LENGTH_DESC), width buckets $BUCKETS, no augmentation, $NTRAIN training / $NTEST held-out words, --nproc $NPROC"
 echo "wall_s peak_rss_kb: $(tail -1 "$OUT/time.txt")"
 "$PY" - "$RUN/metrics.jsonl" <<'PYEOF'
 import json, sys

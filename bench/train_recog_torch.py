@@ -30,9 +30,11 @@ VARIANTS = {'mmocr': dict(channels=(64, 128, 256, 256, 512, 512, 512), hidden=25
 
 
 def load(label_file, max_width, limit):
+    """Images padded to max_width, labels, and each image's keep-ratio width (for --width-buckets)."""
     root = os.path.dirname(label_file)
     rows = [json.loads(line) for line in open(label_file, encoding='utf-8')][:limit or None]
     x = np.zeros((len(rows), 1, 32, max_width), np.float32)
+    widths = []
     for i, r in enumerate(rows):
         img = cv2.imread(os.path.join(root, r['filename']), cv2.IMREAD_GRAYSCALE)
         h, w = img.shape
@@ -42,7 +44,24 @@ def load(label_file, max_width, limit):
         nw = max(32, nw)
         img = cv2.resize(img, (min(max_width, nw), 32))
         x[i, 0, :, :img.shape[1]] = img
-    return torch.from_numpy((x - 127) / 127), [r['text'] for r in rows]
+        # prep's RecogWidthBuckets.paddedWidth: enough steps for the label (T = W/4 + 1), a
+        # multiple of 16, at most max_width.
+        t = r['text']
+        steps = len(t) + sum(t[k] == t[k - 1] for k in range(1, len(t)))
+        widths.append(min(max_width, max(32, -(-max(nw, (steps - 1) * 4) // 16) * 16)))
+    return torch.from_numpy((x - 127) / 127), [r['text'] for r in rows], widths
+
+
+def bucketed(order, widths, batch, rng, pool_batches=32):
+    """prep's --width-buckets: pools of 32 batches sorted by width, cut, batches shuffled per pool."""
+    out, pool = [], pool_batches * batch
+    for p in range(0, len(order), pool):
+        chunk = sorted(order[p:p + pool], key=lambda i: widths[i])  # stable: ties keep the shuffled order
+        batches = [chunk[b:b + batch] for b in range(0, len(chunk), batch)]
+        full = [b for b in batches if len(b) == batch]
+        rng.shuffle(full)
+        out += [i for b in full for i in b] + [i for b in batches if len(b) < batch for i in b]
+    return out
 
 
 def mmocr_init(model):
@@ -87,12 +106,14 @@ def main():
     ap.add_argument('--limit', type=int, default=0, help='use only the first N training words')
     ap.add_argument('--test-limit', type=int, default=0)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--width-buckets', action='store_true',
+                    help="prep's --width-buckets: batches of similar width, each cut to its widest word")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     t_load = time.time()
-    x, texts = load(a.train, a.max_width, a.limit)
-    xv, tv = load(a.test, a.max_width, a.test_limit)
+    x, texts, widths = load(a.train, a.max_width, a.limit)
+    xv, tv, wv = load(a.test, a.max_width, a.test_limit)
     chars = sorted(set(''.join(texts)))
     idx = {c: i + 1 for i, c in enumerate(chars)}
     targets = [[idx[c] for c in t] for t in texts]
@@ -115,8 +136,17 @@ def main():
         model.eval()
         preds = []
         with torch.no_grad():
-            for b in range(0, len(tv), 256):
-                preds += decode(model(xv[b:b + 256]), chars)
+            if a.width_buckets:
+                by_width = sorted(range(len(tv)), key=lambda i: wv[i])
+                got = {}
+                for b in range(0, len(tv), 256):
+                    ids = by_width[b:b + 256]
+                    bw = max(wv[i] for i in ids)
+                    got.update(zip(ids, decode(model(xv[ids][..., :bw]), chars)))
+                preds = [got[i] for i in range(len(tv))]
+            else:
+                for b in range(0, len(tv), 256):
+                    preds += decode(model(xv[b:b + 256]), chars)
         model.train()
         exact = sum(p == t for p, t in zip(preds, tv)) / len(tv)
         norm = lambda s: ''.join(c for c in s.lower() if c.isalnum())  # noqa: E731
@@ -132,6 +162,8 @@ def main():
     for epoch in range(epochs):
         order = list(range(len(texts)))
         rng.shuffle(order)
+        if a.width_buckets:
+            order = bucketed(order, widths, a.batch, rng)
         for b in range(0, len(order), a.batch):
             if time.time() - began > budget or step >= total:
                 break
@@ -139,7 +171,8 @@ def main():
             ids = order[b:b + a.batch]
             for g in opt.param_groups:
                 g['lr'] = lr_at(step)
-            lp = model(x[ids]).log_softmax(2)
+            xb = x[ids][..., :max(widths[i] for i in ids)] if a.width_buckets else x[ids]
+            lp = model(xb).log_softmax(2)
             tg = [targets[i] for i in ids]
             loss = F.ctc_loss(lp, torch.tensor(sum(tg, [])), torch.full((len(ids),), lp.shape[0], dtype=torch.long),
                               torch.tensor([len(t) for t in tg]), blank=0, reduction='mean', zero_infinity=True)

@@ -51,6 +51,9 @@ struct TrainRecogCommand: ParsableCommand {
     @Option(name: .customLong("max-width"), help: ArgumentHelp("Keep the aspect ratio and pad to this width (default: stretch to 100).", valueName: "W"))
     var maxWidth: Int?
 
+    @Flag(name: .customLong("width-buckets"), help: "With --max-width: batch words of similar width together and pad each batch only to its widest word, so a large --max-width costs what the words need (prediction then sorts by width too).")
+    var widthBuckets = false
+
     @Flag(name: .long, help: "Colour input (3 channels) instead of gray.")
     var color = false
 
@@ -70,6 +73,7 @@ struct TrainRecogCommand: ParsableCommand {
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard !widthBuckets || maxWidth != nil else { throw ValidationError("--width-buckets needs --max-width (keep-ratio input)") }
     }
 
     func newConfig() throws -> RecogTrainConfig {
@@ -86,7 +90,7 @@ struct TrainRecogCommand: ParsableCommand {
         c.warmupSteps = options.warmup
         c.clipNorm = options.clip
         c.dictionary = dict ?? "labels"
-        c.input = RecogInputSpec(width: maxWidth ?? 100, keepRatio: maxWidth != nil, channels: color ? 3 : 1)
+        c.input = RecogInputSpec(width: maxWidth ?? 100, keepRatio: maxWidth != nil, channels: color ? 3 : 1, widthBuckets: widthBuckets)
         c.augment = noAugment ? nil : RecogAugment()
         c.seed = options.seed
         c.workers = common.nproc

@@ -57,10 +57,22 @@ final class RecogTrainerTests: XCTestCase {
     }
 
     func testResumeContinuesBitForBit() throws {
-        let a = try RecogTestData.scratch("resumeA"), b = try RecogTestData.scratch("resumeB")
-        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
         var c = config(steps: 7)
         c.valEvery = 2  // mid-epoch validations and saves must not change the run either
+        try assertResumeContinuesBitForBit(c)
+    }
+
+    /// Width buckets: the bucketed order and per-batch widths are rebuilt the same on resume.
+    func testResumeWithWidthBucketsContinuesBitForBit() throws {
+        var c = config(steps: 7)
+        c.valEvery = 2
+        c.input = RecogInputSpec(width: 192, keepRatio: true, widthBuckets: true)
+        try assertResumeContinuesBitForBit(c)
+    }
+
+    func assertResumeContinuesBitForBit(_ c: RecogTrainConfig) throws {
+        let a = try RecogTestData.scratch("resumeA"), b = try RecogTestData.scratch("resumeB")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
         _ = try trainer(c, folder: a).run(from: .init())
         // Stop after 4 steps (mid-epoch: batch 2 of epoch 2), then resume in a fresh network.
         let first = try trainer(c, folder: b)

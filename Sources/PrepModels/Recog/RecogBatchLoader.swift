@@ -16,9 +16,12 @@ public final class RecogBatchLoader: @unchecked Sendable {
         public var prefetch: Int
         public var seed: UInt64
         public var epoch: Int
+        /// Per-entry widths: each batch is padded to its widest sample instead of `spec.width`
+        /// (keep-ratio inputs only; see `RecogWidthBuckets`).
+        public var buckets: RecogWidthBuckets?
 
         public init(spec: RecogInputSpec, augment: RecogAugment? = nil, batchSize: Int, workers: Int = 1, prefetch: Int = 4,
-                    seed: UInt64 = 0, epoch: Int = 0) {
+                    seed: UInt64 = 0, epoch: Int = 0, buckets: RecogWidthBuckets? = nil) {
             self.spec = spec
             self.augment = augment
             self.batchSize = batchSize
@@ -26,6 +29,7 @@ public final class RecogBatchLoader: @unchecked Sendable {
             self.prefetch = prefetch
             self.seed = seed
             self.epoch = epoch
+            self.buckets = buckets
         }
     }
 
@@ -72,8 +76,9 @@ public final class RecogBatchLoader: @unchecked Sendable {
     }
 
     static func build(_ b: Int, source: any RecogSampleSource, entries: [RecogLabelSet.Entry], order: [Int], options: Options) -> RecogBatch {
-        let spec = options.spec
+        var spec = options.spec
         let lo = b * options.batchSize, hi = min(order.count, lo + options.batchSize)
+        if let buckets = options.buckets, spec.keepRatio { spec.width = buckets.batchWidth(order[lo..<hi]) }
         let plane = spec.channels * spec.height * spec.width
         var batch = RecogBatch(number: b, images: [], count: 0, channels: spec.channels, height: spec.height, width: spec.width,
                                targets: [], targetLengths: [], validRatios: [], indices: [], names: [], texts: [], failures: [])

@@ -22,9 +22,13 @@ public struct RecogInputSpec: Sendable, Equatable, Codable {
     public var channels: Int
     public var mean: Float
     public var std: Float
+    /// Keep-ratio only: batches group words of similar width and are padded to their widest
+    /// word, not to `width` (`RecogWidthBuckets`; `--width-buckets`). Prediction then sorts its
+    /// inputs by width the same way, so a model sees the padding it was trained with.
+    public var widthBuckets: Bool
 
     public init(height: Int = 32, width: Int = 100, keepRatio: Bool = false, minWidth: Int = 32, channels: Int = 1,
-                mean: Float = 127, std: Float = 127) {
+                mean: Float = 127, std: Float = 127, widthBuckets: Bool = false) {
         self.height = height
         self.width = width
         self.keepRatio = keepRatio
@@ -32,6 +36,35 @@ public struct RecogInputSpec: Sendable, Equatable, Codable {
         self.channels = channels
         self.mean = mean
         self.std = std
+        self.widthBuckets = widthBuckets
+    }
+
+    private enum CodingKeys: String, CodingKey { case height, width, keepRatio, minWidth, channels, mean, std, widthBuckets }
+
+    /// Checkpoints written before `widthBuckets` existed read as without buckets.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        height = try c.decode(Int.self, forKey: .height)
+        width = try c.decode(Int.self, forKey: .width)
+        keepRatio = try c.decode(Bool.self, forKey: .keepRatio)
+        minWidth = try c.decode(Int.self, forKey: .minWidth)
+        channels = try c.decode(Int.self, forKey: .channels)
+        mean = try c.decode(Float.self, forKey: .mean)
+        std = try c.decode(Float.self, forKey: .std)
+        widthBuckets = try c.decodeIfPresent(Bool.self, forKey: .widthBuckets) ?? false
+    }
+
+    /// `widthBuckets` is written only when set, so other models' metadata stays as it was.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(height, forKey: .height)
+        try c.encode(width, forKey: .width)
+        try c.encode(keepRatio, forKey: .keepRatio)
+        try c.encode(minWidth, forKey: .minWidth)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(mean, forKey: .mean)
+        try c.encode(std, forKey: .std)
+        if widthBuckets { try c.encode(true, forKey: .widthBuckets) }
     }
 
     /// MMOCR 0.6.3's width for a `w × h` image under keep-ratio (before the `maxWidth` clamp).

@@ -46,8 +46,17 @@ public struct RecogPredictor {
             }
             entries.append(.init(index: i, target: target))
         }
-        let loader = RecogBatchLoader(source: source, entries: entries, order: Array(entries.indices),
-                                      options: .init(spec: spec, batchSize: batchSize, workers: workers))
+        // Width buckets: the samples sorted by width, each batch padded to its widest (as in
+        // training); the outputs are put back in source order below.
+        var order = Array(entries.indices)
+        var buckets: RecogWidthBuckets?
+        if spec.keepRatio && spec.widthBuckets {
+            let b = RecogWidthBuckets(source: source, entries: entries, spec: spec, workers: workers)
+            order.sort { b.widths[$0] != b.widths[$1] ? b.widths[$0] < b.widths[$1] : $0 < $1 }
+            buckets = b
+        }
+        let loader = RecogBatchLoader(source: source, entries: entries, order: order,
+                                      options: .init(spec: spec, batchSize: batchSize, workers: workers, buckets: buckets))
         defer { loader.cancel() }
         let decoder = CTCGreedyDecoder(charset: charset)
         network.setTraining(false)
@@ -59,7 +68,7 @@ public struct RecogPredictor {
             // Every step, padding included (valid_ratio 1, as MMOCR's CRNN test pipeline, which
             // does not pad): training's CTC covers all T steps, and the model often emits a
             // padded word's last character just right of the image (README, differences).
-            let preds = decoder.decode(logits: logits, count: batch.count, steps: T)
+            let preds = decoder.decode(logits: logits, count: batch.count, steps: network.sequenceLength(inputWidth: batch.width))
             var losses: [Float?] = Array(repeating: nil, count: batch.count)
             if withLoss, batch.indices.contains(where: lossable.contains) {
                 // Samples without a target get a dummy one-class target; their loss is dropped.
@@ -74,6 +83,7 @@ public struct RecogPredictor {
             }
             progress?(out.count)
         }
+        if buckets != nil { out.sort { $0.index < $1.index } }
         return out
     }
 }

@@ -81,6 +81,7 @@ public struct RecogTrainConfig: Codable, Sendable, Equatable {
             "  channels: \(input.channels)",
             "  mean: \(num(Double(input.mean)))",
             "  std: \(num(Double(input.std)))",
+            "  width_buckets: \(input.widthBuckets)",
         ]
         if let a = augment {
             lines += ["augment:", "  probability: \(num(a.probability))", "  max_degrees: \(num(a.maxDegrees))",

@@ -48,6 +48,10 @@ public final class RecogTrainer {
         self.val = val
     }
 
+    /// The training entries' widths when the input asks for width buckets (read once per run).
+    lazy var buckets: RecogWidthBuckets? = config.input.keepRatio && config.input.widthBuckets
+        ? RecogWidthBuckets(source: train, entries: labels.entries, spec: config.input, workers: config.workers) : nil
+
     public var batchesPerEpoch: Int { (labels.entries.count + config.batchSize - 1) / config.batchSize }
     public var totalSteps: Int { config.steps ?? (config.epochs ?? 1) * batchesPerEpoch }
 
@@ -127,10 +131,14 @@ extension RecogTrainer: TrainingModelStep {
     public var batchItems: String { "samples" }
 
     public func loader(epoch: Int, first: Int) -> RecogBatchLoader {
-        let order = RecogBatchLoader.order(count: labels.entries.count, seed: config.seed, epoch: epoch, shuffle: true)
+        var order = RecogBatchLoader.order(count: labels.entries.count, seed: config.seed, epoch: epoch, shuffle: true)
+        if let buckets {
+            var rng = RecogRandom(seed: config.seed, 0xB0C5, UInt64(epoch))
+            order = buckets.order(order, batchSize: config.batchSize, rng: &rng)
+        }
         return RecogBatchLoader(source: train, entries: labels.entries, order: order,
                                 options: .init(spec: config.input, augment: config.augment, batchSize: config.batchSize,
-                                               workers: config.workers, prefetch: 4, seed: config.seed, epoch: epoch),
+                                               workers: config.workers, prefetch: 4, seed: config.seed, epoch: epoch, buckets: buckets),
                                 firstBatch: first)
     }
 
