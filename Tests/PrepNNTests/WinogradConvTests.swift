@@ -48,6 +48,8 @@ final class WinogradConvTests: XCTestCase {
             (3, 19, 23, 5, 6, 0, 1, savedBudget), (2, 20, 18, 11, 13, 2, 2, savedBudget),
             (1, 21, 17, 3, 3, 1, 2, savedBudget), (1, 17, 16, 33, 15, 1, 2, 16 * 33 * 8 * 2),
             (3, 16, 21, 25, 9, 1, 2, 16 * 37 * 5 * 3), (4, 64, 32, 4, 26, 1, 2, savedBudget),
+            // batch 1 split by output channels over 3 threads (uneven shares), and 256 channels in
+            (1, 16, 35, 6, 10, 1, 3, savedBudget), (1, 256, 40, 4, 26, 1, 2, savedBudget),
         ]
         for (ci, (n, cin, cout, h, w, pad, threads, budget)) in cases.enumerated() {
             Threads.set(threads)

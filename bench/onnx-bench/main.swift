@@ -80,7 +80,7 @@ if CommandLine.arguments.contains("--profile") {
                 if let bn = vgg.norms[c] { h = lap(&i, "batchnorm\(c)") { bn.forward(h) } }
                 h = lap(&i, "relu\(c)") { vgg.relus[c].forward(h) }
             }
-            if let p = vgg.pools[c] { h = lap(&i, "pooling\(c)") { p.forward(h) } }
+            if let p = vgg.pools[c] { h = lap(&i, "pooling\(c)") { p.forward(h, keepsArgmax: !vgg.fusesInference) } }
         }
         let n = h.shape[0], ch = h.shape[1], t = h.shape[3]
         let seq = lap(&i, "to (T,N,C)") {

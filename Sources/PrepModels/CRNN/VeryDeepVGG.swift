@@ -65,7 +65,7 @@ public final class VeryDeepVGG: Module {
             for i in 0..<7 {
                 let epilogue = norms[i].map { ConvEpilogue.batchNorm($0, relu: true) } ?? .relu(channels: convs[i].outChannels)
                 h = convs[i].forward(h, epilogue: epilogue)
-                if let p = pools[i] { h = p.forward(h) }
+                if let p = pools[i] { h = p.forward(h, keepsArgmax: false) }
             }
             return h
         }
@@ -73,7 +73,7 @@ public final class VeryDeepVGG: Module {
             h = convs[i].forward(h)
             if let bn = norms[i] { h = bn.forward(h) }
             h = relus[i].forward(h)
-            if let p = pools[i] { h = p.forward(h) }
+            if let p = pools[i] { h = p.forward(h, keepsArgmax: training) }
         }
         return h
     }

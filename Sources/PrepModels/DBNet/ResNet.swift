@@ -52,7 +52,7 @@ final class ResNet: Module {
 
     /// C2 … C5; `fused` (eval mode only): convolutions with their BatchNorm (and ReLU) as epilogues.
     func forward(_ x: Tensor, fused: Bool = false) -> [Tensor] {
-        var h = fused ? pool.forward(conv1.forward(x, epilogue: .batchNorm(bn1, relu: true)))
+        var h = fused ? pool.forward(conv1.forward(x, epilogue: .batchNorm(bn1, relu: true)), keepsArgmax: false)
             : pool.forward(relu.forward(bn1.forward(conv1.forward(x))))
         var outs: [Tensor] = []
         for layer in layers {

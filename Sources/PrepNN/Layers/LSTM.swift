@@ -105,7 +105,21 @@ public final class LSTM: Module {
                     let c = cells + (t * n + b) * h, hh = hid + (t * n + b) * h
                     let cp = cells + (prev * n + b) * h
                     let o = out + (t * n + b) * width + column
-                    for j in 0..<h {
+                    // eight hidden units at a time (SIMDMath), the rest one by one
+                    var j = 0
+                    while j + 8 <= h {
+                        let ig = SIMDMath.sigmoid(SIMDMath.load(g + j)), fg = SIMDMath.sigmoid(SIMDMath.load(g + h + j))
+                        let gg = SIMDMath.tanh(SIMDMath.load(g + 2 * h + j)), og = SIMDMath.sigmoid(SIMDMath.load(g + 3 * h + j))
+                        SIMDMath.store(ig, g + j); SIMDMath.store(fg, g + h + j)
+                        SIMDMath.store(gg, g + 2 * h + j); SIMDMath.store(og, g + 3 * h + j)
+                        let cv = (first ? ig * gg : fg * SIMDMath.load(cp + j) + ig * gg)
+                        SIMDMath.store(cv, c + j)
+                        let hv = og * SIMDMath.tanh(cv)
+                        SIMDMath.store(hv, hh + j)
+                        SIMDMath.store(hv, o + j)
+                        j += 8
+                    }
+                    for j in j..<h {
                         let ig = sigmoid(g[j]), fg = sigmoid(g[h + j])
                         let gg = tanhf(g[2 * h + j]), og = sigmoid(g[3 * h + j])
                         g[j] = ig; g[h + j] = fg; g[2 * h + j] = gg; g[3 * h + j] = og

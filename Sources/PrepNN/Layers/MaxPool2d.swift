@@ -24,22 +24,28 @@ public final class MaxPool2d: Module {
         ((h + 2 * padding.h - kernel.h) / stride.h + 1, (w + 2 * padding.w - kernel.w) / stride.w + 1)
     }
 
-    public func forward(_ x: Tensor) -> Tensor {
+    /// The training forward: the winners' positions are kept for `backward`.
+    public func forward(_ x: Tensor) -> Tensor { forward(x, keepsArgmax: true) }
+
+    /// `keepsArgmax` false (inference): only the maxima are computed, none of the winners'
+    /// positions (`backward` is then unavailable until the next training forward). Same values.
+    public func forward(_ x: Tensor, keepsArgmax: Bool) -> Tensor {
         precondition(x.shape.count == 4, "MaxPool2d expects (N,C,H,W), got \(x.shape)")
         let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
         let (ho, wo) = outputSize(h: h, w: w)
         precondition(ho > 0 && wo > 0, "MaxPool2d: input \(h)×\(w) too small")
-        inputShape = x.shape
+        inputShape = keepsArgmax ? x.shape : []
         output.resize([x.shape[0], x.shape[1], ho, wo])
-        if argmax.count < output.count { argmax = [Int32](repeating: 0, count: output.count) }
+        if keepsArgmax && argmax.count < output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let src = x.data, dst = output.data
         let (kh, kw, sh, sw, ph, pw) = (kernel.h, kernel.w, stride.h, stride.w, padding.h, padding.w)
         argmax.withUnsafeMutableBufferPointer { am in
-            let amp = am.baseAddress!
-            Threads.parallelChunks(planes, minChunk: 8) { r in
+            let amp = keepsArgmax ? am.baseAddress : nil
+            // small planes (CRNN at batch 1): enough planes per thread to pay for the fork
+            Threads.parallelChunks(planes, minChunk: max(8, 16_384 / max(h * w, 1))) { r in
                 for p in r {
                     let plane = src + p * h * w
-                    let out = dst + p * ho * wo, idx = amp + p * ho * wo
+                    let out = dst + p * ho * wo, idx = amp.map { $0 + p * ho * wo }
                     if kh == 2 && kw == 2 && sh == 2 && ph == 0 && ((sw == 2 && pw == 0) || (sw == 1 && pw == 1)) {
                         // CRNN's two pools, eight outputs at a time with masks: which cell wins is
                         // data-dependent, so per-element branches would mispredict half the time.
@@ -54,7 +60,7 @@ public final class MaxPool2d: Module {
                                     let base = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14) &+ Int32(c0)
                                     MaxPool2d.window8(a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf,
                                                       base, base &+ 1, base &+ Int32(w), base &+ Int32(w + 1),
-                                                      out + oy * wo + ox, idx + oy * wo + ox)
+                                                      out + oy * wo + ox, idx.map { $0 + oy * wo + ox })
                                     ox += 8
                                 }
                             } else {
@@ -67,13 +73,13 @@ public final class MaxPool2d: Module {
                                     let x1 = UnsafeRawPointer(plane + r1 + ox).loadUnaligned(as: SIMD8<Float>.self)
                                     let base = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &+ Int32(r0 + ox - 1)
                                     MaxPool2d.window8(l0, x0, l1, x1, base, base &+ 1, base &+ Int32(w), base &+ Int32(w + 1),
-                                                      out + oy * wo + ox, idx + oy * wo + ox)
+                                                      out + oy * wo + ox, idx.map { $0 + oy * wo + ox })
                                     ox += 8
                                 }
                                 // the remaining columns (and ox = 0) go through the generic loop below
-                                MaxPool2d.edgeColumn(plane, r0, r1, w, o: 0, out + oy * wo, idx + oy * wo)
+                                MaxPool2d.edgeColumn(plane, r0, r1, w, o: 0, out + oy * wo, idx.map { $0 + oy * wo })
                                 while ox < wo {
-                                    MaxPool2d.edgeColumn(plane, r0, r1, w, o: ox, out + oy * wo, idx + oy * wo)
+                                    MaxPool2d.edgeColumn(plane, r0, r1, w, o: ox, out + oy * wo, idx.map { $0 + oy * wo })
                                     ox += 1
                                 }
                                 continue
@@ -85,7 +91,7 @@ public final class MaxPool2d: Module {
                                 if plane[c1] > best || plane[c1].isNaN { best = plane[c1]; bi = c1 }
                                 if plane[c1 + 1] > best || plane[c1 + 1].isNaN { best = plane[c1 + 1]; bi = c1 + 1 }
                                 out[oy * wo + ox] = best
-                                idx[oy * wo + ox] = Int32(bi)
+                                idx?[oy * wo + ox] = Int32(bi)
                                 ox += 1
                             }
                         }
@@ -105,7 +111,7 @@ public final class MaxPool2d: Module {
                                 }
                             }
                             out[oy * wo + ox] = best
-                            idx[oy * wo + ox] = Int32(bi)
+                            idx?[oy * wo + ox] = Int32(bi)
                         }
                     }
                 }
@@ -118,7 +124,7 @@ public final class MaxPool2d: Module {
     /// those outside the plane being padding).
     @inline(__always)
     static func edgeColumn(_ plane: UnsafeMutablePointer<Float>, _ r0: Int, _ r1: Int, _ w: Int, o: Int,
-                           _ out: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>) {
+                           _ out: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>?) {
         var best = -Float.infinity, bi = -1
         for r in 0..<2 {
             let row = r == 0 ? r0 : r1
@@ -128,26 +134,34 @@ public final class MaxPool2d: Module {
             }
         }
         out[o] = best
-        idx[o] = Int32(bi)
+        idx?[o] = Int32(bi)
     }
 
     /// Max of four candidates per lane in PyTorch's scan order (first maximum wins, NaN wins).
     @inline(__always)
     static func window8(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: SIMD8<Float>,
                         _ i0: SIMD8<Int32>, _ i1: SIMD8<Int32>, _ i2: SIMD8<Int32>, _ i3: SIMD8<Int32>,
-                        _ out: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>) {
+                        _ out: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>?) {
+        // unrolled: a loop over an array literal of the candidates allocated on every call
         var best = v0, bi = i0
-        for (v, i) in [(v1, i1), (v2, i2), (v3, i3)] {
-            let take = (v .> best) .| (v .!= v)
-            best.replace(with: v, where: take)
-            bi.replace(with: i, where: take)
-        }
+        let t1 = (v1 .> best) .| (v1 .!= v1)
+        best.replace(with: v1, where: t1)
+        let t2 = (v2 .> best) .| (v2 .!= v2)
+        best.replace(with: v2, where: t2)
+        let t3 = (v3 .> best) .| (v3 .!= v3)
+        best.replace(with: v3, where: t3)
         UnsafeMutableRawPointer(out).storeBytes(of: best, as: SIMD8<Float>.self)
+        guard let idx else { return }
+        // the last candidate that took a lane is the first maximum in scan order
+        bi.replace(with: i1, where: t1)
+        bi.replace(with: i2, where: t2)
+        bi.replace(with: i3, where: t3)
         UnsafeMutableRawPointer(idx).storeBytes(of: bi, as: SIMD8<Int32>.self)
     }
 
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor {
+        precondition(!inputShape.isEmpty, "MaxPool2d.backward after an inference forward (no argmax kept)")
         precondition(dy.shape == output.shape, "MaxPool2d.backward: dy \(dy.shape) ≠ output \(output.shape)")
         gradInput.resize(inputShape)
         let planes = inputShape[0] * inputShape[1], hw = inputShape[2] * inputShape[3]

@@ -108,12 +108,15 @@ struct WinogradF2x3 {
         }
     }
 
-    /// The 16 GEMMs M[ξ] = U[ξ] · V[ξ] for ξ in `xi` (each a single-threaded BLAS call).
+    /// The 16 GEMMs M[ξ] = U[ξ] · V[ξ] for ξ in `xi`, rows (output channels) `channels` of each
+    /// (each a single-threaded BLAS call).
     func multiply(_ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, tiles t: Int, xi: Range<Int>,
-                  into m: UnsafeMutablePointer<Float>) {
+                  channels: Range<Int>? = nil, into m: UnsafeMutablePointer<Float>) {
+        let rows = channels ?? 0..<cout
+        guard !rows.isEmpty else { return }
         for e in xi {
-            sgemm(m: cout, n: t, k: cin, a: u + e * cout * cin, lda: cin, b: v + e * cin * t, ldb: t,
-                  c: m + e * cout * t, ldc: t)
+            sgemm(m: rows.count, n: t, k: cin, a: u + (e * cout + rows.lowerBound) * cin, lda: cin,
+                  b: v + e * cin * t, ldb: t, c: m + (e * cout + rows.lowerBound) * t, ldc: t)
         }
     }
 

@@ -83,7 +83,7 @@ final class MaxPoolKernel: ONNXKernel {
         guard x.shape.count == 4 else { throw KernelFailure("X has shape \(x.shape), MaxPool expects (N, C, H, W)") }
         let o = pool.outputSize(h: x.shape[2], w: x.shape[3])
         guard o.h > 0, o.w > 0 else { throw KernelFailure("X of shape \(x.shape) is too small for the pooling window") }
-        return [.float(pool.forward(x))]
+        return [.float(pool.forward(x, keepsArgmax: false))]
     }
 }
 
