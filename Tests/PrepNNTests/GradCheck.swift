@@ -50,3 +50,17 @@ func randomTensor(_ shape: [Int], _ rng: inout RNG, scale: Float = 1) -> Tensor 
 }
 
 func randomValues(_ n: Int, _ rng: inout RNG) -> [Float] { (0..<n).map { _ in rng.uniform(-1, 1) } }
+
+/// A convolution's weight, bias and input gradients for a random upstream gradient against
+/// finite differences of its training forward (GradCheck's default tolerances).
+func checkConvGradients(_ conv: Conv2d, x: Tensor, _ rng: inout RNG, file: StaticString = #filePath, line: UInt = #line) {
+    let y = conv.forward(x)
+    let r = randomValues(y.count, &rng)
+    conv.backward(Tensor(shape: y.shape, values: r))
+    let loss = { dot(conv.forward(x), r) }
+    let gc = GradCheck()
+    let dx = conv.gradInput.values
+    gc.check("conv.weight", conv.weight.value, conv.weight.grad.values, loss: loss, file: file, line: line)
+    gc.check("conv.bias", conv.bias!.value, conv.bias!.grad.values, loss: loss, file: file, line: line)
+    gc.check("conv.input", x, dx, loss: loss, file: file, line: line)
+}

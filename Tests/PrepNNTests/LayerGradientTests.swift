@@ -9,16 +9,7 @@ final class LayerGradientTests: XCTestCase {
         var rng = RNG(seed: 1)
         let conv = Conv2d(3, 4, kernel: (3, 2), stride: (2, 1), padding: (1, 2), dilation: (1, 2))
         conv.resetPyTorchDefault(&rng)
-        let x = randomTensor([2, 3, 7, 6], &rng)
-        let y = conv.forward(x)
-        let r = randomValues(y.count, &rng)
-        conv.backward(Tensor(shape: y.shape, values: r))
-        let loss = { dot(conv.forward(x), r) }
-        let gc = GradCheck()
-        let dx = conv.gradInput.values
-        gc.check("conv.weight", conv.weight.value, conv.weight.grad.values, loss: loss)
-        gc.check("conv.bias", conv.bias!.value, conv.bias!.grad.values, loss: loss)
-        gc.check("conv.input", x, dx, loss: loss)
+        checkConvGradients(conv, x: randomTensor([2, 3, 7, 6], &rng), &rng)
     }
 
     /// The grouped path (several images per GEMM) and the one-image path agree.

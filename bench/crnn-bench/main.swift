@@ -2,7 +2,8 @@
 // batch, per-layer forward/backward times, and (with --parity DIR) a full-size parity check
 // against weights/input/logits written by bench/crnn_bench.py.
 // Diagnostics: --gemm times conv5's three GEMM shapes (one copy per thread, at once);
-// --blas-threads N gives OpenBLAS N threads instead of the engine's 1 (to compare the two ways).
+// --blas-threads N gives OpenBLAS N threads instead of the engine's 1 (to compare the two ways);
+// --width W (keep-ratio widths: 128), --no-train-winograd (the training convolutions' old path).
 import Foundation
 import PrepNN
 import PrepModels
@@ -14,6 +15,13 @@ func arg(_ name: String, _ def: String) -> String {
     return def
 }
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+/// The process's CPU seconds (user + system, all threads): on a shared, loaded machine the work
+/// a step costs, where wall time mostly measures the other processes.
+func cpuNow() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
 
 let variant = arg("--variant", "mmocr")
 let batch = Int(arg("--batch", "64"))!
@@ -24,6 +32,8 @@ let classes = Int(arg("--classes", "37"))!
 let parityDir = arg("--parity", "")
 Threads.set(threads)
 if let bt = Int(arg("--blas-threads", "")) { openblas_set_num_threads(Int32(bt)) }
+// --no-train-winograd: training convolutions through im2col + GEMM only (the engine before Winograd training)
+if CommandLine.arguments.contains("--no-train-winograd") { Conv2d.trainsWithWinograd = false }
 
 let config = variant == "small" ? CRNNConfig.small(numClasses: classes) : CRNNConfig.mmocr(numClasses: classes)
 let model = CRNN(config, seed: 1)
@@ -87,15 +97,17 @@ func trainStep() -> (Double, Double, Double) {
 model.setTraining(true)
 _ = trainStep()  // warm-up (allocations)
 var f = 0.0, b = 0.0, o = 0.0
-let tTrain0 = now()
+let tTrain0 = now(), cTrain0 = cpuNow()
 for _ in 0..<iters { let (a, c, d) = trainStep(); f += a; b += c; o += d }
-let trainTime = now() - tTrain0
+let trainTime = now() - tTrain0, trainCPU = cpuNow() - cTrain0
 model.setTraining(false)
 _ = model.forward(x)
 let tInf0 = now()
 for _ in 0..<iters { _ = model.forward(x) }
 let inferTime = now() - tInf0
 let n = Double(iters)
+print(String(format: "train CPU %.3f s per batch (%.1f samples per CPU second; %d threads)", trainCPU / n,
+             Double(batch) * n / trainCPU, threads))
 print(String(format: "prep %@ threads=%d batch=%d 1x32x%d T=%d: train %.1f samples/s (forward+loss %.3f s, backward %.3f s, step %.3f s per batch); infer %.1f images/s",
              variant, threads, batch, width, t, Double(batch) * n / trainTime, f / n, b / n, o / n, Double(batch) * n / inferTime))
 
@@ -106,39 +118,41 @@ model.setTraining(true)
 let bb = model.backbone
 let poolName = [0: 0, 1: 1, 3: 2, 5: 3]  // MMOCR names pooling0…3 by order
 var fwd: [String: Double] = [:], bwd: [String: Double] = [:]
+var fwdCPU: [String: Double] = [:], bwdCPU: [String: Double] = [:]
 var order: [String] = []
-func timed(_ name: String, _ table: inout [String: Double], _ body: () -> Void) {
-    let s = now(); body(); table[name, default: 0] += now() - s
+func timed(_ name: String, _ table: inout [String: Double], _ cpu: inout [String: Double], _ body: () -> Void) {
+    let s = now(), c = cpuNow(); body(); table[name, default: 0] += now() - s
+    cpu[name, default: 0] += cpuNow() - c
     if !order.contains(name) { order.append(name) }
 }
 for _ in 0..<iters {
     var h = x
     for i in 0..<7 {
-        timed("conv\(i)", &fwd) { h = bb.convs[i].forward(h) }
-        if let bn = bb.norms[i] { timed("batchnorm\(i)", &fwd) { h = bn.forward(h) } }
-        timed("relu\(i)", &fwd) { h = bb.relus[i].forward(h) }
-        if let p = bb.pools[i] { timed("pooling\(poolName[i]!)", &fwd) { h = p.forward(h) } }
+        timed("conv\(i)", &fwd, &fwdCPU) { h = bb.convs[i].forward(h) }
+        if let bn = bb.norms[i] { timed("batchnorm\(i)", &fwd, &fwdCPU) { h = bn.forward(h) } }
+        timed("relu\(i)", &fwd, &fwdCPU) { h = bb.relus[i].forward(h) }
+        if let p = bb.pools[i] { timed("pooling\(poolName[i]!)", &fwd, &fwdCPU) { h = p.forward(h) } }
     }
     var logits = h
-    timed("to-sequence+decoder.0.rnn", &fwd) { logits = model.forward(x) }  // whole forward, for the decoder split below
+    timed("to-sequence+decoder.0.rnn", &fwd, &fwdCPU) { logits = model.forward(x) }  // whole forward, for the decoder split below
     fwd["to-sequence+decoder.0.rnn"]! -= 0
     var r: CTCLoss.Result?
-    timed("ctc", &fwd) { r = ctc.compute(logits: logits, targets: targets) }
+    timed("ctc", &fwd, &fwdCPU) { r = ctc.compute(logits: logits, targets: targets) }
     var g = r!.gradLogits
-    timed("decoder.1.embedding", &bwd) { g = model.decoder1.embedding.backward(g) }
-    timed("decoder.1.rnn", &bwd) { g = model.decoder1.rnn.backward(g) }
-    timed("decoder.0.embedding", &bwd) { g = model.decoder0.embedding.backward(g) }
-    timed("decoder.0.rnn", &bwd) { g = model.decoder0.rnn.backward(g) }
+    timed("decoder.1.embedding", &bwd, &bwdCPU) { g = model.decoder1.embedding.backward(g) }
+    timed("decoder.1.rnn", &bwd, &bwdCPU) { g = model.decoder1.rnn.backward(g) }
+    timed("decoder.0.embedding", &bwd, &bwdCPU) { g = model.decoder0.embedding.backward(g) }
+    timed("decoder.0.rnn", &bwd, &bwdCPU) { g = model.decoder0.rnn.backward(g) }
     let tt = g.shape[0], nn = g.shape[1], cc = g.shape[2]
     var gf = Tensor(shape: [nn, cc, 1, tt])
     for bi in 0..<nn { for ch in 0..<cc { for s in 0..<tt { gf[(bi * cc + ch) * tt + s] = g[(s * nn + bi) * cc + ch] } } }
     for i in stride(from: 6, through: 0, by: -1) {
-        if let p = bb.pools[i] { timed("pooling\(poolName[i]!)", &bwd) { gf = p.backward(gf) } }
-        timed("relu\(i)", &bwd) { gf = bb.relus[i].backward(gf) }
-        if let bn = bb.norms[i] { timed("batchnorm\(i)", &bwd) { gf = bn.backward(gf) } }
-        timed("conv\(i)", &bwd) { gf = bb.convs[i].backward(gf) }
+        if let p = bb.pools[i] { timed("pooling\(poolName[i]!)", &bwd, &bwdCPU) { gf = p.backward(gf) } }
+        timed("relu\(i)", &bwd, &bwdCPU) { gf = bb.relus[i].backward(gf) }
+        if let bn = bb.norms[i] { timed("batchnorm\(i)", &bwd, &bwdCPU) { gf = bn.backward(gf) } }
+        timed("conv\(i)", &bwd, &bwdCPU) { gf = bb.convs[i].backward(gf) }
     }
-    timed("adam", &bwd) { adam.step() }
+    timed("adam", &bwd, &bwdCPU) { adam.step() }
 }
 // decoder forward times, measured directly on the sequence
 for _ in 0..<iters {
@@ -147,15 +161,18 @@ for _ in 0..<iters {
     let seq = Tensor(shape: [tt, nn, cc])
     for bi in 0..<nn { for ch in 0..<cc { for s in 0..<tt { seq[(s * nn + bi) * cc + ch] = feat[(bi * cc + ch) * tt + s] } } }
     var h = seq
-    timed("decoder.0.rnn", &fwd) { h = model.decoder0.rnn.forward(h) }
-    timed("decoder.0.embedding", &fwd) { h = model.decoder0.embedding.forward(h) }
-    timed("decoder.1.rnn", &fwd) { h = model.decoder1.rnn.forward(h) }
-    timed("decoder.1.embedding", &fwd) { h = model.decoder1.embedding.forward(h) }
+    timed("decoder.0.rnn", &fwd, &fwdCPU) { h = model.decoder0.rnn.forward(h) }
+    timed("decoder.0.embedding", &fwd, &fwdCPU) { h = model.decoder0.embedding.forward(h) }
+    timed("decoder.1.rnn", &fwd, &fwdCPU) { h = model.decoder1.rnn.forward(h) }
+    timed("decoder.1.embedding", &fwd, &fwdCPU) { h = model.decoder1.embedding.forward(h) }
 }
 fwd["to-sequence+decoder.0.rnn"] = nil
 order.removeAll { $0 == "to-sequence+decoder.0.rnn" }
-print("per layer, ms per batch (forward / backward):")
+print("per layer, ms per batch (forward / backward wall; forward / backward process CPU, both threads):")
+var sums = [0.0, 0.0, 0.0, 0.0]
 for name in order {
-    let fm = (fwd[name] ?? 0) / n * 1000, bm = (bwd[name] ?? 0) / n * 1000
-    print(String(format: "  %-22@ %8.1f %8.1f", name as NSString, fm, bm))
+    let v = [fwd[name] ?? 0, bwd[name] ?? 0, fwdCPU[name] ?? 0, bwdCPU[name] ?? 0].map { $0 / n * 1000 }
+    for i in 0..<4 { sums[i] += v[i] }
+    print(String(format: "  %-22@ %8.1f %8.1f   %8.1f %8.1f", name as NSString, v[0], v[1], v[2], v[3]))
 }
+print(String(format: "  %-22@ %8.1f %8.1f   %8.1f %8.1f", "total" as NSString, sums[0], sums[1], sums[2], sums[3]))

@@ -22,6 +22,8 @@ public final class Conv2d: Module {
     public var computesInputGradient = true
 
     private var input: Tensor?
+    /// The Winograd backward's cached weight transform and dU buffers (ConvWinogradTraining.swift).
+    let winogradTraining = WinogradTrainingState()
     /// Per-thread work buffers, needed only during this layer's own forward or backward, so a
     /// model whose layers run one after another shares one scratch among all its convolutions
     /// (the CRNN does: about 300 MB less at batch 64). Never share it between models that run
@@ -109,7 +111,7 @@ public final class Conv2d: Module {
     /// Whether inference forwards run 3×3, stride-1, undilated convolutions with at least
     /// `winogradMinChannels` input and output channels as Winograd F(2×2, 3×3)
     /// (`WinogradF2x3`, within 1e-4 of im2col + GEMM); false: im2col + GEMM everywhere (exact
-    /// comparisons, benchmarks). Training forwards always use im2col + GEMM.
+    /// comparisons, benchmarks). Training: `trainsWithWinograd` (ConvWinogradTraining.swift).
     public static var usesWinograd = true
     /// Fewer channels than this and 16 thin GEMMs lose to im2col's one (CRNN's first layer has 1).
     static var winogradMinChannels = 16
@@ -126,7 +128,10 @@ public final class Conv2d: Module {
         output.resize([n, co, ho, wo])
         // With an epilogue the bias is part of its shift: GEMMs start from zero.
         let fused = epilogue.map { $0.including(bias: bias?.value) }
-        if !keepsInput && usesWinograd {
+        if keepsInput ? trainsThroughWinograd : usesWinograd {
+            // Training rebuilds U every forward: its weights change every step anyway, and
+            // finite-difference checks write them through the subscript, which no cache sees.
+            if keepsInput { weight.value.markChanged() }
             forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused)
             return output
         }
@@ -218,11 +223,17 @@ public final class Conv2d: Module {
         }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let shared = ws.count == 1
-        if !shared { for w in ws { w.gradWeight.resize(weight.grad.shape); w.gradWeight.zero() } }
         let weights = weight.value.data, dyAll = dy.data
         let computeInput = computesInputGradient
         let banded = g == 1 && k * l > Conv2d.bandBudget
         let bandList = banded ? bands(ho: ho, wo: wo) : []
+        // Winograd input gradient; weight gradient too when wide enough (ConvWinogradTraining.swift)
+        let winograd = !banded && trainsThroughWinograd, winogradWeights = winograd && trainsWeightsThroughWinograd
+        if !shared && !winogradWeights { for w in ws { w.gradWeight.resize(weight.grad.shape); w.gradWeight.zero() } }
+        if winograd {
+            winogradTraining.prepare(weight: weight.value, cout: co, cin: inChannels, threads: ws.count,
+                                     weightsToo: winogradWeights, computeInput: computeInput)
+        }
         forEachGroup(n: n, g: g) { tid, start, gn in
             let w = ws[tid]
             if banded {
@@ -246,6 +257,15 @@ public final class Conv2d: Module {
                 }
                 return
             }
+            if winogradWeights {
+                winogradWeightGradient(x.data, dyAll, images: start..<start + gn, h: h, w: ww, state: winogradTraining,
+                                       thread: tid, workspace: w)
+                if computeInput {
+                    winogradInputGradient(dyAll, images: start..<start + gn, ho: ho, wo: wo, state: winogradTraining,
+                                          workspace: w, into: gradInput.data)
+                }
+                return
+            }
             im2col(x, into: w.columns, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
             let dyg: UnsafeMutablePointer<Float>
             if gn == 1 {
@@ -265,13 +285,20 @@ public final class Conv2d: Module {
             sgemm(transB: true, m: co, n: k, k: gl, a: dyg, lda: gl, b: w.columns.data, ldb: gl,
                   beta: 1, c: shared ? weight.grad.data : w.gradWeight.data, ldc: k)
             if !computeInput { return }
+            if winograd {
+                winogradInputGradient(dyAll, images: start..<start + gn, ho: ho, wo: wo, state: winogradTraining,
+                                      workspace: w, into: gradInput.data)
+                return
+            }
             // dcol (K×GL) = Wᵀ (K×Cout) · dY (Cout×GL)
             w.dcol.resize([k, gl])
             sgemm(transA: true, m: k, n: gl, k: co, a: weights, lda: k, b: dyg, ldb: gl,
                   c: w.dcol.data, ldc: gl)
             col2im(w.dcol, into: gradInput, from: start, count: gn, h: h, w: ww, ho: ho, wo: wo)
         }
-        if !shared {
+        if winogradWeights {
+            winogradTraining.addWeightGradient(threads: ws.count, into: weight.grad, cout: co, cin: inChannels)
+        } else if !shared {
             let total = weight.grad.count, gw = weight.grad.data
             let parts = ws.map { $0.gradWeight.data }
             Threads.parallelChunks(total, minChunk: 1 << 14) { r in
