@@ -319,15 +319,16 @@ public func expandTemplate(_ template: String, split: String, name: String = "")
                 i += 1
                 continue
             }
-            // Keys compared as bytes (no String per key: this runs three times per image).
-            let key = UnsafeBufferPointer(rebasing: t[(i + 1)..<close])
-            if key.elementsEqual("split".utf8) { out += split.utf8 }
-            else if key.elementsEqual("name".utf8) { out += name.utf8 }
-            else if key.elementsEqual("stem".utf8) { out += stemOf(name).utf8 }
-            else if key.elementsEqual("stem1".utf8) { out += prefix(of: name, before: 0x2E).utf8 }
-            else if key.elementsEqual("number".utf8) { out += numberIn(name).utf8 }
-            else if key.elementsEqual("head".utf8) { out += prefix(of: name, before: 0x5F).utf8 }
-            else { out.append(contentsOf: UnsafeBufferPointer(rebasing: t[i...close])) }
+            // Keys are short ASCII: a small String compares without allocating.
+            switch String(decoding: UnsafeBufferPointer(rebasing: t[(i + 1)..<close]), as: UTF8.self) {
+            case "split": out += split.utf8
+            case "name": out += name.utf8
+            case "stem": out += stemOf(name).utf8
+            case "stem1": out += prefix(of: name, before: 0x2E).utf8
+            case "number": out += numberIn(name).utf8
+            case "head": out += prefix(of: name, before: 0x5F).utf8
+            default: out.append(contentsOf: UnsafeBufferPointer(rebasing: t[i...close]))
+            }
             i = close + 1
         }
         return String(decoding: out, as: UTF8.self)

@@ -19,7 +19,13 @@ struct YAMLNodeDecoder: Decoder {
 
     /// Decodes `type` from YAML text (a document without content is a type mismatch at the root, as in Yams).
     static func decode<T: Decodable>(_ type: T.Type, from yaml: String) throws -> T {
-        guard let root = try Yams.compose(yaml: yaml, .basic) else {
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: yaml, .basic) } catch {
+            // As YAMLDecoder reports a document it cannot parse (a duplicate key, bad indentation).
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: [], debugDescription: "The given data was not valid YAML.", underlyingError: error))
+        }
+        guard let root = composed else {
             throw DecodingError.typeMismatch(type, DecodingError.Context(codingPath: [], debugDescription: "The document is empty."))
         }
         return try T(from: YAMLNodeDecoder(node: root, codingPath: []))
@@ -73,7 +79,7 @@ struct YAMLNodeDecoder: Decoder {
         var stringValue: String
         var intValue: Int?
         init(stringValue: String) { self.stringValue = stringValue }
-        init(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
+        init(intValue: Int) { self.stringValue = "Index \(intValue)"; self.intValue = intValue } // Yams' spelling
     }
 }
 
