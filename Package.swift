@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "PrepCoreTests", dependencies: ["PrepCore"], swiftSettings: swift5),
         .testTarget(name: "PrepConvertersTests", dependencies: ["PrepConverters"], swiftSettings: swift5),
         .testTarget(name: "PrepFormatsTests", dependencies: ["PrepFormats"], swiftSettings: swift5),
-        .testTarget(name: "PrepPipelineTests", dependencies: ["PrepPipeline"], swiftSettings: swift5),
+        .testTarget(name: "PrepPipelineTests", dependencies: ["PrepPipeline", .product(name: "Yams", package: "Yams")], swiftSettings: swift5),
         .testTarget(name: "PrepEvalTests", dependencies: ["PrepEval"], swiftSettings: swift5),
         .testTarget(name: "PrepNNTests", dependencies: ["PrepNN"], swiftSettings: swift5),
         .testTarget(name: "PrepModelsTests", dependencies: ["PrepModels"], swiftSettings: swift5),

@@ -16,7 +16,9 @@ enum CLI {
         if let first = args.first, !first.hasPrefix("-"), !Prep.subcommandNames.contains(first),
            (try? Zoo.recipe(named: first)) != nil {
             DatasetCommand.invokedName = first
-            args = [first, "--dataset", first] + args.dropFirst()
+            // One token: a second bare name would match the subcommand again, and ArgumentParser
+            // then rebuilds the command's whole argument set each time (~8 M instructions).
+            args = [first, "--dataset=\(first)"] + args.dropFirst()
         }
         // The root help lists every dataset (all recipes parsed); other runs skip that.
         Prep.listsDatasets = args.isEmpty || args.contains { $0 == "help" || $0 == "-h" || $0 == "--help" }

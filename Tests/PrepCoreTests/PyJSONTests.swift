@@ -54,4 +54,71 @@ final class PyJSONTests: XCTestCase {
             XCTAssertEqual(String(decoding: out, as: UTF8.self), PyJSON.pythonRepr(d), "\(d)")
         }
     }
+
+    /// `appendDouble` writes bytes directly (one path for every double); the bytes equal the
+    /// String-building repr it replaced, on every kind of double: integral, positional, both
+    /// exponent ranges, subnormals, random bit patterns.
+    func testByteWriterEqualsTheStringRepr() {
+        var rng = SplitMix64(seed: 19)
+        var doubles = [0.0, -0.0, 1e-4, 9.999e-5, 1e-5, 0.1, 1e15, 1e16, 9.999999999999998e15, 5e-324, -1.5e-300,
+                       1.7976931348623157e308, 0.30000000000000004, 605.3300170898438, -214.5, 123.456e10, 2.5e15]
+        for _ in 0..<20000 {
+            let r = rng.next()
+            doubles.append(Double(bitPattern: r))
+            doubles.append(Double(Int64(bitPattern: r) >> Int(r % 60)) / [3, 7, 1e3, 1e-3, 1e8][Int(r % 5)])
+        }
+        for d in doubles where d.isFinite {
+            XCTAssertEqual(PyJSON.pythonRepr(d), Self.stringRepr(d), "\(d)")
+        }
+        var out: [UInt8] = []
+        for d in [Double.nan, .infinity, -.infinity] { PyJSON.appendDouble(d, to: &out); out.append(0x20) }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "NaN Infinity -Infinity ")
+    }
+
+    /// The String-building repr `PyJSON` used before its byte writer (kept here as the reference).
+    static func stringRepr(_ d: Double) -> String {
+        // Integral values below 1e15 (coordinates, most areas): digits plus ".0".
+        if d.rounded(.towardZero) == d, abs(d) < 1e15, d != 0 || d.sign == .plus {
+            return String(Int64(d)) + ".0"
+        }
+        // Swift's description uses the same shortest round-trip digits; only the switch to
+        // exponent notation and its spelling can differ, so rebuild from the digits.
+        let s = "\(d)"
+        var mantissa = s
+        var exp = 0
+        if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = String(s[..<e])
+            exp = Int(s[s.index(after: e)...])!
+        }
+        var negative = false
+        if mantissa.hasPrefix("-") { negative = true; mantissa.removeFirst() }
+        var intPart = mantissa, fracPart = ""
+        if let dot = mantissa.firstIndex(of: ".") {
+            intPart = String(mantissa[..<dot])
+            fracPart = String(mantissa[mantissa.index(after: dot)...])
+        }
+        // digits and decimal exponent: value = 0.d1d2d3... × 10^pointPos
+        var digits = intPart + fracPart
+        var pointPos = intPart.count + exp
+        while digits.hasPrefix("0") && digits.count > 1 { digits.removeFirst(); pointPos -= 1 }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        if digits == "0" { return negative ? "-0.0" : "0.0" }
+        let sign = negative ? "-" : ""
+        let decExp = pointPos - 1  // exponent in d.ddd × 10^decExp
+        if decExp < -4 || decExp >= 16 {
+            var m = String(digits.first!)
+            if digits.count > 1 { m += "." + digits.dropFirst() }
+            let es = decExp < 0 ? "-" : "+"
+            let ev = abs(decExp)
+            return sign + m + "e" + es + (ev < 10 ? "0" : "") + String(ev)
+        }
+        if pointPos <= 0 {
+            return sign + "0." + String(repeating: "0", count: -pointPos) + digits
+        }
+        if pointPos >= digits.count {
+            return sign + digits + String(repeating: "0", count: pointPos - digits.count) + ".0"
+        }
+        let idx = digits.index(digits.startIndex, offsetBy: pointPos)
+        return sign + digits[..<idx] + "." + digits[idx...]
+    }
 }

@@ -26,7 +26,8 @@ public enum FileBytes {
     /// otherwise wait for a writer that never comes. The flag is left set: it has no effect on
     /// reading a regular file, and clearing it would cost two system calls per file.
     public static func open(_ path: String, relativeTo directoryFD: Int32 = AT_FDCWD) -> Result<Opened, Failure> {
-        let fd = openat(directoryFD, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
+        let fd = directoryFD == AT_FDCWD ? FolderHandles.open(path, flags) : openat(directoryFD, path, flags)
         guard fd >= 0 else {
             let missing = errno == ENOENT || errno == ENOTDIR
             return .failure(Failure(reason: missing ? "missing image" : "cannot open (\(String(cString: strerror(errno))))", missing: missing))

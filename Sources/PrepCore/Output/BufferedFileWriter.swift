@@ -39,20 +39,27 @@ public final class BufferedFileWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Copies another file's bytes to the end of this one.
+    /// Copies another file's bytes to the end of this one, 1 MiB per `read` (FileHandle's
+    /// `readData(ofLength:)` reads 4 KiB per system call on Linux: ~900 calls for a COCO file's
+    /// 3.5 MB of annotations).
     public func append(contentsOf other: URL) throws {
         try flush()
-        guard let input = FileHandle(forReadingAtPath: other.path) else {
-            throw PrepError.io(path: other.path, reason: "cannot open for reading")
+        let input: FileBytes.Opened
+        switch FileBytes.open(other.path) {
+        case let .success(o): input = o
+        case .failure: throw PrepError.io(path: other.path, reason: "cannot open for reading")
         }
-        defer { try? input.close() }
+        defer { Foundation.close(input.fd) }
+        var chunk = [UInt8](repeating: 0, count: min(BufferedFileWriter.flushSize, max(input.size, 1)))
         while true {
-            let chunk = input.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            do { try handle.write(contentsOf: chunk) } catch {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(input.fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw PrepError.io(path: other.path, reason: "read failed") }
+            if n == 0 { break }
+            do { try handle.write(contentsOf: chunk[..<n]) } catch {
                 throw PrepError.io(path: url.path, reason: "write failed (disk full?)")
             }
-            bytesWritten += chunk.count
+            bytesWritten += n
         }
     }
 

@@ -73,71 +73,72 @@ public struct PyJSON: Sendable {
     }
 
     /// Python `float.__repr__`: shortest round-trip digits, `.0` on integral values, exponent
-    /// form below 1e-4 and from 1e16 (`1e-05`, `1e+16`); json writes `NaN`/`Infinity`.
+    /// form below 1e-4 and from 1e16 (`1e-05`, `1e+16`); json writes `NaN`/`Infinity`. The one
+    /// writer of doubles: bytes straight into `out` (`pythonRepr` is its text).
     public static func appendDouble(_ d: Double, to out: inout [UInt8]) {
-        if d.isNaN { out.append(contentsOf: Array("NaN".utf8)); return }
-        if d.isInfinite { out.append(contentsOf: Array((d < 0 ? "-Infinity" : "Infinity").utf8)); return }
-        // pythonRepr's integral case, without its String.
+        if d.isNaN { out.append(contentsOf: "NaN".utf8); return }
+        if d.isInfinite { out.append(contentsOf: (d < 0 ? "-Infinity" : "Infinity").utf8); return }
+        // Integral values below 1e15 (coordinates, most areas): digits plus ".0".
         if d.rounded(.towardZero) == d, abs(d) < 1e15, d != 0 || d.sign == .plus {
             appendInt(Int(d), to: &out)
             out.append(0x2E); out.append(0x30)
             return
         }
-        // Between 1e-4 and 1e15 Python writes the shortest digits positionally; so does Swift
-        // when its description has no exponent (the digits are the same shortest round trip).
-        let m = abs(d)
-        if m >= 1e-4 && m < 1e15 {
-            let s = d.description
-            if !s.utf8.contains(0x65) { out.append(contentsOf: s.utf8); return }
+        // Swift's description has the same shortest round-trip digits; only the switch to
+        // exponent notation and its spelling differ, so rebuild Python's form from its digits
+        // (a description is at most 24 bytes: a small String, no allocation).
+        var text = d.description
+        text.withUTF8 { s in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: s.count) { digits in
+                var i = 0, n = 0, intDigits = 0, exp = 0, seenDot = false
+                let negative = s[0] == 0x2D
+                if negative { i = 1 }
+                while i < s.count, s[i] != 0x65, s[i] != 0x45 {
+                    if s[i] == 0x2E { seenDot = true } else { digits[n] = s[i]; n += 1; if !seenDot { intDigits += 1 } }
+                    i += 1
+                }
+                if i < s.count { // exponent: e, sign, digits
+                    i += 1
+                    let expNegative = s[i] == 0x2D
+                    if s[i] == 0x2D || s[i] == 0x2B { i += 1 }
+                    while i < s.count { exp = exp * 10 + Int(s[i] &- 0x30); i += 1 }
+                    if expNegative { exp = -exp }
+                }
+                // value = 0.d1d2d3… × 10^pointPos
+                var first = 0, end = n, pointPos = intDigits + exp
+                while first < end - 1 && digits[first] == 0x30 { first += 1; pointPos -= 1 }
+                while end - first > 1 && digits[end - 1] == 0x30 { end -= 1 }
+                if end - first == 1 && digits[first] == 0x30 {
+                    out.append(contentsOf: (negative ? "-0.0" : "0.0").utf8)
+                    return
+                }
+                if negative { out.append(0x2D) }
+                let count = end - first
+                func appendDigits(_ from: Int, _ to: Int) { for k in from..<to { out.append(digits[k]) } }
+                func appendZeros(_ k: Int) { for _ in 0..<max(0, k) { out.append(0x30) } }
+                let decExp = pointPos - 1 // exponent of d.ddd × 10^decExp
+                if decExp < -4 || decExp >= 16 {
+                    out.append(digits[first])
+                    if count > 1 { out.append(0x2E); appendDigits(first + 1, end) }
+                    out.append(0x65); out.append(decExp < 0 ? 0x2D : 0x2B)
+                    if abs(decExp) < 10 { out.append(0x30) }
+                    appendInt(abs(decExp), to: &out)
+                } else if pointPos <= 0 {
+                    out.append(0x30); out.append(0x2E); appendZeros(-pointPos); appendDigits(first, end)
+                } else if pointPos >= count {
+                    appendDigits(first, end); appendZeros(pointPos - count); out.append(0x2E); out.append(0x30)
+                } else {
+                    appendDigits(first, first + pointPos); out.append(0x2E); appendDigits(first + pointPos, end)
+                }
+            }
         }
-        out.append(contentsOf: Array(pythonRepr(d).utf8))
     }
 
-    /// Python's repr of a finite double.
+    /// Python's repr of a finite double (`appendDouble`'s bytes as text).
     public static func pythonRepr(_ d: Double) -> String {
-        // Integral values below 1e15 (coordinates, most areas): digits plus ".0".
-        if d.rounded(.towardZero) == d, abs(d) < 1e15, d != 0 || d.sign == .plus {
-            return String(Int64(d)) + ".0"
-        }
-        // Swift's description uses the same shortest round-trip digits; only the switch to
-        // exponent notation and its spelling can differ, so rebuild from the digits.
-        let s = "\(d)"
-        var mantissa = s
-        var exp = 0
-        if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            mantissa = String(s[..<e])
-            exp = Int(s[s.index(after: e)...])!
-        }
-        var negative = false
-        if mantissa.hasPrefix("-") { negative = true; mantissa.removeFirst() }
-        var intPart = mantissa, fracPart = ""
-        if let dot = mantissa.firstIndex(of: ".") {
-            intPart = String(mantissa[..<dot])
-            fracPart = String(mantissa[mantissa.index(after: dot)...])
-        }
-        // digits and decimal exponent: value = 0.d1d2d3... × 10^pointPos
-        var digits = intPart + fracPart
-        var pointPos = intPart.count + exp
-        while digits.hasPrefix("0") && digits.count > 1 { digits.removeFirst(); pointPos -= 1 }
-        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
-        if digits == "0" { return negative ? "-0.0" : "0.0" }
-        let sign = negative ? "-" : ""
-        let decExp = pointPos - 1  // exponent in d.ddd × 10^decExp
-        if decExp < -4 || decExp >= 16 {
-            var m = String(digits.first!)
-            if digits.count > 1 { m += "." + digits.dropFirst() }
-            let es = decExp < 0 ? "-" : "+"
-            let ev = abs(decExp)
-            return sign + m + "e" + es + (ev < 10 ? "0" : "") + String(ev)
-        }
-        if pointPos <= 0 {
-            return sign + "0." + String(repeating: "0", count: -pointPos) + digits
-        }
-        if pointPos >= digits.count {
-            return sign + digits + String(repeating: "0", count: pointPos - digits.count) + ".0"
-        }
-        let idx = digits.index(digits.startIndex, offsetBy: pointPos)
-        return sign + digits[..<idx] + "." + digits[idx...]
+        var out: [UInt8] = []
+        appendDouble(d, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

@@ -61,11 +61,12 @@ final class DetPass: TaskPass {
         let progress = Progress(label: "\(job.recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
         let kind = ShardSupport.recordKind(job.target)
         let records = outNames.map { ($0, kind) }
-        OrderedParallel.forEach(pairs, workers: job.workers, transform: { SampleLoader.load($0, converter) }) { i, result in
+        // Images and annotations are opened relative to their folders' descriptors (FolderHandles).
+        FolderHandles.within { OrderedParallel.forEach(pairs, workers: job.workers, transform: { SampleLoader.load($0, converter) }) { i, result in
             progress.advance()
             output.ledger?.position = positions?[i] ?? i
             self.consume(result, split: split, writer: writer, input: input, ledger: output.ledger, records: records)
-        }
+        } }
         if let e = writeError { throw e }
         progress.finish()
         try writer.finish()

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One dataset-zoo folder's `dataset.yml`: what the dataset is, where its raw files sit per
 /// split, which converter reads them with which options, and what is written. Data, not code:
@@ -281,7 +280,7 @@ public struct Recipe: Decodable, Sendable {
     /// Parses a recipe, naming the file on error.
     public static func parse(yaml: String, source: String) throws -> Recipe {
         do {
-            return try YAMLDecoder().decode(Recipe.self, from: yaml)
+            return try YAMLNodeDecoder.decode(Recipe.self, from: yaml)
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw RecipeError(source: source, reason: "missing key '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
         } catch let DecodingError.typeMismatch(_, ctx) {
