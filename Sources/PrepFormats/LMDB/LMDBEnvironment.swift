@@ -224,7 +224,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// Drops the map's clean pages from the resident set now (they stay in the page cache): a
     /// reader streaming a large database (`prep merge`) calls it between read transactions.
     public func dropMappedPages() {
-        if mappedRegion == nil || mappedRegion!.size != mapSize { mappedRegion = findMapping() }
+        // Looked up once per map size: the mapping's length is the map size rounded to pages,
+        // so it is keyed by the map size it was found for (parsing /proc/self/maps on every call
+        // was a quarter of a det merge's instructions).
+        if mappedFor != mapSize { mappedRegion = findMapping(); mappedFor = mapSize }
         guard let region = mappedRegion else { return }
         _ = madvise(region.base, region.size, MADV_DONTNEED)
     }
@@ -246,6 +249,8 @@ public final class LMDBEnvironment: @unchecked Sendable {
     }
 
     private var mappedRegion: (base: UnsafeMutableRawPointer, size: Int)?
+    /// The map size `mappedRegion` was looked up for (-1: not yet).
+    private var mappedFor = -1
     private var commits = 0
 
     private func writeOnce(_ pairs: [(key: [UInt8], value: [UInt8])], flags: UInt32) -> Int32 {

@@ -113,8 +113,9 @@ struct ShardOutputMerger {
         var cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[0]) }
         var count = 0
         let imageID = JSONIntFields(["id"]), annotationIDs = JSONIntFields(["image_id", "id"])
+        var record: [UInt8] = []
         try KWayMerge.run(try shards()) { k in
-            guard let record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
+            guard try cursors[k].next(into: &record) else { throw mismatch(k, "fewer records") }
             var failure: Error?
             try out.append { buffer in
                 if count > 0 { buffer.append(0x2C); buffer.append(0x20) }
@@ -129,12 +130,14 @@ struct ShardOutputMerger {
         if let firstID, keys.count == 2 {
             // Annotations, grouped by image: walk the images again in merged order.
             cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[1]) }
-            var pending: [[UInt8]?] = try cursors.map { try $0.next() }
+            // Each shard's next annotation, in a buffer reused for every record.
+            var pending = [[UInt8]](repeating: [], count: inputs.count)
+            var has = try cursors.indices.map { try cursors[$0].next(into: &pending[$0]) }
             var local = [Int](repeating: firstID, count: inputs.count)
             var image = firstID, annotation = firstID
             try KWayMerge.run(try shards()) { k in
-                while let record = pending[k] {
-                    let fields = annotationIDs.find(in: record)
+                while has[k] {
+                    let fields = annotationIDs.find(in: pending[k])
                     guard let owner = fields[0]?.value else {
                         throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
                     }
@@ -142,16 +145,16 @@ struct ShardOutputMerger {
                     var failure: Error?
                     try out.append { buffer in
                         if annotation != firstID { buffer.append(0x2C); buffer.append(0x20) }
-                        do { try annotationIDs.append([image, annotation], in: record, found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
+                        do { try annotationIDs.append([image, annotation], in: pending[k], found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
                     }
                     if let failure { throw failure }
                     annotation += 1
-                    pending[k] = try cursors[k].next()
+                    has[k] = try cursors[k].next(into: &pending[k])
                 }
                 local[k] += 1
                 image += 1
             }
-            for (k, p) in pending.enumerated() where p != nil {
+            for k in has.indices where has[k] {
                 throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation names an image that is not in the file")
             }
             try out.write(skeleton[2])
