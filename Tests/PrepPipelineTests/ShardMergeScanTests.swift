@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrepPipeline
+import PrepFormats
 
 /// The byte scanners `prep merge` reads shard outputs with, on records that straddle the read
 /// buffer's end (tiny chunks): the same records, skeleton and positions as one big read.
@@ -80,5 +81,33 @@ final class ShardMergeScanTests: XCTestCase {
         while let h = p.head { heads.append(h); try p.advance() }
         XCTAssertEqual(heads, [12, 0, 345678, 7])
         XCTAssertThrowsError(try PositionReader(try write("1\nx2\n")).advance())
+    }
+}
+
+/// The line-LMDB reader walks a cursor per run of keys with one number of digits: every line in
+/// numeric order whatever the batch size (batches that cross 10, 100, 1000), a gap named.
+final class LineLMDBShardReaderTests: XCTestCase {
+    private func database(_ keys: [Int], total: Int) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        let env = try LMDBEnvironment(buildingAt: url)
+        try env.write(keys.map { (Array(String($0).utf8), Array("line \($0)".utf8)) } + [(Array("total_number".utf8), Array(String(total).utf8))])
+        try env.finish()
+        return url
+    }
+
+    func testLinesInNumericOrderAcrossDigitCounts() throws {
+        let url = try database(Array(0..<1234), total: 1234)
+        for batch in [1, 7, 100, 256, 5000] {
+            let r = try LineLMDBShardReader(url, batch: batch)
+            var got: [String] = []
+            while let v = try r.next() { got.append(String(decoding: v, as: UTF8.self)) }
+            XCTAssertEqual(got, (0..<1234).map { "line \($0)" }, "batch \(batch)")
+        }
+        let gap = try database((0..<150).filter { $0 != 99 }, total: 150)
+        XCTAssertThrowsError(try { let r = try LineLMDBShardReader(gap, batch: 40); while try r.next() != nil {} }()) { error in
+            XCTAssertTrue("\(error)".contains("'99'"), "\(error)")
+        }
     }
 }

@@ -171,6 +171,27 @@ public final class LMDBEnvironment: @unchecked Sendable {
             }
         }
 
+        /// Walks the entries in key order from the first key ≥ `start` (one cursor: no tree
+        /// search per key); `body` gets views of the key and value, valid only during the call,
+        /// and returns false to stop.
+        public func walk(from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+            var cursor: OpaquePointer?
+            try LMDBEnvironment.check(mdb_cursor_open(txn, dbi, &cursor), file, "cannot open a cursor")
+            defer { mdb_cursor_close(cursor) }
+            var s = start
+            try s.withUnsafeMutableBytes { sb in
+                var k = MDB_val(mv_size: sb.count, mv_data: sb.baseAddress), v = MDB_val()
+                var op = MDB_SET_RANGE
+                while true {
+                    let rc = mdb_cursor_get(cursor, &k, &v, op)
+                    if rc == MDB_NOTFOUND { return }
+                    try LMDBEnvironment.check(rc, file, "cannot iterate")
+                    if try !body(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)) { return }
+                    op = MDB_NEXT
+                }
+            }
+        }
+
         /// The number of entries.
         public func count() throws -> Int {
             var st = MDB_stat()

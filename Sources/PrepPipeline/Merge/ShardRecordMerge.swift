@@ -205,14 +205,20 @@ extension ShardOutputMerger {
 }
 
 /// Reads a shard's line LMDB (`0` … `total_number − 1`) in order, a batch per read transaction.
+/// Keys of one number of digits sort as their numbers do, so each batch is read by walking a
+/// cursor from its first key and taking the keys of that many digits in turn (passing over the
+/// longer ones between them), instead of a tree search per key; every key taken must be the
+/// next number, so a missing key is still named.
 final class LineLMDBShardReader {
     private let environment: LMDBEnvironment
     private let count: Int
+    private let batch: Int
     private var buffer: [[UInt8]] = []
     private var bufferIndex = 0
     private var nextKey = 0
 
-    init(_ url: URL) throws {
+    init(_ url: URL, batch: Int = RecogLMDBShardReader.batch) throws {
+        self.batch = max(1, batch)
         environment = try LMDBEnvironment(readingAt: url)
         let path = url.path
         count = try environment.read { r in
@@ -226,12 +232,30 @@ final class LineLMDBShardReader {
     func next() throws -> [UInt8]? {
         if bufferIndex == buffer.count {
             guard nextKey < count else { return nil }
-            let last = min(count, nextKey + RecogLMDBShardReader.batch)
+            let last = min(count, nextKey + batch)
             let path = environment.path.path
-            buffer = try environment.read { r in
-                try (nextKey..<last).map { i in
-                    guard let v = try r.get(String(i)) else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(i)'") }
-                    return v
+            buffer.removeAll(keepingCapacity: true)
+            try environment.read { r in
+                var k = nextKey
+                while k < last {
+                    // The keys with as many digits as k: up to 10^digits - 1.
+                    var digits = 1, limit = 10
+                    while limit <= k { digits += 1; limit *= 10 }
+                    let end = min(last, limit)
+                    var expected = k
+                    try r.walk(from: Array(String(k).utf8)) { key, value in
+                        guard key.count == digits, key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return true }
+                        var n = 0
+                        for b in key { n = n * 10 + Int(b - 0x30) }
+                        guard n == expected, digits == 1 || key[0] != 0x30 else {
+                            throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'")
+                        }
+                        buffer.append(Array(value))
+                        expected += 1
+                        return expected < end
+                    }
+                    guard expected == end else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'") }
+                    k = end
                 }
             }
             environment.dropMappedPages()
