@@ -171,23 +171,32 @@ public final class LMDBEnvironment: @unchecked Sendable {
             }
         }
 
+        /// What a `walk` does after an entry.
+        public enum WalkStep { case next, stop, seek([UInt8]) }
+
         /// Walks the entries in key order from the first key ≥ `start` (one cursor: no tree
         /// search per key); `body` gets views of the key and value, valid only during the call,
-        /// and returns false to stop.
-        public func walk(from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+        /// and says whether to go on to the next entry, stop, or jump to the first key ≥ a key.
+        public func walk(from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> WalkStep) throws {
             var cursor: OpaquePointer?
             try LMDBEnvironment.check(mdb_cursor_open(txn, dbi, &cursor), file, "cannot open a cursor")
             defer { mdb_cursor_close(cursor) }
-            var s = start
-            try s.withUnsafeMutableBytes { sb in
-                var k = MDB_val(mv_size: sb.count, mv_data: sb.baseAddress), v = MDB_val()
-                var op = MDB_SET_RANGE
-                while true {
+            var target = start
+            var op = MDB_SET_RANGE
+            while true {
+                var v = MDB_val()
+                let (rc, step) = try target.withUnsafeMutableBytes { tb -> (Int32, WalkStep) in
+                    var k = MDB_val(mv_size: tb.count, mv_data: tb.baseAddress)
                     let rc = mdb_cursor_get(cursor, &k, &v, op)
-                    if rc == MDB_NOTFOUND { return }
-                    try LMDBEnvironment.check(rc, file, "cannot iterate")
-                    if try !body(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)) { return }
-                    op = MDB_NEXT
+                    if rc != 0 { return (rc, .stop) }
+                    return (0, try body(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)))
+                }
+                if rc == MDB_NOTFOUND { return }
+                try LMDBEnvironment.check(rc, file, "cannot iterate")
+                switch step {
+                case .stop: return
+                case .next: op = MDB_NEXT
+                case let .seek(key): target = key; op = MDB_SET_RANGE
                 }
             }
         }

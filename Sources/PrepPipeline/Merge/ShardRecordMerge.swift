@@ -206,9 +206,10 @@ extension ShardOutputMerger {
 
 /// Reads a shard's line LMDB (`0` … `total_number − 1`) in order, a batch per read transaction.
 /// Keys of one number of digits sort as their numbers do, so each batch is read by walking a
-/// cursor from its first key and taking the keys of that many digits in turn (passing over the
-/// longer ones between them), instead of a tree search per key; every key taken must be the
-/// next number, so a missing key is still named.
+/// cursor from its first key, stepping while the next key is the next number (most keys have the
+/// most digits, with nothing between them) and jumping with one search where longer or shorter
+/// keys lie between (`12` is followed by `120`…`129`, `1200`…); never stepping through other
+/// keys keeps the pages touched to the batch's own (peak RSS flat). A missing key is named.
 final class LineLMDBShardReader {
     private let environment: LMDBEnvironment
     private let count: Int
@@ -242,17 +243,23 @@ final class LineLMDBShardReader {
                     var digits = 1, limit = 10
                     while limit <= k { digits += 1; limit *= 10 }
                     let end = min(last, limit)
-                    var expected = k
+                    var expected = k, sought = true
                     try r.walk(from: Array(String(k).utf8)) { key, value in
-                        guard key.count == digits, key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return true }
+                        let ours = key.count == digits && key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && (digits == 1 || key[0] != 0x30)
                         var n = 0
-                        for b in key { n = n * 10 + Int(b - 0x30) }
-                        guard n == expected, digits == 1 || key[0] != 0x30 else {
-                            throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'")
+                        if ours { for b in key { n = n * 10 + Int(b - 0x30) } }
+                        guard ours && n == expected else {
+                            // Right after a jump the key must be the one jumped to.
+                            if sought { throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'") }
+                            // Longer keys (`k0`…`k9`, …) or a shorter one lie between k and k+1:
+                            // jump over them rather than step through (their values untouched).
+                            sought = true
+                            return .seek(Array(String(expected).utf8))
                         }
+                        sought = false
                         buffer.append(Array(value))
                         expected += 1
-                        return expected < end
+                        return expected < end ? .next : .stop
                     }
                     guard expected == end else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'") }
                     k = end
