@@ -37,17 +37,6 @@ final class ByteStream {
         return true
     }
 
-    var atBufferEnd: Bool { index == filled }
-    func refillBuffer() -> Bool { refill() }
-    /// `body(bytes, index, filled)` over the buffer.
-    @inline(__always)
-    func withBuffer<T>(_ body: (UnsafeBufferPointer<UInt8>, Int, Int) -> T) -> T {
-        let (i, f) = (index, filled)
-        return buffer.withUnsafeBufferPointer { body($0, i, f) }
-    }
-    func appendBuffer(_ range: Range<Int>, to out: inout [UInt8]) { out.append(contentsOf: buffer[range]) }
-    func consume(to i: Int) { index = i }
-
     /// The next byte, or nil at the end of the file.
     @inline(__always) func next() -> UInt8? {
         if index == filled && !refill() { return nil }
@@ -131,12 +120,12 @@ enum JSONByteClass {
 extension ByteStream {
     /// Appends the next bytes to `out` (unless `keep` is false) until the JSON value described by
     /// `state` closes (depth back to 0 outside a string; that byte included), true, or the file
-    /// ends, false. Table
-    /// driven (`JSONByteClass`): this loop is most of a JSON merge's work.
+    /// ends, false. Table driven (`JSONByteClass`): this loop is most of a JSON merge's work.
     func scanJSONValue(into out: inout [UInt8], state: inout JSONScanState, keep: Bool = true) -> Bool {
         while true {
-            if atBufferEnd && !refillBuffer() { return false }
-            let (start, end, found) = withBuffer { b, from, to -> (Int, Int, Bool) in
+            if index == filled && !refill() { return false }
+            let (from, to) = (index, filled)
+            let (start, end, found) = buffer.withUnsafeBufferPointer { b -> (Int, Int, Bool) in
                 JSONByteClass.values.withUnsafeBufferPointer { cls in
                     // The state in locals (registers) while the run lasts, stored back at its end.
                     var depth = state.depth, inString = state.inString, escape = state.escape
@@ -168,8 +157,8 @@ extension ByteStream {
                     return (from, i, false)
                 }
             }
-            if keep { appendBuffer(start..<end, to: &out) }
-            consume(to: end)
+            if keep { out.append(contentsOf: buffer[start..<end]) }
+            index = end
             if found { return true }
         }
     }
