@@ -111,3 +111,36 @@ final class LineLMDBShardReaderTests: XCTestCase {
         }
     }
 }
+
+/// The recognition-LMDB merge reader walks each key run with a cursor: every sample in order
+/// across read batches, a missing key named.
+final class RecogLMDBShardReaderTests: XCTestCase {
+    private func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testSamplesInOrderAndAGapNamed() throws {
+        let url = try folder()
+        let w = try RecogLMDBWriter(directory: url, batchSize: 64)
+        for i in 1...300 { try w.append(image: Array("img\(i)".utf8), label: Array("text \(i)".utf8)) }
+        try w.finish()
+        let r = try RecogLMDBShardReader(url)
+        var n = 0
+        while let s = try r.next() {
+            n += 1
+            XCTAssertEqual(s.image, Array("img\(n)".utf8))
+            XCTAssertEqual(s.label, Array("text \(n)".utf8))
+        }
+        XCTAssertEqual(n, 300)
+        let gap = try folder()
+        let env = try LMDBEnvironment(buildingAt: gap)
+        try env.write([(RecogLMDBKeys.image(1), [1]), (RecogLMDBKeys.image(2), [2]), (RecogLMDBKeys.image(3), [3]),
+                       (RecogLMDBKeys.label(1), Array("a".utf8)), (RecogLMDBKeys.label(3), Array("c".utf8)),
+                       (Array("num-samples".utf8), Array("3".utf8))])
+        try env.finish()
+        XCTAssertThrowsError(try RecogLMDBShardReader(gap).next()) { XCTAssertTrue("\($0)".contains("'label-000000002'"), "\($0)") }
+    }
+}

@@ -291,17 +291,29 @@ final class RecogLMDBShardReader {
             let last = min(reader.count, nextIndex + Self.batch - 1)
             let path = reader.environment.path.path
             let labelOnly = reader.layout != .images
-            buffer = try reader.environment.read { r in
-                try (nextIndex...last).map { i in
-                    guard let label = try r.get(RecogLMDBKeys.label(i)) else {
-                        throw PrepError.input(file: path, line: nil, reason: "missing key 'label-\(i)'")
-                    }
-                    if labelOnly { return (nil, label) }
-                    guard let image = try r.get(RecogLMDBKeys.image(i)) else {
-                        throw PrepError.input(file: path, line: nil, reason: "missing key 'image-\(i)'")
-                    }
-                    return (image, label)
+            // Each key run (`image-…`, then `label-…`) read with one cursor stepping from the
+            // batch's first key, not a tree search per key: the keys are consecutive in key order.
+            // Each key must be the next one, so a missing key is named.
+            let first = nextIndex
+            func run(_ key: (Int) -> [UInt8], _ r: LMDBEnvironment.Reader) throws -> [[UInt8]] {
+                var values: [[UInt8]] = []
+                values.reserveCapacity(last - first + 1)
+                try r.walk(from: key(first)) { k, v in
+                    let want = key(first + values.count)
+                    guard k.elementsEqual(want) else { return .stop }
+                    values.append(Array(v))
+                    return first + values.count <= last ? .next : .stop
                 }
+                if values.count < last - first + 1 {
+                    throw PrepError.input(file: path, line: nil, reason: "missing key '\(String(decoding: key(first + values.count), as: UTF8.self))'")
+                }
+                return values
+            }
+            buffer = try reader.environment.read { r in
+                let labels = try run(RecogLMDBKeys.label, r)
+                if labelOnly { return labels.map { (nil, $0) } }
+                let images = try run(RecogLMDBKeys.image, r)
+                return zip(images, labels).map { ($0, $1) }
             }
             reader.environment.dropMappedPages()
             bufferIndex = 0
