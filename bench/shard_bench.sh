@@ -13,7 +13,9 @@
 #   pages: prep icdar2015 --task det on PAGES pages in ICDAR 2015 layout (bench/gen_icdar.py: 200
 #         distinct 1280x720 JPEGs, the other pages hard links to them with their own annotation
 #         files): one file per page, so a shard parses only its own pages
-#   validate: prep validate on the pages part's unsharded instances_training.json (every page's
+#   validate: prep validate on the pages part's unsharded instances_training.json, --images at the
+#   pages' imgs/ (the output folder holds no images: without it every page was image-missing
+#   and no image was read, as in the figures before this note) (every page's
 #         header read and SHA-256 taken; 200 distinct images, so 19,800 duplicate findings, which
 #         the merge finds over the shards' digests); runs after pages. Its report is compared
 #         with summary.seconds blanked.
@@ -81,7 +83,7 @@ task() {
     detplain) "$PREP" synthtext "$WORK/synthtext-plain$DET" --task det --nproc 1 -q -o "$out" "$@" ;;
     lmdb) "$PREP" lmdb "$WORK/rec-$REC/label.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
     pages) "$PREP" icdar2015 "$WORK/pages-$PAGES" --split-list training --task det --nproc 1 -q -o "$out" "$@" ;;
-    validate) mkdir -p "$out"; "$PREP" validate "training=$WORK/out-pages/unsharded/instances_training.json" --nproc 1 -q \
+    validate) mkdir -p "$out"; "$PREP" validate "training=$WORK/out-pages/unsharded/instances_training.json" --images "$WORK/pages-$PAGES/imgs" --nproc 1 -q \
                 $([ $# -gt 0 ] && echo "-o $out" || echo "--report $out/validate.json") "$@" || [ $? = 1 ] ;;
     lmdb-half) "$PREP" lmdb "$WORK/rec-$REC/label-half.txt" "$out/train.lmdb" -i "$WORK/rec-$REC/imgs" --nproc 1 -q "$@" ;;
   esac

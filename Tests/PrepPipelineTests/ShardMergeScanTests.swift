@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrepPipeline
+import PrepFormats
 
 /// The byte scanners `prep merge` reads shard outputs with, on records that straddle the read
 /// buffer's end (tiny chunks): the same records, skeleton and positions as one big read.
@@ -38,6 +39,35 @@ final class ShardMergeScanTests: XCTestCase {
         XCTAssertThrowsError(try JSONArrayCursor(url, key: "missing"))
     }
 
+    /// COCO ids are read backwards from the record's end when prep's layout puts them there
+    /// (`…, "image_id": N, "id": M}`), else by the forward scan; both rewrite the same bytes.
+    func testIntFieldsAtTheRecordsEndAndElsewhere() throws {
+        let fields = JSONIntFields(["image_id", "id"])
+        let file = URL(fileURLWithPath: "/shard/instances_training.json")
+        func renumber(_ record: String, _ values: [Int]) throws -> String {
+            let bytes = Array(record.utf8)
+            var out: [UInt8] = []
+            try fields.append(values, in: bytes, found: fields.find(in: bytes), file: file, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        // prep's layout, with a text that looks like the fields inside its string.
+        let tail = #"{"bbox": [1, 2], "text": ""id": 9}", "image_id": 12, "id": 345}"#
+        XCTAssertEqual(fields.find(in: Array(tail.utf8)).map { $0?.value }, [12, 345])
+        XCTAssertEqual(try renumber(tail, [7, 1000]), #"{"bbox": [1, 2], "text": ""id": 9}", "image_id": 7, "id": 1000}"#)
+        // Another order, a nested look-alike and a negative value: the forward scan.
+        let mixed = #"{"id": -5, "nested": {"image_id": 1}, "image_id": 2}"#
+        XCTAssertEqual(fields.find(in: Array(mixed.utf8)).map { $0?.value }, [2, -5])
+        XCTAssertEqual(try renumber(mixed, [10, 200]), #"{"id": 200, "nested": {"image_id": 1}, "image_id": 10}"#)
+        // A key that only ends like one of the fields is not it.
+        XCTAssertEqual(fields.find(in: Array(#"{"image_id": 3, "xid": 4}"#.utf8)).map { $0?.value }, [3, nil])
+        XCTAssertThrowsError(try renumber(#"{"image_id": 3}"#, [1, 2]))
+        for v in [0, 7, 10, 99, -42, Int.max] {
+            var out: [UInt8] = []
+            JSONIntFields.appendDecimal(v, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), String(v))
+        }
+    }
+
     func testLinesAndPositionsAcrossChunks() throws {
         let url = try write("12\n0\n345678\n7")
         for chunk in [1, 2, 3, 1 << 20] {
@@ -51,5 +81,66 @@ final class ShardMergeScanTests: XCTestCase {
         while let h = p.head { heads.append(h); try p.advance() }
         XCTAssertEqual(heads, [12, 0, 345678, 7])
         XCTAssertThrowsError(try PositionReader(try write("1\nx2\n")).advance())
+    }
+}
+
+/// The line-LMDB reader walks a cursor per run of keys with one number of digits: every line in
+/// numeric order whatever the batch size (batches that cross 10, 100, 1000), a gap named.
+final class LineLMDBShardReaderTests: XCTestCase {
+    private func database(_ keys: [Int], total: Int) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        let env = try LMDBEnvironment(buildingAt: url)
+        try env.write(keys.map { (Array(String($0).utf8), Array("line \($0)".utf8)) } + [(Array("total_number".utf8), Array(String(total).utf8))])
+        try env.finish()
+        return url
+    }
+
+    func testLinesInNumericOrderAcrossDigitCounts() throws {
+        let url = try database(Array(0..<1234), total: 1234)
+        for batch in [1, 7, 100, 256, 5000] {
+            let r = try LineLMDBShardReader(url, batch: batch)
+            var got: [String] = []
+            while let v = try r.next() { got.append(String(decoding: v, as: UTF8.self)) }
+            XCTAssertEqual(got, (0..<1234).map { "line \($0)" }, "batch \(batch)")
+        }
+        let gap = try database((0..<150).filter { $0 != 99 }, total: 150)
+        XCTAssertThrowsError(try { let r = try LineLMDBShardReader(gap, batch: 40); while try r.next() != nil {} }()) { error in
+            XCTAssertTrue("\(error)".contains("'99'"), "\(error)")
+        }
+    }
+}
+
+/// The recognition-LMDB merge reader walks each key run with a cursor: every sample in order
+/// across read batches, a missing key named.
+final class RecogLMDBShardReaderTests: XCTestCase {
+    private func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testSamplesInOrderAndAGapNamed() throws {
+        let url = try folder()
+        let w = try RecogLMDBWriter(directory: url, batchSize: 64)
+        for i in 1...300 { try w.append(image: Array("img\(i)".utf8), label: Array("text \(i)".utf8)) }
+        try w.finish()
+        let r = try RecogLMDBShardReader(url)
+        var n = 0
+        while let s = try r.next() {
+            n += 1
+            XCTAssertEqual(s.image, Array("img\(n)".utf8))
+            XCTAssertEqual(s.label, Array("text \(n)".utf8))
+        }
+        XCTAssertEqual(n, 300)
+        let gap = try folder()
+        let env = try LMDBEnvironment(buildingAt: gap)
+        try env.write([(RecogLMDBKeys.image(1), [1]), (RecogLMDBKeys.image(2), [2]), (RecogLMDBKeys.image(3), [3]),
+                       (RecogLMDBKeys.label(1), Array("a".utf8)), (RecogLMDBKeys.label(3), Array("c".utf8)),
+                       (Array("num-samples".utf8), Array("3".utf8))])
+        try env.finish()
+        XCTAssertThrowsError(try RecogLMDBShardReader(gap).next()) { XCTAssertTrue("\($0)".contains("'label-000000002'"), "\($0)") }
     }
 }

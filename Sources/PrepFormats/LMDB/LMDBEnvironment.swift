@@ -171,6 +171,36 @@ public final class LMDBEnvironment: @unchecked Sendable {
             }
         }
 
+        /// What a `walk` does after an entry.
+        public enum WalkStep { case next, stop, seek([UInt8]) }
+
+        /// Walks the entries in key order from the first key ≥ `start` (one cursor: no tree
+        /// search per key); `body` gets views of the key and value, valid only during the call,
+        /// and says whether to go on to the next entry, stop, or jump to the first key ≥ a key.
+        public func walk(from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> WalkStep) throws {
+            var cursor: OpaquePointer?
+            try LMDBEnvironment.check(mdb_cursor_open(txn, dbi, &cursor), file, "cannot open a cursor")
+            defer { mdb_cursor_close(cursor) }
+            var target = start
+            var op = MDB_SET_RANGE
+            while true {
+                var v = MDB_val()
+                let (rc, step) = try target.withUnsafeMutableBytes { tb -> (Int32, WalkStep) in
+                    var k = MDB_val(mv_size: tb.count, mv_data: tb.baseAddress)
+                    let rc = mdb_cursor_get(cursor, &k, &v, op)
+                    if rc != 0 { return (rc, .stop) }
+                    return (0, try body(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)))
+                }
+                if rc == MDB_NOTFOUND { return }
+                try LMDBEnvironment.check(rc, file, "cannot iterate")
+                switch step {
+                case .stop: return
+                case .next: op = MDB_NEXT
+                case let .seek(key): target = key; op = MDB_SET_RANGE
+                }
+            }
+        }
+
         /// The number of entries.
         public func count() throws -> Int {
             var st = MDB_stat()
@@ -224,7 +254,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// Drops the map's clean pages from the resident set now (they stay in the page cache): a
     /// reader streaming a large database (`prep merge`) calls it between read transactions.
     public func dropMappedPages() {
-        if mappedRegion == nil || mappedRegion!.size != mapSize { mappedRegion = findMapping() }
+        // Looked up once per map size: the mapping's length is the map size rounded to pages,
+        // so it is keyed by the map size it was found for (parsing /proc/self/maps on every call
+        // was a quarter of a det merge's instructions).
+        if mappedFor != mapSize { mappedRegion = findMapping(); mappedFor = mapSize }
         guard let region = mappedRegion else { return }
         _ = madvise(region.base, region.size, MADV_DONTNEED)
     }
@@ -246,6 +279,8 @@ public final class LMDBEnvironment: @unchecked Sendable {
     }
 
     private var mappedRegion: (base: UnsafeMutableRawPointer, size: Int)?
+    /// The map size `mappedRegion` was looked up for (-1: not yet).
+    private var mappedFor = -1
     private var commits = 0
 
     private func writeOnce(_ pairs: [(key: [UInt8], value: [UInt8])], flags: UInt32) -> Int32 {

@@ -92,6 +92,78 @@ final class ByteStream {
     }
 }
 
+/// Where a JSON value being scanned stands: nesting depth and string state, kept across buffer
+/// refills.
+struct JSONScanState {
+    var depth = 0
+    var inString = false
+    var escape = false
+}
+
+/// The JSON bytes a scan stops at (1 quote, 2 backslash, 3 `{` `[`, 4 `}` `]`, 5 comma); every
+/// other byte is 0, so runs of digits, spaces and letters are skipped with one table load each
+/// instead of a state machine step. `values` leaves commas at 0 (finding a value's end needs
+/// none: in a list of numbers they are every few bytes).
+enum JSONByteClass {
+    static let quote: UInt8 = 1, backslash: UInt8 = 2, open: UInt8 = 3, close: UInt8 = 4, comma: UInt8 = 5
+    static let table: [UInt8] = make(comma: true)
+    static let values: [UInt8] = make(comma: false)
+    private static func make(comma withComma: Bool) -> [UInt8] {
+        var t = [UInt8](repeating: 0, count: 256)
+        t[0x22] = quote; t[0x5C] = backslash
+        t[0x7B] = open; t[0x5B] = open; t[0x7D] = close; t[0x5D] = close
+        if withComma { t[0x2C] = comma }
+        return t
+    }
+}
+
+extension ByteStream {
+    /// Appends the next bytes to `out` (unless `keep` is false) until the JSON value described by
+    /// `state` closes (depth back to 0 outside a string; that byte included), true, or the file
+    /// ends, false. Table driven (`JSONByteClass`): this loop is most of a JSON merge's work.
+    func scanJSONValue(into out: inout [UInt8], state: inout JSONScanState, keep: Bool = true) -> Bool {
+        while true {
+            if index == filled && !refill() { return false }
+            let (from, to) = (index, filled)
+            let (start, end, found) = buffer.withUnsafeBufferPointer { b -> (Int, Int, Bool) in
+                JSONByteClass.values.withUnsafeBufferPointer { cls in
+                    // The state in locals (registers) while the run lasts, stored back at its end.
+                    var depth = state.depth, inString = state.inString, escape = state.escape
+                    defer { state = JSONScanState(depth: depth, inString: inString, escape: escape) }
+                    var i = from
+                    while i < to {
+                        if escape { escape = false; i += 1; continue }
+                        let c = cls[Int(b[i])]
+                        if inString {
+                            if c == JSONByteClass.quote {
+                                inString = false
+                                i += 1
+                                if depth == 0 { return (from, i, true) }
+                            } else {
+                                i += 1
+                                if c == JSONByteClass.backslash { escape = true; continue }
+                            }
+                        } else {
+                            if c == JSONByteClass.quote { inString = true }
+                            else if c == JSONByteClass.open { depth += 1 }
+                            else if c == JSONByteClass.close {
+                                depth -= 1
+                                if depth == 0 { return (from, i + 1, true) }
+                            }
+                            i += 1
+                        }
+                        while i < to && cls[Int(b[i])] == 0 { i += 1 }
+                    }
+                    return (from, i, false)
+                }
+            }
+            if keep { out.append(contentsOf: buffer[start..<end]) }
+            index = end
+            if found { return true }
+        }
+    }
+}
+
 /// A shard's positions file (`.prep-shard/positions/N.pos`): one decimal position per record.
 final class PositionReader {
     private let stream: ByteStream
@@ -99,7 +171,7 @@ final class PositionReader {
     private(set) var head: Int?
 
     init(_ url: URL) throws {
-        stream = try ByteStream(url)
+        stream = try ByteStream(url, chunk: 1 << 16)
         try advance()
     }
 

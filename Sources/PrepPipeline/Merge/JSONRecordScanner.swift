@@ -24,7 +24,9 @@ enum JSONRecordScanner {
             guard more, let k = opened else { break }
             found.append(keys[k])
             // The array's contents are dropped; its `]` starts the next segment.
-            guard s.skip(until: { lex.feed($0) == .close && lex.depth == 1 }) else { break }
+            var state = JSONScanState(depth: 1), none: [UInt8] = []
+            guard s.scanJSONValue(into: &none, state: &state, keep: false) else { break }
+            lex.skippedValue()
             segments.append([0x5D])
         }
         guard found == keys else {
@@ -51,9 +53,10 @@ struct JSONIntFields {
     /// Each key's integer value and its bytes' range in `object` (in `names` order), nil when
     /// the object has no such top-level integer field; one pass, stopping when all are found.
     func find(in object: [UInt8]) -> Found {
+        if let f = findAtEnd(in: object) { return f }
         var found = Found(repeating: nil, count: keys.count)
         var missing = keys.count
-        object.withUnsafeBufferPointer { o in
+        object.withUnsafeBufferPointer { o in JSONByteClass.table.withUnsafeBufferPointer { cls in
             var depth = 0, i = 0
             var expectKey = false
             while i < o.count && missing > 0 {
@@ -92,44 +95,80 @@ struct JSONIntFields {
                 default: break
                 }
                 i += 1
+                // Digits, spaces and letters outside strings change nothing: skipped by table.
+                while i < o.count && cls[Int(o[i])] == 0 { i += 1 }
             }
-        }
+        } }
         return found
+    }
+
+    /// The fields when the object ends with them in `names` order, as prep's COCO writer puts
+    /// them (`…, "image_id": 3, "id": 17}`), read backwards from the closing brace (a record's
+    /// end is all the merge needs to look at); nil for any other layout (then `find` scans
+    /// forwards). Sound without a forward scan: the quotes around each key are not preceded by a
+    /// backslash, so they are real string delimiters, and nothing but `: digits, ` stands between
+    /// the keys and the brace that closes the record, so they are its own top-level keys.
+    private func findAtEnd(in o: [UInt8]) -> Found? {
+        o.withUnsafeBufferPointer { o -> Found? in
+            var i = o.count - 1
+            guard i > 0, o[i] == 0x7D else { return nil }
+            i -= 1
+            var found = Found(repeating: nil, count: keys.count)
+            for k in keys.indices.reversed() {
+                let end = i + 1
+                var value = 0, scale = 1
+                while i >= 0, o[i] >= 0x30 && o[i] <= 0x39, end - i <= 18 {
+                    value += Int(o[i] - 0x30) * scale; scale &*= 10; i -= 1
+                }
+                guard i < end - 1, i >= 2, o[i] == 0x20, o[i - 1] == 0x3A, o[i - 2] == 0x22 else { return nil }
+                let valueRange = (i + 1)..<end
+                i -= 3
+                let key = keys[k]
+                guard i + 1 >= key.count + 3 else { return nil }
+                for (j, b) in key.reversed().enumerated() where o[i - j] != b { return nil }
+                i -= key.count
+                guard o[i] == 0x22, o[i - 1] == 0x20, o[i - 2] == 0x2C else { return nil }
+                i -= 3
+                found[k] = (value, valueRange)
+            }
+            return found
+        }
     }
 
     /// Appends `object` to `out` with the fields `find` found replaced by `values` (in `names`
     /// order), straight into the output buffer (no record copy); a field that is not there is an
     /// error naming `file`.
     func append(_ values: [Int], in object: [UInt8], found: Found, file: URL, to out: inout [UInt8]) throws {
-        var edits: [(range: Range<Int>, value: Int)] = []
-        edits.reserveCapacity(values.count)
-        for (k, value) in values.enumerated() {
-            guard let f = found[k] else {
-                throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(names[k])'")
-            }
-            edits.append((f.range, value))
+        for k in values.indices where found[k] == nil {
+            throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(names[k])'")
         }
-        if edits.count == 2 && edits[1].range.lowerBound < edits[0].range.lowerBound { edits.swapAt(0, 1) }
-        else if edits.count > 2 { edits.sort { $0.range.lowerBound < $1.range.lowerBound } }
+        // The fields in file order, each replaced (no array of edits per record).
         var at = 0
-        for e in edits {
-            out.append(contentsOf: object[at..<e.range.lowerBound])
-            Self.appendDecimal(e.value, to: &out)
-            at = e.range.upperBound
+        while true {
+            var next = -1
+            for k in values.indices where found[k]!.range.lowerBound >= at && (next < 0 || found[k]!.range.lowerBound < found[next]!.range.lowerBound) { next = k }
+            guard next >= 0 else { break }
+            let r = found[next]!.range
+            out.append(contentsOf: object[at..<r.lowerBound])
+            Self.appendDecimal(values[next], to: &out)
+            at = r.upperBound
         }
         out.append(contentsOf: object[at...])
     }
 
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(0x2D) }
-        var v = value.magnitude
-        // Most significant digit first, straight into `out` (no array per number).
-        var divisor: UInt = 1
-        while divisor <= v / 10 { divisor *= 10 }
-        repeat {
-            out.append(UInt8(48 + (v / divisor) % 10))
-            divisor /= 10
-        } while divisor > 0
+        // Digits written backwards into a stack buffer, then appended at once (no array per
+        // number, one capacity check instead of one per digit).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            var v = value.magnitude, at = 24
+            repeat {
+                at -= 1
+                buf[at] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 { at -= 1; buf[at] = 0x2D }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[at...]))
+        }
     }
 }
 
@@ -140,6 +179,9 @@ struct JSONLexer {
     private(set) var depth = 0
     private var inString = false, escape = false, collecting = false
     private(set) var lastKey: [UInt8] = []
+
+    /// The value just opened (depth 2) was consumed elsewhere, its closing byte included.
+    mutating func skippedValue() { depth -= 1 }
 
     @inline(__always)
     mutating func feed(_ b: UInt8) -> Event {
@@ -172,14 +214,37 @@ final class JSONArrayCursor {
         stream = try ByteStream(url, chunk: chunk)
         var lex = JSONLexer()
         let wanted = Array(key.utf8)
-        guard stream.skip(until: { lex.feed($0) == .open && $0 == 0x5B && lex.depth == 2 && lex.lastKey == wanted }) else {
-            throw PrepError.input(file: url.path, line: nil, reason: "no top-level array '\(key)'")
+        while true {
+            var opener: UInt8 = 0
+            guard stream.skip(until: { b in
+                guard lex.feed(b) == .open && lex.depth == 2 else { return false }
+                opener = b
+                return true
+            }) else {
+                throw PrepError.input(file: url.path, line: nil, reason: "no top-level array '\(key)'")
+            }
+            if opener == 0x5B && lex.lastKey == wanted { return }
+            // Another top-level list or object (the images before the annotations): skipped by
+            // the table-driven value scan, not byte by byte through the lexer.
+            var state = JSONScanState(depth: 1), none: [UInt8] = []
+            guard stream.scanJSONValue(into: &none, state: &state, keep: false) else {
+                throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside '\(String(decoding: lex.lastKey, as: UTF8.self))'")
+            }
+            lex.skippedValue()
         }
     }
 
     /// The next record's bytes, nil after the last.
     func next() throws -> [UInt8]? {
-        guard !done else { return nil }
+        var out: [UInt8] = []
+        return try next(into: &out) ? out : nil
+    }
+
+    /// Replaces `out`'s contents with the next record's bytes (the buffer is reused: no
+    /// allocation per record); false after the last.
+    func next(into out: inout [UInt8]) throws -> Bool {
+        out.removeAll(keepingCapacity: true)
+        guard !done else { return false }
         var first: UInt8?
         while let b = stream.next() {
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x2C { continue }
@@ -187,34 +252,21 @@ final class JSONArrayCursor {
             break
         }
         guard let start = first else { throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside an array") }
-        if start == 0x5D { done = true; return nil }
-        var out: [UInt8] = [start]
-        var depth = (start == 0x7B || start == 0x5B) ? 1 : 0
-        var inString = start == 0x22, escape = false
-        if inString || depth > 0 {
-            // Scanned in buffer runs (`ByteStream.scan`): this loop is most of a JSON merge's work.
-            let closed = stream.scan(into: &out) { b in
-                if inString {
-                    if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false; return depth == 0 }
-                    return false
-                }
-                switch b {
-                case 0x22: inString = true
-                case 0x7B, 0x5B: depth += 1
-                case 0x7D, 0x5D: depth -= 1; return depth == 0
-                default: break
-                }
-                return false
+        if start == 0x5D { done = true; return false }
+        out.append(start)
+        var state = JSONScanState(depth: (start == 0x7B || start == 0x5B) ? 1 : 0, inString: start == 0x22)
+        if state.inString || state.depth > 0 {
+            guard stream.scanJSONValue(into: &out, state: &state) else {
+                throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside a record")
             }
-            guard closed else { throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside a record") }
-            return out
+            return true
         }
         // A scalar: up to the next separator.
         while let b = stream.next() {
-            if b == 0x2C { return out }
-            if b == 0x5D { done = true; return out }
+            if b == 0x2C { return true }
+            if b == 0x5D { done = true; return true }
             if b != 0x20 && b != 0x0A { out.append(b) }
         }
-        return out
+        return true
     }
 }

@@ -113,8 +113,9 @@ struct ShardOutputMerger {
         var cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[0]) }
         var count = 0
         let imageID = JSONIntFields(["id"]), annotationIDs = JSONIntFields(["image_id", "id"])
+        var record: [UInt8] = []
         try KWayMerge.run(try shards()) { k in
-            guard let record = try cursors[k].next() else { throw mismatch(k, "fewer records") }
+            guard try cursors[k].next(into: &record) else { throw mismatch(k, "fewer records") }
             var failure: Error?
             try out.append { buffer in
                 if count > 0 { buffer.append(0x2C); buffer.append(0x20) }
@@ -129,12 +130,14 @@ struct ShardOutputMerger {
         if let firstID, keys.count == 2 {
             // Annotations, grouped by image: walk the images again in merged order.
             cursors = try inputs.map { try JSONArrayCursor($0.output, key: keys[1]) }
-            var pending: [[UInt8]?] = try cursors.map { try $0.next() }
+            // Each shard's next annotation, in a buffer reused for every record.
+            var pending = [[UInt8]](repeating: [], count: inputs.count)
+            var has = try cursors.indices.map { try cursors[$0].next(into: &pending[$0]) }
             var local = [Int](repeating: firstID, count: inputs.count)
             var image = firstID, annotation = firstID
             try KWayMerge.run(try shards()) { k in
-                while let record = pending[k] {
-                    let fields = annotationIDs.find(in: record)
+                while has[k] {
+                    let fields = annotationIDs.find(in: pending[k])
                     guard let owner = fields[0]?.value else {
                         throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
                     }
@@ -142,16 +145,16 @@ struct ShardOutputMerger {
                     var failure: Error?
                     try out.append { buffer in
                         if annotation != firstID { buffer.append(0x2C); buffer.append(0x20) }
-                        do { try annotationIDs.append([image, annotation], in: record, found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
+                        do { try annotationIDs.append([image, annotation], in: pending[k], found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
                     }
                     if let failure { throw failure }
                     annotation += 1
-                    pending[k] = try cursors[k].next()
+                    has[k] = try cursors[k].next(into: &pending[k])
                 }
                 local[k] += 1
                 image += 1
             }
-            for (k, p) in pending.enumerated() where p != nil {
+            for k in has.indices where has[k] {
                 throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation names an image that is not in the file")
             }
             try out.write(skeleton[2])
@@ -202,14 +205,21 @@ extension ShardOutputMerger {
 }
 
 /// Reads a shard's line LMDB (`0` … `total_number − 1`) in order, a batch per read transaction.
+/// Keys of one number of digits sort as their numbers do, so each batch is read by walking a
+/// cursor from its first key, stepping while the next key is the next number (most keys have the
+/// most digits, with nothing between them) and jumping with one search where longer or shorter
+/// keys lie between (`12` is followed by `120`…`129`, `1200`…); never stepping through other
+/// keys keeps the pages touched to the batch's own (peak RSS flat). A missing key is named.
 final class LineLMDBShardReader {
     private let environment: LMDBEnvironment
     private let count: Int
+    private let batch: Int
     private var buffer: [[UInt8]] = []
     private var bufferIndex = 0
     private var nextKey = 0
 
-    init(_ url: URL) throws {
+    init(_ url: URL, batch: Int = RecogLMDBShardReader.batch) throws {
+        self.batch = max(1, batch)
         environment = try LMDBEnvironment(readingAt: url)
         let path = url.path
         count = try environment.read { r in
@@ -223,12 +233,36 @@ final class LineLMDBShardReader {
     func next() throws -> [UInt8]? {
         if bufferIndex == buffer.count {
             guard nextKey < count else { return nil }
-            let last = min(count, nextKey + RecogLMDBShardReader.batch)
+            let last = min(count, nextKey + batch)
             let path = environment.path.path
-            buffer = try environment.read { r in
-                try (nextKey..<last).map { i in
-                    guard let v = try r.get(String(i)) else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(i)'") }
-                    return v
+            buffer.removeAll(keepingCapacity: true)
+            try environment.read { r in
+                var k = nextKey
+                while k < last {
+                    // The keys with as many digits as k: up to 10^digits - 1.
+                    var digits = 1, limit = 10
+                    while limit <= k { digits += 1; limit *= 10 }
+                    let end = min(last, limit)
+                    var expected = k, sought = true
+                    try r.walk(from: Array(String(k).utf8)) { key, value in
+                        let ours = key.count == digits && key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && (digits == 1 || key[0] != 0x30)
+                        var n = 0
+                        if ours { for b in key { n = n * 10 + Int(b - 0x30) } }
+                        guard ours && n == expected else {
+                            // Right after a jump the key must be the one jumped to.
+                            if sought { throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'") }
+                            // Longer keys (`k0`…`k9`, …) or a shorter one lie between k and k+1:
+                            // jump over them rather than step through (their values untouched).
+                            sought = true
+                            return .seek(Array(String(expected).utf8))
+                        }
+                        sought = false
+                        buffer.append(Array(value))
+                        expected += 1
+                        return expected < end ? .next : .stop
+                    }
+                    guard expected == end else { throw PrepError.input(file: path, line: nil, reason: "missing key '\(expected)'") }
+                    k = end
                 }
             }
             environment.dropMappedPages()
@@ -257,17 +291,29 @@ final class RecogLMDBShardReader {
             let last = min(reader.count, nextIndex + Self.batch - 1)
             let path = reader.environment.path.path
             let labelOnly = reader.layout != .images
-            buffer = try reader.environment.read { r in
-                try (nextIndex...last).map { i in
-                    guard let label = try r.get(RecogLMDBKeys.label(i)) else {
-                        throw PrepError.input(file: path, line: nil, reason: "missing key 'label-\(i)'")
-                    }
-                    if labelOnly { return (nil, label) }
-                    guard let image = try r.get(RecogLMDBKeys.image(i)) else {
-                        throw PrepError.input(file: path, line: nil, reason: "missing key 'image-\(i)'")
-                    }
-                    return (image, label)
+            // Each key run (`image-…`, then `label-…`) read with one cursor stepping from the
+            // batch's first key, not a tree search per key: the keys are consecutive in key order.
+            // Each key must be the next one, so a missing key is named.
+            let first = nextIndex
+            func run(_ key: (Int) -> [UInt8], _ r: LMDBEnvironment.Reader) throws -> [[UInt8]] {
+                var values: [[UInt8]] = []
+                values.reserveCapacity(last - first + 1)
+                try r.walk(from: key(first)) { k, v in
+                    let want = key(first + values.count)
+                    guard k.elementsEqual(want) else { return .stop }
+                    values.append(Array(v))
+                    return first + values.count <= last ? .next : .stop
                 }
+                if values.count < last - first + 1 {
+                    throw PrepError.input(file: path, line: nil, reason: "missing key '\(String(decoding: key(first + values.count), as: UTF8.self))'")
+                }
+                return values
+            }
+            buffer = try reader.environment.read { r in
+                let labels = try run(RecogLMDBKeys.label, r)
+                if labelOnly { return labels.map { (nil, $0) } }
+                let images = try run(RecogLMDBKeys.image, r)
+                return zip(images, labels).map { ($0, $1) }
             }
             reader.environment.dropMappedPages()
             bufferIndex = 0
