@@ -1,4 +1,22 @@
+import CGemm
 import COpenBLAS
+import Foundation
+
+/// Which kernels run `sgemm`'s products of an untransposed A.
+///
+/// On CPUs with AVX-512F prep uses its own blocked kernel (`CGemm`, gemm_avx512.c): machines
+/// such as this project's (AMD Zen 5) pin OpenBLAS to its AVX2 kernels with
+/// `OPENBLAS_CORETYPE=Haswell`, because older OpenBLAS builds compute wrong results or crash with
+/// their AVX-512 kernels there, which halves the FMA width OpenBLAS can use. `PREP_GEMM=blas`
+/// (or `GEMMKernels.usesOwn = false`) sends everything to OpenBLAS.
+public enum GEMMKernels {
+    /// Whether this CPU can run prep's AVX-512 kernel.
+    public static let ownAvailable = prep_gemm_available() == 1
+    /// Whether `sgemm` uses it (where it applies); defaults to available unless `PREP_GEMM=blas`.
+    public static var usesOwn = ownAvailable && ProcessInfo.processInfo.environment["PREP_GEMM"] != "blas"
+    /// The kernels in use, for benchmark headers.
+    public static var name: String { usesOwn ? "prep AVX-512" : "OpenBLAS \(blasCoreName)" }
+}
 
 /// Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C with op = transpose
 /// when the flag is set. A is M×K (or K×M when transposed), B is K×N (or N×K), C is M×N.
@@ -16,6 +34,10 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
         if beta == 0 { c.update(repeating: 0, count: n) }
         cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(transB ? n : k), Int32(transB ? k : n),
                     alpha, b, Int32(ldb), a, transA ? Int32(lda) : 1, beta, c, 1)
+        return
+    }
+    if !transA && GEMMKernels.usesOwn {
+        prep_sgemm(transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
