@@ -64,10 +64,11 @@ static void pack_b(int trans_b, const float *b, long ldb, long k0, long kc, long
     }
 }
 
-/* C[0..MR) × [0..32) (masked to n) = alpha · A[0..MR) × panel + (first ? beta·C : C). */
+/* C[0..MR) × [0..32) (masked to n) = alpha · A[0..MR) × panel + (accumulate ? C : beta·C), where
+   A's element (r, k) is a[r·rs + k·cs] (rs = lda, cs = 1 untransposed; rs = 1, cs = lda transposed). */
 #define DEFINE_KERNEL(MR)                                                                          \
 __attribute__((target("avx512f")))                                                               \
-static void kernel_##MR(long kc, const float *a, long lda, const float *p, float *c, long ldc,   \
+static void kernel_##MR(long kc, const float *a, long rs, long cs, const float *p, float *c, long ldc, \
                         __mmask16 m0, __mmask16 m1, float alpha, float beta, int accumulate) {   \
     __m512 acc0[MR], acc1[MR];                                                                    \
     for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); } \
@@ -75,7 +76,7 @@ static void kernel_##MR(long kc, const float *a, long lda, const float *p, float
         __m512 b0 = _mm512_load_ps(p + kk * NR), b1 = _mm512_load_ps(p + kk * NR + 16);           \
         _Pragma("clang loop unroll(full)")                                                       \
         for (int r = 0; r < MR; r++) {                                                            \
-            __m512 av = _mm512_set1_ps(a[r * lda + kk]);                                          \
+            __m512 av = _mm512_set1_ps(a[r * rs + kk * cs]);                                      \
             acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);                                           \
             acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);                                           \
         }                                                                                         \
@@ -100,8 +101,10 @@ DEFINE_KERNEL(4)
 DEFINE_KERNEL(1)
 
 __attribute__((target("avx512f")))
-void prep_sgemm(int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc) {
+    /* element (i, p) of op(A) is a[i·rs + p·cs] */
+    long rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
     if (m <= 0 || n <= 0) return;
     float *p = panel();
     if (k <= 0) {
@@ -121,19 +124,19 @@ void prep_sgemm(int trans_b, long m, long n, long k, float alpha, const float *a
             pack_b(trans_b, b, ldb, k0, kc, j0, nc, p);
             long i = 0;
             for (; i + 12 <= m; i += 12)
-                kernel_12(kc, a + i * lda + k0, lda, p, c + i * ldc + j0, ldc, m0, m1, alpha, beta, accumulate);
+                kernel_12(kc, a + i * rs + k0 * cs, rs, cs, p, c + i * ldc + j0, ldc, m0, m1, alpha, beta, accumulate);
             for (; i + 4 <= m; i += 4)
-                kernel_4(kc, a + i * lda + k0, lda, p, c + i * ldc + j0, ldc, m0, m1, alpha, beta, accumulate);
+                kernel_4(kc, a + i * rs + k0 * cs, rs, cs, p, c + i * ldc + j0, ldc, m0, m1, alpha, beta, accumulate);
             for (; i < m; i++)
-                kernel_1(kc, a + i * lda + k0, lda, p, c + i * ldc + j0, ldc, m0, m1, alpha, beta, accumulate);
+                kernel_1(kc, a + i * rs + k0 * cs, rs, cs, p, c + i * ldc + j0, ldc, m0, m1, alpha, beta, accumulate);
         }
     }
 }
 
 #else
-void prep_sgemm(int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc) {
-    (void)trans_b; (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b; (void)ldb;
+    (void)trans_a; (void)trans_b; (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b; (void)ldb;
     (void)beta; (void)c; (void)ldc;
     abort();
 }

@@ -2,7 +2,7 @@ import CGemm
 import COpenBLAS
 import Foundation
 
-/// Which kernels run `sgemm`'s products of an untransposed A.
+/// Which kernels run `sgemm`'s products (GEMVs stay with OpenBLAS).
 ///
 /// On CPUs with AVX-512F prep uses its own blocked kernel (`CGemm`, gemm_avx512.c): machines
 /// such as this project's (AMD Zen 5) pin OpenBLAS to its AVX2 kernels with
@@ -36,8 +36,8 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
                     alpha, b, Int32(ldb), a, transA ? Int32(lda) : 1, beta, c, 1)
         return
     }
-    if !transA && GEMMKernels.usesOwn {
-        prep_sgemm(transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    if GEMMKernels.usesOwn {
+        prep_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
