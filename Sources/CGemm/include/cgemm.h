@@ -16,6 +16,15 @@ int prep_gemm_available(void);
 void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc);
 
+/* Winograd F(2×2, 3×3) tile transforms of one tile row (winograd_tiles.c; any CPU).
+   Input: rows = four zero-padded input rows of row_length = 2·tiles_x + 2 floats; writes
+   V[ξ][t] = (Bᵀ d B)[ξ] of tile t at v[ξ·xi_stride + t], ξ = 0 … 15. */
+void prep_winograd_input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride);
+
+/* Output gradient: y0, y1 the tile row's two rows of dY (wo floats each; y1 NULL past the
+   bottom edge); writes dM[ξ][t] = (A dY Aᵀ)[ξ] at dm[ξ·step + t]. */
+void prep_winograd_output_gradient_row(const float *y0, const float *y1, long wo, long tiles_x, float *dm, long step);
+
 #ifdef __cplusplus
 }
 #endif

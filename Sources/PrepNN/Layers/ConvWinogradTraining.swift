@@ -1,3 +1,5 @@
+import CGemm
+
 /// Winograd F(2×2, 3×3) on `Conv2d`'s training side (the inference side is `forwardWinograd`),
 /// for 3×3, stride-1 convolutions with enough channels (`trainsThroughWinograd`):
 ///
@@ -184,23 +186,8 @@ extension WinogradF2x3 {
                 let src = dy + (image * cout + c) * plane
                 for ty in block.rows {
                     let t0 = (bi * block.rows.count + ty - block.rows.lowerBound) * tilesX
-                    let y0 = src + 2 * ty * wo, secondRow = 2 * ty + 1 < ho
-                    let o = dm + c * t + t0
-                    for tx in 0..<tilesX {
-                        let x0 = 2 * tx, secondColumn = x0 + 1 < wo
-                        let a = y0[x0], b = secondColumn ? y0[x0 + 1] : 0
-                        let cc = secondRow ? y0[wo + x0] : 0, d = secondRow && secondColumn ? y0[wo + x0 + 1] : 0
-                        // rows of A dY: (a, b), (a + c, b + d), (a − c, b − d), (−c, −d); each row (p, q) · Aᵀ → (p, p + q, p − q, −q)
-                        let rows = ((a, b), (a + cc, b + d), (a - cc, b - d), (-cc, -d))
-                        for i in 0..<4 {
-                            let (p, q) = i == 0 ? rows.0 : i == 1 ? rows.1 : i == 2 ? rows.2 : rows.3
-                            let base = o + 4 * i * step + tx
-                            base[0] = p
-                            base[step] = p + q
-                            base[2 * step] = p - q
-                            base[3 * step] = -q
-                        }
-                    }
+                    let y0 = src + 2 * ty * wo
+                    prep_winograd_output_gradient_row(y0, 2 * ty + 1 < ho ? y0 + wo : nil, wo, tilesX, dm + c * t + t0, step)
                 }
             }
         }

@@ -1,3 +1,5 @@
+import CGemm
+
 /// Winograd F(2×2, 3×3) for `Conv2d`'s inference forward (3×3 kernel, stride 1, dilation 1,
 /// any padding): each 2×2 block of output ("tile") comes from a 4×4 block of input as
 /// Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A, so the convolution becomes 16 independent GEMMs
@@ -62,10 +64,9 @@ struct WinogradF2x3 {
                         into v: UnsafeMutablePointer<Float>) {
         let t = block.tileRows * tilesX, plane = h * w
         let rowLength = 2 * tilesX + 2
-        // four zero-padded input rows, then their vertical transform Bᵀ d (four rows)
-        let rowsBuf = UnsafeMutablePointer<Float>.allocate(capacity: 8 * rowLength)
-        defer { rowsBuf.deallocate() }
-        let r = rowsBuf, s = rowsBuf + 4 * rowLength
+        // four zero-padded input rows
+        let r = UnsafeMutablePointer<Float>.allocate(capacity: 4 * rowLength)
+        defer { r.deallocate() }
         // the input columns a padded row covers: ix = xx − pw for xx in 0..<rowLength
         let x0 = max(0, pw), x1 = min(rowLength, w + pw)
         for (bi, image) in block.images.enumerated() {
@@ -82,27 +83,9 @@ struct WinogradF2x3 {
                         (row + x0).update(from: src + iy * w + (x0 - pw), count: x1 - x0)
                         if x1 < rowLength { (row + x1).update(repeating: 0, count: rowLength - x1) }
                     }
-                    for j in 0..<rowLength {
-                        let d0 = r[j], d1 = r[rowLength + j], d2 = r[2 * rowLength + j], d3 = r[3 * rowLength + j]
-                        s[j] = d0 - d2
-                        s[rowLength + j] = d1 + d2
-                        s[2 * rowLength + j] = d2 - d1
-                        s[3 * rowLength + j] = d1 - d3
-                    }
-                    // then the horizontal transform (· B) of each tile, written along the tiles
+                    // Bᵀ d B of the row's tiles, written along the tiles (CGemm: vectorised at the CPU's width)
                     let t0 = (bi * block.rows.count + ty - block.rows.lowerBound) * tilesX
-                    for k in 0..<4 {
-                        let q = s + k * rowLength
-                        let o0 = v + ((4 * k) * cin + c) * t + t0, o1 = o0 + cin * t
-                        let o2 = o1 + cin * t, o3 = o2 + cin * t
-                        for tx in 0..<tilesX {
-                            let a = q[2 * tx], b = q[2 * tx + 1], cc = q[2 * tx + 2], d = q[2 * tx + 3]
-                            o0[tx] = a - cc
-                            o1[tx] = b + cc
-                            o2[tx] = cc - b
-                            o3[tx] = b - d
-                        }
-                    }
+                    prep_winograd_input_row(r, rowLength, tilesX, v + c * t + t0, cin * t)
                 }
             }
         }
