@@ -95,7 +95,7 @@ if CommandLine.arguments.contains("--profile") {
     }
     let med = times.map { $0.sorted()[$0.count / 2] * 1000 }
     let total = med.reduce(0, +)
-    print(String(format: "prep-engine profile batch=%d (median ms per call, sum %.2f), OpenBLAS kernels ", batch, total) + blasCoreName)
+    print(String(format: "prep-engine profile batch=%d (median ms per call, sum %.2f), GEMM kernels ", batch, total) + GEMMKernels.name)
     for (name, ms) in zip(names, med) {
         print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f  %5.1f%%", ms, 100 * ms / total))
     }
