@@ -7,6 +7,7 @@
  */
 #include "cgemm.h"
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
 #define CLONES __attribute__((target_clones("avx512f", "default")))
@@ -53,6 +54,26 @@ void prep_winograd_input_row(const float *rows, long row_length, long tiles_x, f
             float q0 = ek[t], q1 = ok[t], q2 = ek[t + 1], q3 = ok[t + 1];
             o0[t] = q0 - q2; o1[t] = q1 + q2; o2[t] = q2 - q1; o3[t] = q1 - q3;
         }
+    }
+}
+
+CLONES
+void prep_winograd_input_plane(const float *x, long h, long w, long ph, long pw, long ty0, long ty1, long tiles_x,
+                               float *v, long xi_stride) {
+    long row_length = 2 * tiles_x + 2;
+    float rows[4 * row_length];
+    /* the input columns a padded row covers: ix = xx − pw for xx in [x0, x1) */
+    long x0 = pw > 0 ? pw : 0, x1 = w + pw < row_length ? w + pw : row_length;
+    for (long ty = ty0; ty < ty1; ty++) {
+        for (int k = 0; k < 4; k++) {
+            float *row = rows + k * row_length;
+            long iy = 2 * ty - ph + k;
+            if (iy < 0 || iy >= h || x1 <= x0) { memset(row, 0, sizeof(float) * row_length); continue; }
+            if (x0 > 0) memset(row, 0, sizeof(float) * x0);
+            memcpy(row + x0, x + iy * w + (x0 - pw), sizeof(float) * (x1 - x0));
+            if (x1 < row_length) memset(row + x1, 0, sizeof(float) * (row_length - x1));
+        }
+        prep_winograd_input_row(rows, row_length, tiles_x, v + (ty - ty0) * tiles_x, xi_stride);
     }
 }
 

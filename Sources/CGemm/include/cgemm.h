@@ -21,6 +21,11 @@ void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, c
    V[ξ][t] = (Bᵀ d B)[ξ] of tile t at v[ξ·xi_stride + t], ξ = 0 … 15. */
 void prep_winograd_input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride);
 
+/* The same for tile rows [ty0, ty1) of one input plane x (h × w, padding ph, pw; rows outside
+   the plane read as zeros), tile row ty written from v + (ty − ty0)·tiles_x. */
+void prep_winograd_input_plane(const float *x, long h, long w, long ph, long pw, long ty0, long ty1, long tiles_x,
+                               float *v, long xi_stride);
+
 /* Output gradient: y0, y1 the tile row's two rows of dY (wo floats each; y1 NULL past the
    bottom edge); writes dM[ξ][t] = (A dY Aᵀ)[ξ] at dm[ξ·step + t]. */
 void prep_winograd_output_gradient_row(const float *y0, const float *y1, long wo, long tiles_x, float *dm, long step);

@@ -63,30 +63,12 @@ struct WinogradF2x3 {
     func transformInput(_ x: UnsafePointer<Float>, block: Block, channels: Range<Int>,
                         into v: UnsafeMutablePointer<Float>) {
         let t = block.tileRows * tilesX, plane = h * w
-        let rowLength = 2 * tilesX + 2
-        // four zero-padded input rows
-        let r = UnsafeMutablePointer<Float>.allocate(capacity: 4 * rowLength)
-        defer { r.deallocate() }
-        // the input columns a padded row covers: ix = xx − pw for xx in 0..<rowLength
-        let x0 = max(0, pw), x1 = min(rowLength, w + pw)
+        // each plane's tile rows through zero-padded row copies (CGemm: vectorised at the CPU's width)
         for (bi, image) in block.images.enumerated() {
+            let t0 = bi * block.rows.count * tilesX
             for c in channels {
-                let src = x + (image * cin + c) * plane
-                for ty in block.rows {
-                    for k in 0..<4 {
-                        let row = r + k * rowLength, iy = 2 * ty - ph + k
-                        if iy < 0 || iy >= h || x1 <= x0 {
-                            row.update(repeating: 0, count: rowLength)
-                            continue
-                        }
-                        if x0 > 0 { row.update(repeating: 0, count: x0) }
-                        (row + x0).update(from: src + iy * w + (x0 - pw), count: x1 - x0)
-                        if x1 < rowLength { (row + x1).update(repeating: 0, count: rowLength - x1) }
-                    }
-                    // Bᵀ d B of the row's tiles, written along the tiles (CGemm: vectorised at the CPU's width)
-                    let t0 = (bi * block.rows.count + ty - block.rows.lowerBound) * tilesX
-                    prep_winograd_input_row(r, rowLength, tilesX, v + c * t + t0, cin * t)
-                }
+                prep_winograd_input_plane(x + (image * cin + c) * plane, h, w, ph, pw, block.rows.lowerBound,
+                                          block.rows.upperBound, tilesX, v + c * t + t0, cin * t)
             }
         }
     }
