@@ -40,6 +40,8 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
         // Clipper 6.4 (libpolyclipping, what pyclipper wraps) behind a C header: DBNet's offsets.
         .target(name: "CClipper", path: "Sources/CClipper", linkerSettings: [.linkedLibrary("polyclipping")]),
+        // prep's own GEMM for inference weights packed once (AVX-512 / AVX2 chosen at run time).
+        .target(name: "CPrepKernels", path: "Sources/CPrepKernels"),
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
+        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS", "CPrepKernels"], exclude: ["API.md"], swiftSettings: swift5),
         // SplitMix64, the one seeded generator PrepCore and PrepNN share.
         .target(name: "PrepRandom", swiftSettings: swift5),
         // ONNX: the ModelProto (generated from onnx.proto, scripts/gen-onnx-proto.sh), graph

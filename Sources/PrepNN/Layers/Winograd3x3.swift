@@ -120,6 +120,16 @@ struct WinogradF2x3 {
         }
     }
 
+    /// The 16 GEMMs with U packed once (`PackedWeights`, 16 matrices Cout × Cin): rows
+    /// `channels` of each M[ξ], `channels` starting on a panel boundary (single-threaded).
+    func multiply(_ u: PackedWeights, _ v: UnsafePointer<Float>, tiles t: Int, channels: Range<Int>,
+                  into m: UnsafeMutablePointer<Float>) {
+        guard !channels.isEmpty else { return }
+        for e in 0..<16 {
+            u.multiply(e, rows: channels, b: v + e * cin * t, ldb: t, n: t, c: m + e * cout * t, ldc: t)
+        }
+    }
+
     /// y = act(Aᵀ M A · scale + shift) for output channels `channels` of `block`'s tiles into the
     /// output (N×Cout×ho×wo), with per-channel `scale` and `shift` and an optional ReLU.
     func transformOutput(_ m: UnsafePointer<Float>, block: Block, channels: Range<Int>,
