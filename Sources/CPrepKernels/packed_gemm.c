@@ -30,10 +30,24 @@
 #define PREFETCH 32
 
 typedef void (*kernel_fn)(const float *a, const float *b, int k, float *c, int ldc, int rows,
-                          int cols, int accumulate);
+                          int cols, int accumulate, int trans_c);
 
-/* Writes an NR×16 register tile (column j's 16 rows at t[j·16]) to C, transposed. */
-static inline void store_tile(const float *t, float *c, int ldc, int rows, int cols, int accumulate) {
+/* Writes an NR×16 register tile (column j's 16 rows at t[j·16]) to C: transposed into
+ * row-major C, or straight (column j's rows contiguous) when C is stored transposed. */
+static inline void store_tile(const float *t, float *c, int ldc, int rows, int cols, int accumulate,
+                              int trans_c) {
+    if (trans_c) {
+        for (int j = 0; j < cols; j++) {
+            float *cj = c + (size_t)j * ldc;
+            const float *tj = t + j * MR;
+            if (accumulate) {
+                for (int i = 0; i < rows; i++) cj[i] += tj[i];
+            } else {
+                for (int i = 0; i < rows; i++) cj[i] = tj[i];
+            }
+        }
+        return;
+    }
     for (int i = 0; i < rows; i++) {
         float *ci = c + (size_t)i * ldc;
         if (accumulate) {
@@ -47,7 +61,7 @@ static inline void store_tile(const float *t, float *c, int ldc, int rows, int c
 /* ---- portable C (any CPU; the compiler vectorises the 16 rows) ---- */
 
 static void kernel_portable_4(const float *a, const float *b, int k, float *c, int ldc, int rows,
-                              int cols, int accumulate) {
+                              int cols, int accumulate, int trans_c) {
     float acc[4 * MR];
     memset(acc, 0, sizeof acc);
     for (int p = 0; p < k; p++) {
@@ -57,7 +71,7 @@ static void kernel_portable_4(const float *a, const float *b, int k, float *c, i
             for (int i = 0; i < MR; i++) acc[j * MR + i] += u[i] * bj;
         }
     }
-    store_tile(acc, c, ldc, rows, cols, accumulate);
+    store_tile(acc, c, ldc, rows, cols, accumulate, trans_c);
 }
 
 #ifdef PREP_X86
@@ -66,7 +80,7 @@ static void kernel_portable_4(const float *a, const float *b, int k, float *c, i
 #define DEFINE_AVX2(NR)                                                                            \
     __attribute__((target("avx2,fma"))) static void kernel_avx2_##NR(                              \
         const float *a, const float *b, int k, float *c, int ldc, int rows, int cols,             \
-        int accumulate) {                                                                          \
+        int accumulate, int trans_c) {                                                             \
         __m256 lo[NR], hi[NR];                                                                     \
         _Pragma("clang loop unroll(full)") for (int j = 0; j < NR; j++) {                          \
             lo[j] = _mm256_setzero_ps();                                                           \
@@ -88,7 +102,7 @@ static void kernel_portable_4(const float *a, const float *b, int k, float *c, i
             _mm256_store_ps(t + j * MR, lo[j]);                                                    \
             _mm256_store_ps(t + j * MR + 8, hi[j]);                                                \
         }                                                                                          \
-        store_tile(t, c, ldc, rows, cols, accumulate);                                             \
+        store_tile(t, c, ldc, rows, cols, accumulate, trans_c);                                    \
     }
 
 DEFINE_AVX2(2)
@@ -100,7 +114,7 @@ DEFINE_AVX2(6)
 #define DEFINE_AVX512(NR)                                                                          \
     __attribute__((target("avx512f"))) static void kernel_avx512_##NR(                             \
         const float *a, const float *b, int k, float *c, int ldc, int rows, int cols,             \
-        int accumulate) {                                                                          \
+        int accumulate, int trans_c) {                                                             \
         __m512 acc[NR];                                                                            \
         _Pragma("clang loop unroll(full)") for (int j = 0; j < NR; j++) acc[j] = _mm512_setzero_ps(); \
         for (int p = 0; p < k; p++) {                                                              \
@@ -112,7 +126,7 @@ DEFINE_AVX2(6)
         }                                                                                          \
         float t[NR * MR] __attribute__((aligned(64)));                                             \
         _Pragma("clang loop unroll(full)") for (int j = 0; j < NR; j++) _mm512_store_ps(t + j * MR, acc[j]); \
-        store_tile(t, c, ldc, rows, cols, accumulate);                                             \
+        store_tile(t, c, ldc, rows, cols, accumulate, trans_c);                                    \
     }
 
 DEFINE_AVX512(4)
@@ -256,11 +270,20 @@ static int chunk_width(const kernel_set *ks, int remaining, int *index) {
 
 void prep_sgemm_packed(const float *packed, int m, int k, int row0, int row1,
                        const float *b, int ldb, int n, float *c, int ldc, int accumulate) {
+    prep_sgemm_packed_t(packed, m, k, row0, row1, b, ldb, 0, n, c, ldc, 0, accumulate);
+}
+
+void prep_sgemm_packed_t(const float *packed, int m, int k, int row0, int row1, const float *b,
+                         int ldb, int trans_b, int n, float *c, int ldc, int trans_c, int accumulate) {
     if (row1 > m) row1 = m;
     if (row0 >= row1 || n <= 0) return;
     if (k <= 0) {
-        if (!accumulate)
+        if (accumulate) return;
+        if (trans_c) {
+            for (int j = 0; j < n; j++) memset(c + (size_t)j * ldc + row0, 0, (size_t)(row1 - row0) * sizeof(float));
+        } else {
             for (int i = row0; i < row1; i++) memset(c + (size_t)i * ldc, 0, (size_t)n * sizeof(float));
+        }
         return;
     }
     const kernel_set *ks = current_set();
@@ -280,10 +303,25 @@ void prep_sgemm_packed(const float *packed, int m, int k, int row0, int row1,
                 widths[chunks] = valid;
                 starts[chunks] = j;
                 kernels[chunks] = index;
-                const float *src = b + (size_t)k0 * ldb + j0 + j;
-                for (int p = 0; p < kb; p++) {
-                    memcpy(dst + (size_t)p * w, src + (size_t)p * ldb, (size_t)valid * sizeof(float));
-                    for (int q = valid; q < w; q++) dst[(size_t)p * w + q] = 0;
+                if (trans_b) {
+                    /* B given as N×K: column j of B is row j of the stored matrix */
+                    for (int q = 0; q < w; q++) {
+                        if (q < valid) {
+                            const float *src = b + (size_t)(j0 + j + q) * ldb + k0;
+                            for (int p = 0; p < kb; p++) dst[(size_t)p * w + q] = src[p];
+                        } else {
+                            for (int p = 0; p < kb; p++) dst[(size_t)p * w + q] = 0;
+                        }
+                    }
+                } else {
+                    const float *src = b + (size_t)k0 * ldb + j0 + j;
+                    /* a loop, not memcpy: rows of ≤ 28 floats, where a call per row costs more than the copy */
+                    for (int p = 0; p < kb; p++) {
+                        const float *sp = src + (size_t)p * ldb;
+                        float *dp = dst + (size_t)p * w;
+                        for (int q = 0; q < valid; q++) dp[q] = sp[q];
+                        for (int q = valid; q < w; q++) dp[q] = 0;
+                    }
                 }
                 dst += (size_t)kb * w;
                 j += valid;
@@ -294,8 +332,9 @@ void prep_sgemm_packed(const float *packed, int m, int k, int row0, int row1,
                 const float *bp = buf;
                 for (int q = 0; q < chunks; q++) {
                     int index = kernels[q];
-                    ks->fns[index](ap, bp, kb, c + (size_t)r0 * ldc + j0 + starts[q], ldc, rows, widths[q],
-                                   accumulate || k0 > 0);
+                    int col = j0 + starts[q];
+                    float *cq = trans_c ? c + (size_t)col * ldc + r0 : c + (size_t)r0 * ldc + col;
+                    ks->fns[index](ap, bp, kb, cq, ldc, rows, widths[q], accumulate || k0 > 0, trans_c);
                     bp += (size_t)kb * ks->widths[index];
                 }
             }

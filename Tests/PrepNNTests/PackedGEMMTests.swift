@@ -11,7 +11,7 @@ final class PackedGEMMTests: XCTestCase {
 
     override func tearDown() {
         PackedKernels.cap(savedKernels)
-        Conv2d.usesPackedKernels = true
+        PackedKernels.enabled = true
         Conv2d.usesWinograd = true
         Threads.set(2)
     }
@@ -67,6 +67,63 @@ final class PackedGEMMTests: XCTestCase {
         }
     }
 
+    /// Y (N×M) = X · Aᵀ through `transB` and `transC` (how LSTMs use it) against a double
+    /// reference, C's other entries untouched.
+    func testTransposedOperands() {
+        var rng = RNG(seed: 1619)
+        for family in families {
+            PackedKernels.cap(family)
+            for (m, k, n) in [(17, 5, 1), (64, 300, 26), (33, 7, 530)] {
+                let ldx = k + 1, ldy = m + 3
+                let a = random(m * k, &rng), x = random(n * ldx, &rng), y0 = random(n * ldy, &rng)
+                let w = Tensor(shape: [m, k], values: a)
+                let packed = PackedWeights().update(from: w, m: m, k: k)
+                var y = y0
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        packed.multiplyParallel(b: xp.baseAddress!, ldb: ldx, transB: true, n: n, c: yp.baseAddress!, ldc: ldy,
+                                                transC: true, accumulate: true)
+                    }
+                }
+                for j in 0..<n {
+                    for i in 0..<ldy {
+                        guard i < m else { XCTAssertEqual(y[j * ldy + i], y0[j * ldy + i]); continue }
+                        var s = Double(y0[j * ldy + i]), size = abs(s)
+                        for p in 0..<k {
+                            let t = Double(a[i * k + p]) * Double(x[j * ldx + p])
+                            s += t
+                            size += abs(t)
+                        }
+                        XCTAssertLessThanOrEqual(abs(Double(y[j * ldy + i]) - s), 1e-6 * max(size, 1), "\(family) \(m)×\(k)×\(n)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// An LSTM out of training mode (packed weights) against the training-mode forward
+    /// (OpenBLAS), one and several sequences, 1 and 2 threads.
+    func testLSTMInferenceWithPackedWeightsMatchesTraining() {
+        var rng = RNG(seed: 1620)
+        for family in families {
+            PackedKernels.cap(family)
+            for (t, n, input, hidden) in [(5, 1, 19, 13), (7, 3, 40, 24), (4, 2, 8, 33)] {
+                let lstm = LSTM(inputSize: input, hiddenSize: hidden, bidirectional: true)
+                lstm.resetPyTorchDefault(&rng)
+                let x = Tensor(shape: [t, n, input], values: random(t * n * input, &rng))
+                for threads in [1, 2] {
+                    Threads.set(threads)
+                    lstm.setTraining(true)
+                    let reference = lstm.forward(x).values
+                    lstm.setTraining(false)
+                    let mine = lstm.forward(x).values
+                    let diff = zip(reference, mine).map { abs($0 - $1) }.max() ?? 0
+                    XCTAssertLessThanOrEqual(diff, 1e-5, "\(family) T \(t) N \(n) threads \(threads)")
+                }
+            }
+        }
+    }
+
     func testRowRangesStartOnPanels() {
         XCTAssertEqual(PackedWeights.rowRanges(512, parts: 2), [0..<256, 256..<512])
         XCTAssertEqual(PackedWeights.rowRanges(35, parts: 3), [0..<16, 16..<32, 32..<35])
@@ -93,9 +150,9 @@ final class PackedGEMMTests: XCTestCase {
                     for winograd in [true, false] {
                         Conv2d.usesWinograd = winograd
                         for e in [nil, epilogue] {
-                            Conv2d.usesPackedKernels = false
+                            PackedKernels.enabled = false
                             let blas = conv.forward(x, epilogue: e).values
-                            Conv2d.usesPackedKernels = true
+                            PackedKernels.enabled = true
                             let mine = conv.forward(x, epilogue: e).values
                             let scale = max(blas.map(abs).max() ?? 1, 1)
                             let diff = zip(blas, mine).map { abs($0 - $1) }.max() ?? 0
@@ -115,9 +172,9 @@ final class PackedGEMMTests: XCTestCase {
         conv.resetPyTorchDefault(&rng)
         let x = Tensor(shape: [2, 64, 3, 5], values: random(2 * 64 * 15, &rng))
         func check(_ what: String) {
-            Conv2d.usesPackedKernels = false
+            PackedKernels.enabled = false
             let blas = conv.forward(x, epilogue: nil).values
-            Conv2d.usesPackedKernels = true
+            PackedKernels.enabled = true
             let mine = conv.forward(x, epilogue: nil).values
             let scale = max(blas.map(abs).max() ?? 1, 1)
             XCTAssertLessThanOrEqual(zip(blas, mine).map { abs($0 - $1) }.max() ?? 0, 1e-5 * scale, what)

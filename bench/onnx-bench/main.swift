@@ -29,7 +29,7 @@ let batch = Int(arg("--batch", "1"))!, width = Int(arg("--width", "100"))!
 let iters = Int(arg("--iters", "20"))!
 Threads.set(Int(arg("--threads", "2"))!)
 if CommandLine.arguments.contains("--no-winograd") { Conv2d.usesWinograd = false }
-if CommandLine.arguments.contains("--no-packed") { Conv2d.usesPackedKernels = false }
+if CommandLine.arguments.contains("--no-packed") { PackedKernels.enabled = false }
 let raw = try Data(contentsOf: URL(fileURLWithPath: arg("--input", "")))
 let x = Tensor(shape: [batch, 1, 32, width])
 precondition(raw.count == x.count * 4, "input holds \(raw.count / 4) floats, expected \(x.count)")
@@ -55,17 +55,17 @@ let interpreter = try ONNXInterpreter(contentsOf: arg("--onnx", ""))
 report("prep-onnx  ", try time { _ = try interpreter.run(["input": .float(x)]) })
 if CommandLine.arguments.contains("--im2col") {
     Conv2d.usesWinograd = false
-    Conv2d.usesPackedKernels = false  // as before Winograd: im2col + OpenBLAS
+    PackedKernels.enabled = false  // as before Winograd: im2col + OpenBLAS
     report("prep-engine-im2col", time { _ = net.model.forward(x) })
     report("prep-onnx-im2col", try time { _ = try interpreter.run(["input": .float(x)]) })
     Conv2d.usesWinograd = !CommandLine.arguments.contains("--no-winograd")
-    Conv2d.usesPackedKernels = !CommandLine.arguments.contains("--no-packed")
+    PackedKernels.enabled = !CommandLine.arguments.contains("--no-packed")
 }
 if CommandLine.arguments.contains("--openblas") {
-    Conv2d.usesPackedKernels = false
+    PackedKernels.enabled = false
     report("prep-engine-openblas", time { _ = net.model.forward(x) })
     report("prep-onnx-openblas", try time { _ = try interpreter.run(["input": .float(x)]) })
-    Conv2d.usesPackedKernels = !CommandLine.arguments.contains("--no-packed")
+    PackedKernels.enabled = !CommandLine.arguments.contains("--no-packed")
 }
 if CommandLine.arguments.contains("--avx2") {
     let family = PackedKernels.name
@@ -116,7 +116,7 @@ if CommandLine.arguments.contains("--profile") {
     let med = times.map { $0.sorted()[$0.count / 2] * 1000 }
     let total = med.reduce(0, +)
     print(String(format: "prep-engine profile batch=%d (median ms per call, sum %.2f), OpenBLAS kernels ", batch, total) + blasCoreName
-          + ", packed kernels " + (Conv2d.usesPackedKernels ? PackedKernels.name : "off"))
+          + ", packed kernels " + (PackedKernels.enabled ? PackedKernels.name : "off"))
     for (name, ms) in zip(names, med) {
         print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f  %5.1f%%", ms, 100 * ms / total))
     }

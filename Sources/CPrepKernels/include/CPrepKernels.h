@@ -33,5 +33,10 @@ void prep_pack_a(const float *a, int lda, int m, int k, float *packed);
  * (ldb). row0 must be a multiple of PREP_PANEL_ROWS. Single-threaded: callers split rows. */
 void prep_sgemm_packed(const float *packed, int m, int k, int row0, int row1,
                        const float *b, int ldb, int n, float *c, int ldc, int accumulate);
+/* The same with B given transposed (`trans_b`: stored N×K, element (p, j) at b[j·ldb + p])
+ * and/or C stored transposed (`trans_c`: N×M, element (i, j) at c[j·ldc + i]): Y = X·Wᵀ for
+ * rows of X (LSTM gates, linear layers) is C = W·Xᵀ with both set. */
+void prep_sgemm_packed_t(const float *packed, int m, int k, int row0, int row1, const float *b,
+                         int ldb, int trans_b, int n, float *c, int ldc, int trans_c, int accumulate);
 
 #endif

@@ -32,11 +32,21 @@ final class PackedWeights {
 
     /// Rows `rows` of C (M×N, `ldc`) = A_i · B (B: K×N, `ldb`), or += when `accumulate`, on the
     /// calling thread. `rows.lowerBound` must be a multiple of `PackedWeights.panelRows`.
-    func multiply(_ i: Int = 0, rows: Range<Int>, b: UnsafePointer<Float>, ldb: Int, n: Int,
-                  c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false) {
+    /// `transB`: B is stored transposed (N×K, row j = column j of B); `transC`: C is stored
+    /// transposed (N×M). Both: Y (N×M) = X · Aᵀ for the N rows of X (an LSTM's gates, a linear layer).
+    func multiply(_ i: Int = 0, rows: Range<Int>, b: UnsafePointer<Float>, ldb: Int, transB: Bool = false, n: Int,
+                  c: UnsafeMutablePointer<Float>, ldc: Int, transC: Bool = false, accumulate: Bool = false) {
         precondition(rows.lowerBound % PackedWeights.panelRows == 0 && i < count)
-        prep_sgemm_packed(buffer.data + i * stride, Int32(m), Int32(k), Int32(rows.lowerBound), Int32(rows.upperBound),
-                          b, Int32(ldb), Int32(n), c, Int32(ldc), accumulate ? 1 : 0)
+        prep_sgemm_packed_t(buffer.data + i * stride, Int32(m), Int32(k), Int32(rows.lowerBound), Int32(rows.upperBound),
+                            b, Int32(ldb), transB ? 1 : 0, Int32(n), c, Int32(ldc), transC ? 1 : 0, accumulate ? 1 : 0)
+    }
+
+    /// Packs `a` unless `source` already equals its stamp (one M×K matrix); returns self.
+    @discardableResult
+    func update(from a: Tensor, m: Int, k: Int) -> PackedWeights {
+        let stamp = WeightStamp(a)
+        if source != stamp { pack(a.data, count: 1, m: m, k: k, lda: k, matrixStride: 0, stamp: stamp) }
+        return self
     }
 
     /// Rows per panel: row ranges given to `multiply` start at a multiple of it.
@@ -49,12 +59,13 @@ final class PackedWeights {
     }
 
     /// C (M×N) = A_i · B with its rows split over the engine's threads (outside parallel loops).
-    func multiplyParallel(_ i: Int = 0, b: UnsafePointer<Float>, ldb: Int, n: Int,
-                          c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false) {
+    func multiplyParallel(_ i: Int = 0, b: UnsafePointer<Float>, ldb: Int, transB: Bool = false, n: Int,
+                          c: UnsafeMutablePointer<Float>, ldc: Int, transC: Bool = false, accumulate: Bool = false) {
         let parts = m * n * k < 1 << 18 ? 1 : Threads.count
         let ranges = PackedWeights.rowRanges(m, parts: parts)
         Threads.parallelFor(ranges.count) { p in
-            multiply(i, rows: ranges[p], b: b, ldb: ldb, n: n, c: c, ldc: ldc, accumulate: accumulate)
+            multiply(i, rows: ranges[p], b: b, ldb: ldb, transB: transB, n: n, c: c, ldc: ldc, transC: transC,
+                     accumulate: accumulate)
         }
     }
 }
@@ -62,6 +73,12 @@ final class PackedWeights {
 /// The kernel family prep's packed GEMM (`PackedWeights`) runs: the best this CPU has
 /// ("avx512", "avx2", "portable"), capped by the environment's PREP_KERNELS or by `cap`.
 public enum PackedKernels {
+    /// Whether inference layers multiply by weights packed once (`PackedWeights`): the
+    /// convolutions (`Conv2d.forward(_:epilogue:)`: Winograd U, im2col weights at least
+    /// `Conv2d.packedMinDepth` deep) and LSTMs out of training mode. False: OpenBLAS for every
+    /// GEMM, as before them (benchmarks compare the two). Training always runs OpenBLAS.
+    public static var enabled = true
+
     /// The family in use.
     public static var name: String {
         switch prep_kernel_isa() {

@@ -132,11 +132,11 @@ public final class Conv2d: Module {
             // Training rebuilds U every forward: its weights change every step anyway, and
             // finite-difference checks write them through the subscript, which no cache sees.
             if keepsInput { weight.value.markChanged() }
-            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused, packed: !keepsInput && Conv2d.usesPackedKernels)
+            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused, packed: !keepsInput && PackedKernels.enabled)
             return output
         }
         // inference with enough depth per output: the weights packed once for prep's own kernel
-        let packed = !keepsInput && Conv2d.usesPackedKernels && k >= Conv2d.packedMinDepth ? packedWeights() : nil
+        let packed = !keepsInput && PackedKernels.enabled && k >= Conv2d.packedMinDepth ? packedWeights() : nil
         let g = groupSize(n: n, l: l, threads: Threads.count)
         if usesWidePath(n: n, g: g) {
             forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo, epilogue: fused, packed: packed)
@@ -420,12 +420,9 @@ public final class Conv2d: Module {
             && min(inChannels, outChannels) >= Conv2d.winogradMinChannels
     }
 
-    /// Whether inference convolutions multiply by weights packed once for prep's own GEMM
-    /// kernel (`PackedWeights`: the Winograd U, and im2col weights at least `packedMinDepth`
-    /// deep) instead of calling OpenBLAS, which packs them again on every call. False: the
-    /// OpenBLAS path (benchmarks compare the two). Training always runs OpenBLAS.
-    public static var usesPackedKernels = true
-    /// Shallower products (K = Cin·kh·kw) are mostly writing C; BLAS does that better.
+    /// Inference convolutions multiply by weights packed once (`PackedKernels.enabled`): the
+    /// Winograd U, and im2col weights at least this deep (K = Cin·kh·kw): shallower products
+    /// are mostly writing C, which OpenBLAS does better.
     static var packedMinDepth = 64
 
     /// The Winograd weights U (`WinogradF2x3.transformWeights`) and what they were made from.
