@@ -40,9 +40,10 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
         // Clipper 6.4 (libpolyclipping, what pyclipper wraps) behind a C header: DBNet's offsets.
         .target(name: "CClipper", path: "Sources/CClipper", linkerSettings: [.linkedLibrary("polyclipping")]),
-        // prep's AVX-512 SGEMM (chosen at run time; OpenBLAS otherwise). -O3 even in debug builds:
-        // the tests would otherwise run an unoptimised kernel.
-        .target(name: "CGemm", path: "Sources/CGemm", cSettings: [.unsafeFlags(["-O3"])]),
+        // prep's own kernels, chosen at run time from CPUID: GEMM for inference weights packed once
+        // (AVX-512 / AVX2 / portable), the AVX-512 SGEMM behind `sgemm`, Winograd row transforms.
+        // -O3 even in debug builds: the tests would otherwise run unoptimised kernels.
+        .target(name: "CPrepKernels", path: "Sources/CPrepKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
@@ -64,7 +65,7 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS", "CGemm"], exclude: ["API.md"], swiftSettings: swift5),
+        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS", "CPrepKernels"], exclude: ["API.md"], swiftSettings: swift5),
         // SplitMix64, the one seeded generator PrepCore and PrepNN share.
         .target(name: "PrepRandom", swiftSettings: swift5),
         // ONNX: the ModelProto (generated from onnx.proto, scripts/gen-onnx-proto.sh), graph

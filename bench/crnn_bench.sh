@@ -3,7 +3,7 @@
 # (bench/crnn_bench.py, the same architecture from scripts/crnn_torch.py) with the same thread
 # count, batch 64 of 1×32×100, Adam, one run, back to back; then prep's per-layer profile.
 # Also checks full-size forward parity (8.3 M parameters) against PyTorch.
-# prep runs twice per round: with every GEMM through OpenBLAS (PREP_GEMM=blas: the engine before
+# prep runs twice per round: with every GEMM through OpenBLAS (PREP_KERNELS=avx2: the engine before
 # its own AVX-512 kernel, and what runs on CPUs without AVX-512) and with its defaults; both sides
 # also report their CPU seconds per batch (a loaded machine's wall time mostly measures the other
 # processes). crnn-bench --no-train-winograd still times the training convolutions without Winograd.
@@ -28,9 +28,9 @@ echo "== throughput (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
 for v in $VARIANTS; do
   for r in $(seq "$ROUNDS"); do
     t=$(/usr/bin/time -f "peak RSS %M KB, CPU %U+%S s in all" "$TORCH_PY" bench/crnn_bench.py --variant "$v" --threads "$THREADS" --iters "$ITERS" --width "$WIDTH" 2>&1)
-    p0=$(PREP_GEMM=blas /usr/bin/time -f "peak RSS %M KB" "$BENCH" --variant "$v" --threads "$THREADS" --iters "$ITERS" --width "$WIDTH" --no-profile 2>&1)
+    p0=$(PREP_KERNELS=avx2 /usr/bin/time -f "peak RSS %M KB" "$BENCH" --variant "$v" --threads "$THREADS" --iters "$ITERS" --width "$WIDTH" --no-profile 2>&1)
     p=$(/usr/bin/time -f "peak RSS %M KB" "$BENCH" --variant "$v" --threads "$THREADS" --iters "$ITERS" --width "$WIDTH" --no-profile 2>&1)
-    echo "$t" | tr '\n' ' '; echo; echo "[OpenBLAS GEMMs, PREP_GEMM=blas] $p0" | tr '\n' ' '; echo; echo "$p" | tr '\n' ' '; echo
+    echo "$t" | tr '\n' ' '; echo; echo "[OpenBLAS GEMMs, PREP_KERNELS=avx2] $p0" | tr '\n' ' '; echo; echo "$p" | tr '\n' ' '; echo
     tt=$(sed -n 's/.*train \([0-9.]*\) samples.*/\1/p' <<<"$t"); pt=$(sed -n 's/.*train \([0-9.]*\) samples.*/\1/p' <<<"$p")
     ti=$(sed -n 's/.*infer \([0-9.]*\) images.*/\1/p' <<<"$t"); pi=$(sed -n 's/.*infer \([0-9.]*\) images.*/\1/p' <<<"$p")
     awk -v v="$v" -v r="$r" -v pt="$pt" -v tt="$tt" -v pi="$pi" -v ti="$ti" \

@@ -4,7 +4,9 @@
 # inputs (1×32×100, seeded) and THREADS threads, batch 1 (latency) and batch 64 (throughput):
 # ONNX Runtime (CPU provider) on the exported file, prep's engine (its CRNN), prep's ONNX
 # interpreter (the exported file), PyTorch eager (torch 2.0.1); prep's two sides also once more
-# with Winograd off (every convolution im2col + GEMM, as before it: "im2col only"). One round =
+# with Winograd off (every convolution im2col + GEMM, as before it: "im2col only"), with the
+# convolutions' GEMMs through OpenBLAS instead of prep's packed-weight kernels ("OpenBLAS GEMMs":
+# the state before those), and with those kernels capped at AVX2 ("AVX2 kernels"). One round =
 # every side back to back; ratios are per round. The machine may be shared: compare ratios, not times.
 #   bash bench/onnx_bench.sh            # THREADS=2 ITERS=20 (batch 1) ITERS64=5 (batch 64) ROUNDS=2
 #   PROFILE=1 bash bench/onnx_bench.sh  # first: per-layer times of prep's engine and per-node
@@ -47,12 +49,14 @@ for r in $(seq "$ROUNDS"); do
     if [ "$n" = 1 ]; then export ITERS=$ITERS1; else export ITERS=$ITERS64; fi
     X="$WORK/x$n.f32"
     o=$("$ORT_VENV/bin/python" bench/onnx_bench.py ort "$WORK/crnn.onnx" "$X" "$n")
-    p=$("$BIN/onnx-bench" --weights "$W" --onnx "$WORK/crnn.onnx" --input "$X" --batch "$n" --threads "$THREADS" --iters "$ITERS" --im2col)
+    p=$("$BIN/onnx-bench" --weights "$W" --onnx "$WORK/crnn.onnx" --input "$X" --batch "$n" --threads "$THREADS" --iters "$ITERS" --im2col --openblas --avx2)
     t=$("$TORCH_PY" bench/onnx_bench.py torch "$W" "$X" "$n")
     printf '%s\n%s\n%s\n' "$o" "$p" "$t"
     lat() { sed -n "s/^$1 *batch=.* latency_ms=\([0-9.]*\).*/\1/p" <<<"$2"; }
     awk -v r="$r" -v n="$n" -v o="$(lat onnxruntime "$o")" -v e="$(lat prep-engine "$p")" -v i="$(lat prep-onnx "$p")" -v t="$(lat pytorch "$t")" \
       -v ed="$(lat prep-engine-im2col "$p")" -v id="$(lat prep-onnx-im2col "$p")" \
-      'BEGIN { printf "ratio round %s batch %s: time prep-engine/ORT = %.2f, prep-onnx/ORT = %.2f, prep-engine/PyTorch = %.2f; im2col only (before Winograd): prep-engine/ORT = %.2f, prep-onnx/ORT = %.2f\n", r, n, e/o, i/o, e/t, ed/o, id/o }'
+      -v eb="$(lat prep-engine-openblas "$p")" -v ib="$(lat prep-onnx-openblas "$p")" \
+      -v e2="$(lat prep-engine-avx2 "$p")" -v i2="$(lat prep-onnx-avx2 "$p")" \
+      'BEGIN { printf "ratio round %s batch %s: time prep-engine/ORT = %.2f, prep-onnx/ORT = %.2f, prep-engine/PyTorch = %.2f; AVX2 kernels: prep-engine/ORT = %.2f, prep-onnx/ORT = %.2f; OpenBLAS GEMMs (before): prep-engine/ORT = %.2f, prep-onnx/ORT = %.2f; im2col only (before Winograd): prep-engine/ORT = %.2f, prep-onnx/ORT = %.2f\n", r, n, e/o, i/o, e/t, e2/o, i2/o, eb/o, ib/o, ed/o, id/o }'
   done
 done

@@ -1,12 +1,13 @@
-import CGemm
+import CPrepKernels
 import XCTest
 @testable import PrepNN
 
-/// prep's AVX-512 SGEMM (`CGemm`, used by `sgemm` when the CPU has AVX-512F) against a
+/// prep's AVX-512 SGEMM (`CPrepKernels`, used by `sgemm` when the CPU has AVX-512F) against a
 /// double-precision reference and against OpenBLAS: odd sizes around its 12-row, 32-column and
 /// 256-deep blocks, both layouts of A and of B, alpha/beta, and beta = 0 over NaN-filled C.
 final class OwnGEMMTests: XCTestCase {
-    override func tearDown() { GEMMKernels.usesOwn = GEMMKernels.ownAvailable }
+    private static let initial = GEMMKernels.usesOwn
+    override func tearDown() { GEMMKernels.usesOwn = OwnGEMMTests.initial }
 
     private func reference(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: [Float],
                            _ b: [Float], _ beta: Float, _ c: [Float]) -> [Double] {

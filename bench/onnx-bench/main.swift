@@ -4,11 +4,15 @@
 //   prep-engine batch=B latency_ms=… images_per_s=…
 //   prep-onnx   batch=B latency_ms=… images_per_s=…
 // Usage: onnx-bench --weights W.safetensors --onnx M.onnx --input X.f32 --batch B --threads 2 --iters N
-//          [--profile] [--unfused] [--im2col]
+//          [--profile] [--unfused] [--im2col] [--openblas] [--avx2]
 // --profile adds the engine's forward split by layer; --unfused runs conv, BatchNorm and ReLU
 // as separate layers instead of one convolution with an epilogue; --im2col adds two lines
-// (prep-engine-im2col, prep-onnx-im2col) with Winograd off: every convolution im2col + GEMM;
-// --no-winograd turns Winograd off for every line (e.g. to profile the im2col path).
+// (prep-engine-im2col, prep-onnx-im2col) with Winograd off: every convolution im2col + OpenBLAS GEMM;
+// --no-winograd turns Winograd off for every line (e.g. to profile the im2col path), --no-packed
+// the packed kernels (OpenBLAS for every GEMM);
+// --openblas adds prep-engine-openblas and prep-onnx-openblas: the convolutions' GEMMs through
+// OpenBLAS instead of prep's packed-weight kernels (the state before them); --avx2 adds
+// prep-engine-avx2 and prep-onnx-avx2: the packed kernels capped at AVX2+FMA (no AVX-512).
 import Foundation
 import PrepModels
 import PrepNN
@@ -25,6 +29,7 @@ let batch = Int(arg("--batch", "1"))!, width = Int(arg("--width", "100"))!
 let iters = Int(arg("--iters", "20"))!
 Threads.set(Int(arg("--threads", "2"))!)
 if CommandLine.arguments.contains("--no-winograd") { Conv2d.usesWinograd = false }
+if CommandLine.arguments.contains("--no-packed") { PackedKernels.enabled = false }
 let raw = try Data(contentsOf: URL(fileURLWithPath: arg("--input", "")))
 let x = Tensor(shape: [batch, 1, 32, width])
 precondition(raw.count == x.count * 4, "input holds \(raw.count / 4) floats, expected \(x.count)")
@@ -50,9 +55,24 @@ let interpreter = try ONNXInterpreter(contentsOf: arg("--onnx", ""))
 report("prep-onnx  ", try time { _ = try interpreter.run(["input": .float(x)]) })
 if CommandLine.arguments.contains("--im2col") {
     Conv2d.usesWinograd = false
+    PackedKernels.enabled = false  // as before Winograd: im2col + OpenBLAS
     report("prep-engine-im2col", time { _ = net.model.forward(x) })
     report("prep-onnx-im2col", try time { _ = try interpreter.run(["input": .float(x)]) })
     Conv2d.usesWinograd = !CommandLine.arguments.contains("--no-winograd")
+    PackedKernels.enabled = !CommandLine.arguments.contains("--no-packed")
+}
+if CommandLine.arguments.contains("--openblas") {
+    PackedKernels.enabled = false
+    report("prep-engine-openblas", time { _ = net.model.forward(x) })
+    report("prep-onnx-openblas", try time { _ = try interpreter.run(["input": .float(x)]) })
+    PackedKernels.enabled = !CommandLine.arguments.contains("--no-packed")
+}
+if CommandLine.arguments.contains("--avx2") {
+    let family = PackedKernels.name
+    PackedKernels.cap("avx2")
+    report("prep-engine-avx2", time { _ = net.model.forward(x) })
+    report("prep-onnx-avx2", try time { _ = try interpreter.run(["input": .float(x)]) })
+    PackedKernels.cap(family)
 }
 
 /// `--profile`: the engine's CRNN forward split by layer (median ms per call over `iters`
@@ -95,7 +115,8 @@ if CommandLine.arguments.contains("--profile") {
     }
     let med = times.map { $0.sorted()[$0.count / 2] * 1000 }
     let total = med.reduce(0, +)
-    print(String(format: "prep-engine profile batch=%d (median ms per call, sum %.2f), GEMM kernels ", batch, total) + GEMMKernels.name)
+    print(String(format: "prep-engine profile batch=%d (median ms per call, sum %.2f), GEMM kernels ", batch, total) + GEMMKernels.name
+          + ", packed kernels " + (PackedKernels.enabled ? PackedKernels.name : "off"))
     for (name, ms) in zip(names, med) {
         print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f  %5.1f%%", ms, 100 * ms / total))
     }

@@ -38,6 +38,8 @@ public final class CRNN: Module {
     public func setTraining(_ training: Bool) {
         self.training = training
         backbone.setTraining(training)
+        decoder0.rnn.setTraining(training)
+        decoder1.rnn.setTraining(training)
     }
 
     /// (N, inputChannels, 32, W) → logits (T, N, numClasses). The returned tensor belongs to

@@ -1,19 +1,19 @@
-import CGemm
+import CPrepKernels
 import COpenBLAS
-import Foundation
 
 /// Which kernels run `sgemm`'s products (GEMVs stay with OpenBLAS).
 ///
-/// On CPUs with AVX-512F prep uses its own blocked kernel (`CGemm`, gemm_avx512.c): machines
+/// On CPUs with AVX-512F prep uses its own blocked kernel (`CPrepKernels`, gemm_avx512.c): machines
 /// such as this project's (AMD Zen 5) pin OpenBLAS to its AVX2 kernels with
 /// `OPENBLAS_CORETYPE=Haswell`, because older OpenBLAS builds compute wrong results or crash with
-/// their AVX-512 kernels there, which halves the FMA width OpenBLAS can use. `PREP_GEMM=blas`
-/// (or `GEMMKernels.usesOwn = false`) sends everything to OpenBLAS.
+/// their AVX-512 kernels there, which halves the FMA width OpenBLAS can use. `PREP_KERNELS=avx2`
+/// or `portable` (which caps every kernel of CPrepKernels), or `GEMMKernels.usesOwn = false`,
+/// sends everything to OpenBLAS.
 public enum GEMMKernels {
     /// Whether this CPU can run prep's AVX-512 kernel.
-    public static let ownAvailable = prep_gemm_available() == 1
-    /// Whether `sgemm` uses it (where it applies); defaults to available unless `PREP_GEMM=blas`.
-    public static var usesOwn = ownAvailable && ProcessInfo.processInfo.environment["PREP_GEMM"] != "blas"
+    public static let ownAvailable = prep_kernel_isa_supported() == PREP_ISA_AVX512
+    /// Whether `sgemm` uses it: when the kernels in force (`PREP_KERNELS`) are AVX-512.
+    public static var usesOwn = prep_kernel_isa() == PREP_ISA_AVX512
     /// The kernels in use, for benchmark headers.
     public static var name: String { usesOwn ? "prep AVX-512" : "OpenBLAS \(blasCoreName)" }
 }

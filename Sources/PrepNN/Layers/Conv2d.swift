@@ -132,16 +132,26 @@ public final class Conv2d: Module {
             // Training rebuilds U every forward: its weights change every step anyway, and
             // finite-difference checks write them through the subscript, which no cache sees.
             if keepsInput { weight.value.markChanged() }
-            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused)
+            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused, packed: !keepsInput && PackedKernels.enabled)
             return output
         }
+        // inference with enough depth per output: the weights packed once for prep's own kernel
+        let packed = !keepsInput && PackedKernels.enabled && k >= Conv2d.packedMinDepth ? packedWeights() : nil
         let g = groupSize(n: n, l: l, threads: Threads.count)
         if usesWidePath(n: n, g: g) {
-            forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo, epilogue: fused)
+            forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo, epilogue: fused, packed: packed)
             return output
         }
         let ws = workspace(min(Threads.count, (n + g - 1) / g))
         let weights = weight.value.data, bp = fused == nil ? bias?.value.data : nil, out = output.data
+        /// C (Cout × columns, ldc) = W · B (or += when `accumulate`), single-threaded.
+        func product(n: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+            if let packed {
+                packed.multiply(rows: 0..<co, b: b, ldb: ldb, n: n, c: c, ldc: ldc, accumulate: accumulate)
+            } else {
+                sgemm(m: co, n: n, k: k, a: weights, lda: k, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
+            }
+        }
         let banded = g == 1 && k * l > Conv2d.bandBudget
         let bandList = banded ? bands(ho: ho, wo: wo) : []
         forEachGroup(n: n, g: g) { tid, start, gn in
@@ -156,8 +166,7 @@ public final class Conv2d: Module {
                     w.columns.resize([k, bn])
                     geometry.im2col(image, channels: 0..<inChannels, h: h, w: ww, ho: ho, wo: wo, rows: rows,
                                     into: w.columns.data, ld: bn)
-                    sgemm(m: co, n: bn, k: k, a: weights, lda: k, b: w.columns.data, ldb: bn,
-                          beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+                    product(n: bn, b: w.columns.data, ldb: bn, c: y + rows.lowerBound * wo, ldc: l, accumulate: bp != nil)
                 }
                 fused?.apply(y, channels: 0..<co, planeSize: l)
                 return
@@ -166,13 +175,11 @@ public final class Conv2d: Module {
             if gn == 1 {
                 // bias first, then the GEMM accumulates onto it
                 if let bp = bp { for c in 0..<co { (y + c * l).update(repeating: bp[c], count: l) } }
-                sgemm(m: co, n: l, k: k, a: weights, lda: k, b: w.columns.data, ldb: l,
-                      beta: bp == nil ? 0 : 1, c: y, ldc: l)
+                product(n: l, b: w.columns.data, ldb: l, c: y, ldc: l, accumulate: bp != nil)
                 fused?.apply(y, channels: 0..<co, planeSize: l)
             } else {
                 w.gathered.resize([co, gn * l])
-                sgemm(m: co, n: gn * l, k: k, a: weights, lda: k, b: w.columns.data, ldb: gn * l,
-                      c: w.gathered.data, ldc: gn * l)
+                product(n: gn * l, b: w.columns.data, ldb: gn * l, c: w.gathered.data, ldc: gn * l, accumulate: false)
                 // (Cout, G·L) → (G, Cout, L), through the epilogue or adding the bias on the way
                 let src = w.gathered.data
                 for gi in 0..<gn {
@@ -347,7 +354,8 @@ public final class Conv2d: Module {
         return dst
     }
 
-    private func forwardWide(_ x: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int, epilogue: ConvEpilogue?) {
+    private func forwardWide(_ x: Tensor, n: Int, h: Int, w: Int, ho: Int, wo: Int, epilogue: ConvEpilogue?,
+                             packed: PackedWeights?) {
         let l = ho * wo, k = kSize, co = outChannels
         let weights = weight.value.data, bp = epilogue == nil ? bias?.value.data : nil
         defer {
@@ -365,8 +373,13 @@ public final class Conv2d: Module {
                 let cols = wideColumns(x, image: i, h: h, w: w, ho: ho, wo: wo, rows: rows)
                 // a pointwise conv's "columns" are the image planes: row stride l, not the band's width
                 let ldb = isPointwise ? l : rows.count * wo
-                gemmRows(m: co, n: rows.count * wo, k: k, a: weights, lda: k, b: cols, ldb: ldb,
-                         beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+                if let packed {
+                    packed.multiplyParallel(b: cols, ldb: ldb, n: rows.count * wo, c: y + rows.lowerBound * wo, ldc: l,
+                                            accumulate: bp != nil)
+                } else {
+                    gemmRows(m: co, n: rows.count * wo, k: k, a: weights, lda: k, b: cols, ldb: ldb,
+                             beta: bp == nil ? 0 : 1, c: y + rows.lowerBound * wo, ldc: l)
+                }
             }
         }
     }
@@ -407,57 +420,67 @@ public final class Conv2d: Module {
             && min(inChannels, outChannels) >= Conv2d.winogradMinChannels
     }
 
+    /// Inference convolutions multiply by weights packed once (`PackedKernels.enabled`): the
+    /// Winograd U, and im2col weights at least this deep (K = Cin·kh·kw): shallower products
+    /// are mostly writing C, which OpenBLAS does better.
+    static var packedMinDepth = 64
+
     /// The Winograd weights U (`WinogradF2x3.transformWeights`) and what they were made from.
     private let winogradWeights = Tensor(shape: [0])
-    private var winogradSource: (version: UInt64, fingerprint: UInt64)?
+    private var winogradSource: WeightStamp?
+    /// U packed for the inference forward, and the im2col weights packed (`PackedWeights`).
+    private let winogradPacked = PackedWeights(), im2colPacked = PackedWeights()
 
-    /// U for the current weights: rebuilt when `weight.value` changed since — its `version`
-    /// (methods, optimizers) or, for writes through its pointer, a fingerprint of 64 sampled values.
+    /// U for the current weights: rebuilt when `weight.value` changed since (`WeightStamp`).
     private func transformedWeights() -> UnsafePointer<Float> {
-        let wv = weight.value, count = wv.count
-        var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<64 {
-            fingerprint = (fingerprint ^ UInt64(wv.data[i * (count - 1) / 63].bitPattern)) &* 0x100_0000_01b3
+        let stamp = WeightStamp(weight.value)
+        if winogradSource != stamp {
+            winogradWeights.resize([16, outChannels, inChannels])
+            WinogradF2x3.transformWeights(weight.value.data, cout: outChannels, cin: inChannels, into: winogradWeights.data)
+            winogradSource = stamp
         }
-        if let s = winogradSource, s.version == wv.version, s.fingerprint == fingerprint {
-            return UnsafePointer(winogradWeights.data)
-        }
-        winogradWeights.resize([16, outChannels, inChannels])
-        WinogradF2x3.transformWeights(wv.data, cout: outChannels, cin: inChannels, into: winogradWeights.data)
-        winogradSource = (wv.version, fingerprint)
         return UnsafePointer(winogradWeights.data)
     }
 
-    /// Tiles in one Winograd GEMM: enough to keep BLAS efficient, V and M (16·(Cin + Cout)
-    /// floats a tile) within the column budget.
-    private var winogradTileBudget: Int {
-        min(1024, Conv2d.columnBudget / (16 * (inChannels + outChannels)))
+    /// U for the current weights, packed: 16 matrices Cout × Cin.
+    private func packedWinogradWeights() -> PackedWeights {
+        let stamp = WeightStamp(weight.value)
+        if winogradPacked.source != stamp {
+            let u = Tensor(shape: [16, outChannels, inChannels])
+            WinogradF2x3.transformWeights(weight.value.data, cout: outChannels, cin: inChannels, into: u.data)
+            winogradPacked.pack(u.data, count: 16, m: outChannels, k: inChannels, lda: inChannels,
+                                matrixStride: outChannels * inChannels, stamp: stamp)
+        }
+        return winogradPacked
+    }
+
+    /// The weights as one Cout × (Cin·kh·kw) matrix, packed.
+    private func packedWeights() -> PackedWeights {
+        let stamp = WeightStamp(weight.value)
+        if im2colPacked.source != stamp {
+            im2colPacked.pack(weight.value.data, count: 1, m: outChannels, k: kSize, lda: kSize, matrixStride: 0, stamp: stamp)
+        }
+        return im2colPacked
     }
 
     /// The inference forward as Winograd F(2×2, 3×3): blocks of whole images (or tile-row bands
     /// of one large image), each transformed, multiplied (16 GEMMs) and transformed back through
     /// the epilogue. With at least as many images as threads each thread takes its share of
     /// images; with fewer, every block's three steps are split over the threads instead.
-    private func forwardWinograd(_ x: Tensor, n: Int, h: Int, w: Int, epilogue: ConvEpilogue?) {
+    private func forwardWinograd(_ x: Tensor, n: Int, h: Int, w: Int, epilogue: ConvEpilogue?, packed: Bool) {
         let plan = WinogradF2x3(cin: inChannels, cout: outChannels, h: h, w: w, padding: padding)
-        let u = transformedWeights()
+        let packedU = packed ? packedWinogradWeights() : nil
+        let u = packed ? nil : transformedWeights()
         let co = outChannels
         let scale = epilogue?.scale ?? [Float](repeating: 1, count: co)
         let shift = epilogue?.shift ?? bias?.value.values ?? [Float](repeating: 0, count: co)
         let relu = epilogue?.relu ?? false
-        let perImage = plan.tilesY * plan.tilesX
-        let budget = max(plan.tilesX, winogradTileBudget)
-        /// Blocks covering images `images`: groups of whole images, or bands of one image's rows.
-        func blocks(_ images: Range<Int>) -> [WinogradF2x3.Block] {
-            if perImage <= budget {
-                let g = budget / perImage
-                return Swift.stride(from: images.lowerBound, to: images.upperBound, by: g).map {
-                    .init(images: $0..<min($0 + g, images.upperBound), rows: 0..<plan.tilesY)
-                }
-            }
-            let rows = budget / plan.tilesX
-            return images.flatMap { i in
-                Swift.stride(from: 0, to: plan.tilesY, by: rows).map { .init(images: i..<i + 1, rows: $0..<min($0 + rows, plan.tilesY)) }
+        /// M's rows `channels` (starting on a panel boundary when packed) of all 16 GEMMs.
+        func multiply(_ v: UnsafePointer<Float>, tiles t: Int, channels: Range<Int>, into m: UnsafeMutablePointer<Float>) {
+            if let packedU {
+                plan.multiply(packedU, v, tiles: t, channels: channels, into: m)
+            } else {
+                plan.multiply(u!, v, tiles: t, xi: 0..<16, channels: channels, into: m)
             }
         }
         let threads = min(Threads.count, n)
@@ -475,21 +498,24 @@ public final class Conv2d: Module {
                         Threads.parallelChunks(inChannels) { plan.transformInput(xp, block: block, channels: $0, into: v) }
                         // each thread multiplies its output channels' rows of all 16 GEMMs and
                         // transforms them back at once: one fork less, M stays in its cache
-                        Threads.parallelChunks(co) {
-                            plan.multiply(u, v, tiles: t, xi: 0..<16, channels: $0, into: m)
-                            plan.transformOutput(m, block: block, channels: $0, scale: sc, shift: sh, relu: relu, into: y)
+                        let parts = PackedWeights.rowRanges(co, parts: Threads.count)
+                        Threads.parallelFor(parts.count) {
+                            multiply(v, tiles: t, channels: parts[$0], into: m)
+                            plan.transformOutput(m, block: block, channels: parts[$0], scale: sc, shift: sh, relu: relu, into: y)
                         }
                     } else {
                         plan.transformInput(xp, block: block, channels: 0..<inChannels, into: v)
-                        plan.multiply(u, v, tiles: t, xi: 0..<16, into: m)
+                        multiply(v, tiles: t, channels: 0..<co, into: m)
                         plan.transformOutput(m, block: block, channels: 0..<co, scale: sc, shift: sh, relu: relu, into: y)
                     }
                 }
                 if threads < Threads.count {
-                    for block in blocks(0..<n) { run(block, ws[0], parallel: true) }
+                    for block in winogradBlocks(plan, images: 0..<n) { run(block, ws[0], parallel: true) }
                 } else {
                     Threads.parallelFor(threads) { tid in
-                        for block in blocks((n * tid / threads)..<(n * (tid + 1) / threads)) { run(block, ws[tid], parallel: false) }
+                        for block in winogradBlocks(plan, images: (n * tid / threads)..<(n * (tid + 1) / threads)) {
+                            run(block, ws[tid], parallel: false)
+                        }
                     }
                 }
             }

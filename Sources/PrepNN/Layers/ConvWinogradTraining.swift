@@ -1,4 +1,4 @@
-import CGemm
+import CPrepKernels
 
 /// Winograd F(2×2, 3×3) on `Conv2d`'s training side (the inference side is `forwardWinograd`),
 /// for 3×3, stride-1 convolutions with enough channels (`trainsThroughWinograd`):
@@ -31,8 +31,9 @@ extension Conv2d {
             && min(inChannels, outChannels) >= Conv2d.winogradMinChannels
     }
 
-    /// Blocks of `plan`'s tiles over `images`: groups of whole images whose V and M fit the
-    /// column budget, or tile-row bands of one image.
+    /// Blocks of `plan`'s tiles over `images` (the inference forward's and the backward's):
+    /// groups of whole images whose V and M (16·(Cin + Cout) floats a tile) fit the column
+    /// budget, at most 1024 tiles, or tile-row bands of one image.
     func winogradBlocks(_ plan: WinogradF2x3, images: Range<Int>) -> [WinogradF2x3.Block] {
         let perImage = plan.tilesY * plan.tilesX
         let budget = max(plan.tilesX, min(1024, Conv2d.columnBudget / (16 * (inChannels + outChannels))))
@@ -109,7 +110,7 @@ final class WinogradTrainingState {
     let flippedWeights = Tensor(shape: [0])
     private(set) var weightGradients: [Tensor] = []
     private let flipped = Tensor(shape: [0])
-    private var source: (version: UInt64, fingerprint: UInt64)?
+    private var source: WeightStamp?
     private let onesBuffer = Tensor(shape: [0]), zerosBuffer = Tensor(shape: [0])
     /// Per-channel scale 1 and shift 0 for `transformOutput` (a gradient has no bias or norm).
     var ones: UnsafePointer<Float> { UnsafePointer(onesBuffer.data) }
@@ -124,10 +125,8 @@ final class WinogradTrainingState {
             for t in weightGradients.prefix(threads) { t.resize([16, cout, cin]); t.zero() }
         }
         guard computeInput else { return }
-        let count = weight.count, p = weight.data
-        var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<64 { fingerprint = (fingerprint ^ UInt64(p[i * (count - 1) / 63].bitPattern)) &* 0x100_0000_01b3 }
-        if let s = source, s.version == weight.version, s.fingerprint == fingerprint { return }
+        let stamp = WeightStamp(weight), p = weight.data
+        if source == stamp { return }
         flipped.resize([cin, cout, 3, 3])
         let f = flipped.data
         for o in 0..<cout {
@@ -142,7 +141,7 @@ final class WinogradTrainingState {
             onesBuffer.resize([cin]); onesBuffer.fill(1)
             zerosBuffer.resize([cin]); zerosBuffer.zero()
         }
-        source = (weight.version, fingerprint)
+        source = stamp
     }
 
     /// After the backward: dW += Gᵀ (Σ_threads dU) G, split over the threads by weight.

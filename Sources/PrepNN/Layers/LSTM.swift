@@ -15,6 +15,13 @@ public final class LSTM: Module {
     public let output = Tensor(shape: [0])
     public let gradInput = Tensor(shape: [0])
     private var input: Tensor?
+    /// Out of training mode (`setTraining(false)`) the weights are packed once for prep's own
+    /// GEMM (`PackedKernels.enabled`, `PackedWeights`): the input projection of all steps and,
+    /// with more than one sequence, each step's recurrent product read them once per call
+    /// instead of OpenBLAS packing them again. Training stays on OpenBLAS.
+    public private(set) var training = true
+
+    public func setTraining(_ training: Bool) { self.training = training }
 
     public final class Direction {
         public let reverse: Bool
@@ -24,6 +31,8 @@ public final class LSTM: Module {
         let dGates = Tensor(shape: [0]), dh = Tensor(shape: [0]), dc = Tensor(shape: [0])
         /// This direction's share of the input gradient (the two are summed).
         let dInput = Tensor(shape: [0])
+        /// weight_ih and weight_hh packed for inference.
+        let packedIH = PackedWeights(), packedHH = PackedWeights()
 
         init(input: Int, hidden h: Int, reverse: Bool) {
             self.reverse = reverse
@@ -88,13 +97,31 @@ public final class LSTM: Module {
             let row = gates + r * g4
             for j in 0..<g4 { row[j] = bih[j] + bhh[j] }
         }
-        LSTM.gemm(split, transB: true, m: steps * n, n: g4, k: inputSize, a: x.data, lda: inputSize,
-                  b: d.weightIH.value.data, ldb: inputSize, beta: 1, c: gates, ldc: g4)
+        let packed = !training && PackedKernels.enabled
+        if packed {
+            // gates (T·N × 4H) += X · W_ihᵀ, i.e. W_ih · Xᵀ stored transposed
+            let w = d.packedIH.update(from: d.weightIH.value, m: g4, k: inputSize)
+            if split {
+                w.multiplyParallel(b: x.data, ldb: inputSize, transB: true, n: steps * n, c: gates, ldc: g4, transC: true,
+                                   accumulate: true)
+            } else {
+                w.multiply(rows: 0..<g4, b: x.data, ldb: inputSize, transB: true, n: steps * n, c: gates, ldc: g4,
+                           transC: true, accumulate: true)
+            }
+        } else {
+            LSTM.gemm(split, transB: true, m: steps * n, n: g4, k: inputSize, a: x.data, lda: inputSize,
+                      b: d.weightIH.value.data, ldb: inputSize, beta: 1, c: gates, ldc: g4)
+        }
+        // one sequence: a GEMV per step (`sgemm`), which beats the packed kernel at one column
+        let recurrent = packed && n > 1 ? d.packedHH.update(from: d.weightHH.value, m: g4, k: h) : nil
         for s in 0..<steps {
             let t = d.reverse ? steps - 1 - s : s
             let prev = d.reverse ? t + 1 : t - 1
             let gt = gates + t * n * g4
-            if s > 0 {
+            if s > 0, let recurrent {
+                recurrent.multiply(rows: 0..<g4, b: hid + prev * n * h, ldb: h, transB: true, n: n, c: gt, ldc: g4,
+                                   transC: true, accumulate: true)
+            } else if s > 0 {
                 sgemm(transB: true, m: n, n: g4, k: h, a: hid + prev * n * h, lda: h,
                       b: d.weightHH.value.data, ldb: h, beta: 1, c: gt, ldc: g4)
             }

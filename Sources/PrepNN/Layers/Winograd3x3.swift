@@ -1,4 +1,4 @@
-import CGemm
+import CPrepKernels
 
 /// Winograd F(2×2, 3×3) for `Conv2d`'s inference forward (3×3 kernel, stride 1, dilation 1,
 /// any padding): each 2×2 block of output ("tile") comes from a 4×4 block of input as
@@ -63,7 +63,7 @@ struct WinogradF2x3 {
     func transformInput(_ x: UnsafePointer<Float>, block: Block, channels: Range<Int>,
                         into v: UnsafeMutablePointer<Float>) {
         let t = block.tileRows * tilesX, plane = h * w
-        // each plane's tile rows through zero-padded row copies (CGemm: vectorised at the CPU's width)
+        // each plane's tile rows through zero-padded row copies (CPrepKernels: vectorised at the CPU's width)
         for (bi, image) in block.images.enumerated() {
             let t0 = bi * block.rows.count * tilesX
             for c in channels {
@@ -82,6 +82,16 @@ struct WinogradF2x3 {
         for e in xi {
             sgemm(m: rows.count, n: t, k: cin, a: u + (e * cout + rows.lowerBound) * cin, lda: cin,
                   b: v + e * cin * t, ldb: t, c: m + (e * cout + rows.lowerBound) * t, ldc: t)
+        }
+    }
+
+    /// The 16 GEMMs with U packed once (`PackedWeights`, 16 matrices Cout × Cin): rows
+    /// `channels` of each M[ξ], `channels` starting on a panel boundary (single-threaded).
+    func multiply(_ u: PackedWeights, _ v: UnsafePointer<Float>, tiles t: Int, channels: Range<Int>,
+                  into m: UnsafeMutablePointer<Float>) {
+        guard !channels.isEmpty else { return }
+        for e in 0..<16 {
+            u.multiply(e, rows: channels, b: v + e * cin * t, ldb: t, n: t, c: m + e * cout * t, ldc: t)
         }
     }
 

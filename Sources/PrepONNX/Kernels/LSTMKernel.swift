@@ -50,6 +50,7 @@ final class LSTMKernel: ONNXKernel {
         wantsY = !node.outputs.isEmpty && !node.outputs[0].isEmpty
         wantsYh = node.outputs.count > 1 && !node.outputs[1].isEmpty && ctx.consumed.contains(node.outputs[1])
         lstm = LSTM(inputSize: inSize, hiddenSize: h, bidirectional: dirs == 2)
+        lstm.setTraining(false)  // inference only: packed weights (PackedKernels)
         let wf = w.floats, rf = r.floats, bf = b?.floats ?? [Float](repeating: 0, count: dirs * 8 * h)
         for (d, direction) in lstm.directions.enumerated() {
             Self.copyGates(wf, from: d * 4 * h * inSize, rowLength: inSize, hidden: h, into: direction.weightIH.value)

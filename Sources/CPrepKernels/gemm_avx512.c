@@ -6,8 +6,8 @@
  * results or crash with their AVX-512 kernels there. prep must honour that, so OpenBLAS runs its
  * AVX2 kernels: half of the FMA width PyTorch's oneDNN uses on the same cores. This file is a
  * plain, blocked GEMM whose inner kernel keeps a 12 × 32 block of C in 24 zmm registers; it is
- * compiled for AVX-512F only (function target attributes) and chosen at run time, so the binary
- * still runs on CPUs without it (prep then calls OpenBLAS).
+ * compiled for AVX-512F only (function target attributes) and chosen at run time (prep_kernel_isa,
+ * packed_gemm.c), so the binary still runs on CPUs without it (prep then calls OpenBLAS).
  *
  * Blocking: K in chunks of KC; for each chunk, op(B) is packed 32 columns at a time into a
  * contiguous KC × 32 panel (zero-padded past n, so the kernel never branches on columns), and
@@ -23,15 +23,6 @@
 
 #define NR 32
 #define KC 256
-
-int prep_gemm_available(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
 
 #if defined(__x86_64__)
 

@@ -7,12 +7,9 @@
 extern "C" {
 #endif
 
-/* 1 when this CPU runs the AVX-512 kernel (AVX-512F), else 0: callers then use BLAS. */
-int prep_gemm_available(void);
-
 /* Row-major C (m×n) = alpha·op(A)·op(B) + beta·C, single-threaded. op(A) is A (m×k, row
    stride lda) or, with trans_a, Aᵀ for A stored k×m; op(B) is B (k×n, row stride ldb) or, with trans_b, Bᵀ for B stored n×k. With beta = 0, C is
-   not read (NaNs left in it do not leak). Only call when prep_gemm_available() is 1. */
+   not read (NaNs left in it do not leak). Only call when prep_kernel_isa() is PREP_ISA_AVX512. */
 void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc);
 
