@@ -24,8 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
     ],
     targets: [
-        // C libraries (module maps) and the one C shim that turns setjmp/longjmp and
-        // libjpeg warnings into return codes.
+        // C libraries (module maps) and the C shim that turns setjmp/longjmp and libjpeg warnings
+        // into return codes.
         systemLibrary("CLMDB"),
         systemLibrary("CJPEG"),
         systemLibrary("CPNG", pkgConfig: "libpng"),
@@ -38,6 +38,10 @@ let package = Package(
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
+        // One HTTP GET through libcurl, dlopen'ed on first use (only `prep obtain` downloads, so no
+        // other run links libcurl and its ~25 libraries at start).
+        .target(name: "CCurlShim", path: "Sources/CCurlShim",
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // Clipper 6.4 (libpolyclipping, what pyclipper wraps) behind a C header: DBNet's offsets.
         .target(name: "CClipper", path: "Sources/CClipper", linkerSettings: [.linkedLibrary("polyclipping")]),
 
@@ -52,7 +56,7 @@ let package = Package(
         .target(name: "PrepFormats", dependencies: ["PrepCore", "CLMDB"], swiftSettings: swift5),
         // Zoo recipes, gather, pack, parallel ordered run.
         .target(name: "PrepPipeline",
-                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval",
+                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval", "CCurlShim",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swift5,
                 plugins: ["ZooEmbedPlugin"]),
