@@ -33,7 +33,6 @@ let package = Package(
         systemLibrary("CXML2", pkgConfig: "libxml-2.0"),
         systemLibrary("CZlib"),
         systemLibrary("CCrypto"),
-        systemLibrary("COpenBLAS"),
         systemLibrary("CArchive", pkgConfig: "libarchive"),
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
@@ -65,7 +64,8 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS"], exclude: ["API.md"], swiftSettings: swift5),
+        // OpenBLAS is dlopen'ed on first use (Core/OpenBLAS.swift), not linked.
+        .target(name: "PrepNN", dependencies: ["PrepRandom"], exclude: ["API.md"], swiftSettings: swift5),
         // SplitMix64, the one seeded generator PrepCore and PrepNN share.
         .target(name: "PrepRandom", swiftSettings: swift5),
         // ONNX: the ModelProto (generated from onnx.proto, scripts/gen-onnx-proto.sh), graph
