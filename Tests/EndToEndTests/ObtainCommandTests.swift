@@ -310,8 +310,9 @@ final class ObtainCommandTests: XCTestCase {
     }
 
     #if os(Linux)
-    /// Process start links no libcurl (nor FoundationNetworking, which needs it): only a download loads it.
-    func testPrepDoesNotLinkLibcurl() throws {
+    /// Process start links no libcurl (nor FoundationNetworking, which needs it) and no OpenBLAS
+    /// (whose thread pool would start and spin in every command): a download, the engine load them.
+    func testPrepLinksNeitherLibcurlNorOpenBLAS() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["readelf", "-d", PrepProcess.binary.path]
@@ -323,7 +324,8 @@ final class ObtainCommandTests: XCTestCase {
         guard p.terminationStatus == 0 else { throw XCTSkip("readelf failed") }
         let needed = text.split(separator: "\n").filter { $0.contains("(NEEDED)") }
         XCTAssertFalse(needed.isEmpty, text)
-        XCTAssertFalse(needed.contains { $0.contains("libcurl") || $0.contains("FoundationNetworking") }, needed.joined(separator: "\n"))
+        XCTAssertFalse(needed.contains { $0.contains("libcurl") || $0.contains("FoundationNetworking") || $0.contains("openblas") },
+                       needed.joined(separator: "\n"))
     }
     #endif
 }
