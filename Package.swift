@@ -24,8 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
     ],
     targets: [
-        // C libraries (module maps) and the one C shim that turns setjmp/longjmp and
-        // libjpeg warnings into return codes.
+        // C libraries (module maps) and the C shim that turns setjmp/longjmp and libjpeg warnings
+        // into return codes.
         systemLibrary("CLMDB"),
         systemLibrary("CJPEG"),
         systemLibrary("CPNG", pkgConfig: "libpng"),
@@ -33,11 +33,14 @@ let package = Package(
         systemLibrary("CXML2", pkgConfig: "libxml-2.0"),
         systemLibrary("CZlib"),
         systemLibrary("CCrypto"),
-        systemLibrary("COpenBLAS"),
         systemLibrary("CArchive", pkgConfig: "libarchive"),
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
+        // One HTTP GET through libcurl, dlopen'ed on first use (only `prep obtain` downloads, so no
+        // other run links libcurl and its ~25 libraries at start).
+        .target(name: "CCurlShim", path: "Sources/CCurlShim",
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // Clipper 6.4 (libpolyclipping, what pyclipper wraps) behind a C header: DBNet's offsets.
         .target(name: "CClipper", path: "Sources/CClipper", linkerSettings: [.linkedLibrary("polyclipping")]),
         // prep's own kernels, chosen at run time from CPUID: GEMM for inference weights packed once
@@ -56,7 +59,7 @@ let package = Package(
         .target(name: "PrepFormats", dependencies: ["PrepCore", "CLMDB"], swiftSettings: swift5),
         // Zoo recipes, gather, pack, parallel ordered run.
         .target(name: "PrepPipeline",
-                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval",
+                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval", "CCurlShim",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swift5,
                 plugins: ["ZooEmbedPlugin"]),
@@ -65,7 +68,8 @@ let package = Package(
         .target(name: "PrepEval", swiftSettings: swift5),
         // The engine: tensors, layers with explicit forward/backward, losses, optimizers,
         // safetensors. Knows nothing of OCR.
-        .target(name: "PrepNN", dependencies: ["PrepRandom", "COpenBLAS", "CPrepKernels"], exclude: ["API.md"], swiftSettings: swift5),
+        // OpenBLAS is dlopen'ed on first use (Core/OpenBLAS.swift), not linked.
+        .target(name: "PrepNN", dependencies: ["PrepRandom", "CPrepKernels"], exclude: ["API.md"], swiftSettings: swift5),
         // SplitMix64, the one seeded generator PrepCore and PrepNN share.
         .target(name: "PrepRandom", swiftSettings: swift5),
         // ONNX: the ModelProto (generated from onnx.proto, scripts/gen-onnx-proto.sh), graph

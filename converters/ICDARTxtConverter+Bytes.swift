@@ -7,7 +7,8 @@ import PrepCore
 /// gt line costs a few hundred instructions instead of tens of thousands.
 ///
 /// It produces exactly what `parseLine` does, because it only ever takes lines it is sure of:
-/// ASCII whitespace around the line, ASCII integer coordinates below 2³¹, valid UTF-8 elsewhere,
+/// ASCII whitespace around the line (also before a last non-ASCII character that is no Unicode
+/// space, `unicodeTrimAgrees`), ASCII integer coordinates below 2³¹, valid UTF-8 elsewhere,
 /// separating commas with ASCII neighbours (`parseLine` splits Characters, and a comma followed
 /// by a combining mark is no separator there). Any other line (a float, a non-ASCII character at
 /// an end of the line or of a coordinate or beside a separating comma, an
@@ -35,14 +36,19 @@ extension ICDARTxtConverter {
     /// (the caller then streams the file, which reports it).
     func parse(bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [TextInstance]? {
         var instances: [TextInstance] = []
+        // One allocation for the instances: about one per line.
+        var newlines = 1
+        for byte in bytes where byte == 0x0A { newlines += 1 }
+        instances.reserveCapacity(min(newlines, 4096))
         var lines = ByteLines(bytes)
         while let line = lines.next() {
             if line.range.count > InputLimits.maxLineLength { return nil }
             var lo = line.range.lowerBound, hi = line.range.upperBound
             while lo < hi, Self.isASCIISpace(bytes[lo]) { lo += 1 }
             while hi > lo, Self.isASCIISpace(bytes[hi - 1]) { hi -= 1 }
-            // TextTrim.strip's own fast case: the trimmed line is bytes[lo..<hi].
-            if lo < hi, bytes[lo] < 0x80, bytes[hi - 1] < 0x80,
+            // TextTrim.strip's own fast case (or its Unicode case, where that cuts the same
+            // bytes): the trimmed line is bytes[lo..<hi].
+            if lo < hi, bytes[lo] < 0x80, bytes[hi - 1] < 0x80 || Self.unicodeTrimAgrees(bytes, line.range, lo, hi),
                let instance = try fastLine(UnsafeBufferPointer(rebasing: bytes[lo..<hi])) {
                 instances.append(instance)
                 continue
@@ -69,8 +75,7 @@ extension ICDARTxtConverter {
         var pos = 0
         let n = b.count
         for _ in 0..<8 {
-            guard let comma = Self.nextComma(b, from: pos), Self.separates(b, comma),
-                  let value = Self.integer(b, pos..<comma) else { return nil }
+            guard let (value, comma) = Self.integerField(b, from: pos) else { return nil }
             polygon.append(Double(value))
             pos = comma + 1
         }
@@ -86,9 +91,10 @@ extension ICDARTxtConverter {
         if markerEnd < n && !Self.separates(b, markerEnd) { return nil }
         var text = decoded
         var ignore: Bool
-        if !stripText && !unquote && b[pos..<markerEnd].allSatisfy({ $0 < 0x80 }) && ignoreText.utf8.allSatisfy({ $0 < 0x80 }) {
+        if !stripText && !unquote, let marker = asciiIgnoreBytes, Self.isASCII(b, pos..<markerEnd) {
             // ASCII against ASCII: String equality is byte equality.
-            ignore = ignoreText.utf8.elementsEqual(b[pos..<markerEnd])
+            ignore = marker.count == markerEnd - pos
+                && marker.withUnsafeBufferPointer { m in m.isEmpty || memcmp(m.baseAddress!, b.baseAddress! + pos, m.count) == 0 }
         } else {
             let marker: String
             (text, marker) = cleaned(text, marker: String(decoding: UnsafeBufferPointer(rebasing: b[pos..<markerEnd]), as: UTF8.self))
@@ -121,29 +127,64 @@ extension ICDARTxtConverter {
         return nil
     }
 
-    /// `CheckedInt.parse(TextTrim.strip(field))` for the plain case: ASCII whitespace around an
-    /// optional sign and decimal digits, magnitude below 2³¹. Nil for anything else (the original
-    /// path then reads it: a float, or throws: out of range, not a number).
-    @inline(__always) static func integer(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        var lo = range.lowerBound, hi = range.upperBound
-        while lo < hi, isASCIISpace(b[lo]) { lo += 1 }
-        while hi > lo, isASCIISpace(b[hi - 1]) { hi -= 1 }
-        guard lo < hi else { return nil }
-        var negative = false
-        if b[lo] == 0x2D || b[lo] == 0x2B {
-            negative = b[lo] == 0x2D
-            lo += 1
-            guard lo < hi else { return nil }
+    /// Whether `TextTrim.strip`'s Unicode case (taken when the line ends in a non-ASCII
+    /// character, such as `Café`) trims `line` to `lo..<hi` as the ASCII trimming did: every byte
+    /// trimmed is Unicode whitespace too (0x1C–0x1F are not), and the last character is not
+    /// Unicode whitespace (U+00A0, U+3000…). The first byte is ASCII and no space (the caller's).
+    static func unicodeTrimAgrees(_ b: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, _ lo: Int, _ hi: Int) -> Bool {
+        @inline(__always) func unicodeSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        var i = line.lowerBound
+        while i < lo { if !unicodeSpace(b[i]) { return false }; i += 1 }
+        i = hi
+        while i < line.upperBound { if !unicodeSpace(b[i]) { return false }; i += 1 }
+        // The last scalar: up to three continuation bytes after its lead byte.
+        var start = hi - 1
+        while start > lo, hi - start < 4, b[start] & 0xC0 == 0x80 { start -= 1 }
+        let lead = b[start], length = hi - start
+        let value: UInt32
+        switch (lead, length) {
+        case (0xC2...0xDF, 2): value = UInt32(lead & 0x1F) << 6 | UInt32(b[start + 1] & 0x3F)
+        case (0xE0...0xEF, 3): value = UInt32(lead & 0x0F) << 12 | UInt32(b[start + 1] & 0x3F) << 6 | UInt32(b[start + 2] & 0x3F)
+        case (0xF0...0xF4, 4):
+            value = UInt32(lead & 0x07) << 18 | UInt32(b[start + 1] & 0x3F) << 12 | UInt32(b[start + 2] & 0x3F) << 6 | UInt32(b[start + 3] & 0x3F)
+        default: return false   // not a whole UTF-8 character: the original path reports it
         }
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        return !scalar.properties.isWhitespace
+    }
+
+    @inline(__always) static func isASCII(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound { if b[i] >= 0x80 { return false }; i += 1 }
+        return true
+    }
+
+    /// One pass over a coordinate field from `start`: ASCII spaces, an optional sign, decimal
+    /// digits (magnitude below 2³¹), ASCII spaces, then a separating comma (`separates`: the
+    /// byte before it is a digit or a space here, so only the byte after it needs checking).
+    /// The value and the comma's index: `CheckedInt.parse(TextTrim.strip(field))` for the plain
+    /// case. Nil for anything else (the original path then reads the line: a float, or throws:
+    /// out of range, not a number).
+    @inline(__always) static func integerField(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Int)? {
+        let n = b.count
+        var i = start
+        while i < n, isASCIISpace(b[i]) { i += 1 }
+        guard i < n else { return nil }
+        var negative = false
+        if b[i] == 0x2D || b[i] == 0x2B { negative = b[i] == 0x2D; i += 1 }
+        let digits = i
         var value = 0
-        while lo < hi {
-            let d = Int(b[lo]) &- 0x30
-            guard d >= 0 && d <= 9 else { return nil }
+        while i < n {
+            let d = Int(b[i]) &- 0x30
+            guard d >= 0 && d <= 9 else { break }
             value = value &* 10 &+ d
             guard value < Int(CheckedInt.limit) else { return nil }
-            lo += 1
+            i += 1
         }
-        return negative ? -value : value
+        guard i > digits else { return nil }
+        while i < n, isASCIISpace(b[i]) { i += 1 }
+        guard i < n, b[i] == 0x2C, i + 1 == n || b[i + 1] < 0x80 else { return nil }
+        return (negative ? -value : value, i)
     }
 
     /// `TextTrim`'s ASCII whitespace.

@@ -21,6 +21,8 @@ public struct ICDARTxtConverter: LineConverter {
     public let hasDifficultField: Bool
     public let unquote: Bool
     public let floorCoordinates: Bool
+    /// `ignoreText`'s bytes when it is ASCII (the byte path compares markers with them), else nil.
+    let asciiIgnoreBytes: [UInt8]?
 
     public init(options: ConverterOptions) throws {
         hasScriptField = options.bool("script_field", default: false)
@@ -31,6 +33,7 @@ public struct ICDARTxtConverter: LineConverter {
         hasDifficultField = options.bool("difficult_field", default: false)
         unquote = options.bool("unquote", default: false)
         floorCoordinates = options.bool("floor", default: false)
+        asciiIgnoreBytes = ignoreText.utf8.allSatisfy { $0 < 0x80 } ? Array(ignoreText.utf8) : nil
         if hasScriptField && hasDifficultField { throw PrepError.usage("icdar-txt: script_field and difficult_field exclude each other") }
     }
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages prep builds against, only those that are missing (safe to re-run).
 set -euo pipefail
 # chromium: the headless browser the prep show test opens the gallery in.
-# libssl-dev: libcrypto for MD5/SHA-256; libopenblas-dev: the lean core's GEMM (cblas.h).
+# libssl-dev: libcrypto for MD5/SHA-256; libopenblas-dev: the lean core's GEMM (loaded at first use).
 # libarchive-dev: tar, tar.gz, tar.bz2 reading for prep obtain.
 # libpolyclipping-dev: Clipper 6.4 (pyclipper's library) for DBNet's polygon offsets.
 # (scripts/check_tesstrain.sh, not CI, also needs tesseract-ocr and tesseract-ocr-eng; it says so.)

@@ -110,9 +110,18 @@ public final class COCOWriter {
     private static let imageIDKey = Array(", \"image_id\": ".utf8)
 
     /// `annotationObject(…)` serialised, written straight into `buf` without building the
-    /// `JSONValue` (the bytes are the same; `COCOWriterTests` compares the two).
+    /// `JSONValue` (the bytes are the same; `COCOWriterTests` compares the two). Computed
+    /// fields go through one `ByteCursor` write; a source's own `bbox`, `area` or `segmentation`
+    /// (COCO-Text, ArT) is written from its `JSONValue`.
     func writeAnnotation(_ inst: TextInstance, imageID: Int, id: Int, to buf: inout [UInt8]) {
-        let attributes = inst.attributes.isEmpty ? nil : inst.attributes
+        if inst.attributes.isEmpty || (inst.attributes["bbox"] == nil && inst.attributes["area"] == nil && inst.attributes["segmentation"] == nil) {
+            let text = layout.annotationKeys.contains(.text) ? inst.text : nil
+            let bound = 160 + 24 * layout.annotationKeys.count + ByteCursor.maxDoubleBytes * (inst.polygon.count + 5)
+                + ByteCursor.maxIntBytes * 2 + ByteCursor.maxJSONStringBytes(utf8Count: text?.utf8.count ?? 0)
+            buf.appendWritten(maxCount: bound) { writeComputedAnnotation(inst, imageID: imageID, id: id, to: &$0) }
+            return
+        }
+        let attributes = inst.attributes
         buf.append(0x7B)
         for (k, key) in layout.annotationKeys.enumerated() {
             buf.append(contentsOf: keyPrefixes[k])
@@ -120,33 +129,18 @@ public final class COCOWriter {
             case .iscrowd: buf.append(inst.ignore ? 0x31 : 0x30)
             case .category_id: buf.append(0x31)
             case .bbox:
-                if let given = attributes?["bbox"] { json.write(given, to: &buf); break }
-                buf.append(0x5B)
-                for (i, v) in Polygon.xywh(inst.polygon).enumerated() {
-                    if i > 0 { buf.append(0x2C); buf.append(0x20) }
-                    PyJSON.appendDouble(v, to: &buf)
-                }
-                buf.append(0x5D)
+                if let given = attributes["bbox"] { json.write(given, to: &buf); break }
+                buf.appendWritten(maxCount: 4 * ByteCursor.maxDoubleBytes + 16) { Self.putBBox(inst.polygon, to: &$0) }
             case .area:
-                if let given = attributes?["area"] { json.write(given, to: &buf) } else { PyJSON.appendDouble(Polygon.area(inst.polygon), to: &buf) }
+                if let given = attributes["area"] { json.write(given, to: &buf) } else { PyJSON.appendDouble(Polygon.area(inst.polygon), to: &buf) }
             case .text:
                 if let text = inst.text { json.writeString(text, to: &buf) } else { buf.append(contentsOf: "null".utf8) }
             case .segmentation:
                 buf.append(0x5B)
-                if let given = attributes?["segmentation"] {
+                if let given = attributes["segmentation"] {
                     json.write(given, to: &buf)
                 } else {
-                    // JSONValue.numbers: one type for the whole polygon.
-                    buf.append(0x5B)
-                    for (i, v) in inst.polygon.enumerated() {
-                        if i > 0 { buf.append(0x2C); buf.append(0x20) }
-                        if inst.integerCoordinates && v.rounded() == v && abs(v) < 9e15 {
-                            PyJSON.appendInt(Int(v), to: &buf)
-                        } else {
-                            PyJSON.appendDouble(v, to: &buf)
-                        }
-                    }
-                    buf.append(0x5D)
+                    buf.appendWritten(maxCount: ByteCursor.maxDoubleBytes * (inst.polygon.count + 1) + 8) { Self.putPolygon(inst, to: &$0) }
                 }
                 buf.append(0x5D)
             }
@@ -156,6 +150,55 @@ public final class COCOWriter {
         buf.append(contentsOf: Self.idKey)
         PyJSON.appendInt(id, to: &buf)
         buf.append(0x7D)
+    }
+
+    /// An annotation whose fields are all computed from the instance, through one cursor.
+    private func writeComputedAnnotation(_ inst: TextInstance, imageID: Int, id: Int, to c: inout ByteCursor) {
+        c.put(0x7B)
+        for (k, key) in layout.annotationKeys.enumerated() {
+            if k > 0 { c.put(0x2C, 0x20) }
+            switch key {
+            case .iscrowd: c.put("\"iscrowd\": "); c.put(inst.ignore ? 0x31 : 0x30)
+            case .category_id: c.put("\"category_id\": 1")
+            case .bbox: c.put("\"bbox\": "); Self.putBBox(inst.polygon, to: &c)
+            case .area: c.put("\"area\": "); c.putDouble(Polygon.area(inst.polygon))
+            case .text:
+                c.put("\"text\": ")
+                if let text = inst.text { c.putJSONString(text, ensureASCII: true) } else { c.put("null") }
+            case .segmentation: c.put("\"segmentation\": ["); Self.putPolygon(inst, to: &c); c.put(0x5D)
+            }
+        }
+        if layout.annotationKeys.isEmpty { c.put("\"image_id\": ") } else { c.put(", \"image_id\": ") }
+        c.putInt(imageID)
+        c.put(", \"id\": ")
+        c.putInt(id)
+        c.put(0x7D)
+    }
+
+    /// `[x, y, w, h]` of the polygon's bounds (`Polygon.xywh`), as doubles.
+    private static func putBBox(_ p: [Double], to c: inout ByteCursor) {
+        let b = Polygon.bounds(p)
+        c.put(0x5B)
+        c.putDouble(b.minX); c.put(0x2C, 0x20)
+        c.putDouble(b.minY); c.put(0x2C, 0x20)
+        c.putDouble(b.maxX - b.minX); c.put(0x2C, 0x20)
+        c.putDouble(b.maxY - b.minY)
+        c.put(0x5D)
+    }
+
+    /// The polygon as one list (`JSONValue.numbers`: one type for the whole polygon).
+    private static func putPolygon(_ inst: TextInstance, to c: inout ByteCursor) {
+        c.put(0x5B)
+        for (i, v) in inst.polygon.enumerated() {
+            if i > 0 { c.put(0x2C, 0x20) }
+            // `v.rounded() == v` without the libm call (the conversion is exact below 9e15).
+            if inst.integerCoordinates && abs(v) < 9e15 && Double(Int(v)) == v {
+                c.putInt(Int(v))
+            } else {
+                c.putDouble(v)
+            }
+        }
+        c.put(0x5D)
     }
 
     /// A Python dict assignment: replace in place, or append.

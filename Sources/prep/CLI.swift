@@ -23,7 +23,7 @@ enum CLI {
         // The root help lists every dataset (all recipes parsed); other runs skip that.
         Prep.listsDatasets = args.isEmpty || args.contains { $0 == "help" || $0 == "-h" || $0 == "--help" }
         do {
-            var command = try Prep.parseAsRoot(args)
+            var command = try DatasetCommand.parseAlone(args) ?? Prep.parseAsRoot(args)
             try command.run()
             return 0
         } catch let error as PrepError {

@@ -10,6 +10,8 @@ struct DatasetCommand: ParsableCommand {
 
     static var configuration: CommandConfiguration {
         let name = invokedName ?? "dataset"
+        // Parsed alone (`parseAlone`), nothing shows help: the name is all that is read.
+        if parsingAlone { return CommandConfiguration(commandName: name, _superCommandName: "prep", shouldDisplay: false) }
         let recipe = invokedName.flatMap { try? Zoo.recipe(named: $0) }
         return CommandConfiguration(
             commandName: name,

@@ -186,6 +186,36 @@ final class ICDARCommandTests: XCTestCase {
         XCTAssertEqual(try PrepProcess.run(["zoo", "nope"]).status, 2)
     }
 
+    /// A dataset command is parsed by `DatasetCommand` alone (the short way through
+    /// ArgumentParser); whatever that cannot take — built-in flags, short-flag groups holding
+    /// `h`, every error — goes the full way and reads exactly as before.
+    func testDatasetArgumentsReadAsBeforeOnTheShortParse() throws {
+        let fixture = PrepProcess.fixture("icdar2015-toy").path
+        let help = try PrepProcess.run(["icdar2015", "--help"])
+        let grouped = try PrepProcess.run(["icdar2015", fixture, "-qh"])
+        XCTAssertEqual(grouped.status, 0)
+        XCTAssertEqual(grouped.stdout, help.stdout, "-qh is -q -h: the help")
+        XCTAssertEqual(try PrepProcess.run(["icdar2015", fixture, "--version"]).stdout, try PrepProcess.run(["--version"]).stdout)
+        let usage = "Usage: prep icdar2015 [<options>] <root>\n  See 'prep icdar2015 --help' for more information."
+        for (args, message) in [(["--nproc", "0"], "prep: error: Error: --nproc must be at least 1"),
+                                (["--bogus"], "prep: error: Error: Unknown option '--bogus'. Did you mean '--jobs'?"),
+                                (["--split-list"], "prep: error: Error: Missing value for '--split-list <split-list>'")] {
+            let r = try PrepProcess.run(["icdar2015", fixture] + args)
+            XCTAssertEqual(r.status, 2, "\(args)")
+            XCTAssertTrue(r.stderr.hasPrefix(message + "\n"), "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(usage), "\(args): \(r.stderr)")
+        }
+        let missing = try PrepProcess.run(["icdar2015"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("prep: error: Error: Missing expected argument '<root>'"), missing.stderr)
+        // The short parse itself: the same outputs as ever.
+        let out = try PrepProcess.tempDir(self)
+        let r = try PrepProcess.run(["icdar2015", fixture, "--splits", "test", "-o", out.path, "--nproc", "1", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("instances_test.json")),
+                       try Data(contentsOf: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json")))
+    }
+
     /// Relative path → content hash of every file under `root`.
     func snapshot(_ root: URL) throws -> [String: Int] {
         var out: [String: Int] = [:]

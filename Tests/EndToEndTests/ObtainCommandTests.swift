@@ -291,4 +291,41 @@ final class ObtainCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("instances_test.json")),
                        try Data(contentsOf: PrepProcess.fixture("expected/icdar2015-toy/instances_test.json")))
     }
+
+    /// libcurl is loaded when a download starts, not linked: a machine without it prepares data
+    /// as before, and a download there stops with what to install (or --from).
+    func testMissingLibcurlStopsTheDownloadWithWhatToInstall() throws {
+        let server = try ObtainServer(self, serving: archives)
+        let root = try PrepProcess.tempDir(self).appendingPathComponent("root")
+        var env = PrepProcess.obtainEnvironment(zoo: try fixtureZoo())
+        env["PREP_LIBCURL"] = "/nonexistent/libcurl.so.4"
+        let r = try PrepProcess.run(["obtain", "icdar2015", root.path, "--split-list", "test", "--mirror", server.url, "--jobs", "1"], env: env)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("downloading needs libcurl, which could not be loaded (/nonexistent/libcurl.so.4"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("apt-get install libcurl4), or download the files by hand and use --from DIR"), r.stderr)
+        XCTAssertEqual(server.requests, [], "nothing was requested")
+        // --from needs no libcurl at all.
+        let from = try PrepProcess.run(["obtain", "icdar2015", root.path, "--split-list", "test", "--from", archives.path], env: env)
+        XCTAssertEqual(from.status, 0, from.stderr)
+    }
+
+    #if os(Linux)
+    /// Process start links no libcurl (nor FoundationNetworking, which needs it) and no OpenBLAS
+    /// (whose thread pool would start and spin in every command): a download, the engine load them.
+    func testPrepLinksNeitherLibcurlNorOpenBLAS() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["readelf", "-d", PrepProcess.binary.path]
+        let out = Pipe()
+        p.standardOutput = out
+        do { try p.run() } catch { throw XCTSkip("readelf is missing") }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw XCTSkip("readelf failed") }
+        let needed = text.split(separator: "\n").filter { $0.contains("(NEEDED)") }
+        XCTAssertFalse(needed.isEmpty, text)
+        XCTAssertFalse(needed.contains { $0.contains("libcurl") || $0.contains("FoundationNetworking") || $0.contains("openblas") },
+                       needed.joined(separator: "\n"))
+    }
+    #endif
 }

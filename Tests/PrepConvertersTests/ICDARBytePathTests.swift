@@ -101,6 +101,19 @@ final class ICDARBytePathTests: XCTestCase {
             "\u{0661},2,3,4,5,6,7,8,arabic digit",
             "1,2,3,4,5,6,7,8,\u{1F600} emoji",
             "1,2,3,4,5,6,7,8,tab\tinside",
+            // A last non-ASCII character: the Unicode trim, which the byte path now takes when
+            // it cuts the same bytes (unicodeTrimAgrees).
+            "1,2,3,4,5,6,7,8,Caf\u{E9} \t",
+            " 1,2,3,4,5,6,7,8,Caf\u{E9}",
+            "\u{1C}1,2,3,4,5,6,7,8,Caf\u{E9}",
+            "1,2,3,4,5,6,7,8,Caf\u{E9}\u{1F}",
+            "1,2,3,4,5,6,7,8,Caf\u{E9}\u{85}",
+            "1,2,3,4,5,6,7,8,line\u{2028}",
+            "1,2,3,4,5,6,7,8,\u{1F600}",
+            "1,2,3,4,5,6,7,8,e\u{301}",
+            "1,2,3,4,5,6,7,8,\u{4E2D}\u{6587} ",
+            "1,2,3,4,5,6,7,8,###,\u{E9}",
+            "1,2,3,4,5,6,7,8,\u{E9}",
         ]
         for (k, l) in lines.enumerated() {
             for end in ["\n", "\r\n", "\r", ""] {
@@ -125,6 +138,9 @@ final class ICDARBytePathTests: XCTestCase {
             [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array("1,2,3,4,5,6,7,8,two BOMs".utf8),
             Array("1,2,3,4,5,6,7,8,a\0b".utf8),
             Array("\r\r\n\n1,2,3,4,5,6,7,8,x\r".utf8),
+            Array("1,2,3,4,5,6,7,8,ab".utf8) + [0xC3],                    // a cut character at the end
+            Array("1,2,3,4,5,6,7,8,ab".utf8) + [0xE0, 0x80, 0x80],        // an overlong one
+            Array("1,2,3,4,5,6,7,8,ab".utf8) + [0xA9, 0xA9, 0xA9, 0xA9],  // continuation bytes only
         ]
         for (k, bytes) in cases.enumerated() { assertSame(try write(bytes, "odd-\(k).txt"), "odd case \(k): \(bytes)") }
     }

@@ -75,6 +75,20 @@ final class PyJSONTests: XCTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "NaN Infinity -Infinity ")
     }
 
+    /// Halves below 1e15 (a polygon's area with integer corners) are written as `m.5` without
+    /// Swift's description; the bytes are the reference repr's, both signs, up to the limit.
+    func testHalvesEqualTheStringRepr() {
+        var rng = SplitMix64(seed: 23)
+        var halves = [0.5, -0.5, 1.5, -1.5, 9999.5, 10000.5, 1e15 - 0.5, -(1e15 - 0.5), 999999999999.5, 1e15 + 0.5, 2.25, -0.25]
+        for _ in 0..<5000 {
+            let r = rng.next()
+            halves.append((Double(Int64(bitPattern: r) >> Int(r % 63)) + 0.5) * (r & 1 == 0 ? 1 : -1))
+        }
+        for d in halves {
+            XCTAssertEqual(PyJSON.pythonRepr(d), Self.stringRepr(d), "\(d)")
+        }
+    }
+
     /// The String-building repr `PyJSON` used before its byte writer (kept here as the reference).
     static func stringRepr(_ d: Double) -> String {
         // Integral values below 1e15 (coordinates, most areas): digits plus ".0".

@@ -66,6 +66,8 @@ final class COCOWriterTests: XCTestCase {
             TextInstance(polygon: [-5, -0.0, 1e16, 2, 3, 9e15, 1, 4], integerCoordinates: true, text: nil),
             TextInstance(polygon: [0.1, 0.2, 1234567.5, 3, 2, 1e22, 7, 8], integerCoordinates: true, text: ""),
             TextInstance(polygon: [1, 2], integerCoordinates: true, text: "two numbers"),
+            TextInstance(polygon: [0, 0, 3, 0, 3, 3], integerCoordinates: true, text: "half area", attributes: ["script": .string("Latin")]),
+            TextInstance(polygon: [-1.5, 0, -4, 0, -4, -3], integerCoordinates: false, text: "negative half area"),
             overridden,
         ]
         let orders: [[COCOWriter.AnnotationKey]] = [[.iscrowd, .category_id, .bbox, .area, .segmentation],

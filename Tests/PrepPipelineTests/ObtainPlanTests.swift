@@ -82,6 +82,12 @@ final class ObtainPlanTests: XCTestCase {
         XCTAssertEqual(ProxySettings.proxy(explicit: "http://e:9", for: http, environment: env)?.absoluteString, "http://e:9")
         XCTAssertNil(ProxySettings.proxy(explicit: "http://e:9", for: http, environment: ["no_proxy": "*"]))
         XCTAssertNil(ProxySettings.proxy(explicit: nil, for: http, environment: [:]))
+        // all_proxy / ALL_PROXY when the scheme's own variable is unset or empty (libcurl is
+        // handed this choice, so its own reading of the environment never differs).
+        XCTAssertEqual(ProxySettings.proxy(explicit: nil, for: https, environment: ["ALL_PROXY": "a:2"])?.absoluteString, "http://a:2")
+        XCTAssertEqual(ProxySettings.proxy(explicit: nil, for: http, environment: ["http_proxy": "", "all_proxy": "http://b:3"])?.absoluteString, "http://b:3")
+        XCTAssertEqual(ProxySettings.proxy(explicit: nil, for: http, environment: ["http_proxy": "c:4", "all_proxy": "http://b:3"])?.absoluteString, "http://c:4")
+        XCTAssertNil(ProxySettings.proxy(explicit: nil, for: http, environment: ["all_proxy": "http://b:3", "no_proxy": "iapr-tc11.org"]))
     }
 
     /// Every file of every zoo recipe has a checksum or says why not; archives say where their

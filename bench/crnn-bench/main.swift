@@ -7,7 +7,6 @@
 import Foundation
 import PrepNN
 import PrepModels
-import COpenBLAS
 
 func arg(_ name: String, _ def: String) -> String {
     let a = CommandLine.arguments
@@ -31,7 +30,7 @@ let iters = Int(arg("--iters", "5"))!
 let classes = Int(arg("--classes", "37"))!
 let parityDir = arg("--parity", "")
 Threads.set(threads)
-if let bt = Int(arg("--blas-threads", "")) { openblas_set_num_threads(Int32(bt)) }
+if let bt = Int(arg("--blas-threads", "")) { OpenBLAS.setThreads(bt) }
 // --no-train-winograd: training convolutions through im2col + GEMM only (the engine before Winograd training)
 if CommandLine.arguments.contains("--no-train-winograd") { Conv2d.trainsWithWinograd = false }
 

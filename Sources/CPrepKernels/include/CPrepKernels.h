@@ -11,6 +11,8 @@
  * zero. B (K×N) and C (M×N) are plain row-major with leading dimensions.
  */
 #include <stddef.h>
+/* the AVX-512 SGEMM behind PrepNN's sgemm, and the Winograd row transforms */
+#include "cgemm.h"
 
 #define PREP_PANEL_ROWS 16
 #define PREP_ISA_PORTABLE 0

@@ -80,7 +80,10 @@ public enum ImageProbe {
 
     // MARK: JPEG
 
-    static let sofMarkers: Set<UInt8> = [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF]
+    /// The frame header markers SOF0–SOF15 (0xC0–0xCF but DHT 0xC4, JPG 0xC8, DAC 0xCC).
+    @inline(__always) static func isSOF(_ marker: UInt8) -> Bool {
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
+    }
 
     static func jpeg(_ r: ByteWindow, path: String) throws -> ImageInfo {
         var pos = 2
@@ -100,16 +103,15 @@ public enum ImageProbe {
             if marker == 0xD9 || marker == 0xDA {
                 throw PrepError.image(path: path, reason: "corrupt JPEG header: no frame header (SOF) before the image data")
             }
-            let lenBytes = r.read(pos, 2)
-            guard lenBytes.count == 2 else { throw cut }
-            let length = Int(lenBytes[0]) << 8 | Int(lenBytes[1])
+            // Byte by byte from the window's block (no array per field).
+            guard let l0 = r.byte(pos), let l1 = r.byte(pos + 1) else { throw cut }
+            let length = Int(l0) << 8 | Int(l1)
             guard length >= 2 else { throw PrepError.image(path: path, reason: "corrupt JPEG header: segment length \(length)") }
-            if sofMarkers.contains(marker) {
-                let s = r.read(pos + 2, 6)
-                guard s.count == 6 else { throw cut }
-                let height = Int(s[1]) << 8 | Int(s[2])
-                let width = Int(s[3]) << 8 | Int(s[4])
-                return ImageInfo(format: .jpeg, width: width, height: height, channels: Int(s[5]), exifOrientation: orientation)
+            if isSOF(marker) {
+                guard let h0 = r.byte(pos + 3), let h1 = r.byte(pos + 4), let w0 = r.byte(pos + 5), let w1 = r.byte(pos + 6),
+                      let c = r.byte(pos + 7) else { throw cut }
+                return ImageInfo(format: .jpeg, width: Int(w0) << 8 | Int(w1), height: Int(h0) << 8 | Int(h1),
+                                 channels: Int(c), exifOrientation: orientation)
             }
             if marker == 0xE1 && length >= 16 {
                 let seg = r.read(pos + 2, length - 2)

@@ -1,5 +1,4 @@
 import CPrepKernels
-import COpenBLAS
 
 /// Which kernels run `sgemm`'s products (GEMVs stay with OpenBLAS).
 ///
@@ -32,16 +31,16 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
         // than this call with its AVX2 kernels. Row k of op(A) is a[k] (or a[k·lda] when A is
         // stored K×1). C is cleared first for beta = 0: not every BLAS ignores NaNs left in it.
         if beta == 0 { c.update(repeating: 0, count: n) }
-        cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(transB ? n : k), Int32(transB ? k : n),
-                    alpha, b, Int32(ldb), a, transA ? Int32(lda) : 1, beta, c, 1)
+        OpenBLAS.functions.sgemv(OpenBLAS.rowMajor, transB ? OpenBLAS.noTrans : OpenBLAS.trans, Int32(transB ? n : k), Int32(transB ? k : n),
+                                 alpha, b, Int32(ldb), a, transA ? Int32(lda) : 1, beta, c, 1)
         return
     }
     if GEMMKernels.usesOwn {
         prep_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    OpenBLAS.functions.sgemm(OpenBLAS.rowMajor, transA ? OpenBLAS.trans : OpenBLAS.noTrans, transB ? OpenBLAS.trans : OpenBLAS.noTrans,
+                             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// `sgemm` with the M rows of C split over the engine's threads (each a single-threaded BLAS
@@ -67,4 +66,4 @@ public func gemmRows(transA: Bool = false, transB: Bool = false, m: Int, n: Int,
 
 /// The name of the kernel set OpenBLAS runs (e.g. "Haswell" for AVX2, "SkylakeX" or
 /// "Cooperlake" for AVX-512; OPENBLAS_CORETYPE overrides what it detects).
-public var blasCoreName: String { String(cString: openblas_get_corename()) }
+public var blasCoreName: String { OpenBLAS.functions.coreName().map { String(cString: $0) } ?? "unknown" }

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Dispatch
 
 /// The engine's thread count. The CLI sets it once from `--nproc` before building a model.
@@ -15,7 +14,7 @@ public enum Threads {
     /// Sets the engine's threads to `n` (clamped to ≥ 1) and OpenBLAS's to 1.
     public static func set(_ n: Int) {
         count = max(1, n)
-        openblas_set_num_threads(1)
+        OpenBLAS.setThreads(1)
     }
 
     /// Runs `body(i)` for i in 0..<n, spread over `count` threads when there is enough work.

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import CCurlShim
 import PrepCore
 
 /// How downloads behave: retries, back-off, stall timeout, proxy.
@@ -12,13 +10,13 @@ public struct DownloadSettings: Sendable {
     public var backoff: Double = 2
     /// Seconds without a byte (or without an answer) after which an attempt is abandoned.
     public var stallTimeout: Double = 60
-    /// `--proxy URL`; nil: the environment's, as curl reads it.
+    /// `--proxy URL`; nil: the environment's, as curl reads it (`ProxySettings`).
     public var proxy: String?
 
     public init() {}
 }
 
-/// Downloads one URL into a `.part` file through URLSession, streaming to disk (never the
+/// Downloads one URL into a `.part` file through libcurl, streaming to disk (never the
 /// whole file in memory). A `.part` left by an earlier run is resumed with an HTTP Range
 /// request; a server that ignores Range restarts it from zero. Connection errors, cuts, stalls
 /// and 5xx answers are retried with back-off; 4xx answers stop at once.
@@ -29,7 +27,6 @@ public final class HTTPDownloader: @unchecked Sendable {
     public init(settings: DownloadSettings, progress: PrepCore.Progress?) {
         self.settings = settings
         self.progress = progress
-        ProxySettings.applyForLibcurl(settings.proxy)
     }
 
     /// Fetches `url` into `part` (appending to what it holds). Returns the bytes received in
@@ -67,23 +64,19 @@ public final class HTTPDownloader: @unchecked Sendable {
     }
 }
 
-/// One HTTP attempt: a data task whose delegate appends each piece to the `.part` file.
-private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// One HTTP attempt through libcurl (`CCurlShim`, loaded on first use): the response decides
+/// whether the body is wanted, each piece of the body is appended to the `.part` file.
+private final class Transfer {
     enum Outcome { case complete, retry(String), fatal(String) }
 
     let url: URL
     let part: URL
     let progress: PrepCore.Progress?
-    private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
     private var handle: FileHandle?
     private var offset: Int64
     private var expectedEnd: Int64?
     private(set) var received: Int64 = 0
-    private var lastActivity = Date()
     private var outcome: Outcome?
-    private var stalled = false
-    private var alreadyComplete = false
     /// The file's size as added to the progress total so far (a resumed attempt adds only
     /// what the first did not know).
     private(set) var announced: Int64
@@ -97,42 +90,40 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     }
 
     func run(settings: DownloadSettings) -> Outcome {
-        let config = URLSessionConfiguration.ephemeral
-        // The stall watchdog below bounds each attempt; URLSession's own timers must not cut a
-        // long, healthy download.
-        config.timeoutIntervalForRequest = 7 * 24 * 3600
-        config.timeoutIntervalForResource = 7 * 24 * 3600
-        config.requestCachePolicy = .reloadIgnoringLocalCacheData
-        config.urlCache = nil
-        if let proxy = ProxySettings.dictionary(explicit: settings.proxy, for: url) {
-            config.connectionProxyDictionary = proxy
-        }
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: config, delegate: self, delegateQueue: queue)
-        var request = URLRequest(url: url)
-        // Archives are fetched as stored: a server gzip-encoding a .tar.gz would change the bytes.
-        request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
-        request.setValue("prep-obtain", forHTTPHeaderField: "User-Agent")
-        if offset > 0 { request.setValue("bytes=\(offset)-", forHTTPHeaderField: "Range") }
-        let task = session.dataTask(with: request)
-        task.resume()
-        while done.wait(timeout: .now() + 0.2) == .timedOut {
-            lock.lock()
-            let idle = Date().timeIntervalSince(lastActivity)
-            lock.unlock()
-            if idle > settings.stallTimeout {
-                lock.lock(); stalled = true; lock.unlock()
-                task.cancel()
-                // The cancellation completes the task; never wait on it unbounded.
-                _ = done.wait(timeout: .now() + 10)
-                break
-            }
-        }
-        session.invalidateAndCancel()
-        lock.lock(); defer { lock.unlock() }
+        // One rule for the proxy (ProxySettings), whatever libcurl would read itself: "" is none.
+        let proxy = ProxySettings.proxy(explicit: settings.proxy, for: url)?.absoluteString ?? ""
+        var callbacks = prep_http_callbacks(
+            context: Unmanaged.passUnretained(self).toOpaque(),
+            response: { context, response in
+                Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().respond(response!.pointee) ? 0 : 1
+            },
+            data: { context, bytes, count in
+                Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                    .append(UnsafeRawBufferPointer(start: UnsafeRawPointer(bytes), count: count)) ? 0 : 1
+            })
+        var message = [CChar](repeating: 0, count: 512)
+        let library = ProcessInfo.processInfo.environment["PREP_LIBCURL"]
+        let code = prep_http_get(url.absoluteString, offset, "prep-obtain", proxy, settings.stallTimeout, library,
+                                 &callbacks, &message, message.count)
         try? handle?.close()
-        if stalled { return .retry("no data for \(Int(settings.stallTimeout)) s (the server stalled)") }
+        let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        switch Int(code) {
+        case Int(PREP_HTTP_NO_LIBCURL):
+            return .fatal("downloading needs libcurl, which could not be loaded (\(reason)): install it "
+                          + "(Debian/Ubuntu: apt-get install libcurl4), or download the files by hand and use --from DIR")
+        case Int(PREP_HTTP_STALLED):
+            return .retry("no data for \(Int(settings.stallTimeout)) s (the server stalled)")
+        case Int(PREP_HTTP_FAILED):
+            if outcome == nil { finish(.retry("connection failed (\(reason))")) }
+        case Int(PREP_HTTP_DONE):
+            if let end = expectedEnd, offset < end {
+                finish(.retry("the connection closed after \(offset) of \(end) bytes"))
+            } else {
+                finish(.complete)
+            }
+        default:
+            break   // PREP_HTTP_STOPPED: the callback that stopped it set the outcome
+        }
         return outcome ?? .retry("the transfer ended without an answer")
     }
 
@@ -140,21 +131,18 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         if outcome == nil { outcome = o }
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        lastActivity = Date()
-        guard let http = response as? HTTPURLResponse else { finish(.fatal("not an HTTP answer")); completionHandler(.cancel); return }
-        let status = http.statusCode
+    /// The final response: whether its body is wanted.
+    private func respond(_ response: prep_http_response) -> Bool {
+        let status = response.status
         switch status {
         case 200, 206:
-            if let type = http.value(forHTTPHeaderField: "Content-Type"), type.lowercased().hasPrefix("text/html"),
+            if let type = response.content_type.map({ String(cString: $0) }), type.lowercased().hasPrefix("text/html"),
                !url.path.lowercased().hasSuffix(".html") {
                 finish(.fatal("the server answered with an HTML page instead of the file (a login or registration page?): download it by hand and use --from DIR"))
-                completionHandler(.cancel); return
+                return false
             }
             var start: Int64 = 0
-            if status == 206, let range = http.value(forHTTPHeaderField: "Content-Range"),
+            if status == 206, let range = response.content_range.map({ String(cString: $0) }),
                let first = range.split(separator: " ").last?.split(separator: "-").first, let s = Int64(first) {
                 start = s
             }
@@ -163,7 +151,7 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
                 offset = 0
                 FileManager.default.createFile(atPath: part.path, contents: nil)
             }
-            let length = http.expectedContentLength
+            let length = response.content_length
             expectedEnd = length >= 0 ? offset + length : nil
             if let end = expectedEnd, end > announced {
                 // Bytes already in the .part count as done, so the bar and ETA cover the rest.
@@ -173,59 +161,38 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             }
             if !FileManager.default.fileExists(atPath: part.path) { FileManager.default.createFile(atPath: part.path, contents: nil) }
             guard let h = FileHandle(forWritingAtPath: part.path) else {
-                finish(.fatal("cannot write \(part.path)")); completionHandler(.cancel); return
+                finish(.fatal("cannot write \(part.path)")); return false
             }
             h.truncateFile(atOffset: UInt64(offset))
             handle = h
-            completionHandler(.allow)
+            return true
         case 416 where offset > 0:
             // Nothing left past the bytes we hold: the part is complete (the checksum decides).
-            alreadyComplete = true
             finish(.complete)
-            completionHandler(.cancel)
         case 404, 410:
             finish(.fatal("HTTP \(status): not found (the host may have moved the file: see prep zoo NAME for alternatives, or use --from DIR)"))
-            completionHandler(.cancel)
         case 401, 403:
             finish(.fatal("HTTP \(status): access denied (registration needed? download it by hand and use --from DIR)"))
-            completionHandler(.cancel)
         case 408, 429, 500...599:
             finish(.retry("HTTP \(status)"))
-            completionHandler(.cancel)
         default:
             finish(.fatal("HTTP \(status)"))
-            completionHandler(.cancel)
         }
+        return false
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock(); defer { lock.unlock() }
-        lastActivity = Date()
-        guard outcome == nil, let handle else { return }
+    /// Appends a piece of the body; false stops the transfer.
+    private func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard outcome == nil, let handle else { return false }
         do {
-            try handle.write(contentsOf: data)
+            try handle.write(contentsOf: bytes)
         } catch {
             finish(.fatal("cannot write \(part.path): \(error.localizedDescription)"))
-            dataTask.cancel()
-            return
+            return false
         }
-        offset += Int64(data.count)
-        received += Int64(data.count)
-        progress?.advance(data.count)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        lock.lock()
-        if outcome == nil {
-            if let error {
-                finish(.retry("connection failed (\(error.localizedDescription))"))
-            } else if let end = expectedEnd, offset < end {
-                finish(.retry("the connection closed after \(offset) of \(end) bytes"))
-            } else {
-                finish(.complete)
-            }
-        }
-        lock.unlock()
-        done.signal()
+        offset += Int64(bytes.count)
+        received += Int64(bytes.count)
+        progress?.advance(bytes.count)
+        return true
     }
 }

@@ -102,8 +102,7 @@ public struct Obtainer {
         let downloader = HTTPDownloader(settings: settings.download, progress: progress)
         let results = ParallelResults(count: items.count)
         // Downloads wait on the network, not the CPU: `--jobs` threads of their own whatever
-        // the core count. Not GCD workers: each blocks while URLSession's own queues (GCD)
-        // deliver its data, and blocked workers starve them (seconds per file on 2 cores).
+        // the core count (each blocks in libcurl for its whole transfer), not GCD workers.
         let gate = DispatchSemaphore(value: max(1, settings.jobs))
         let group = DispatchGroup()
         for i in items.indices {

@@ -303,36 +303,54 @@ public struct RecipeError: Error, CustomStringConvertible {
 /// leading zeros: VinText's `im0001.jpg` → `1`) and `{head}` (the name up to its first `_`: BID's
 /// `00000001_in.jpg` → `00000001`) in a layout template.
 public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
-    // Byte scanning into a byte buffer (this runs a few times per image; Foundation's
-    // replacingOccurrences goes through NSString on Linux, and slicing a String at UTF-8
-    // indices makes it check Character boundaries, thousands of instructions per call).
+    // Byte scanning into a stack buffer, keys matched by their bytes, one String made at the end
+    // (this runs a few times per image; Foundation's replacingOccurrences goes through NSString
+    // on Linux, and slicing a String at UTF-8 indices makes it check Character boundaries).
     var template = template
+    let nameLength = name.utf8.count, splitLength = split.utf8.count
     return template.withUTF8 { t -> String in
-        guard let first = t.firstIndex(of: 0x7B) else { return String(decoding: t, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(t.count + split.utf8.count + 2 * name.utf8.count)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: t[..<first]))
-        var i = first
-        while i < t.count {
-            guard t[i] == 0x7B, let close = t[i...].firstIndex(of: 0x7D) else {
-                out.append(t[i])
-                i += 1
-                continue
+        var braces = 0
+        for b in t where b == 0x7B { braces += 1 }
+        if braces == 0 { return String(decoding: t, as: UTF8.self) }
+        // Room for the template with every key replaced by the longest value it can take.
+        let capacity = t.count + braces * max(splitLength, nameLength)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out -> String in
+            let o = out.baseAddress!
+            var n = 0
+            var i = 0
+            while i < t.count {
+                guard t[i] == 0x7B, let close = t[i...].firstIndex(of: 0x7D) else {
+                    o[n] = t[i]; n += 1; i += 1
+                    continue
+                }
+                if var v = templateValue(UnsafeBufferPointer(rebasing: t[(i + 1)..<close]), split: split, name: name) {
+                    v.withUTF8 { u in
+                        if let base = u.baseAddress { (o + n).update(from: base, count: u.count) }
+                        n += u.count
+                    }
+                } else {
+                    // Not a key: kept as written.
+                    for k in i...close { o[n] = t[k]; n += 1 }
+                }
+                i = close + 1
             }
-            // Keys are short ASCII: a small String compares without allocating.
-            switch String(decoding: UnsafeBufferPointer(rebasing: t[(i + 1)..<close]), as: UTF8.self) {
-            case "split": out += split.utf8
-            case "name": out += name.utf8
-            case "stem": out += stemOf(name).utf8
-            case "stem1": out += prefix(of: name, before: 0x2E).utf8
-            case "number": out += numberIn(name).utf8
-            case "head": out += prefix(of: name, before: 0x5F).utf8
-            default: out.append(contentsOf: UnsafeBufferPointer(rebasing: t[i...close]))
-            }
-            i = close + 1
+            return String(decoding: UnsafeBufferPointer(start: o, count: n), as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// The value of one `expandTemplate` key (its bytes between the braces), nil for no key.
+private func templateValue(_ key: UnsafeBufferPointer<UInt8>, split: String, name: String) -> String? {
+    @inline(__always) func isKey(_ k: StaticString) -> Bool {
+        key.count == k.utf8CodeUnitCount && memcmp(key.baseAddress!, k.utf8Start, key.count) == 0
+    }
+    if isKey("split") { return split }
+    if isKey("name") { return name }
+    if isKey("stem") { return stemOf(name) }
+    if isKey("stem1") { return String(prefix(of: name, before: 0x2E)) }
+    if isKey("number") { return numberIn(name) }
+    if isKey("head") { return String(prefix(of: name, before: 0x5F)) }
+    return nil
 }
 
 /// `name` up to the first `byte` (an ASCII separator), or all of it. By bytes when the name is
