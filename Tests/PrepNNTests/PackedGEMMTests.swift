@@ -124,6 +124,17 @@ final class PackedGEMMTests: XCTestCase {
         }
     }
 
+    /// AVX-512: packed kernels for every product; AVX2 and portable: thin ones only; off: none.
+    func testWhichProductsUseThePackedKernels() {
+        for family in families {
+            PackedKernels.cap(family)
+            XCTAssertTrue(PackedKernels.pays(columns: 26), family)
+            XCTAssertEqual(PackedKernels.pays(columns: 64 * 26), family == "avx512", family)
+        }
+        PackedKernels.enabled = false
+        XCTAssertFalse(PackedKernels.pays(columns: 26))
+    }
+
     func testRowRangesStartOnPanels() {
         XCTAssertEqual(PackedWeights.rowRanges(512, parts: 2), [0..<256, 256..<512])
         XCTAssertEqual(PackedWeights.rowRanges(35, parts: 3), [0..<16, 16..<32, 32..<35])

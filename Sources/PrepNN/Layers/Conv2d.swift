@@ -132,11 +132,12 @@ public final class Conv2d: Module {
             // Training rebuilds U every forward: its weights change every step anyway, and
             // finite-difference checks write them through the subscript, which no cache sees.
             if keepsInput { weight.value.markChanged() }
-            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused, packed: !keepsInput && PackedKernels.enabled)
+            let tiles = n * ((ho + 1) / 2) * ((wo + 1) / 2)
+            forwardWinograd(x, n: n, h: h, w: ww, epilogue: fused, packed: !keepsInput && PackedKernels.pays(columns: tiles))
             return output
         }
         // inference with enough depth per output: the weights packed once for prep's own kernel
-        let packed = !keepsInput && PackedKernels.enabled && k >= Conv2d.packedMinDepth ? packedWeights() : nil
+        let packed = !keepsInput && PackedKernels.pays(columns: n * l) && k >= Conv2d.packedMinDepth ? packedWeights() : nil
         let g = groupSize(n: n, l: l, threads: Threads.count)
         if usesWidePath(n: n, g: g) {
             forwardWide(x, n: n, h: h, w: ww, ho: ho, wo: wo, epilogue: fused, packed: packed)

@@ -97,8 +97,7 @@ public final class LSTM: Module {
             let row = gates + r * g4
             for j in 0..<g4 { row[j] = bih[j] + bhh[j] }
         }
-        let packed = !training && PackedKernels.enabled
-        if packed {
+        if !training && PackedKernels.pays(columns: steps * n) {
             // gates (T·N × 4H) += X · W_ihᵀ, i.e. W_ih · Xᵀ stored transposed
             let w = d.packedIH.update(from: d.weightIH.value, m: g4, k: inputSize)
             if split {
@@ -113,7 +112,8 @@ public final class LSTM: Module {
                       b: d.weightIH.value.data, ldb: inputSize, beta: 1, c: gates, ldc: g4)
         }
         // one sequence: a GEMV per step (`sgemm`), which beats the packed kernel at one column
-        let recurrent = packed && n > 1 ? d.packedHH.update(from: d.weightHH.value, m: g4, k: h) : nil
+        let recurrent = !training && n > 1 && PackedKernels.pays(columns: n)
+            ? d.packedHH.update(from: d.weightHH.value, m: g4, k: h) : nil
         for s in 0..<steps {
             let t = d.reverse ? steps - 1 - s : s
             let prev = d.reverse ? t + 1 : t - 1
