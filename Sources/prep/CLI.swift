@@ -2,11 +2,13 @@ import Foundation
 import ArgumentParser
 import PrepCore
 import PrepPipeline
+import PrepNN
 
 /// Entry point logic: dataset names dispatch to the dataset command; exit codes are 0 success,
 /// 1 failure, 2 usage error.
 enum CLI {
     static func main(_ args: [String]) -> Int32 {
+        Threads.stopBLASPool()
         var args = args
         // `prep help icdar2015` is `prep icdar2015 --help`.
         if args.count >= 2, args[0] == "help", (try? Zoo.recipe(named: args[1])) != nil {

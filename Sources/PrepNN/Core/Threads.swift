@@ -1,5 +1,8 @@
 import COpenBLAS
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The engine's thread count. The CLI sets it once from `--nproc` before building a model.
 ///
@@ -16,6 +19,19 @@ public enum Threads {
     public static func set(_ n: Int) {
         count = max(1, n)
         openblas_set_num_threads(1)
+    }
+
+    /// Stops OpenBLAS's thread pool. Its pthreads build starts the pool when the library loads,
+    /// and the pool's threads spin (`sched_yield`) for up to ~0.1 s waiting for work before they
+    /// sleep: CPU burnt in every prep process (a core's worth on an idle machine: the other
+    /// core), though data preparation never calls BLAS and the engine runs it single-threaded
+    /// (`set`). The CLI calls this first thing; OpenBLAS re-creates the pool if it is ever asked
+    /// for threads. Looked up at run time: a build without a pool (serial, OpenMP) may lack it.
+    public static func stopBLASPool() {
+        #if os(Linux)
+        guard let symbol = dlsym(nil, "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)()
+        #endif
     }
 
     /// Runs `body(i)` for i in 0..<n, spread over `count` threads when there is enough work.

@@ -120,7 +120,9 @@ public struct PairGatherer {
         let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
         let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
         if nameFree, let annFiles = listings.names(in: annDirRel) {
-            for f in annFiles.sorted() where !f.hasPrefix(".") && !expected.contains(annDirRel + "/" + f) {
+            // Filtered, then sorted: the orphans are few, the folder's names many (every shard
+            // lists them all).
+            for f in annFiles.filter({ !$0.hasPrefix(".") && !expected.contains(annDirRel + "/" + $0) }).sorted() {
                 report.skip(split: split, file: root.appendingPathComponent(annDirRel).appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/")
             }
