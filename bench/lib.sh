@@ -15,6 +15,13 @@ gnu_time() { # FILE NAME command... → appends "NAME wall_s rss_kb user_s sys_s
   local file=$1 name=$2; shift 2
   /usr/bin/time -f "$name %e %M %U %S" -a -o "$file" "$@" >/dev/null 2>"$(dirname "$file")/last.err" || { cat "$(dirname "$file")/last.err"; exit 1; }
 }
+rusage_time() { # as gnu_time, but user and sys to the microsecond (wait4's rusage; GNU time prints
+  # hundredths, too coarse for the 0.1 s processes of bench/shard_bench.sh); peak RSS in KiB
+  local file=$1 name=$2; shift 2
+  local j; j=$("$PY" "$REPO/bench/measure.py" -- "$@" 2>"$(dirname "$file")/last.err" | tail -1)
+  "$PY" -c 'import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if d["exit"] == 0 else 1)' "$j" || { cat "$(dirname "$file")/last.err"; exit 1; }
+  "$PY" -c 'import json, sys; d = json.loads(sys.argv[1]); print(sys.argv[2], d["wall"], round(d["rss_mib"] * 1024), d["user"], d["sys"])' "$j" "$name" >> "$file"
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 run() { # command... → "wall rss" medians over REPS runs
   local walls=() rsss=()

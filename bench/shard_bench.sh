@@ -95,13 +95,13 @@ for what in $PARTS; do
 done
 for what in $PARTS ${PARTS_RUN:-}; do
   rm -rf "$WORK/out-$what"; mkdir -p "$WORK/out-$what"
-  gnu_time "$T" "$what-unsharded" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $WORK/out-$what/unsharded"
+  rusage_time "$T" "$what-unsharded" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $WORK/out-$what/unsharded"
   for n in 1 2 4; do
     [ "$what" = lmdb-half ] && [ "$n" != 4 ] && continue
     dirs=()
     for ((i = 0; i < n; i++)); do
       d="$WORK/out-$what/n$n/s$i"; dirs+=("$d")
-      gnu_time "$T" "$what-n$n-shard$i" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $d --shard $i/$n"
+      rusage_time "$T" "$what-n$n-shard$i" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $d --shard $i/$n"
     done
     # All shards at once: total wall.
     rm -rf "$WORK/out-$what/n$n"
@@ -112,13 +112,17 @@ for what in $PARTS ${PARTS_RUN:-}; do
     wait
     echo "$what-n$n-parallel $(calc "$(date +%s.%N) - $start") 0 0 0" >> "$T"
     if [ "$what" = validate ]; then  # exit 1: the checks found errors (as the unsharded run's)
-      gnu_time "$T" "$what-n$n-merge" bash -c '"$0" merge "$@" -q || [ $? = 1 ]' "$PREP" "$WORK/out-$what/n$n/merged" "${dirs[@]}"
+      rusage_time "$T" "$what-n$n-merge" bash -c '"$0" merge "$@" -q || [ $? = 1 ]' "$PREP" "$WORK/out-$what/n$n/merged" "${dirs[@]}"
     else
-      gnu_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
+      rusage_time "$T" "$what-n$n-merge" "$PREP" merge "$WORK/out-$what/n$n/merged" "${dirs[@]}" -q
     fi
+    # The floor of a merge that writes every output byte: cat of the shards' output files into one.
+    files=(); while IFS= read -r f; do files+=("$f"); done < <(find "${dirs[@]}" -type f -not -path '*/.prep-shard/*' | sort)
+    rusage_time "$T" "$what-n$n-cat" bash -c 'cat "$@" > "$0"' "$WORK/out-$what/cat.tmp" "${files[@]}"
+    rm -f "$WORK/out-$what/cat.tmp"
     if [ -n "${PREP_BEFORE:-}" ] && [ "$n" = 4 ]; then
       rm -rf "$WORK/out-$what/before-merged"
-      gnu_time "$T" "$what-n$n-merge-before" bash -c '"$0" merge "$@" -q || [ $? = 1 ]' "$PREP_BEFORE" "$WORK/out-$what/before-merged" "${dirs[@]}"
+      rusage_time "$T" "$what-n$n-merge-before" bash -c '"$0" merge "$@" -q || [ $? = 1 ]' "$PREP_BEFORE" "$WORK/out-$what/before-merged" "${dirs[@]}"
       rm -rf "$WORK/out-$what/before-merged"
     fi
     if [ "$what" = validate ]; then  # the report's seconds differ; the rest must not
@@ -128,22 +132,33 @@ for what in $PARTS ${PARTS_RUN:-}; do
     diff -r -q "$WORK/out-$what/unsharded" "$WORK/out-$what/n$n/merged" > /dev/null \
       && echo "$what N=$n: merged == unsharded (byte for byte)" || { echo "$what N=$n: merged DIFFERS"; exit 1; }
   done
+  # What every shard pays whatever N (process start, listing, reading the index): shard 0 of 100.
+  [ "$what" = lmdb-half ] || rusage_time "$T" "$what-fixed" bash -c "$(declare -f task); PREP=$PREP WORK=$WORK DET=$DET REC=$REC PAGES=$PAGES task $what $WORK/out-$what/fixed --shard 0/100"
 done
+
+for r in 1 2 3 4 5; do rusage_time "$T" "startup-$r" "$PREP" --version; done
+[ -z "${PREP_BEFORE:-}" ] || for r in 1 2 3 4 5; do rusage_time "$T" "startup-before-$r" "$PREP_BEFORE" --version; done
 
 echo
 echo "machine: $(nproc) cores, shared with other jobs (load average $(cut -d' ' -f1-3 /proc/loadavg)); DET=$DET SynthText entries, REC=$REC crops, PAGES=$PAGES ICDAR pages"
 # CPU seconds (user + sys) besides wall: on a shared machine the wall time mostly measures the others' load.
-cpu() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.2f", $4 + $5}'; }
-printf '%-5s %-3s %9s %9s %11s %9s %9s %10s %9s %9s\n' task N wall_s cpu_s shard_cpu_s 'x(1/N)' par_wall merge_wall merge_cpu 'merge_%cpu'
+cpu() { grep "^$1 " "$T" | tail -1 | awk '{printf "%.3f", $4 + $5}'; }
+printf '%-5s %-3s %9s %9s %11s %9s %9s %10s %9s %9s %9s\n' task N wall_s cpu_s shard_cpu_s 'x(1/N)' par_wall merge_wall merge_cpu 'merge_%cpu' 'cat_%cpu'
 for what in det detplain lmdb pages validate; do
   grep -q "^$what-unsharded " "$T" || continue
   u=$(secs "$what-unsharded"); uc=$(cpu "$what-unsharded")
   for n in 1 2 4; do
     mx=0; for ((i = 0; i < n; i++)); do s=$(cpu "$what-n$n-shard$i"); mx=$(calc "($s > $mx) ? $s : $mx"); done
     m=$(secs "$what-n$n-merge"); mc=$(cpu "$what-n$n-merge")
-    printf '%-5s %-3s %9s %9s %11s %8.2fx %9.2f %10s %9s %8.1f%%\n' "$what" "$n" "$u" "$uc" "$mx" "$(calc "$mx / ($uc / $n)")" \
-      "$(secs "$what-n$n-parallel")" "$m" "$mc" "$(calc "100 * $mc / $uc")"
+    printf '%-5s %-3s %9s %9s %11s %8.2fx %9.2f %10s %9s %8.1f%% %8.1f%%\n' "$what" "$n" "$u" "$uc" "$mx" "$(calc "$mx / ($uc / $n)")" \
+      "$(secs "$what-n$n-parallel")" "$m" "$mc" "$(calc "100 * $mc / $uc")" "$(calc "100 * $(cpu "$what-n$n-cat") / $uc")"
   done
+done
+for what in det detplain lmdb pages validate; do
+  grep -q "^$what-fixed " "$T" || continue
+  uc=$(cpu "$what-unsharded"); f=$(calc "$(cpu "$what-fixed") - $uc / 100")
+  printf '%s fixed cost per shard (CPU of --shard 0/100 less 1/100 of the unsharded run): %.3f s = %.1f %% of the unsharded run, so a shard of N is at least 1 + N x %.3f of 1/N (N=2: %.2fx, N=4: %.2fx)\n' \
+    "$what" "$f" "$(calc "100 * $f / $uc")" "$(calc "$f / $uc")" "$(calc "1 + 2 * $f / $uc")" "$(calc "1 + 4 * $f / $uc")"
 done
 for what in det detplain lmdb pages validate; do
   grep -q "^$what-unsharded " "$T" || continue
@@ -159,4 +174,6 @@ if [ -n "${PREP_BEFORE:-}" ]; then
       "$(cpu "$what-n4-merge-before")" "$(secs "$what-n4-merge-before")"
   done
 fi
+startup() { for r in 1 2 3 4 5; do cpu "$1-$r"; echo; done | median; }
+echo "process start (prep --version, median of 5 CPU): this build $(startup startup) s${PREP_BEFORE:+, PREP_BEFORE $(startup startup-before) s}"
 echo "merge peak RSS: det N=4 $(rss det-n4-merge) MiB; pages N=4 $(rss pages-n4-merge) MiB; validate N=4 $(rss validate-n4-merge) MiB; lmdb N=4: $HALF records $(rss lmdb-half-n4-merge) MiB, $REC records $(rss lmdb-n4-merge) MiB"

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import PrepCore
 import PrepPipeline
+import PrepNN
 
 /// Entry point logic: dataset names dispatch to the dataset command; exit codes are 0 success,
 /// 1 failure, 2 usage error.

@@ -13,7 +13,7 @@ import PrepCore
 /// transaction).
 public final class DetLineLMDBWriter {
     private let env: LMDBEnvironment
-    private var pending: [(key: [UInt8], value: [UInt8])] = []
+    private var pending: [(key: [UInt8], value: LMDBValue)] = []
     private let batchSize: Int
     /// Images written so far.
     public private(set) var count = 0
@@ -47,20 +47,32 @@ public final class DetLineLMDBWriter {
 
     /// Adds the next image's line, made by `line(fileName:width:height:instances:)`.
     public func add(line: [UInt8]) throws {
-        pending.append((Array(String(count).utf8), line))
+        pending.append((Self.key(count), .owned(line)))
         count += 1
         if pending.count >= batchSize { try flush() }
     }
 
+    /// `str(n)`'s bytes, the key of line n (digits written in place: no String per line).
+    static func key(_ n: Int) -> [UInt8] {
+        precondition(n >= 0)
+        var digits = 1, v = n
+        while v >= 10 { digits += 1; v /= 10 }
+        return [UInt8](unsafeUninitializedCapacity: digits) { buf, count in
+            var v = n
+            for i in stride(from: digits - 1, through: 0, by: -1) { buf[i] = UInt8(48 + v % 10); v /= 10 }
+            count = digits
+        }
+    }
+
     private func flush() throws {
         guard !pending.isEmpty else { return }
-        try env.write(pending)
+        try env.write(values: pending)
         pending.removeAll(keepingCapacity: true)
     }
 
     /// Writes `total_number` and closes the database.
     public func finish() throws {
-        pending.append((Array("total_number".utf8), Array(String(count).utf8)))
+        pending.append((Array("total_number".utf8), .owned(Self.key(count))))
         try flush()
         try env.finish()
     }

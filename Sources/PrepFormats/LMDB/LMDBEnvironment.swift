@@ -175,8 +175,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
         public enum WalkStep { case next, stop, seek([UInt8]) }
 
         /// Walks the entries in key order from the first key ≥ `start` (one cursor: no tree
-        /// search per key); `body` gets views of the key and value, valid only during the call,
-        /// and says whether to go on to the next entry, stop, or jump to the first key ≥ a key.
+        /// search per key); `body` gets views of the key and value, valid during the call (in a
+        /// read-only environment they point into the map, valid while it stays open and the file
+        /// unchanged: `LMDBValue`), and says whether to go on to the next entry, stop, or jump to
+        /// the first key ≥ a key.
         public func walk(from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> WalkStep) throws {
             var cursor: OpaquePointer?
             try LMDBEnvironment.check(mdb_cursor_open(txn, dbi, &cursor), file, "cannot open a cursor")
@@ -226,6 +228,13 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// ascend and follow every key in the database, so LMDB appends them (`MDB_APPEND`: no
     /// search, pages filled instead of split in half); LMDB refuses a key out of order.
     public func write(_ pairs: [(key: [UInt8], value: [UInt8])], append: Bool = false) throws {
+        try write(values: pairs.map { ($0.key, .owned($0.value)) }, append: append)
+    }
+
+    /// `write(_:append:)` with values that may be views of bytes kept alive elsewhere
+    /// (`LMDBValue.borrowed`): LMDB copies them into its pages, so a merge passes its shards'
+    /// mapped values through without a copy of its own.
+    public func write(values pairs: [(key: [UInt8], value: LMDBValue)], append: Bool = false) throws {
         precondition(!readOnly)
         while true {
             let rc = writeOnce(pairs, flags: append ? UInt32(MDB_APPEND) : 0)
@@ -283,7 +292,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
     private var mappedFor = -1
     private var commits = 0
 
-    private func writeOnce(_ pairs: [(key: [UInt8], value: [UInt8])], flags: UInt32) -> Int32 {
+    private func writeOnce(_ pairs: [(key: [UInt8], value: LMDBValue)], flags: UInt32) -> Int32 {
         var txn: OpaquePointer?
         var rc = mdb_txn_begin(env, nil, 0, &txn)
         if rc != 0 { return rc }
@@ -294,7 +303,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
             // LMDB copies both buffers and never writes through them (no MDB_RESERVE), so
             // handing it the arrays' own storage avoids a copy per record.
             rc = key.withUnsafeBytes { kb in
-                value.withUnsafeBytes { vb in
+                value.withBytes { vb in
                     var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
                     var v = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
                     return mdb_put(txn, dbi, &k, &v, flags)
@@ -310,5 +319,26 @@ public final class LMDBEnvironment: @unchecked Sendable {
         precondition(!readOnly)
         try LMDBEnvironment.check(mdb_env_sync(env, 1), path.path, "cannot sync")
         close()
+    }
+}
+
+/// A value to put into an LMDB: bytes the batch owns, or a view of bytes that whoever made it
+/// keeps alive and unchanged until the write that puts it has returned. `prep merge` borrows its
+/// shards' values: a read-only environment hands out pointers into its map of `data.mdb`, which
+/// stays mapped until the environment is closed and holds the same bytes while nothing writes
+/// the file (dropping the mapped pages, `dropMappedPages`, only makes the next access read them
+/// from the page cache again), so the merge keeps its shard readers open until the writer has
+/// finished and copies every value once, into LMDB's pages, instead of twice.
+public enum LMDBValue: @unchecked Sendable {
+    case owned([UInt8])
+    case borrowed(UnsafeRawBufferPointer)
+
+    /// Runs `body` with a view of the bytes.
+    @inline(__always)
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch self {
+        case let .owned(bytes): return try bytes.withUnsafeBytes(body)
+        case let .borrowed(view): return try body(view)
+        }
     }
 }

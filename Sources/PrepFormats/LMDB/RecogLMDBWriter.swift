@@ -21,7 +21,7 @@ public final class RecogLMDBWriter: @unchecked Sendable {
     public let batchSize: Int
     /// Samples appended so far (the last key written is `label-<written>`).
     public private(set) var written = 0
-    private var pending: [(key: [UInt8], value: [UInt8])] = []
+    private var pending: [(key: [UInt8], value: LMDBValue)] = []
     private var pendingSamples = 0
     private let queue = DispatchQueue(label: "prep.lmdb.writer")
     private let inFlight = DispatchSemaphore(value: 2)
@@ -49,12 +49,23 @@ public final class RecogLMDBWriter: @unchecked Sendable {
     /// Appends one sample: `image` bytes (nil for a label-only database) and its `label` value
     /// (the text, or the JSON line of a label-only database).
     public func append(image: [UInt8]?, label: [UInt8]) throws {
+        try append(image.map { .owned($0) }, label: .owned(label))
+    }
+
+    /// `append(image:label:)` with views of bytes the caller keeps alive and unchanged until
+    /// `finish()` or `abandon()` returns (`prep merge`: a shard's mapped values, `LMDBValue`;
+    /// batches are written on a background queue, so the views must outlive the last one).
+    public func append(borrowedImage image: UnsafeRawBufferPointer?, label: UnsafeRawBufferPointer) throws {
+        try append(image.map { .borrowed($0) }, label: .borrowed(label))
+    }
+
+    private func append(_ image: LMDBValue?, label: LMDBValue) throws {
         written += 1
         if let image {
             pending.append((RecogLMDBKeys.image(written), image))
             if labels == nil { labels = try RecordSpool(in: environment.path); firstSpooled = written }
         }
-        if let labels { try labels.append(label) } else { pending.append((RecogLMDBKeys.label(written), label)) }
+        if let labels { try label.withBytes { try labels.append($0) } } else { pending.append((RecogLMDBKeys.label(written), label)) }
         pendingSamples += 1
         if pendingSamples == batchSize { try flush() }
     }
@@ -76,7 +87,7 @@ public final class RecogLMDBWriter: @unchecked Sendable {
         inFlight.wait()
         queue.async { [self] in
             defer { inFlight.signal() }
-            do { try environment.write(batch, append: append) } catch {
+            do { try environment.write(values: batch, append: append) } catch {
                 lock.lock(); if failure == nil { failure = error }; lock.unlock()
             }
         }
@@ -89,13 +100,13 @@ public final class RecogLMDBWriter: @unchecked Sendable {
             var n = firstSpooled - 1
             while let label = try labels.next() {
                 n += 1
-                pending.append((RecogLMDBKeys.label(n), label))
+                pending.append((RecogLMDBKeys.label(n), .owned(label)))
                 pendingSamples += 1
                 if pendingSamples == batchSize { try flush() }
             }
             self.labels = nil
         }
-        pending.append((Array(RecogLMDBKeys.numSamples.utf8), Array(String(written).utf8)))
+        pending.append((Array(RecogLMDBKeys.numSamples.utf8), .owned(Array(String(written).utf8))))
         try flush()
         queue.sync {}
         try checkFailure()

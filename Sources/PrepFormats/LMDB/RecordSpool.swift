@@ -26,7 +26,7 @@ final class RecordSpool {
     deinit { close(fd) }
 
     /// Queues one record (a 4-byte length, then its bytes).
-    func append(_ record: [UInt8]) throws {
+    func append(_ record: UnsafeRawBufferPointer) throws {
         precondition(!reading)
         var n = UInt32(record.count).littleEndian
         withUnsafeBytes(of: &n) { buffer.append(contentsOf: $0) }

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The engine's thread count. The CLI sets it once from `--nproc` before building a model.
 ///

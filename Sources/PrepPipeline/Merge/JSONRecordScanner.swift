@@ -149,11 +149,11 @@ struct JSONIntFields {
             for k in values.indices where found[k]!.range.lowerBound >= at && (next < 0 || found[k]!.range.lowerBound < found[next]!.range.lowerBound) { next = k }
             guard next >= 0 else { break }
             let r = found[next]!.range
-            out.append(contentsOf: object[at..<r.lowerBound])
+            out.appendBytes(of: object, at..<r.lowerBound)
             Self.appendDecimal(values[next], to: &out)
             at = r.upperBound
         }
-        out.append(contentsOf: object[at...])
+        out.appendBytes(of: object, at..<object.count)
     }
 
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
