@@ -17,6 +17,7 @@
  * deterministic for given shapes.
  */
 #include "cgemm.h"
+#include "thread_scratch.h"
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +26,6 @@
 #define KC 256
 
 #if defined(__x86_64__)
-
-/* One thread's packing buffer (KC × NR floats, 64-byte aligned), kept for the thread's life. */
-static __thread float *panel_buffer;
-
-static float *panel(void) {
-    if (!panel_buffer) panel_buffer = aligned_alloc(64, sizeof(float) * KC * NR);
-    return panel_buffer;
-}
 
 /* Packs op(B)[k0 .. k0+kc) × [j0 .. j0+nc) into p (kc × NR, columns past nc zero). */
 __attribute__((target("avx512f")))
@@ -97,7 +90,7 @@ void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, c
     /* element (i, p) of op(A) is a[i·rs + p·cs] */
     long rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
     if (m <= 0 || n <= 0) return;
-    float *p = panel();
+    float *p = prep_thread_scratch(PREP_SCRATCH_PANEL_B, KC * NR);
     if (k <= 0) {
         /* C = beta·C (nothing to multiply) */
         for (long i = 0; i < m; i++)

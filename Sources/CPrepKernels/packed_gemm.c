@@ -10,8 +10,8 @@
  * L1), NC columns at a time (the packed B block, ≤ 512 KB, stays in L2).
  */
 #include "CPrepKernels.h"
+#include "thread_scratch.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,23 +237,6 @@ void prep_pack_a(const float *a, int lda, int m, int k, float *packed) {
     }
 }
 
-/* Each thread's buffer for packed B chunks, freed when the thread ends. */
-static pthread_key_t buffer_key;
-static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
-static void make_key(void) { pthread_key_create(&buffer_key, free); }
-
-static float *thread_buffer(void) {
-    pthread_once(&buffer_once, make_key);
-    float *buf = pthread_getspecific(buffer_key);
-    if (!buf) {
-        /* KC rows × (NC + the widest kernel's padding) columns */
-        buf = aligned_alloc(64, (size_t)KC * (NC + 32) * sizeof(float));
-        if (!buf) abort();
-        pthread_setspecific(buffer_key, buf);
-    }
-    return buf;
-}
-
 /* Width of the next chunk when `remaining` columns are left. */
 static int chunk_width(const kernel_set *ks, int remaining, int *index) {
     if (remaining <= ks->widths[ks->count - 1]) {
@@ -287,7 +270,8 @@ void prep_sgemm_packed_t(const float *packed, int m, int k, int row0, int row1, 
         return;
     }
     const kernel_set *ks = current_set();
-    float *buf = thread_buffer();
+    /* KC rows × (NC + the widest kernel's padding) columns */
+    float *buf = prep_thread_scratch(PREP_SCRATCH_PACKED_B, (size_t)KC * (NC + 32));
     int p0 = row0 / MR, p1 = (row1 + MR - 1) / MR;
     int widths[NC], starts[NC], kernels[NC];
     for (int k0 = 0; k0 < k; k0 += KC) {

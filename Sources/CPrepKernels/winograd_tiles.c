@@ -6,7 +6,7 @@
  * elements, so every loop after that reads with unit stride.
  */
 #include "cgemm.h"
-#include <stdlib.h>
+#include "thread_scratch.h"
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -15,25 +15,14 @@
 #define CLONES
 #endif
 
-/* A thread's scratch of at least n floats, kept for the thread's life. */
-static __thread float *scratch_buffer;
-static __thread long scratch_count;
-
-static float *scratch(long n) {
-    if (scratch_count < n) {
-        free(scratch_buffer);
-        scratch_count = n < 4096 ? 4096 : n;
-        scratch_buffer = malloc(sizeof(float) * scratch_count);
-    }
-    return scratch_buffer;
-}
-
-CLONES
-void prep_winograd_input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride) {
+/* One tile row: rows = four zero-padded input rows of row_length = 2·tiles_x + 2 floats; writes
+   V[ξ][t] at v[ξ·xi_stride + t]. Inlined into each clone of prep_winograd_input_plane. */
+static inline __attribute__((always_inline))
+void input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride) {
     /* rows: four zero-padded input rows of row_length = 2·tiles_x + 2 floats. Even and odd
        elements of the vertical transform Bᵀd: e[k][i] = s_k[2i], o[k][i] = s_k[2i + 1], i ≤ tiles_x. */
     long half = tiles_x + 1;
-    float *buf = scratch(16 * half);
+    float *buf = prep_thread_scratch(PREP_SCRATCH_WINOGRAD, 16 * half);
     float *e = buf, *o = buf + 4 * half, *de = buf + 8 * half, *dod = buf + 12 * half;
     for (int k = 0; k < 4; k++) {
         const float *r = rows + k * row_length;
@@ -73,14 +62,14 @@ void prep_winograd_input_plane(const float *x, long h, long w, long ph, long pw,
             memcpy(row + x0, x + iy * w + (x0 - pw), sizeof(float) * (x1 - x0));
             if (x1 < row_length) memset(row + x1, 0, sizeof(float) * (row_length - x1));
         }
-        prep_winograd_input_row(rows, row_length, tiles_x, v + (ty - ty0) * tiles_x, xi_stride);
+        input_row(rows, row_length, tiles_x, v + (ty - ty0) * tiles_x, xi_stride);
     }
 }
 
 CLONES
 void prep_winograd_output_gradient_row(const float *y0, const float *y1, long wo, long tiles_x, float *dm, long step) {
     /* a, b: the tile's top row (columns 2t, 2t + 1), c, d: its bottom row; zero past the edge */
-    float *buf = scratch(4 * tiles_x);
+    float *buf = prep_thread_scratch(PREP_SCRATCH_WINOGRAD, 4 * tiles_x);
     float *a = buf, *b = buf + tiles_x, *c = buf + 2 * tiles_x, *d = buf + 3 * tiles_x;
     for (long t = 0; t < tiles_x; t++) {
         long x = 2 * t;

@@ -13,12 +13,10 @@ extern "C" {
 void prep_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc);
 
-/* Winograd F(2×2, 3×3) tile transforms of one tile row (winograd_tiles.c; any CPU).
-   Input: rows = four zero-padded input rows of row_length = 2·tiles_x + 2 floats; writes
-   V[ξ][t] = (Bᵀ d B)[ξ] of tile t at v[ξ·xi_stride + t], ξ = 0 … 15. */
-void prep_winograd_input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride);
+/* Winograd F(2×2, 3×3) tile transforms (winograd_tiles.c; any CPU). V[ξ][t] = (Bᵀ d B)[ξ] of tile
+   t is written at v[ξ·xi_stride + t], ξ = 0 … 15. */
 
-/* The same for tile rows [ty0, ty1) of one input plane x (h × w, padding ph, pw; rows outside
+/* The input transform for tile rows [ty0, ty1) of one input plane x (h × w, padding ph, pw; rows outside
    the plane read as zeros), tile row ty written from v + (ty − ty0)·tiles_x. */
 void prep_winograd_input_plane(const float *x, long h, long w, long ph, long pw, long ty0, long ty1, long tiles_x,
                                float *v, long xi_stride);

@@ -6,7 +6,7 @@ import CPrepKernels
 /// such as this project's (AMD Zen 5) pin OpenBLAS to its AVX2 kernels with
 /// `OPENBLAS_CORETYPE=Haswell`, because older OpenBLAS builds compute wrong results or crash with
 /// their AVX-512 kernels there, which halves the FMA width OpenBLAS can use. `PREP_KERNELS=avx2`
-/// or `portable` (which caps every kernel of CPrepKernels), or `GEMMKernels.usesOwn = false`,
+/// or `portable` (which caps CPrepKernels' GEMM kernels), or `GEMMKernels.usesOwn = false`,
 /// sends everything to OpenBLAS.
 public enum GEMMKernels {
     /// Whether this CPU can run prep's AVX-512 kernel.

@@ -75,8 +75,9 @@ final class PackedWeights {
 public enum PackedKernels {
     /// Whether inference layers multiply by weights packed once (`PackedWeights`): the
     /// convolutions (`Conv2d.forward(_:epilogue:)`: Winograd U, im2col weights at least
-    /// `Conv2d.packedMinDepth` deep) and LSTMs out of training mode. False: OpenBLAS for every
-    /// GEMM, as before them (benchmarks compare the two). Training always runs OpenBLAS.
+    /// `Conv2d.packedMinDepth` deep) and LSTMs out of training mode. False: every GEMM through `sgemm`
+    /// (prep's AVX-512 kernel or OpenBLAS, `GEMMKernels`), as before them (benchmarks compare the
+    /// two). Training never uses them: its GEMMs always go through `sgemm`.
     public static var enabled = true
 
     /// Output columns up to which the AVX2 and portable kernels are used; wider products go to

@@ -18,7 +18,7 @@ public final class LSTM: Module {
     /// Out of training mode (`setTraining(false)`) the weights are packed once for prep's own
     /// GEMM (`PackedKernels.enabled`, `PackedWeights`): the input projection of all steps and,
     /// with more than one sequence, each step's recurrent product read them once per call
-    /// instead of OpenBLAS packing them again. Training stays on OpenBLAS.
+    /// instead of OpenBLAS packing them again. Training multiplies through `sgemm`.
     public private(set) var training = true
 
     public func setTraining(_ training: Bool) { self.training = training }
