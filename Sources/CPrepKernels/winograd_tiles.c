@@ -16,13 +16,13 @@
 #endif
 
 /* One tile row: rows = four zero-padded input rows of row_length = 2·tiles_x + 2 floats; writes
-   V[ξ][t] at v[ξ·xi_stride + t]. Inlined into each clone of prep_winograd_input_plane. */
+   V[ξ][t] at v[ξ·xi_stride + t]; buf: 16·(tiles_x + 1) floats of scratch. Inlined into each clone
+   of prep_winograd_input_plane. */
 static inline __attribute__((always_inline))
-void input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride) {
+void input_row(const float *rows, long row_length, long tiles_x, float *v, long xi_stride, float *buf) {
     /* rows: four zero-padded input rows of row_length = 2·tiles_x + 2 floats. Even and odd
        elements of the vertical transform Bᵀd: e[k][i] = s_k[2i], o[k][i] = s_k[2i + 1], i ≤ tiles_x. */
     long half = tiles_x + 1;
-    float *buf = prep_thread_scratch(PREP_SCRATCH_WINOGRAD, 16 * half);
     float *e = buf, *o = buf + 4 * half, *de = buf + 8 * half, *dod = buf + 12 * half;
     for (int k = 0; k < 4; k++) {
         const float *r = rows + k * row_length;
@@ -51,6 +51,7 @@ void prep_winograd_input_plane(const float *x, long h, long w, long ph, long pw,
                                float *v, long xi_stride) {
     long row_length = 2 * tiles_x + 2;
     float rows[4 * row_length];
+    float *buf = prep_thread_scratch(PREP_SCRATCH_WINOGRAD, 16 * (tiles_x + 1));
     /* the input columns a padded row covers: ix = xx − pw for xx in [x0, x1) */
     long x0 = pw > 0 ? pw : 0, x1 = w + pw < row_length ? w + pw : row_length;
     for (long ty = ty0; ty < ty1; ty++) {
@@ -62,7 +63,7 @@ void prep_winograd_input_plane(const float *x, long h, long w, long ph, long pw,
             memcpy(row + x0, x + iy * w + (x0 - pw), sizeof(float) * (x1 - x0));
             if (x1 < row_length) memset(row + x1, 0, sizeof(float) * (row_length - x1));
         }
-        input_row(rows, row_length, tiles_x, v + (ty - ty0) * tiles_x, xi_stride);
+        input_row(rows, row_length, tiles_x, v + (ty - ty0) * tiles_x, xi_stride, buf);
     }
 }
 
