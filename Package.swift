@@ -29,14 +29,19 @@ let package = Package(
         systemLibrary("CLMDB"),
         systemLibrary("CJPEG"),
         systemLibrary("CPNG", pkgConfig: "libpng"),
-        systemLibrary("CZip", pkgConfig: "libzip"),
-        systemLibrary("CXML2", pkgConfig: "libxml-2.0"),
+        systemLibrary("CZip"),
         systemLibrary("CZlib"),
         systemLibrary("CCrypto"),
-        systemLibrary("CArchive", pkgConfig: "libarchive"),
+        systemLibrary("CArchive"),
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG", "CZlib"],
                 path: "Sources/CImageShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
+        // libxml2, libarchive, libzip and libcrypto, loaded on first use rather than linked (the
+        // module maps above give their headers; CLazyLibs defines the functions prep calls, and
+        // wraps libxml2, whose headers need their own include folder, behind lazy_xml.h).
+        .target(name: "CLazyLibs", dependencies: ["CArchive", "CZip", "CCrypto"], path: "Sources/CLazyLibs",
+                cSettings: [.unsafeFlags(["-I/usr/include/libxml2", "-I/usr/local/include/libxml2"])],
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("pthread", .when(platforms: [.linux]))]),
         // One HTTP GET through libcurl, dlopen'ed on first use (only `prep obtain` downloads, so no
         // other run links libcurl and its ~25 libraries at start).
         .target(name: "CCurlShim", path: "Sources/CCurlShim",
@@ -50,7 +55,7 @@ let package = Package(
 
         // Canonical model, geometry, images, text, output, report.
         .target(name: "PrepCore",
-                dependencies: ["PrepRandom", "CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CXML2", "CZlib", "CCrypto", "CArchive"],
+                dependencies: ["PrepRandom", "CImageShim", "CJPEG", "CPNG", "CLMDB", "CZip", "CZlib", "CCrypto", "CArchive", "CLazyLibs"],
                 swiftSettings: swift5),
         // Raw annotation formats → canonical samples (one file per raw format family).
         .target(name: "PrepConverters", dependencies: ["PrepCore"], path: "converters",
@@ -85,7 +90,12 @@ let package = Package(
         .executableTarget(name: "prep",
                           dependencies: ["PrepPipeline", "PrepEval", "PrepNN", "PrepModels",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: swift5),
+                          // The release binary carries the Swift runtime and Foundation itself:
+                          // resolving their symbols from shared libraries was a third of a
+                          // short run's time (bench/det_bench.sh). Debug builds and the tests
+                          // link them dynamically, as XCTest does.
+                          swiftSettings: swift5 + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
 
         // Build-time embedding of dataset-zoo/ into the binary.
         .executableTarget(name: "zoo-embed", path: "Sources/zoo-embed"),

@@ -91,15 +91,49 @@ public final class COCOWriter {
             }
         }
         imageCount += 1
-        for instance in instances {
-            let id = annotationCount
-            let isFirst = annotationCount == 0
-            try annotationsPart.append { buf in
-                if !isFirst { buf.append(0x2C); buf.append(0x20) }
-                writeAnnotation(instance, imageID: imageID, id: id, to: &buf)
+        guard !instances.isEmpty else { return }
+        let firstID = annotationCount
+        try annotationsPart.append { buf in writeAnnotations(instances, imageID: imageID, firstID: firstID, to: &buf) }
+        annotationCount += instances.count
+    }
+
+    /// One image's annotations, ids from `firstID`, each after `, ` but the file's first. A run
+    /// of annotations whose fields are all computed (every ICDAR-style one) is written through
+    /// one cursor: per annotation that was a closure, a buffer check and a copy of the instance.
+    func writeAnnotations(_ instances: [TextInstance], imageID: Int, firstID: Int, to buf: inout [UInt8]) {
+        let withText = layout.annotationKeys.contains(.text)
+        let fixedBound = 160 + 24 * layout.annotationKeys.count + ByteCursor.maxDoubleBytes * 5 + ByteCursor.maxIntBytes * 2
+        // Through the buffer: an array subscript hands each instance over as a copy (a retain and
+        // a release of each of its three arrays).
+        instances.withUnsafeBufferPointer { insts in
+            var i = 0
+            while i < insts.count {
+                var end = i, bound = 0
+                while end < insts.count, Self.allComputed(insts[end]) {
+                    bound += fixedBound + ByteCursor.maxDoubleBytes * insts[end].polygon.count
+                        + (withText ? ByteCursor.maxJSONStringBytes(utf8Count: insts[end].text?.utf8.count ?? 0) : 0)
+                    end += 1
+                }
+                if end > i {
+                    buf.appendWritten(maxCount: bound) { c in
+                        for k in i..<end {
+                            if firstID + k > 0 { c.put(0x2C, 0x20) }
+                            writeComputedAnnotation(insts[k], imageID: imageID, id: firstID + k, to: &c)
+                        }
+                    }
+                    i = end
+                } else {
+                    if firstID + i > 0 { buf.append(0x2C); buf.append(0x20) }
+                    writeAnnotation(insts[i], imageID: imageID, id: firstID + i, to: &buf)
+                    i += 1
+                }
             }
-            annotationCount += 1
         }
+    }
+
+    /// Whether none of the instance's `bbox`, `area`, `segmentation` comes from its source.
+    @inline(__always) static func allComputed(_ inst: TextInstance) -> Bool {
+        inst.attributes.isEmpty || (inst.attributes["bbox"] == nil && inst.attributes["area"] == nil && inst.attributes["segmentation"] == nil)
     }
 
     private static let fileNameKey = Array("{\"file_name\": ".utf8)
@@ -114,7 +148,7 @@ public final class COCOWriter {
     /// fields go through one `ByteCursor` write; a source's own `bbox`, `area` or `segmentation`
     /// (COCO-Text, ArT) is written from its `JSONValue`.
     func writeAnnotation(_ inst: TextInstance, imageID: Int, id: Int, to buf: inout [UInt8]) {
-        if inst.attributes.isEmpty || (inst.attributes["bbox"] == nil && inst.attributes["area"] == nil && inst.attributes["segmentation"] == nil) {
+        if Self.allComputed(inst) {
             let text = layout.annotationKeys.contains(.text) ? inst.text : nil
             let bound = 160 + 24 * layout.annotationKeys.count + ByteCursor.maxDoubleBytes * (inst.polygon.count + 5)
                 + ByteCursor.maxIntBytes * 2 + ByteCursor.maxJSONStringBytes(utf8Count: text?.utf8.count ?? 0)
@@ -189,7 +223,9 @@ public final class COCOWriter {
     /// The polygon as one list (`JSONValue.numbers`: one type for the whole polygon).
     private static func putPolygon(_ inst: TextInstance, to c: inout ByteCursor) {
         c.put(0x5B)
-        for (i, v) in inst.polygon.enumerated() {
+        let polygon = inst.polygon
+        for i in polygon.indices {
+            let v = polygon[i]
             if i > 0 { c.put(0x2C, 0x20) }
             // `v.rounded() == v` without the libm call (the conversion is exact below 9e15).
             if inst.integerCoordinates && abs(v) < 9e15 && Double(Int(v)) == v {

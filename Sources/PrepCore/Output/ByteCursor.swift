@@ -6,42 +6,44 @@
 ///
 /// The number formats are `PyJSON`'s (Python's `str(int)` and `float.__repr__`): this is their
 /// one implementation.
-public struct ByteCursor {
+@frozen public struct ByteCursor {
     /// Bytes `putInt` writes at most (`-9223372036854775808`).
     public static let maxIntBytes = 20
     /// Bytes `putDouble` writes at most (`-1.2345678901234567e-308` is 24).
     public static let maxDoubleBytes = 32
 
     public let start: UnsafeMutablePointer<UInt8>
-    public private(set) var position: UnsafeMutablePointer<UInt8>
+    /// Where the next byte goes. (Settable so that the writers in other modules inline the
+    /// `put`s: a call per separator and number was a tenth of a det conversion.)
+    public var position: UnsafeMutablePointer<UInt8>
 
-    public init(_ start: UnsafeMutablePointer<UInt8>) {
+    @inlinable public init(_ start: UnsafeMutablePointer<UInt8>) {
         self.start = start
         position = start
     }
 
     /// Bytes written so far.
-    public var count: Int { position - start }
+    @inlinable public var count: Int { position - start }
 
-    @inline(__always) public mutating func put(_ b: UInt8) {
+    @inlinable @inline(__always) public mutating func put(_ b: UInt8) {
         position.pointee = b
         position += 1
     }
 
-    @inline(__always) public mutating func put(_ a: UInt8, _ b: UInt8) {
+    @inlinable @inline(__always) public mutating func put(_ a: UInt8, _ b: UInt8) {
         position[0] = a
         position[1] = b
         position += 2
     }
 
     /// A literal's bytes (keys, separators).
-    @inline(__always) public mutating func put(_ s: StaticString) {
+    @inlinable @inline(__always) public mutating func put(_ s: StaticString) {
         let n = s.utf8CodeUnitCount
         position.update(from: s.utf8Start, count: n)
         position += n
     }
 
-    @inline(__always) public mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inlinable @inline(__always) public mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
         position.update(from: base, count: bytes.count)
         position += bytes.count
@@ -49,12 +51,12 @@ public struct ByteCursor {
 
     /// Decimal digits of `i` (Python's `str(int)`). Up to four digits (a COCO file's
     /// coordinates) one branch each; longer numbers by powers of ten.
-    @inline(__always) public mutating func putInt(_ i: Int) {
+    @inlinable @inline(__always) public mutating func putInt(_ i: Int) {
         if i < 0 { put(0x2D) }
         putMagnitude(i.magnitude)
     }
 
-    @inline(__always) private mutating func putMagnitude(_ magnitude: UInt) {
+    @inlinable @inline(__always) mutating func putMagnitude(_ magnitude: UInt) {
         var m = magnitude
         @inline(__always) func digit(_ d: UInt) -> UInt8 { 0x30 &+ UInt8(truncatingIfNeeded: d) }
         if m < 10 { put(digit(m)); return }

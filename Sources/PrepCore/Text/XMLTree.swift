@@ -1,5 +1,5 @@
 import Foundation
-import CXML2
+import CLazyLibs
 
 /// An XML element (and its subtree) read through libxml2: name, attributes in document order, its own text (the
 /// concatenated text and CDATA children, as ElementTree's `.text` plus tails, which no reference
@@ -44,56 +44,50 @@ public final class XMLTree: @unchecked Sendable {
 
     /// Parses a document held in memory (a zip member); errors name `path`.
     public static func parse<Bytes: ContiguousBytes>(data: Bytes, path: String) throws -> XMLTree {
-        xmlResetLastError()
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let doc: xmlDocPtr? = data.withUnsafeBytes { raw in
+        var line: Int32 = 0
+        var reason = [CChar](repeating: 0, count: 512)
+        let doc: UnsafeMutableRawPointer? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
-            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), (path as NSString).lastPathComponent, nil, options)
+            return prep_xml_read(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), (path as NSString).lastPathComponent,
+                                 &reason, reason.count, &line)
         }
         guard let doc else {
-            var line: Int? = nil
-            var message = "not well-formed XML"
-            if let err = xmlGetLastError() {
-                line = Int(err.pointee.line)
-                if let m = err.pointee.message {
-                    message = "not well-formed XML: " + String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
-                }
-            }
-            throw PrepError.input(file: path, line: line, reason: message)
+            let why = String(cString: reason).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PrepError.input(file: path, line: line > 0 ? Int(line) : nil,
+                                  reason: why.isEmpty ? "not well-formed XML" : "not well-formed XML: " + why)
         }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else {
+        defer { prep_xml_free_doc(doc) }
+        guard let root = prep_xml_root(doc) else {
             throw PrepError.input(file: path, line: nil, reason: "XML without a root element")
         }
         return build(root)
     }
 
-    static func build(_ node: xmlNodePtr) -> XMLTree {
+    static func build(_ node: OpaquePointer) -> XMLTree {
         var attributes: [(String, String)] = []
-        var attr = node.pointee.properties
+        var attr = prep_xml_first_attribute(node)
         while let a = attr {
-            let key = String(cString: a.pointee.name)
             var value = ""
-            if let v = xmlNodeListGetString(node.pointee.doc, a.pointee.children, 1) {
+            if let v = prep_xml_attribute_value(a) {
                 value = String(cString: v)
                 prep_xml_free(v)
             }
-            attributes.append((key, value))
-            attr = a.pointee.next
+            attributes.append((String(cString: prep_xml_name(a)), value))
+            attr = prep_xml_next(a)
         }
         var children: [XMLTree] = []
         var text = ""
-        var child = node.pointee.children
+        var child = prep_xml_first_child(node)
         while let c = child {
-            switch c.pointee.type {
-            case XML_ELEMENT_NODE: children.append(build(c))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = c.pointee.content { text += String(cString: content) }
+            switch prep_xml_kind(c) {
+            case Int32(PREP_XML_ELEMENT): children.append(build(c))
+            case Int32(PREP_XML_TEXT):
+                if let content = prep_xml_content(c) { text += String(cString: content) }
             default: break
             }
-            child = c.pointee.next
+            child = prep_xml_next(c)
         }
-        return XMLTree(name: String(cString: node.pointee.name), attributes: attributes, text: text,
-                          children: children, line: Int(xmlGetLineNo(node)))
+        return XMLTree(name: String(cString: prep_xml_name(node)), attributes: attributes, text: text,
+                       children: children, line: prep_xml_line(node))
     }
 }

@@ -80,7 +80,7 @@ public struct PairGatherer {
         guard fm.fileExists(atPath: imageDir.path, isDirectory: &isDir), isDir.boolValue else {
             throw PrepError.layout("\(imageDir.path): missing image folder for split '\(split)' (expected \(imageDirRel)/ under the dataset root)")
         }
-        let extensions = Set(layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"])
+        let extensions = (layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"]).map { Array($0.utf8) }
         // Nested layouts (LV's <video>/<frame>/) list every sub-folder; names are then relative paths.
         let listed = layout.recursive == true
             ? (fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
@@ -89,13 +89,15 @@ public struct PairGatherer {
         var pairs: [GatheredPair] = []
         var expected = Set<String>()
         var listings = FolderListings(root: root)
-        let templates = [layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])
+        let templates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])).map { LayoutTemplate($0, split: split) }
+        let fileNameTemplate = LayoutTemplate(layout.fileName, split: split)
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
         let segmNamesAnnotation = layout.segmFile?.range(of: "{annotation}") != nil
+        let segmTemplate = segmNamesAnnotation ? nil : layout.segmFile.map { LayoutTemplate($0, split: split) }
         let rootPath = root.plainPath, imageDirPath = imageDir.plainPath
         for (position, name) in names.enumerated() {
             // The recipe's annotation file, else the first of its alternatives that exists.
-            let candidates = templates.map { expandTemplate($0, split: split, name: name) }
+            let candidates = templates.map { $0.expand(name: name) }
             // (Another shard's image still claims its annotation file: it is no orphan.)
             expected.formUnion(candidates)
             if let shard, let folderKey, !shard.contains(Shard.key(name, inFolder: folderKey)) { continue }
@@ -108,9 +110,9 @@ public struct PairGatherer {
             let annPath = Self.join(rootPath, annRel) ?? root.appendingPathComponent(annRel, isDirectory: false).plainPath
             let imagePath = Self.join(imageDirPath, name) ?? imageDir.appendingPathComponent(name, isDirectory: false).plainPath
             pairs.append(GatheredPair(imagePath: imagePath, imageName: name, annotationPath: annPath,
-                                      outputName: expandTemplate(layout.fileName, split: split, name: name),
-                                      outputAnnotationName: layout.segmFile.map {
-                                          expandTemplate(segmNamesAnnotation ? $0.replacingOccurrences(of: "{annotation}", with: (annPath as NSString).lastPathComponent) : $0,
+                                      outputName: fileNameTemplate.expand(name: name),
+                                      outputAnnotationName: segmTemplate.map { $0.expand(name: name) } ?? layout.segmFile.map {
+                                          expandTemplate($0.replacingOccurrences(of: "{annotation}", with: (annPath as NSString).lastPathComponent),
                                                          split: split, name: name)
                                       }, position: shard == nil ? nil : position))
         }
@@ -169,11 +171,14 @@ public struct PairGatherer {
 
     /// Whether a listed name (a relative path) is an image: its last component is not hidden and
     /// has one of `extensions` (byte arithmetic: this runs for every file of the listing).
-    static func isImageName(_ name: String, extensions: Set<String>) -> Bool {
-        let u = name.utf8
-        let start = u.lastIndex(of: 0x2F).map { u.index(after: $0) } ?? u.startIndex
-        guard start != u.endIndex, u[start] != 0x2E, let dot = u[start...].lastIndex(of: 0x2E) else { return false }
-        return extensions.contains(String(name[u.index(after: dot)...]))
+    static func isImageName(_ name: String, extensions: [[UInt8]]) -> Bool {
+        var name = name
+        return name.withUTF8 { u in
+            let start = u.lastIndex(of: 0x2F).map { $0 + 1 } ?? 0
+            guard start < u.count, u[start] != 0x2E, let dot = u[start...].lastIndex(of: 0x2E) else { return false }
+            let ext = UnsafeBufferPointer(rebasing: u[(dot + 1)...])
+            return extensions.contains { $0.count == ext.count && $0.elementsEqual(ext) }
+        }
     }
 
     /// Annotation-driven pairing: every file of the annotation folder that fits the template's

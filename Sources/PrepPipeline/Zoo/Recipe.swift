@@ -303,60 +303,13 @@ public struct RecipeError: Error, CustomStringConvertible {
 /// leading zeros: VinText's `im0001.jpg` → `1`) and `{head}` (the name up to its first `_`: BID's
 /// `00000001_in.jpg` → `00000001`) in a layout template.
 public func expandTemplate(_ template: String, split: String, name: String = "") -> String {
-    // Byte scanning into a stack buffer, keys matched by their bytes, one String made at the end
-    // (this runs a few times per image; Foundation's replacingOccurrences goes through NSString
-    // on Linux, and slicing a String at UTF-8 indices makes it check Character boundaries).
-    var template = template
-    let nameLength = name.utf8.count, splitLength = split.utf8.count
-    return template.withUTF8 { t -> String in
-        var braces = 0
-        for b in t where b == 0x7B { braces += 1 }
-        if braces == 0 { return String(decoding: t, as: UTF8.self) }
-        // Room for the template with every key replaced by the longest value it can take.
-        let capacity = t.count + braces * max(splitLength, nameLength)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out -> String in
-            let o = out.baseAddress!
-            var n = 0
-            var i = 0
-            while i < t.count {
-                guard t[i] == 0x7B, let close = t[i...].firstIndex(of: 0x7D) else {
-                    o[n] = t[i]; n += 1; i += 1
-                    continue
-                }
-                if var v = templateValue(UnsafeBufferPointer(rebasing: t[(i + 1)..<close]), split: split, name: name) {
-                    v.withUTF8 { u in
-                        if let base = u.baseAddress { (o + n).update(from: base, count: u.count) }
-                        n += u.count
-                    }
-                } else {
-                    // Not a key: kept as written.
-                    for k in i...close { o[n] = t[k]; n += 1 }
-                }
-                i = close + 1
-            }
-            return String(decoding: UnsafeBufferPointer(start: o, count: n), as: UTF8.self)
-        }
-    }
-}
-
-/// The value of one `expandTemplate` key (its bytes between the braces), nil for no key.
-private func templateValue(_ key: UnsafeBufferPointer<UInt8>, split: String, name: String) -> String? {
-    @inline(__always) func isKey(_ k: StaticString) -> Bool {
-        key.count == k.utf8CodeUnitCount && memcmp(key.baseAddress!, k.utf8Start, key.count) == 0
-    }
-    if isKey("split") { return split }
-    if isKey("name") { return name }
-    if isKey("stem") { return stemOf(name) }
-    if isKey("stem1") { return String(prefix(of: name, before: 0x2E)) }
-    if isKey("number") { return numberIn(name) }
-    if isKey("head") { return String(prefix(of: name, before: 0x5F)) }
-    return nil
+    LayoutTemplate(template, split: split).expand(name: name)
 }
 
 /// `name` up to the first `byte` (an ASCII separator), or all of it. By bytes when the name is
 /// ASCII; otherwise by Characters, as before (a separator followed by a combining mark is then
 /// no separator).
-private func prefix(of name: String, before byte: UInt8) -> Substring {
+func prefix(of name: String, before byte: UInt8) -> Substring {
     if name.utf8.allSatisfy({ $0 < 0x80 }) {
         return name.utf8.firstIndex(of: byte).map { Substring(name.utf8[..<$0]) } ?? name[...]
     }
