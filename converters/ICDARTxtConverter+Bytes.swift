@@ -41,8 +41,9 @@ extension ICDARTxtConverter {
         for byte in bytes where byte == 0x0A { newlines += 1 }
         instances.reserveCapacity(min(newlines, 4096))
         var lines = ByteLines(bytes)
+        let maxLineLength = InputLimits.maxLineLength
         while let line = lines.next() {
-            if line.range.count > InputLimits.maxLineLength { return nil }
+            if line.range.count > maxLineLength { return nil }
             var lo = line.range.lowerBound, hi = line.range.upperBound
             while lo < hi, Self.isASCIISpace(bytes[lo]) { lo += 1 }
             while hi > lo, Self.isASCIISpace(bytes[hi - 1]) { hi -= 1 }

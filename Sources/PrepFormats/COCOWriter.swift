@@ -164,7 +164,7 @@ public final class COCOWriter {
             case .category_id: buf.append(0x31)
             case .bbox:
                 if let given = attributes["bbox"] { json.write(given, to: &buf); break }
-                buf.appendWritten(maxCount: 4 * ByteCursor.maxDoubleBytes + 16) { Self.putBBox(inst.polygon, to: &$0) }
+                inst.polygon.withUnsafeBufferPointer { p in buf.appendWritten(maxCount: 4 * ByteCursor.maxDoubleBytes + 16) { Self.putBBox(p, to: &$0) } }
             case .area:
                 if let given = attributes["area"] { json.write(given, to: &buf) } else { PyJSON.appendDouble(Polygon.area(inst.polygon), to: &buf) }
             case .text:
@@ -174,7 +174,9 @@ public final class COCOWriter {
                 if let given = attributes["segmentation"] {
                     json.write(given, to: &buf)
                 } else {
-                    buf.appendWritten(maxCount: ByteCursor.maxDoubleBytes * (inst.polygon.count + 1) + 8) { Self.putPolygon(inst, to: &$0) }
+                    inst.polygon.withUnsafeBufferPointer { p in
+                        buf.appendWritten(maxCount: ByteCursor.maxDoubleBytes * (p.count + 1) + 8) { Self.putPolygon(p, integers: inst.integerCoordinates, to: &$0) }
+                    }
                 }
                 buf.append(0x5D)
             }
@@ -186,31 +188,36 @@ public final class COCOWriter {
         buf.append(0x7D)
     }
 
-    /// An annotation whose fields are all computed from the instance, through one cursor.
+    /// An annotation whose fields are all computed from the instance, through one cursor (its
+    /// polygon read through one buffer: passing the array to `area`, `bounds` and the writer was
+    /// a retain and a release each).
     private func writeComputedAnnotation(_ inst: TextInstance, imageID: Int, id: Int, to c: inout ByteCursor) {
-        c.put(0x7B)
-        for (k, key) in layout.annotationKeys.enumerated() {
-            if k > 0 { c.put(0x2C, 0x20) }
-            switch key {
-            case .iscrowd: c.put("\"iscrowd\": "); c.put(inst.ignore ? 0x31 : 0x30)
-            case .category_id: c.put("\"category_id\": 1")
-            case .bbox: c.put("\"bbox\": "); Self.putBBox(inst.polygon, to: &c)
-            case .area: c.put("\"area\": "); c.putDouble(Polygon.area(inst.polygon))
-            case .text:
-                c.put("\"text\": ")
-                if let text = inst.text { c.putJSONString(text, ensureASCII: true) } else { c.put("null") }
-            case .segmentation: c.put("\"segmentation\": ["); Self.putPolygon(inst, to: &c); c.put(0x5D)
+        inst.polygon.withUnsafeBufferPointer { polygon in
+            c.put(0x7B)
+            for (k, key) in layout.annotationKeys.enumerated() {
+                if k > 0 { c.put(0x2C, 0x20) }
+                switch key {
+                case .iscrowd: c.put("\"iscrowd\": "); c.put(inst.ignore ? 0x31 : 0x30)
+                case .category_id: c.put("\"category_id\": 1")
+                case .bbox: c.put("\"bbox\": "); Self.putBBox(polygon, to: &c)
+                case .area: c.put("\"area\": "); c.putDouble(Polygon.area(polygon))
+                case .text:
+                    c.put("\"text\": ")
+                    if let text = inst.text { c.putJSONString(text, ensureASCII: true) } else { c.put("null") }
+                case .segmentation:
+                    c.put("\"segmentation\": ["); Self.putPolygon(polygon, integers: inst.integerCoordinates, to: &c); c.put(0x5D)
+                }
             }
+            if layout.annotationKeys.isEmpty { c.put("\"image_id\": ") } else { c.put(", \"image_id\": ") }
+            c.putInt(imageID)
+            c.put(", \"id\": ")
+            c.putInt(id)
+            c.put(0x7D)
         }
-        if layout.annotationKeys.isEmpty { c.put("\"image_id\": ") } else { c.put(", \"image_id\": ") }
-        c.putInt(imageID)
-        c.put(", \"id\": ")
-        c.putInt(id)
-        c.put(0x7D)
     }
 
     /// `[x, y, w, h]` of the polygon's bounds (`Polygon.xywh`), as doubles.
-    private static func putBBox(_ p: [Double], to c: inout ByteCursor) {
+    private static func putBBox(_ p: UnsafeBufferPointer<Double>, to c: inout ByteCursor) {
         let b = Polygon.bounds(p)
         c.put(0x5B)
         c.putDouble(b.minX); c.put(0x2C, 0x20)
@@ -221,14 +228,13 @@ public final class COCOWriter {
     }
 
     /// The polygon as one list (`JSONValue.numbers`: one type for the whole polygon).
-    private static func putPolygon(_ inst: TextInstance, to c: inout ByteCursor) {
+    private static func putPolygon(_ polygon: UnsafeBufferPointer<Double>, integers: Bool, to c: inout ByteCursor) {
         c.put(0x5B)
-        let polygon = inst.polygon
-        for i in polygon.indices {
+        for i in 0..<polygon.count {
             let v = polygon[i]
             if i > 0 { c.put(0x2C, 0x20) }
             // `v.rounded() == v` without the libm call (the conversion is exact below 9e15).
-            if inst.integerCoordinates && abs(v) < 9e15 && Double(Int(v)) == v {
+            if integers && abs(v) < 9e15 && Double(Int(v)) == v {
                 c.putInt(Int(v))
             } else {
                 c.putDouble(v)

@@ -50,4 +50,17 @@ final class GatherPathTests: XCTestCase {
         XCTAssertEqual(expandTemplate("plain/path", split: "s"), "plain/path")
         XCTAssertEqual(expandTemplate("ü/{split}/é", split: "tr", name: ""), "ü/tr/é")
     }
+
+    /// A template compiled once gives, for ASCII and non-ASCII names alike, what the key rules
+    /// say (ASCII names take the byte path, others the Character one: a dot followed by a
+    /// combining mark is no separator there).
+    func testLayoutTemplateCompiledOnceForManyNames() {
+        let t = LayoutTemplate("a/{split}/{stem1}|{stem}|{number}|{head}|{name}|{x}{", split: "val")
+        XCTAssertEqual(t.expand(name: "im0012_b.x.jpg"), "a/val/im0012_b|im0012_b.x|12|im0012|im0012_b.x.jpg|{x}{")
+        XCTAssertEqual(t.expand(name: "été_1.jpg"), "a/val/été_1|été_1|1|été|été_1.jpg|{x}{")
+        XCTAssertEqual(t.expand(name: ".hidden"), "a/val/|.hidden||.hidden|.hidden|{x}{")
+        XCTAssertEqual(t.expand(name: "e.\u{301}x_y.png"), "a/val/e.\u{301}x_y|e.\u{301}x_y||e.\u{301}x|e.\u{301}x_y.png|{x}{")
+        XCTAssertEqual(t.expand(name: "000"), "a/val/000|000|0|000|000|{x}{")
+        XCTAssertEqual(LayoutTemplate("imgs/{split}", split: "test").expand(name: "anything"), "imgs/test")
+    }
 }

@@ -5,7 +5,10 @@ public enum Polygon {
     /// Area as Shapely/GEOS computes it (`Area::ofRing`: shoelace relative to the first x, on the
     /// closed ring, absolute value), so floats match the reference bit for bit. Not repaired for
     /// self-intersection. Fewer than 3 points give 0.
-    public static func area(_ p: [Double]) -> Double {
+    public static func area(_ p: [Double]) -> Double { p.withUnsafeBufferPointer { area($0) } }
+
+    /// `area` of a polygon held in a buffer (the writers' per-annotation path: no retain of the array).
+    public static func area(_ p: UnsafeBufferPointer<Double>) -> Double {
         let n = p.count / 2
         guard n >= 3 else { return 0 }
         // Closed ring of n + 1 points; point i is (p[2i], p[2i+1]), point n == point 0.
@@ -22,6 +25,11 @@ public enum Polygon {
 
     /// Axis-aligned bounds `(minX, minY, maxX, maxY)`.
     public static func bounds(_ p: [Double]) -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        p.withUnsafeBufferPointer { bounds($0) }
+    }
+
+    /// `bounds` of a polygon held in a buffer.
+    public static func bounds(_ p: UnsafeBufferPointer<Double>) -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
         var minX = Double.infinity, minY = Double.infinity
         var maxX = -Double.infinity, maxY = -Double.infinity
         var i = 0

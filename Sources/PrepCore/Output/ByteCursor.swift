@@ -74,13 +74,12 @@
 
     /// Python `float.__repr__`: shortest round-trip digits, `.0` on integral values, exponent
     /// form below 1e-4 and from 1e16 (`1e-05`, `1e+16`); json writes `NaN`/`Infinity`.
-    public mutating func putDouble(_ d: Double) {
-        if d.isNaN { put("NaN"); return }
-        if d.isInfinite { if d < 0 { put("-Infinity") } else { put("Infinity") }; return }
+    @inlinable @inline(__always) public mutating func putDouble(_ d: Double) {
+        // Integral values (coordinates, most areas), inlined into the writers: digits plus ".0".
+        // (Through UInt64, exact below 1e15: `rounded` is a libm call on baseline x86-64. NaN
+        // fails the comparison.)
         let magnitude = abs(d)
         if magnitude < 1e15 {
-            // Integral values (coordinates, most areas): digits plus ".0". (Through UInt64, exact
-            // below 1e15: `rounded` is a libm call on baseline x86-64.)
             let whole = Double(UInt64(magnitude))
             if whole == magnitude {
                 if d.sign == .minus { put(0x2D) }
@@ -88,9 +87,20 @@
                 put(0x2E, 0x30)
                 return
             }
+        }
+        putOtherDouble(d)
+    }
+
+    /// `putDouble` of a value that is not integral below 1e15.
+    @usableFromInline mutating func putOtherDouble(_ d: Double) {
+        if d.isNaN { put("NaN"); return }
+        if d.isInfinite { if d < 0 { put("-Infinity") } else { put("Infinity") }; return }
+        let magnitude = abs(d)
+        if magnitude < 1e15 {
             // Halves (the area of a polygon with integer corners): the exact value m.5 is the
             // shortest text that reads back as it (no shorter decimal is within half a unit in
             // the last place below 1e15).
+            let whole = Double(UInt64(magnitude))
             if magnitude - whole == 0.5 {
                 if d.sign == .minus { put(0x2D) }
                 putMagnitude(UInt(whole))
