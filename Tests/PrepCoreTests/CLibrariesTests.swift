@@ -1,4 +1,5 @@
 import XCTest
+import CLazyLibs
 @testable import PrepCore
 
 /// Each linked C library is called once; corrupt input becomes a Swift error, never an exit.
@@ -12,6 +13,18 @@ final class CLibrariesTests: XCTestCase {
         XCTAssertEqual(CLibraries.xmlRootName("<?xml version='1.0'?><annotation><object/></annotation>"), "annotation")
         XCTAssertNil(CLibraries.xmlRootName("<annotation><object></annotation>"))
         XCTAssertTrue(CLibraries.libjpeg.contains("JPEG_LIB_VERSION"))
+    }
+
+    /// The libraries loaded on first use (CLazyLibs) are found under one of the names it tries,
+    /// and each is a library prep can call into (an MD5 through libcrypto).
+    func testLazyLibrariesLoad() throws {
+        for library in [PREP_LIB_XML2, PREP_LIB_ARCHIVE, PREP_LIB_ZIP, PREP_LIB_CRYPTO] {
+            var why = [CChar](repeating: 0, count: 512)
+            XCTAssertEqual(prep_lazy_available(Int32(library), &why, UInt(why.count)), 1, String(cString: why))
+        }
+        let md5 = Digest(.md5)
+        md5.update(Array("abc".utf8))
+        XCTAssertEqual(Digest.hex(md5.finish()), "900150983cd24fb0d6963f7d28e17f72")
     }
 
     func testJPEGDecodeAndCorruptInput() throws {
