@@ -1,17 +1,5 @@
 /* libarchive's functions prep calls (Archive/TarArchive.swift), loaded on first use. */
-/* The C library's headers first, outside the hidden region below (a libc function declared
- * hidden could not be bound to libc). */
-#include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
-#include <time.h>
-#pragma GCC visibility push(hidden)
+#include "hidden_begin.h"
 #include <archive.h>
 #include <archive_entry.h>
 #include "forward.h"

@@ -1,6 +1,6 @@
 /* The forwarders' shape (see include/lazy_libs.h): each function looks its symbol up once and
- * calls it. Included by the per-library files, after `#pragma GCC visibility push(hidden)` and
- * the library's headers, so the definitions stay inside the executable. */
+ * calls it. Included by the per-library files, after hidden_begin.h and the library's
+ * headers, so the definitions stay inside the executable. */
 #include "lazy_libs.h"
 
 #define PREP_RESOLVE(LIB, NAME, TYPE)                                                  \

@@ -1,17 +1,5 @@
 /* See include/lazy_xml.h: libxml2 through its own headers, each function resolved on first use. */
-/* The C library's headers first, outside the hidden region below (a libc function declared
- * hidden could not be bound to libc). */
-#include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
-#include <time.h>
-#pragma GCC visibility push(hidden)
+#include "hidden_begin.h"
 #include <libxml/xmlversion.h>
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>

@@ -101,8 +101,6 @@ public final class COCOWriter {
     /// of annotations whose fields are all computed (every ICDAR-style one) is written through
     /// one cursor: per annotation that was a closure, a buffer check and a copy of the instance.
     func writeAnnotations(_ instances: [TextInstance], imageID: Int, firstID: Int, to buf: inout [UInt8]) {
-        let withText = layout.annotationKeys.contains(.text)
-        let fixedBound = 160 + 24 * layout.annotationKeys.count + ByteCursor.maxDoubleBytes * 5 + ByteCursor.maxIntBytes * 2
         // Through the buffer: an array subscript hands each instance over as a copy (a retain and
         // a release of each of its three arrays).
         instances.withUnsafeBufferPointer { insts in
@@ -110,8 +108,7 @@ public final class COCOWriter {
             while i < insts.count {
                 var end = i, bound = 0
                 while end < insts.count, Self.allComputed(insts[end]) {
-                    bound += fixedBound + ByteCursor.maxDoubleBytes * insts[end].polygon.count
-                        + (withText ? ByteCursor.maxJSONStringBytes(utf8Count: insts[end].text?.utf8.count ?? 0) : 0)
+                    bound += computedBound(insts[end])
                     end += 1
                 }
                 if end > i {
@@ -129,6 +126,13 @@ public final class COCOWriter {
                 }
             }
         }
+    }
+
+    /// Bytes `writeComputedAnnotation` writes at most for `inst`.
+    private func computedBound(_ inst: TextInstance) -> Int {
+        let text = layout.annotationKeys.contains(.text) ? inst.text : nil
+        return 160 + 24 * layout.annotationKeys.count + ByteCursor.maxDoubleBytes * (inst.polygon.count + 5)
+            + ByteCursor.maxIntBytes * 2 + ByteCursor.maxJSONStringBytes(utf8Count: text?.utf8.count ?? 0)
     }
 
     /// Whether none of the instance's `bbox`, `area`, `segmentation` comes from its source.
@@ -149,10 +153,7 @@ public final class COCOWriter {
     /// (COCO-Text, ArT) is written from its `JSONValue`.
     func writeAnnotation(_ inst: TextInstance, imageID: Int, id: Int, to buf: inout [UInt8]) {
         if Self.allComputed(inst) {
-            let text = layout.annotationKeys.contains(.text) ? inst.text : nil
-            let bound = 160 + 24 * layout.annotationKeys.count + ByteCursor.maxDoubleBytes * (inst.polygon.count + 5)
-                + ByteCursor.maxIntBytes * 2 + ByteCursor.maxJSONStringBytes(utf8Count: text?.utf8.count ?? 0)
-            buf.appendWritten(maxCount: bound) { writeComputedAnnotation(inst, imageID: imageID, id: id, to: &$0) }
+            buf.appendWritten(maxCount: computedBound(inst)) { writeComputedAnnotation(inst, imageID: imageID, id: id, to: &$0) }
             return
         }
         let attributes = inst.attributes

@@ -9,8 +9,9 @@
  *
  * The functions prep calls keep their own names: this target defines each one (hidden, so never
  * exported to interpose on the real library) as a forwarder to the loaded library's symbol, and
- * the Swift code calls them through the libraries' own headers (the CXML2, CArchive, CZip and
- * CCrypto module maps, which no longer link anything).
+ * the Swift code calls them through the libraries' own headers (the CArchive, CZip and CCrypto
+ * module maps, which link nothing). libxml2, whose headers need an include folder of their own,
+ * is reached through lazy_xml.h instead.
  */
 
 enum {

@@ -10,6 +10,8 @@ public struct LayoutTemplate: Sendable {
     private let literal: [UInt8]
     /// The template in order: a literal run (`key == nil`: `literal[start..<start + count]`) or a key.
     private let parts: [(key: Key?, start: Int, count: Int)]
+    /// How many name keys the template holds.
+    private let keyCount: Int
     /// The whole expansion when the template holds no name key.
     private let constant: String?
 
@@ -46,7 +48,8 @@ public struct LayoutTemplate: Sendable {
         }
         self.literal = literal
         self.parts = parts
-        constant = parts.contains(where: { $0.key != nil }) ? nil : String(decoding: literal, as: UTF8.self)
+        keyCount = parts.reduce(0) { $0 + ($1.key == nil ? 0 : 1) }
+        constant = keyCount > 0 ? nil : String(decoding: literal, as: UTF8.self)
     }
 
     /// The template for the image named `name`.
@@ -55,10 +58,8 @@ public struct LayoutTemplate: Sendable {
         var name = name
         return name.withUTF8 { n -> String in
             let ascii = !n.contains(where: { $0 >= 0x80 })
-            var keys = 0
-            for p in parts where p.key != nil { keys += 1 }
             // A key's value is never longer than the name (non-ASCII values are made from it too).
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: literal.count + keys * n.count + 1) { out -> String in
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: literal.count + keyCount * n.count + 1) { out -> String in
                 let o = out.baseAddress!
                 var count = 0
                 literal.withUnsafeBufferPointer { lit in
@@ -106,14 +107,20 @@ public struct LayoutTemplate: Sendable {
         }
     }
 
-    /// A key's value for any name (by Characters where the name is not ASCII).
+    /// A key's value in a name that is not ASCII, by Characters (a separator followed by a
+    /// combining mark is then no separator).
     static func value(_ key: Key, name: String) -> String {
         switch key {
         case .name: return name
         case .stem: return stemOf(name)
-        case .stem1: return String(prefix(of: name, before: 0x2E))
+        case .stem1: return String(prefix(of: name, before: "."))
         case .number: return numberIn(name)
-        case .head: return String(prefix(of: name, before: 0x5F))
+        case .head: return String(prefix(of: name, before: "_"))
         }
+    }
+
+    /// `name` up to the first `separator`, or all of it.
+    private static func prefix(of name: String, before separator: Character) -> Substring {
+        name.split(separator: separator, maxSplits: 1, omittingEmptySubsequences: false).first ?? name[...]
     }
 }

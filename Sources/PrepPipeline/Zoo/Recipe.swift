@@ -306,17 +306,6 @@ public func expandTemplate(_ template: String, split: String, name: String = "")
     LayoutTemplate(template, split: split).expand(name: name)
 }
 
-/// `name` up to the first `byte` (an ASCII separator), or all of it. By bytes when the name is
-/// ASCII; otherwise by Characters, as before (a separator followed by a combining mark is then
-/// no separator).
-func prefix(of name: String, before byte: UInt8) -> Substring {
-    if name.utf8.allSatisfy({ $0 < 0x80 }) {
-        return name.utf8.firstIndex(of: byte).map { Substring(name.utf8[..<$0]) } ?? name[...]
-    }
-    let separator = Character(Unicode.Scalar(byte))
-    return name.split(separator: separator, maxSplits: 1, omittingEmptySubsequences: false).first ?? name[...]
-}
-
 /// The first run of ASCII digits in `name` without leading zeros (`0` for all zeros, empty if none).
 func numberIn(_ name: String) -> String {
     let digits = name.utf8.drop(while: { $0 < 0x30 || $0 > 0x39 }).prefix(while: { $0 >= 0x30 && $0 <= 0x39 })
