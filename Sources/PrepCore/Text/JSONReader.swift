@@ -272,7 +272,14 @@ public struct JSONReader {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= end else { throw fail("invalid \\uXXXX escape") }
+        guard let v = Self.hex4(b, at: i, end: end) else { throw fail("invalid \\uXXXX escape") }
+        i += 4
+        return v
+    }
+
+    /// The four hex digits of a `\uXXXX` escape at `i` (before `end`), or nil.
+    public static func hex4(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> UInt32? {
+        guard i + 4 <= end else { return nil }
         var v: UInt32 = 0
         for k in 0..<4 {
             let c = b[i + k]
@@ -281,11 +288,10 @@ public struct JSONReader {
             case 0x30...0x39: d = c - 0x30
             case 0x41...0x46: d = c - 0x41 + 10
             case 0x61...0x66: d = c - 0x61 + 10
-            default: throw fail("invalid \\uXXXX escape")
+            default: return nil
             }
             v = v << 4 | UInt32(d)
         }
-        i += 4
         return v
     }
 

@@ -183,6 +183,12 @@ public enum TextEncoding: String, Sendable, Codable, CaseIterable {
 
     /// Index of the first byte that breaks UTF-8, or nil.
     static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
+        b.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    /// Index of the first byte that breaks UTF-8 (an overlong form, a surrogate, a value past
+    /// U+10FFFF, a sequence cut short), or nil; nothing is allocated.
+    public static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         while i < b.count {
             let c = b[i]

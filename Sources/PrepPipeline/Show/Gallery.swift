@@ -95,7 +95,7 @@ public struct Gallery {
                 guard items.count < options.limit, wanted(l.imageName) else { return }
                 items.append(Item(name: l.imageName, position: l.position, source: l.image, label: l.text,
                                   anomalies: (byImage[l.imageName] ?? []).filter { $0.position == l.position || $0.kind.category == "images" }))
-            case .anomaly:
+            case .anomaly, .elsewhere:
                 break
             }
         }

@@ -19,7 +19,11 @@ public struct COCOValidationInput: ValidationInput {
         imageRoot = images ?? url.deletingLastPathComponent()
     }
 
-    public func forEach(_ body: (ValidationRecord) throws -> Void) throws {
+    public func forEach(_ body: (ValidationRecord) throws -> Void) throws { try forEach(shard: nil, body) }
+
+    /// With a shard, an annotation of another shard's page that `AnnotationSkim` finds plain is
+    /// `.elsewhere`, not parsed.
+    public func forEach(shard: Shard?, _ body: (ValidationRecord) throws -> Void) throws {
         let file = url.path
         let walker = JSONWalker(bytes: try IndexedJSONFile.readAll(URL(fileURLWithPath: file)))
         var lines = JSONWalker.LineCounter(walker.bytes)
@@ -33,14 +37,26 @@ public struct COCOValidationInput: ValidationInput {
                 return
             }
             var sizes: [Int: (name: String, w: Int?, h: Int?)] = [:]
+            // Sharded: whether each image id's page is this shard's (as the Validator decides it).
+            var owned: [Int: Bool] = [:]
             if try !walker.elements(at: images.offset, { k, at, v in
-                if let page = try image(k, v, pos(at, "images[\(k)]"), &sizes, body) { try body(.page(page)) }
+                guard let page = try image(k, v, pos(at, "images[\(k)]"), &sizes, body) else { return }
+                if let shard, let id = Int(page.key) { owned[id] = shard.contains(page.name) }
+                try body(.page(page))
             }) {
                 try body(.anomaly(.wrongType, pos(images.offset, "images"), "\"images\" is not a list"))
             }
             guard let anns = members.first(where: { $0.key == "annotations" }) else { return }
             var ids = Set<Int>()
-            if try !walker.elements(at: anns.offset, { k, at, v in
+            func elsewhere(_ at: Int) throws -> Int? {
+                guard shard != nil,
+                      let s = walker.bytes.withUnsafeBufferPointer({ AnnotationSkim.scan($0, at: at) }),
+                      owned[s.imageID] == false, !ids.contains(s.id) else { return nil }
+                ids.insert(s.id)
+                try body(.elsewhere(RecordPosition(file: file, offset: at, item: "")))
+                return s.end
+            }
+            if try !walker.elements(at: anns.offset, quick: { _, at in try elsewhere(at) }, { k, at, v in
                 if let rec = try annotation(k, v, pos(at, "annotations[\(k)]"), sizes, &ids, body) { try body(.instance(rec)) }
             }) {
                 try body(.anomaly(.wrongType, pos(anns.offset, "annotations"), "\"annotations\" is not a list"))

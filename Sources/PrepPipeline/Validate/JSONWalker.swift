@@ -1,3 +1,4 @@
+import Foundation
 import PrepCore
 
 /// Walks a JSON document held in memory without building it whole: the members of the top
@@ -22,8 +23,20 @@ struct JSONWalker {
         /// The 1-based line of `offset`.
         mutating func line(at offset: Int) -> Int {
             if offset < lineOffset { lineOffset = 0; lineNumber = 1 }
-            var i = lineOffset
-            while i < offset && i < bytes.count { if bytes[i] == 0x0A { lineNumber += 1 }; i += 1 }
+            let end = min(offset, bytes.count)
+            if lineOffset < end {
+                // memchr: a dataset JSON is often one line of tens of megabytes.
+                var count = 0
+                bytes.withUnsafeBufferPointer { b in
+                    var p = UnsafeRawPointer(b.baseAddress! + lineOffset)
+                    let stop = UnsafeRawPointer(b.baseAddress! + end)
+                    while p < stop, let nl = memchr(p, 0x0A, stop - p) {
+                        count += 1
+                        p = UnsafeRawPointer(nl) + 1
+                    }
+                }
+                lineNumber += count
+            }
             lineOffset = offset
             return lineNumber
         }
@@ -44,27 +57,33 @@ struct JSONWalker {
     /// Skips one value quickly (strings and nesting only; the caller parses what it keeps).
     func skipValue(_ i: inout Int) throws {
         let start = i
-        var depth = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == 0x22 {
-                i += 1
-                while i < bytes.count && bytes[i] != 0x22 { i += bytes[i] == 0x5C ? 2 : 1 }
-                i += 1
-                if depth == 0 { return }
-                continue
+        let done: Bool = bytes.withUnsafeBufferPointer { b in
+            var k = i, depth = 0
+            defer { i = k }
+            while k < b.count {
+                let c = b[k]
+                // Inside brackets only quotes and brackets matter ('[' '{' and ']' '}' differ by 0x20).
+                if depth > 0 && c != 0x22 && (c | 0x20) != 0x7B && (c | 0x20) != 0x7D { k += 1; continue }
+                if c == 0x22 {
+                    k += 1
+                    while k < b.count && b[k] != 0x22 { k += b[k] == 0x5C ? 2 : 1 }
+                    k += 1
+                    if depth == 0 { return true }
+                    continue
+                }
+                if c == 0x7B || c == 0x5B { depth += 1 }
+                else if c == 0x7D || c == 0x5D {
+                    if depth == 0 { return true }   // a scalar ends at its container's bracket
+                    depth -= 1
+                    if depth == 0 { k += 1; return true }
+                } else if depth == 0 && (c == 0x2C || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09) {
+                    if k > start { return true }
+                }
+                k += 1
             }
-            if c == 0x7B || c == 0x5B { depth += 1 }
-            else if c == 0x7D || c == 0x5D {
-                if depth == 0 { break }
-                depth -= 1
-                if depth == 0 { i += 1; return }
-            } else if depth == 0 && (c == 0x2C || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09) {
-                if i > start { return }
-            }
-            i += 1
+            return false
         }
-        if depth != 0 || i >= bytes.count { throw syntaxError(near: start) }
+        if !done { throw syntaxError(near: start) }
     }
 
     /// The top object's members: key → offset of its value. Values of `lazy` keys are skipped,
@@ -112,8 +131,10 @@ struct JSONWalker {
     }
 
     /// Calls `body(index, offset, element)` for each element of the array at `offset`; false
-    /// when the value there is not an array.
-    func elements(at offset: Int, _ body: (Int, Int, JSONValue) throws -> Void) throws -> Bool {
+    /// when the value there is not an array. `quick(index, offset)` is asked first: the index
+    /// just past an element it has dealt with from the bytes alone, which is then not parsed.
+    func elements(at offset: Int, quick: (Int, Int) throws -> Int? = { _, _ in nil },
+                  _ body: (Int, Int, JSONValue) throws -> Void) throws -> Bool {
         var i = offset
         guard i < bytes.count, bytes[i] == 0x5B else { return false }
         i += 1
@@ -123,9 +144,13 @@ struct JSONWalker {
         while true {
             skipSpace(&i)
             let at = i
-            let v: JSONValue
-            do { (v, i) = try JSONReader.parsePrefix(bytes, at: i) } catch { throw syntaxError(near: i) }
-            try body(k, at, v)
+            if let end = try quick(k, at) {
+                i = end
+            } else {
+                let v: JSONValue
+                do { (v, i) = try JSONReader.parsePrefix(bytes, at: i) } catch { throw syntaxError(near: i) }
+                try body(k, at, v)
+            }
             k += 1
             skipSpace(&i)
             guard i < bytes.count else { throw syntaxError(near: i) }

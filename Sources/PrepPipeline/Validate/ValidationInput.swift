@@ -73,6 +73,9 @@ public enum ValidationRecord: @unchecked Sendable {
     case label(LabelRecord)
     /// A structure problem found while reading (the reader goes on where it can).
     case anomaly(AnomalyKind, RecordPosition, String)
+    /// A record of a page of another shard that the reader saw to be plain without reading it
+    /// whole (`forEach(shard:)`): counted, not checked.
+    case elsewhere(RecordPosition)
 }
 
 /// A dataset file `prep validate` and `prep show` can read, streamed record by record with the
@@ -88,6 +91,13 @@ public protocol ValidationInput {
     init(url: URL, images: URL?) throws
     /// Streams every record in file order.
     func forEach(_ body: (ValidationRecord) throws -> Void) throws
+    /// The same for `prep validate --shard`: a reader may yield `.elsewhere` for a record of
+    /// another shard's page that it can tell would yield exactly one record and no finding.
+    func forEach(shard: Shard?, _ body: (ValidationRecord) throws -> Void) throws
+}
+
+extension ValidationInput {
+    public func forEach(shard: Shard?, _ body: (ValidationRecord) throws -> Void) throws { try forEach(body) }
 }
 
 /// The known inputs and detection.

@@ -115,7 +115,7 @@ public final class Validator {
             if !ignore { for c in t.unicodeScalars { characters[c, default: 0] += 1 } }
             for (kind, m) in options.text.check(t, ignore: ignore) { add(kind, split, p, image: image, m, key: k, phase: 0) }
         }
-        try input.forEach { item in
+        try input.forEach(shard: shard) { item in
             let r = record
             record += 1
             let position: RecordPosition
@@ -124,6 +124,7 @@ public final class Validator {
             case let .page(page): position = page.position
             case let .instance(rec): position = rec.position
             case let .label(label): position = label.position
+            case let .elsewhere(p): position = p
             }
             if position.file != lastFile {
                 if fileSeq[position.file] == nil { fileSeq[position.file] = r }
@@ -140,6 +141,7 @@ public final class Validator {
                     }
                 case let .instance(rec): mine = pageOwned[rec.pageKey] ?? shard.contains(rec.pageKey)
                 case let .label(label): mine = shard.contains(label.imageName)
+                case .elsewhere: mine = false
                 }
                 guard mine else { return }
             }
@@ -173,6 +175,8 @@ public final class Validator {
                 if !options.skipImages {
                     jobs.append(ImageJob(source: label.image, expected: nil, position: label.position, key: k, name: label.imageName))
                 }
+            case .elsewhere:
+                break
             }
             if jobs.count >= 256 { flush() }
         }
