@@ -19,6 +19,7 @@ static lazy_library libraries[] = {
     [PREP_LIB_ARCHIVE] = {{"libarchive.so.13", "libarchive.13.dylib", "libarchive.so", NULL}, "libarchive13", PTHREAD_ONCE_INIT, NULL, ""},
     [PREP_LIB_ZIP] = {{"libzip.so.4", "libzip.so.5", "libzip.5.dylib", "libzip.so"}, "libzip4", PTHREAD_ONCE_INIT, NULL, ""},
     [PREP_LIB_CRYPTO] = {{"libcrypto.so.3", "libcrypto.3.dylib", "libcrypto.so", NULL}, "libssl3", PTHREAD_ONCE_INIT, NULL, ""},
+    [PREP_LIB_ISAL] = {{"libisal.so.2", "libisal.2.dylib", "libisal.so", NULL}, "libisal2", PTHREAD_ONCE_INIT, NULL, ""},
 };
 
 #define LOAD_ONE(INDEX) static void load_##INDEX(void) { load(&libraries[INDEX]); }
@@ -38,9 +39,11 @@ LOAD_ONE(PREP_LIB_XML2)
 LOAD_ONE(PREP_LIB_ARCHIVE)
 LOAD_ONE(PREP_LIB_ZIP)
 LOAD_ONE(PREP_LIB_CRYPTO)
+LOAD_ONE(PREP_LIB_ISAL)
 
 static lazy_library *ensure(int library) {
-    static void (*loaders[])(void) = {load_PREP_LIB_XML2, load_PREP_LIB_ARCHIVE, load_PREP_LIB_ZIP, load_PREP_LIB_CRYPTO};
+    static void (*loaders[])(void) = {load_PREP_LIB_XML2, load_PREP_LIB_ARCHIVE, load_PREP_LIB_ZIP, load_PREP_LIB_CRYPTO,
+                                      load_PREP_LIB_ISAL};
     if (library < 0 || library >= (int)(sizeof libraries / sizeof libraries[0])) abort();
     pthread_once(&libraries[library].once, loaders[library]);
     return &libraries[library];

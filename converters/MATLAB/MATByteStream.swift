@@ -1,5 +1,4 @@
 import Foundation
-import CZlib
 import PrepCore
 
 /// Sequential bytes of one region of a MAT file: read as stored, or inflated on the fly when the
@@ -19,8 +18,8 @@ final class MATByteStream {
     // Bytes ready for the caller.
     private let output: UnsafeMutablePointer<UInt8>
     private var outputStart = 0, outputEnd = 0
-    /// The inflate state; heap-allocated because zlib keeps a pointer back to it.
-    private var zstream: UnsafeMutablePointer<z_stream>?
+    /// The inflate state (ISA-L's or zlib's).
+    private var inflater: StreamInflater?
     private var streamEnded = false
     /// Bytes handed to the caller so far (the logical position in the region).
     private(set) var position = 0
@@ -34,21 +33,17 @@ final class MATByteStream {
         input = .allocate(capacity: Self.bufferSize)
         output = .allocate(capacity: Self.bufferSize)
         if compressed {
-            let z = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            z.initialize(to: z_stream())
-            guard inflateInit_(z, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                z.deallocate()
+            guard let s = StreamInflater() else {
                 close(fd)
                 input.deallocate()
                 output.deallocate()
                 throw PrepError.failed("zlib: cannot start inflating \(path)")
             }
-            zstream = z
+            inflater = s
         }
     }
 
     deinit {
-        if let z = zstream { inflateEnd(z); z.deallocate() }
         input.deallocate()
         output.deallocate()
         close(fd)
@@ -75,7 +70,7 @@ final class MATByteStream {
         if outputStart < outputEnd { return true }
         outputStart = 0
         outputEnd = 0
-        guard let z = zstream else {
+        guard let inflater else {
             guard try readFile() else { return false }
             let n = inputEnd - inputStart
             output.update(from: input + inputStart, count: n)
@@ -88,19 +83,19 @@ final class MATByteStream {
             if inputStart == inputEnd, try !readFile() {
                 throw fail("the compressed data of a variable ends early (truncated file?)")
             }
-            z.pointee.next_in = input + inputStart
-            z.pointee.avail_in = UInt32(inputEnd - inputStart)
-            z.pointee.next_out = output
-            z.pointee.avail_out = UInt32(Self.bufferSize)
-            let rc = inflate(z, Z_NO_FLUSH)
-            inputStart = inputEnd - Int(z.pointee.avail_in)
-            outputEnd = Self.bufferSize - Int(z.pointee.avail_out)
-            switch rc {
-            case Z_STREAM_END: streamEnded = true
-            case Z_OK, Z_BUF_ERROR: break
-            default:
-                let message = z.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw fail("the compressed data of a variable is damaged (zlib: \(message))")
+            let step: (consumed: Int, produced: Int, ended: Bool)
+            do {
+                step = try inflater.inflate(UnsafeBufferPointer(start: input + inputStart, count: inputEnd - inputStart),
+                                            into: UnsafeMutableBufferPointer(start: output, count: Self.bufferSize))
+            } catch let damage as StreamInflater.Damage {
+                throw fail("the compressed data of a variable is damaged (\(damage))")
+            }
+            inputStart += step.consumed
+            outputEnd = step.produced
+            if step.ended { streamEnded = true }
+            // Input and room but nothing done: never loop on it.
+            if step.consumed == 0 && step.produced == 0 && !step.ended {
+                throw fail("the compressed data of a variable is damaged (inflating makes no progress)")
             }
         }
         return true
@@ -131,7 +126,7 @@ final class MATByteStream {
     func skip(_ count: Int) throws {
         var left = count
         let buffered = (outputEnd - outputStart) + (inputEnd - inputStart)
-        if zstream == nil, left > buffered {
+        if inflater == nil, left > buffered {
             // Use up what is buffered, then move the file position past the rest.
             let jump = left - buffered
             guard jump <= fileEnd - filePosition else { throw fail("unexpected end of data (skipping \(count) bytes at position \(position))") }

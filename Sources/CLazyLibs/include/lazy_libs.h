@@ -1,7 +1,7 @@
 #ifndef PREP_LAZY_LIBS_H
 #define PREP_LAZY_LIBS_H
 /*
- * libxml2, libarchive, libzip and libcrypto, loaded with dlopen when one of their functions is
+ * libxml2, libarchive, libzip, libcrypto (and ISA-L, lazy_inflate.h), loaded with dlopen when one of their functions is
  * first called instead of linked. Linked, they and the libraries they pull in (ICU, liblzma,
  * libzstd, liblz4, libbz2, nettle, libacl…) were loaded and relocated at every process start,
  * about 3 ms of every command, while most runs call none of them (only XML datasets, archives,
@@ -18,7 +18,8 @@ enum {
     PREP_LIB_XML2 = 0,
     PREP_LIB_ARCHIVE = 1,
     PREP_LIB_ZIP = 2,
-    PREP_LIB_CRYPTO = 3
+    PREP_LIB_CRYPTO = 3,
+    PREP_LIB_ISAL = 4
 };
 
 /* Whether `library` (one of the above) can be loaded; on failure `why` (at least 256 bytes)
