@@ -110,14 +110,22 @@ extension YAMLNodeDecoder {
     struct KeyedContainer<K: CodingKey>: KeyedDecodingContainerProtocol {
         let mapping: Node.Mapping
         let codingPath: [CodingKey]
+        /// The mapping's scalar keys, each with its last value: a recipe asks for each of its
+        /// ~30 keys, present or not, and a scan of the pairs per question was most of decoding.
+        private let values: [String: Node]
+
+        init(mapping: Node.Mapping, codingPath: [CodingKey]) {
+            self.mapping = mapping
+            self.codingPath = codingPath
+            var values: [String: Node] = [:]
+            values.reserveCapacity(mapping.count)
+            for (k, v) in mapping { if let s = k.scalar?.string { values[s] = v } }
+            self.values = values
+        }
 
         var allKeys: [K] { mapping.keys.compactMap { $0.scalar.flatMap { K(stringValue: $0.string) } } }
 
-        private func value(_ key: K) -> Node? {
-            var found: Node?
-            for (k, v) in mapping where k.scalar?.string == key.stringValue { found = v }
-            return found
-        }
+        private func value(_ key: K) -> Node? { values[key.stringValue] }
 
         func contains(_ key: K) -> Bool { value(key) != nil }
 
