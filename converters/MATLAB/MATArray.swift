@@ -53,6 +53,14 @@ public struct MATArray: Sendable {
         guard arrayClass == .char, !dims.isEmpty, count > 0 else { return [] }
         let r = dims[0], c = count / max(r, 1)
         return (0..<r).map { i in
+            // An ASCII row (every SynthText image name) straight from its bytes: appending
+            // scalar by scalar was most of reading `imnames` for a shard's hash.
+            if (0..<c).allSatisfy({ characters[i + r * $0].isASCII }) {
+                return String(unsafeUninitializedCapacity: c) { out in
+                    for j in 0..<c { out[j] = UInt8(truncatingIfNeeded: characters[i + r * j].value) }
+                    return c
+                }
+            }
             var s = String.UnicodeScalarView()
             for j in 0..<c { s.append(characters[i + r * j]) }
             return String(s)
