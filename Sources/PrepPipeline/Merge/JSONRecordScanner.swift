@@ -41,11 +41,22 @@ enum JSONRecordScanner {
 /// found and replaced by byte scanning; the keys are matched as bytes (this runs once per
 /// record, so no String or dictionary per record).
 struct JSONIntFields {
-    typealias Found = [(value: Int, range: Range<Int>)?]
+    /// Each key's value and the range of its digits, for the (at most two) keys: inline, not an
+    /// array (an array per record was a tenth of a COCO merge's CPU).
+    struct Found {
+        private var first: (value: Int, range: Range<Int>)?
+        private var second: (value: Int, range: Range<Int>)?
+        subscript(k: Int) -> (value: Int, range: Range<Int>)? {
+            get { k == 0 ? first : second }
+            set { if k == 0 { first = newValue } else { second = newValue } }
+        }
+    }
+
     let names: [String]
     private let keys: [[UInt8]]
 
     init(_ names: [String]) {
+        precondition((1...2).contains(names.count), "JSONIntFields holds one or two keys")
         self.names = names
         keys = names.map { Array($0.utf8) }
     }
@@ -54,7 +65,7 @@ struct JSONIntFields {
     /// the object has no such top-level integer field; one pass, stopping when all are found.
     func find(in object: [UInt8]) -> Found {
         if let f = findAtEnd(in: object) { return f }
-        var found = Found(repeating: nil, count: keys.count)
+        var found = Found()
         var missing = keys.count
         object.withUnsafeBufferPointer { o in JSONByteClass.table.withUnsafeBufferPointer { cls in
             var depth = 0, i = 0
@@ -113,7 +124,7 @@ struct JSONIntFields {
             var i = o.count - 1
             guard i > 0, o[i] == 0x7D else { return nil }
             i -= 1
-            var found = Found(repeating: nil, count: keys.count)
+            var found = Found()
             for k in keys.indices.reversed() {
                 let end = i + 1
                 var value = 0, scale = 1
@@ -135,22 +146,23 @@ struct JSONIntFields {
         }
     }
 
-    /// Appends `object` to `out` with the fields `find` found replaced by `values` (in `names`
-    /// order), straight into the output buffer (no record copy); a field that is not there is an
-    /// error naming `file`.
-    func append(_ values: [Int], in object: [UInt8], found: Found, file: URL, to out: inout [UInt8]) throws {
-        for k in values.indices where found[k] == nil {
+    /// Appends `object` to `out` with the fields `find` found replaced by `first` and `second`
+    /// (the values of `names` in order; `second` only for two names), straight into the output
+    /// buffer (no record copy); a field that is not there is an error naming `file`.
+    func append(_ first: Int, _ second: Int = 0, in object: [UInt8], found: Found, file: URL, to out: inout [UInt8]) throws {
+        let count = keys.count
+        for k in 0..<count where found[k] == nil {
             throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(names[k])'")
         }
         // The fields in file order, each replaced (no array of edits per record).
         var at = 0
         while true {
             var next = -1
-            for k in values.indices where found[k]!.range.lowerBound >= at && (next < 0 || found[k]!.range.lowerBound < found[next]!.range.lowerBound) { next = k }
+            for k in 0..<count where found[k]!.range.lowerBound >= at && (next < 0 || found[k]!.range.lowerBound < found[next]!.range.lowerBound) { next = k }
             guard next >= 0 else { break }
             let r = found[next]!.range
             out.appendBytes(of: object, at..<r.lowerBound)
-            Self.appendDecimal(values[next], to: &out)
+            Self.appendDecimal(next == 0 ? first : second, to: &out)
             at = r.upperBound
         }
         out.appendBytes(of: object, at..<object.count)

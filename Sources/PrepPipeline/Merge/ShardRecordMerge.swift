@@ -125,7 +125,7 @@ struct ShardOutputMerger {
             try out.append { buffer in
                 if count > 0 { buffer.append(0x2C); buffer.append(0x20) }
                 guard let firstID else { return buffer.append(contentsOf: record) }
-                do { try imageID.append([firstID + count], in: record, found: imageID.find(in: record), file: inputs[k].output, to: &buffer) } catch { failure = error }
+                do { try imageID.append(firstID + count, in: record, found: imageID.find(in: record), file: inputs[k].output, to: &buffer) } catch { failure = error }
             }
             if let failure { throw failure }
             count += 1
@@ -150,7 +150,7 @@ struct ShardOutputMerger {
                     var failure: Error?
                     try out.append { buffer in
                         if annotation != firstID { buffer.append(0x2C); buffer.append(0x20) }
-                        do { try annotationIDs.append([image, annotation], in: pending[k], found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
+                        do { try annotationIDs.append(image, annotation, in: pending[k], found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
                     }
                     if let failure { throw failure }
                     annotation += 1
