@@ -28,7 +28,8 @@ int prep_isal_inflate(void *state, const unsigned char *in, unsigned in_len, uns
     int rc = isal_inflate(s);
     *in_used = in_len - s->avail_in;
     *out_made = out_len - s->avail_out;
-    if (rc < 0 || rc == ISAL_NEED_DICT) return rc < 0 ? rc : -100;
+    if (rc == ISAL_NEED_DICT) return -100;
+    if (rc < 0) return rc;
     return s->block_state == ISAL_BLOCK_FINISH ? 1 : 0;
 }
 

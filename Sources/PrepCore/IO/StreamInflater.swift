@@ -8,7 +8,7 @@ import CZlib
 /// Both check the same things, the trailer's checksum included; the output is the same bytes.
 public final class StreamInflater {
     /// Which library inflates.
-    public enum Backend: String, Sendable { case isal, zlib }
+    public enum Backend: Sendable { case isal, zlib }
 
     /// `PREP_INFLATE=zlib` (or a test) turns ISA-L off.
     nonisolated(unsafe) public static var preferISAL = ProcessInfo.processInfo.environment["PREP_INFLATE"] != "zlib"
