@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "PrepFormats", dependencies: ["PrepCore", "CLMDB"], swiftSettings: swift5),
         // Zoo recipes, gather, pack, parallel ordered run.
         .target(name: "PrepPipeline",
-                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval", "CCurlShim",
+                dependencies: ["PrepCore", "PrepConverters", "PrepFormats", "PrepEval", "CCurlShim", "CPrepKernels",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swift5,
                 plugins: ["ZooEmbedPlugin"]),

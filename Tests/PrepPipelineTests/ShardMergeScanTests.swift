@@ -68,6 +68,51 @@ final class ShardMergeScanTests: XCTestCase {
         }
     }
 
+    /// The C value scan (16 bytes at a time) against a byte-at-a-time reading of the same rules,
+    /// on random bytes dense and sparse in quotes, backslashes and brackets, cut into buffers of
+    /// every size (so states carry over, and an escape ends a buffer): the same end, or none.
+    func testValueScanAgreesWithAByteAtATimeScan() throws {
+        func reference(_ b: [UInt8], depth: Int, inString: Bool) -> Int? {
+            var depth = depth, inString = inString, escape = false
+            for (i, c) in b.enumerated() {
+                if escape { escape = false; continue }
+                if inString {
+                    if c == 0x5C { escape = true } else if c == 0x22 { inString = false; if depth == 0 { return i + 1 } }
+                } else if c == 0x22 { inString = true } else if c == 0x7B || c == 0x5B { depth += 1 } else if c == 0x7D || c == 0x5D {
+                    depth -= 1
+                    if depth == 0 { return i + 1 }
+                }
+            }
+            return nil
+        }
+        var rng = SystemRandomNumberGenerator()
+        let specials: [UInt8] = Array(#""\{}[]"#.utf8), plain: [UInt8] = Array("ab1 ,:.9".utf8)
+        var cases = 0, closed = 0
+        for round in 0..<400 {
+            let length = Int.random(in: 1...300, using: &rng)
+            let density = [0.02, 0.1, 0.4][round % 3]
+            let bytes = (0..<length).map { _ in Double.random(in: 0..<1, using: &rng) < density ? specials.randomElement(using: &rng)! : plain.randomElement(using: &rng)! }
+            let inString = round % 4 == 0
+            let depth = inString ? 0 : 1
+            let expected = reference(bytes, depth: depth, inString: inString)
+            let url = try write(String(decoding: bytes, as: UTF8.self))
+            for chunk in [1, 3, 15, 16, 17, 64, 1 << 20] {
+                let s = try ByteStream(url, chunk: chunk)
+                var state = JSONScanState(depth: depth, inString: inString)
+                var out: [UInt8] = []
+                let found = s.scanJSONValue(into: &out, state: &state)
+                XCTAssertEqual(found ? out.count : nil, expected, "round \(round), chunk \(chunk): \(String(decoding: bytes, as: UTF8.self))")
+                XCTAssertEqual(Array(bytes.prefix(out.count)), out)
+                cases += 1
+            }
+            if expected != nil { closed += 1 }
+        }
+        // Both outcomes were exercised.
+        XCTAssertGreaterThan(closed, 50)
+        XCTAssertLessThan(closed, 400)
+        XCTAssertEqual(cases, 2800)
+    }
+
     func testLinesAndPositionsAcrossChunks() throws {
         let url = try write("12\n0\n345678\n7")
         for chunk in [1, 2, 3, 1 << 20] {

@@ -13,6 +13,8 @@
 #include <stddef.h>
 /* the AVX-512 SGEMM behind PrepNN's sgemm, and the Winograd row transforms */
 #include "cgemm.h"
+/* the JSON value scan behind prep merge */
+#include "json_scan.h"
 
 #define PREP_PANEL_ROWS 16
 #define PREP_ISA_PORTABLE 0

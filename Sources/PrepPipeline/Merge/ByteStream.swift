@@ -1,5 +1,6 @@
 import Foundation
 import PrepCore
+import CPrepKernels
 
 /// Reads a file byte by byte, line by line or in scanned runs through a 1 MiB buffer (shard
 /// outputs are read as streams, never whole). The buffer is filled by `read(2)` in place (no
@@ -100,66 +101,36 @@ struct JSONScanState {
     var escape = false
 }
 
-/// The JSON bytes a scan stops at (1 quote, 2 backslash, 3 `{` `[`, 4 `}` `]`, 5 comma); every
-/// other byte is 0, so runs of digits, spaces and letters are skipped with one table load each
-/// instead of a state machine step. `values` leaves commas at 0 (finding a value's end needs
-/// none: in a list of numbers they are every few bytes).
+/// The JSON bytes `JSONIntFields.find` stops at (1 quote, 2 backslash, 3 `{` `[`, 4 `}` `]`,
+/// 5 comma); every other byte is 0, so runs of digits, spaces and letters are skipped with one
+/// table load each instead of a state machine step.
 enum JSONByteClass {
     static let quote: UInt8 = 1, backslash: UInt8 = 2, open: UInt8 = 3, close: UInt8 = 4, comma: UInt8 = 5
-    static let table: [UInt8] = make(comma: true)
-    static let values: [UInt8] = make(comma: false)
-    private static func make(comma withComma: Bool) -> [UInt8] {
+    static let table: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)
         t[0x22] = quote; t[0x5C] = backslash
         t[0x7B] = open; t[0x5B] = open; t[0x7D] = close; t[0x5D] = close
-        if withComma { t[0x2C] = comma }
+        t[0x2C] = comma
         return t
-    }
+    }()
 }
 
 extension ByteStream {
     /// Appends the next bytes to `out` (unless `keep` is false) until the JSON value described by
     /// `state` closes (depth back to 0 outside a string; that byte included), true, or the file
-    /// ends, false. Table driven (`JSONByteClass`): this loop is most of a JSON merge's work.
+    /// ends, false. This scan is most of a JSON merge's work: it runs in C, 16 bytes at a time
+    /// (`prep_json_scan_value`).
     func scanJSONValue(into out: inout [UInt8], state: inout JSONScanState, keep: Bool = true) -> Bool {
+        var c = prep_json_scan_state(depth: Int64(state.depth), in_string: state.inString ? 1 : 0, escape: state.escape ? 1 : 0)
+        defer { state = JSONScanState(depth: Int(c.depth), inString: c.in_string != 0, escape: c.escape != 0) }
         while true {
             if index == filled && !refill() { return false }
-            let (from, to) = (index, filled)
-            let (start, end, found) = buffer.withUnsafeBufferPointer { b -> (Int, Int, Bool) in
-                JSONByteClass.values.withUnsafeBufferPointer { cls in
-                    // The state in locals (registers) while the run lasts, stored back at its end.
-                    var depth = state.depth, inString = state.inString, escape = state.escape
-                    defer { state = JSONScanState(depth: depth, inString: inString, escape: escape) }
-                    var i = from
-                    while i < to {
-                        if escape { escape = false; i += 1; continue }
-                        let c = cls[Int(b[i])]
-                        if inString {
-                            if c == JSONByteClass.quote {
-                                inString = false
-                                i += 1
-                                if depth == 0 { return (from, i, true) }
-                            } else {
-                                i += 1
-                                if c == JSONByteClass.backslash { escape = true; continue }
-                            }
-                        } else {
-                            if c == JSONByteClass.quote { inString = true }
-                            else if c == JSONByteClass.open { depth += 1 }
-                            else if c == JSONByteClass.close {
-                                depth -= 1
-                                if depth == 0 { return (from, i + 1, true) }
-                            }
-                            i += 1
-                        }
-                        while i < to && cls[Int(b[i])] == 0 { i += 1 }
-                    }
-                    return (from, i, false)
-                }
-            }
-            if keep { out.appendBytes(of: buffer, start..<end) }
-            index = end
-            if found { return true }
+            let start = index, count = filled - index
+            var used = 0
+            let closed = buffer.withUnsafeBufferPointer { b in prep_json_scan_value(b.baseAddress! + start, count, &c, &used) }
+            if keep { out.appendBytes(of: buffer, start..<(start + used)) }
+            index = start + used
+            if closed != 0 { return true }
         }
     }
 }

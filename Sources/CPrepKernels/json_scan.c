@@ -1,0 +1,62 @@
+#include "json_scan.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The offset of the first quote, backslash, bracket or brace in p[i..<n), or n. */
+static inline size_t next_special(const uint8_t *p, size_t i, size_t n) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8(0x22), backslash = _mm_set1_epi8(0x5C);
+    /* `[` 0x5B and `{` 0x7B differ in bit 5 only, as `]` 0x5D and `}` 0x7D: one compare each
+     * after setting it. */
+    const __m128i bit5 = _mm_set1_epi8(0x20), open = _mm_set1_epi8(0x7B), close = _mm_set1_epi8(0x7D);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i folded = _mm_or_si128(v, bit5);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(folded, open), _mm_cmpeq_epi8(folded, close)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask) return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    for (; i < n; i++) {
+        uint8_t b = p[i];
+        if (b == 0x22 || b == 0x5C || (b | 0x20) == 0x7B || (b | 0x20) == 0x7D) return i;
+    }
+    return n;
+}
+
+int prep_json_scan_value(const uint8_t *p, size_t n, prep_json_scan_state *state, size_t *used) {
+    int64_t depth = state->depth;
+    int in_string = state->in_string, escape = state->escape;
+    size_t i = 0;
+    int closed = 0;
+    if (escape && i < n) { escape = 0; i++; }
+    while (i < n) {
+        i = next_special(p, i, n);
+        if (i == n) break;
+        uint8_t b = p[i++];
+        if (in_string) {
+            if (b == 0x22) {
+                in_string = 0;
+                if (depth == 0) { closed = 1; break; }
+            } else if (b == 0x5C) {
+                /* The escaped byte is skipped (by the next call when these bytes end first). */
+                if (i < n) i++; else escape = 1;
+            }
+        } else if (b == 0x22) {
+            in_string = 1;
+        } else if ((b | 0x20) == 0x7B) {
+            depth++;
+        } else if ((b | 0x20) == 0x7D) {
+            depth--;
+            if (depth == 0) { closed = 1; break; }
+        }
+    }
+    state->depth = depth;
+    state->in_string = (uint8_t)in_string;
+    state->escape = (uint8_t)escape;
+    *used = i;
+    return closed;
+}
