@@ -42,6 +42,37 @@ final class GatherPathTests: XCTestCase {
         }
     }
 
+    /// `FolderListings.contains` answers from the folder asked for last without splitting the
+    /// path; whichever folder was asked before, every path gets the answer of its own split and
+    /// listing (odd paths, other folders, `.` and `..`, doubled slashes).
+    func testFolderListingsContainsAgreesWithItsSplitWhateverCameBefore() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("listings-\(UUID().uuidString)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        for folder in ["ann/training", "ann/training/sub", "other"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        for file in ["ann/training/gt_1.txt", "ann/training/.hidden", "ann/training/sub/x.txt", "other/gt_1.txt", "top.txt"] {
+            FileManager.default.createFile(atPath: root.appendingPathComponent(file).path, contents: Data())
+        }
+        let paths = ["ann/training/gt_1.txt", "ann/training/gt_2.txt", "ann/training/.hidden", "ann/training/sub/x.txt",
+                     "ann/training/./gt_1.txt", "ann/training//gt_1.txt", "ann/training/..", "ann/training/.", "ann/training",
+                     "ann/trainingX/gt_1.txt", "other/gt_1.txt", "top.txt", "ann/training/sub", "missing/gt_1.txt", "ann/training/"]
+        func expected(_ p: String) -> Bool {
+            let (folder, name) = FolderListings.split(p)
+            guard !name.isEmpty, name != ".", name != ".." else { return false }
+            let listed = try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)
+            return listed?.contains(name) ?? false
+        }
+        XCTAssertEqual(paths.filter(expected), ["ann/training/gt_1.txt", "ann/training/.hidden", "ann/training/sub/x.txt",
+                                                "ann/training/./gt_1.txt", "ann/training//gt_1.txt", "ann/training",
+                                                "other/gt_1.txt", "top.txt", "ann/training/sub", "ann/training/"])
+        for before in paths {
+            var listings = FolderListings(root: root)
+            _ = listings.contains(before)
+            for p in paths { XCTAssertEqual(listings.contains(p), expected(p), "\(p) after \(before)") }
+        }
+    }
+
     /// Templates expand as before: every key, an unknown key kept, braces without a key.
     func testExpandTemplateKeys() {
         XCTAssertEqual(expandTemplate("{split}/gt_{stem}.txt", split: "training", name: "img_1.jpg"), "training/gt_img_1.txt")

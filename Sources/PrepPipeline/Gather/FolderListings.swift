@@ -9,23 +9,55 @@ import Foundation
 struct FolderListings {
     let root: URL
     private var folders: [String: Set<String>?] = [:]
+    /// The folder asked for last and its names: pairs ask for one folder over and over, and a
+    /// string comparison is cheaper than hashing the folder's name for the dictionary.
+    private var last: (folder: String, names: Set<String>?)?
 
     init(root: URL) { self.root = root }
 
     /// The names in the folder `relativeFolder` ("" for the root), nil when it cannot be listed.
     mutating func names(in relativeFolder: String) -> Set<String>? {
-        if let known = folders[relativeFolder] { return known }
-        let url = relativeFolder.isEmpty ? root : root.appendingPathComponent(relativeFolder, isDirectory: true)
-        let listed = (try? FileManager.default.contentsOfDirectory(atPath: url.path)).map(Set.init)
-        folders[relativeFolder] = listed
-        return listed
+        if let last, last.folder == relativeFolder { return last.names }
+        let names: Set<String>?
+        if let known = folders[relativeFolder] {
+            names = known
+        } else {
+            let url = relativeFolder.isEmpty ? root : root.appendingPathComponent(relativeFolder, isDirectory: true)
+            names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)).map(Set.init)
+            folders[relativeFolder] = names
+        }
+        last = (relativeFolder, names)
+        return names
     }
 
     /// Whether `relativePath` (under the root) is in its folder's listing.
     mutating func contains(_ relativePath: String) -> Bool {
+        // The common case without making the folder's String: the path is the folder asked for
+        // last (a plain one: no leading, trailing or doubled `/`), a `/` and a name without `/`.
+        if let last, let names = last.names, Self.isPlainFolder(last.folder) {
+            var path = relativePath, folder = last.folder
+            let name: String? = path.withUTF8 { p in
+                folder.withUTF8 { f -> String? in
+                    guard p.count > f.count + 1, p[f.count] == 0x2F, memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return nil }
+                    let rest = UnsafeBufferPointer(rebasing: p[(f.count + 1)...])
+                    return rest.contains(0x2F) ? nil : String(decoding: rest, as: UTF8.self)
+                }
+            }
+            if let name { return name != "." && name != ".." && names.contains(name) }
+        }
         let (folder, name) = Self.split(relativePath)
         guard !name.isEmpty, name != ".", name != ".." else { return false }
         return names(in: folder)?.contains(name) ?? false
+    }
+
+    /// A folder `split` gives as it is: not empty, no leading, trailing or doubled `/`.
+    private static func isPlainFolder(_ folder: String) -> Bool {
+        var f = folder
+        return f.withUTF8 { u in
+            guard let first = u.first, let last = u.last, first != 0x2F, last != 0x2F else { return false }
+            for i in 1..<u.count where u[i] == 0x2F && u[i - 1] == 0x2F { return false }
+            return true
+        }
     }
 
     /// `(deletingLastPathComponent, lastPathComponent)` of a relative path: cut at the last `/`
