@@ -10,6 +10,8 @@ final class RecordSpool {
     private let path: String
     private var buffer: [UInt8] = []
     private var readIndex = 0
+    /// While reading: the bytes of `buffer` that hold file data.
+    private var filled = 0
     private var reading = false
     private var atEnd = false
     private static let chunk = 1 << 20
@@ -58,23 +60,27 @@ final class RecordSpool {
         return record
     }
 
-    /// The next `n` bytes, nil at the end of the file.
+    /// The next `n` bytes, nil at the end of the file. Reads go into `buffer` at its full size
+    /// (`filled` bytes hold data), so a refill is one `read` with nothing to grow or zero.
     private func take(_ n: Int) throws -> [UInt8]? {
+        if buffer.count != Self.chunk {
+            buffer = [UInt8](repeating: 0, count: Self.chunk)
+            filled = 0
+            readIndex = 0
+        }
         var out: [UInt8] = []
         out.reserveCapacity(n)
         while out.count < n {
-            if readIndex == buffer.count {
+            if readIndex == filled {
                 if atEnd { break }
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
                 let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 guard got >= 0 else { throw PrepError.io(path: path, reason: "read failed") }
-                buffer.removeLast(Self.chunk - got)
+                filled = got
                 readIndex = 0
                 if got == 0 { atEnd = true; break }
             }
-            let k = min(n - out.count, buffer.count - readIndex)
-            out.append(contentsOf: buffer[readIndex..<readIndex + k])
+            let k = min(n - out.count, filled - readIndex)
+            buffer.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[readIndex..<readIndex + k])) }
             readIndex += k
         }
         if out.isEmpty && n > 0 { return nil }
