@@ -45,6 +45,19 @@ final class ShardTests: XCTestCase {
             let folderKey = Shard.key(folderURL, root: root)
             XCTAssertEqual(Shard.key(name, inFolder: folderKey), Shard.key(folderURL.appendingPathComponent(name), root: root), "\(folder) + \(name)")
         }
+        // The shard of a name in a folder is the shard of its key, for every N tried (the plain
+        // names hashed in parts, the others through the key).
+        let names = ["img_1.jpg", "video/frame/0001.jpg", "a.png", "./b.png", "../train/c.png", "d//e.png", "été.jpg", ""]
+        for folderKey in ["imgs/training", "", "/elsewhere/imgs", "ü"] {
+            for name in names {
+                for count in [1, 2, 3, 7, 100] {
+                    let owner = (0..<count).filter { try! Shard(index: $0, count: count).contains(name, inFolder: folderKey) }
+                    let expected = (0..<count).filter { try! Shard(index: $0, count: count).contains(Shard.key(name, inFolder: folderKey)) }
+                    XCTAssertEqual(owner, expected, "\(folderKey) + \(name), N = \(count)")
+                    XCTAssertEqual(owner.count, 1)
+                }
+            }
+        }
         // A folder outside the root keeps its absolute path, as the URL key does.
         let outside = URL(fileURLWithPath: "/elsewhere/imgs")
         XCTAssertEqual(Shard.key("f.jpg", inFolder: Shard.key(outside, root: root)), Shard.key(outside.appendingPathComponent("f.jpg"), root: root))

@@ -60,9 +60,12 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// 64-bit FNV-1a of the key's UTF-8 bytes.
-    public static func hash(_ key: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key.utf8 {
+    public static func hash(_ key: String) -> UInt64 { fnv1a(key.utf8, 0xcbf2_9ce4_8422_2325) }
+
+    /// FNV-1a continued over `bytes` from the state `h` (so a key's parts can be hashed in turn).
+    @inline(__always) private static func fnv1a<S: Sequence<UInt8>>(_ bytes: S, _ h: UInt64) -> UInt64 {
+        var h = h
+        for b in bytes {
             h ^= UInt64(b)
             h = h &* 0x0000_0100_0000_01b3
         }
@@ -71,6 +74,16 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// Whether the item with `key` (a path relative to the dataset root) is this shard's.
     public func contains(_ key: String) -> Bool { Int(Self.hash(key) % UInt64(count)) == index }
+
+    /// `contains(Shard.key(name, inFolder: folderKey))`, without making the key's String for a
+    /// plain name: the hash runs over the folder's bytes, a `/` and the name's in turn (every
+    /// shard asks this for every image of the listing, its own or not).
+    public func contains(_ name: String, inFolder folderKey: String) -> Bool {
+        guard Self.isPlain(name) else { return contains(Self.key(name, inFolder: folderKey)) }
+        var h = Self.fnv1a(folderKey.utf8, 0xcbf2_9ce4_8422_2325)
+        if !folderKey.isEmpty { h = Self.fnv1a(CollectionOfOne(0x2F), h) }
+        return Int(Self.fnv1a(name.utf8, h) % UInt64(count)) == index
+    }
 
     /// This shard's items, in their order, each with its position in `items` (the unsharded
     /// enumeration).

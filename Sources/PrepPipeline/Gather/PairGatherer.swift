@@ -100,7 +100,7 @@ public struct PairGatherer {
             let candidates = templates.map { $0.expand(name: name) }
             // (Another shard's image still claims its annotation file: it is no orphan.)
             expected.formUnion(candidates)
-            if let shard, let folderKey, !shard.contains(Shard.key(name, inFolder: folderKey)) { continue }
+            if let shard, let folderKey, !shard.contains(name, inFolder: folderKey) { continue }
             guard let annRel = candidates.first(where: { listings.contains($0) }) else {
                 let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
                 report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
@@ -213,12 +213,12 @@ public struct PairGatherer {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))
             guard let name = extensions.map({ stem + "." + $0 }).first(where: { listings.contains(imageDirRel + "/" + $0) }) else {
                 // Reported by the shard the image would be in (by its first expected name).
-                if let shard, let folderKey, !shard.contains(Shard.key(stem + "." + extensions[0], inFolder: folderKey)) { continue }
+                if let shard, let folderKey, !shard.contains(stem + "." + extensions[0], inFolder: folderKey) { continue }
                 report.skip(split: split, file: annDir.appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/ (expected \(stem).\(extensions[0]))")
                 continue
             }
-            if let shard, let folderKey, !shard.contains(Shard.key(name, inFolder: folderKey)) { continue }
+            if let shard, let folderKey, !shard.contains(name, inFolder: folderKey) { continue }
             pairs.append(GatheredPair(imagePath: Self.join(imageDirPath, name) ?? imageDir.appendingPathComponent(name, isDirectory: false).plainPath,
                                       imageName: name,
                                       annotationPath: Self.join(annDirPath, f) ?? annDir.appendingPathComponent(f, isDirectory: false).plainPath,

@@ -43,7 +43,7 @@ public struct WholeFileGatherer {
         let fm = FileManager.default
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
         for (position, entry) in entries.enumerated() {
-            if let shard, let folderKey, !shard.contains(Shard.key(entry.name, inFolder: folderKey)) { continue }
+            if let shard, let folderKey, !shard.contains(entry.name, inFolder: folderKey) { continue }
             let image = imageDir.appendingPathComponent(entry.name)
             // A name that climbs out of the image folder would read (and crop) another file.
             if ContainedName.leavesFolder(entry.name) {
