@@ -73,6 +73,24 @@ final class GatherPathTests: XCTestCase {
         }
     }
 
+    /// A listed annotation file is claimed exactly when its folder, `/` and its name is one of
+    /// the candidates (the orphan check's old rule: `expected.contains(folder + "/" + file)`).
+    func testClaimedNamesAgreeWithWholePaths() {
+        let candidates = ["annotations/training/gt_img_1.txt", "annotations/training/gt_img_10000.txt",
+                          "annotations/training/sub/gt_x.txt", "annotations/trainingX/gt_y.txt", "annotations/training",
+                          "annotations/training/", "annotations/training//gt_z.txt", "gt_root.txt", "/gt_abs.txt",
+                          "annotations/training/été.txt"]
+        let files = ["gt_img_1.txt", "gt_img_10000.txt", "gt_x.txt", "gt_y.txt", "gt_z.txt", "", "gt_root.txt",
+                     "gt_abs.txt", "été.txt", "training", "sub"]
+        for folder in ["annotations/training", "annotations", "", "annotations/trainingX"] {
+            var claimed = Set<String>()
+            for c in candidates { PairGatherer.claim(c, prefix: Array((folder + "/").utf8), into: &claimed) }
+            for f in files {
+                XCTAssertEqual(claimed.contains(f), Set(candidates).contains(folder + "/" + f), "\(folder) / \(f)")
+            }
+        }
+    }
+
     /// Templates expand as before: every key, an unknown key kept, braces without a key.
     func testExpandTemplateKeys() {
         XCTAssertEqual(expandTemplate("{split}/gt_{stem}.txt", split: "training", name: "img_1.jpg"), "training/gt_img_1.txt")

@@ -87,7 +87,15 @@ public struct PairGatherer {
             : try fm.contentsOfDirectory(atPath: imageDir.path)
         let names = sortedByUTF8(listed.filter { Self.isImageName($0, extensions: extensions) })
         var pairs: [GatheredPair] = []
-        var expected = Set<String>()
+        // Annotation files nobody claims are reported at the end (their image is missing or has
+        // an unexpected extension), only where the annotation folder does not itself depend on
+        // the image name. A file of that folder is claimed when some image's candidate is
+        // `<folder>/<file>`: the names after that prefix are kept, not whole paths.
+        let annDirRel = (expandTemplate(layout.annotation(for: split), split: split, name: "") as NSString).deletingLastPathComponent
+        let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
+        let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
+        var claimed = Set<String>()
+        let claimPrefix = Array((annDirRel + "/").utf8)
         var listings = FolderListings(root: root)
         let templates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])).map { LayoutTemplate($0, split: split) }
         let fileNameTemplate = LayoutTemplate(layout.fileName, split: split)
@@ -99,7 +107,7 @@ public struct PairGatherer {
             // The recipe's annotation file, else the first of its alternatives that exists.
             let candidates = templates.map { $0.expand(name: name) }
             // (Another shard's image still claims its annotation file: it is no orphan.)
-            expected.formUnion(candidates)
+            if nameFree { for c in candidates { Self.claim(c, prefix: claimPrefix, into: &claimed) } }
             if let shard, let folderKey, !shard.contains(name, inFolder: folderKey) { continue }
             guard let annRel = candidates.first(where: { listings.contains($0) }) else {
                 let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
@@ -116,20 +124,28 @@ public struct PairGatherer {
                                                          split: split, name: name)
                                       }, position: shard == nil ? nil : position))
         }
-        // Annotation files nobody claimed: their image is missing or has an unexpected extension.
-        // Only where the annotation folder does not itself depend on the image name.
-        let annDirRel = (expandTemplate(layout.annotation(for: split), split: split, name: "") as NSString).deletingLastPathComponent
-        let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
-        let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
         if nameFree, let annFiles = listings.names(in: annDirRel) {
-            let prefix = annDirRel + "/"
             // Sorted after filtering: usually nothing is left to sort.
-            for f in annFiles.filter({ !$0.hasPrefix(".") && !expected.contains(prefix + $0) }).sorted() {
+            for f in annFiles.filter({ !$0.hasPrefix(".") && !claimed.contains($0) }).sorted() {
                 report.skip(split: split, file: root.appendingPathComponent(annDirRel).appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/")
             }
         }
         return GatheredSplit(pairs: pairs, total: names.count)
+    }
+
+    /// Adds to `claimed` what follows `prefix` (an annotation folder and `/`) in the candidate
+    /// path `candidate`, when it starts with it and the rest is one name (no `/`): a listed file
+    /// `f` of that folder is then claimed exactly when `prefix + f` is a candidate.
+    static func claim(_ candidate: String, prefix: [UInt8], into claimed: inout Set<String>) {
+        var c = candidate
+        let name: String? = c.withUTF8 { u in
+            guard u.count >= prefix.count, prefix.withUnsafeBufferPointer({ p in
+                p.isEmpty || memcmp(p.baseAddress!, u.baseAddress!, p.count) == 0 }) else { return nil }
+            let rest = UnsafeBufferPointer(rebasing: u[prefix.count...])
+            return rest.contains(0x2F) ? nil : String(decoding: rest, as: UTF8.self)
+        }
+        if let name { claimed.insert(name) }
     }
 
     /// `folder + "/" + name` when `name` is a plain relative path (no empty, `.` or `..`
