@@ -60,16 +60,20 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// 64-bit FNV-1a of the key's UTF-8 bytes.
-    public static func hash(_ key: String) -> UInt64 { fnv1a(key.utf8, 0xcbf2_9ce4_8422_2325) }
+    public static func hash(_ key: String) -> UInt64 { fnv1a(key, 0xcbf2_9ce4_8422_2325) }
 
-    /// FNV-1a continued over `bytes` from the state `h` (so a key's parts can be hashed in turn).
-    @inline(__always) private static func fnv1a<S: Sequence<UInt8>>(_ bytes: S, _ h: UInt64) -> UInt64 {
-        var h = h
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
+    /// FNV-1a continued over the UTF-8 bytes of `s` from the state `h` (so a key's parts can be
+    /// hashed in turn), over its contiguous bytes.
+    @inline(__always) private static func fnv1a(_ s: String, _ h: UInt64) -> UInt64 {
+        var s = s
+        return s.withUTF8 { u in
+            var h = h
+            for b in u {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01b3
+            }
+            return h
         }
-        return h
     }
 
     /// Whether the item with `key` (a path relative to the dataset root) is this shard's.
@@ -80,9 +84,9 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     /// shard asks this for every image of the listing, its own or not).
     public func contains(_ name: String, inFolder folderKey: String) -> Bool {
         guard Self.isPlain(name) else { return contains(Self.key(name, inFolder: folderKey)) }
-        var h = Self.fnv1a(folderKey.utf8, 0xcbf2_9ce4_8422_2325)
-        if !folderKey.isEmpty { h = Self.fnv1a(CollectionOfOne(0x2F), h) }
-        return Int(Self.fnv1a(name.utf8, h) % UInt64(count)) == index
+        var h = Self.fnv1a(folderKey, 0xcbf2_9ce4_8422_2325)
+        if !folderKey.isEmpty { h = (h ^ 0x2F) &* 0x0000_0100_0000_01b3 }
+        return Int(Self.fnv1a(name, h) % UInt64(count)) == index
     }
 
     /// This shard's items, in their order, each with its position in `items` (the unsharded
@@ -117,17 +121,20 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// Whether every `/`-separated component of `name` is a real name (not empty, `.` or `..`).
     private static func isPlain(_ name: String) -> Bool {
-        var length = 0, dots = 0
-        for b in name.utf8 {
-            if b == 0x2F {
-                if length == 0 || (dots == length && length <= 2) { return false }
-                length = 0; dots = 0
-            } else {
-                length += 1
-                if b == 0x2E { dots += 1 }
+        var name = name
+        return name.withUTF8 { u in
+            var length = 0, dots = 0
+            for b in u {
+                if b == 0x2F {
+                    if length == 0 || (dots == length && length <= 2) { return false }
+                    length = 0; dots = 0
+                } else {
+                    length += 1
+                    if b == 0x2E { dots += 1 }
+                }
             }
+            return length > 0 && !(dots == length && length <= 2)
         }
-        return length > 0 && !(dots == length && length <= 2)
     }
 
     public var description: String { "\(index)/\(count)" }
