@@ -94,7 +94,7 @@ public struct PairGatherer {
         let annDirRel = (expandTemplate(layout.annotation(for: split), split: split, name: "") as NSString).deletingLastPathComponent
         let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
         let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
-        var claimed = Set<String>()
+        var claimed = Set<String>(minimumCapacity: nameFree ? names.count : 0)
         let claimPrefix = Array((annDirRel + "/").utf8)
         var listings = FolderListings(root: root)
         let templates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])).map { LayoutTemplate($0, split: split) }
