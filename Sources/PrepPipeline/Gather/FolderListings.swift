@@ -1,4 +1,5 @@
 import Foundation
+import PrepCore
 
 /// The entries of folders under a root, each folder listed once (one `getdents` pass) and kept:
 /// whether `a/b/c.txt` exists is then a set lookup instead of a `stat` per file, which is most
@@ -23,7 +24,7 @@ struct FolderListings {
             names = known
         } else {
             let url = relativeFolder.isEmpty ? root : root.appendingPathComponent(relativeFolder, isDirectory: true)
-            names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)).map(Set.init)
+            names = (try? FolderNames.list(url.path)).map(Set.init)
             folders[relativeFolder] = names
         }
         last = (relativeFolder, names)

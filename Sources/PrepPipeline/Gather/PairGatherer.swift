@@ -84,7 +84,7 @@ public struct PairGatherer {
         // Nested layouts (LV's <video>/<frame>/) list every sub-folder; names are then relative paths.
         let listed = layout.recursive == true
             ? (fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
-            : try fm.contentsOfDirectory(atPath: imageDir.path)
+            : try FolderNames.list(imageDir.path)
         let names = sortedByUTF8(listed.filter { Self.isImageName($0, extensions: extensions) })
         var pairs: [GatheredPair] = []
         // Annotation files nobody claims are reported at the end (their image is missing or has
@@ -223,7 +223,7 @@ public struct PairGatherer {
         var listings = FolderListings(root: root)
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
         let imageDirPath = imageDir.plainPath, annDirPath = annDir.plainPath
-        let files = try sortedByUTF8(fm.contentsOfDirectory(atPath: annDir.path))
+        let files = try sortedByUTF8(FolderNames.list(annDir.path))
             .filter { f in !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count }
         for (position, f) in files.enumerated() {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))
