@@ -10,9 +10,10 @@ import PrepCore
 struct FolderListings {
     let root: URL
     private var folders: [String: Set<String>?] = [:]
-    /// The folder asked for last and its names: pairs ask for one folder over and over, and a
-    /// string comparison is cheaper than hashing the folder's name for the dictionary.
-    private var last: (folder: String, names: Set<String>?)?
+    /// The folder asked for last, its names, and whether it is plain (as `split` gives it: not
+    /// empty, no leading, trailing or doubled `/`): pairs ask for one folder over and over, and
+    /// a string comparison is cheaper than hashing the folder's name for the dictionary.
+    private var last: (folder: String, names: Set<String>?, plain: Bool)?
 
     init(root: URL) { self.root = root }
 
@@ -27,7 +28,7 @@ struct FolderListings {
             names = (try? FolderNames.list(url.path)).map(Set.init)
             folders[relativeFolder] = names
         }
-        last = (relativeFolder, names)
+        last = (relativeFolder, names, Self.isPlainFolder(relativeFolder))
         return names
     }
 
@@ -35,20 +36,27 @@ struct FolderListings {
     mutating func contains(_ relativePath: String) -> Bool {
         // The common case without making the folder's String: the path is the folder asked for
         // last (a plain one: no leading, trailing or doubled `/`), a `/` and a name without `/`.
-        if let last, let names = last.names, Self.isPlainFolder(last.folder) {
-            var path = relativePath, folder = last.folder
-            let name: String? = path.withUTF8 { p in
-                folder.withUTF8 { f -> String? in
-                    guard p.count > f.count + 1, p[f.count] == 0x2F, memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return nil }
-                    let rest = UnsafeBufferPointer(rebasing: p[(f.count + 1)...])
-                    return rest.contains(0x2F) ? nil : String(decoding: rest, as: UTF8.self)
-                }
-            }
-            if let name { return name != "." && name != ".." && names.contains(name) }
+        if let last, last.plain, let names = last.names, let name = Self.name(of: relativePath, inFolder: last.folder), !name.isEmpty {
+            return name != "." && name != ".." && names.contains(name)
         }
         let (folder, name) = Self.split(relativePath)
         guard !name.isEmpty, name != ".", name != ".." else { return false }
         return names(in: folder)?.contains(name) ?? false
+    }
+
+    /// What follows `folder` and a `/` in `path` when that is all of `path` (the rest holds no
+    /// `/`; it may be empty), else nil; `folder + "/" + name == path` exactly when this gives
+    /// `name`. Nothing is allocated but the name.
+    static func name(of path: String, inFolder folder: String) -> String? {
+        var path = path, folder = folder
+        return path.withUTF8 { p in
+            folder.withUTF8 { f -> String? in
+                guard p.count > f.count, p[f.count] == 0x2F,
+                      f.isEmpty || memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return nil }
+                let rest = UnsafeBufferPointer(rebasing: p[(f.count + 1)...])
+                return rest.contains(0x2F) ? nil : String(decoding: rest, as: UTF8.self)
+            }
+        }
     }
 
     /// A folder `split` gives as it is: not empty, no leading, trailing or doubled `/`.

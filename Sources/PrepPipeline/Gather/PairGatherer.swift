@@ -95,7 +95,6 @@ public struct PairGatherer {
         let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
         let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
         var claimed = Set<String>(minimumCapacity: nameFree ? names.count : 0)
-        let claimPrefix = Array((annDirRel + "/").utf8)
         var listings = FolderListings(root: root)
         let templates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])).map { LayoutTemplate($0, split: split) }
         let fileNameTemplate = LayoutTemplate(layout.fileName, split: split)
@@ -107,7 +106,9 @@ public struct PairGatherer {
             // The recipe's annotation file, else the first of its alternatives that exists.
             let candidates = templates.map { $0.expand(name: name) }
             // (Another shard's image still claims its annotation file: it is no orphan.)
-            if nameFree { for c in candidates { Self.claim(c, prefix: claimPrefix, into: &claimed) } }
+            if nameFree {
+                for c in candidates { if let f = FolderListings.name(of: c, inFolder: annDirRel) { claimed.insert(f) } }
+            }
             if let shard, let folderKey, !shard.contains(name, inFolder: folderKey) { continue }
             guard let annRel = candidates.first(where: { listings.contains($0) }) else {
                 let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
@@ -132,20 +133,6 @@ public struct PairGatherer {
             }
         }
         return GatheredSplit(pairs: pairs, total: names.count)
-    }
-
-    /// Adds to `claimed` what follows `prefix` (an annotation folder and `/`) in the candidate
-    /// path `candidate`, when it starts with it and the rest is one name (no `/`): a listed file
-    /// `f` of that folder is then claimed exactly when `prefix + f` is a candidate.
-    static func claim(_ candidate: String, prefix: [UInt8], into claimed: inout Set<String>) {
-        var c = candidate
-        let name: String? = c.withUTF8 { u in
-            guard u.count >= prefix.count, prefix.withUnsafeBufferPointer({ p in
-                p.isEmpty || memcmp(p.baseAddress!, u.baseAddress!, p.count) == 0 }) else { return nil }
-            let rest = UnsafeBufferPointer(rebasing: u[prefix.count...])
-            return rest.contains(0x2F) ? nil : String(decoding: rest, as: UTF8.self)
-        }
-        if let name { claimed.insert(name) }
     }
 
     /// `folder + "/" + name` when `name` is a plain relative path (no empty, `.` or `..`
