@@ -93,12 +93,14 @@ final class ByteStream {
     }
 }
 
-/// Where a JSON value being scanned stands: nesting depth and string state, kept across buffer
-/// refills.
-struct JSONScanState {
-    var depth = 0
-    var inString = false
-    var escape = false
+/// Where a JSON value being scanned stands (nesting depth, string and escape state), kept
+/// across buffer refills: the C scan's own state.
+typealias JSONScanState = prep_json_scan_state
+
+extension JSONScanState {
+    init(depth: Int, inString: Bool = false) {
+        self.init(depth: Int64(depth), in_string: inString ? 1 : 0, escape: 0)
+    }
 }
 
 /// The JSON bytes `JSONIntFields.find` stops at (1 quote, 2 backslash, 3 `{` `[`, 4 `}` `]`,
@@ -121,13 +123,11 @@ extension ByteStream {
     /// ends, false. This scan is most of a JSON merge's work: it runs in C, 16 bytes at a time
     /// (`prep_json_scan_value`).
     func scanJSONValue(into out: inout [UInt8], state: inout JSONScanState, keep: Bool = true) -> Bool {
-        var c = prep_json_scan_state(depth: Int64(state.depth), in_string: state.inString ? 1 : 0, escape: state.escape ? 1 : 0)
-        defer { state = JSONScanState(depth: Int(c.depth), inString: c.in_string != 0, escape: c.escape != 0) }
         while true {
             if index == filled && !refill() { return false }
             let start = index, count = filled - index
             var used = 0
-            let closed = buffer.withUnsafeBufferPointer { b in prep_json_scan_value(b.baseAddress! + start, count, &c, &used) }
+            let closed = buffer.withUnsafeBufferPointer { b in prep_json_scan_value(b.baseAddress! + start, count, &state, &used) }
             if keep { out.appendBytes(of: buffer, start..<(start + used)) }
             index = start + used
             if closed != 0 { return true }

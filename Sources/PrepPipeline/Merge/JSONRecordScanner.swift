@@ -267,7 +267,7 @@ final class JSONArrayCursor {
         if start == 0x5D { done = true; return false }
         out.append(start)
         var state = JSONScanState(depth: (start == 0x7B || start == 0x5B) ? 1 : 0, inString: start == 0x22)
-        if state.inString || state.depth > 0 {
+        if state.in_string != 0 || state.depth > 0 {
             guard stream.scanJSONValue(into: &out, state: &state) else {
                 throw PrepError.input(file: url.path, line: nil, reason: "the document ends inside a record")
             }
