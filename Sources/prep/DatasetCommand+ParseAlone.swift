@@ -6,7 +6,8 @@ import ArgumentParser
 /// a root of its own, marked as a pseudo-command of `prep` (`_superCommandName`), does neither.
 /// It only ever takes a parse that succeeds and cannot involve the built-in flags: anything
 /// else (help, `--version`, completion requests, any error) goes the full way, which prints
-/// exactly what it always did.
+/// exactly what it always did. Before ArgumentParser, `DatasetArgv` tries the arguments nearly
+/// every run has, without reflection.
 extension DatasetCommand {
     /// Set while `parseAlone` parses: the configuration then names the pseudo-command.
     nonisolated(unsafe) static var parsingAlone = false
@@ -15,6 +16,7 @@ extension DatasetCommand {
     static func parseAlone(_ args: [String]) -> DatasetCommand? {
         guard invokedName != nil, args.count >= 2, args[1].hasPrefix("--dataset="),
               !args.contains(where: mayReachBuiltIns) else { return nil }
+        if let command = DatasetArgv.parse(Array(args.dropFirst())) { return command }
         parsingAlone = true
         defer { parsingAlone = false }
         return (try? parseAsRoot(Array(args.dropFirst()))) as? DatasetCommand
