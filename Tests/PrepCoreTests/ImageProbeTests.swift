@@ -60,6 +60,29 @@ final class ImageProbeTests: XCTestCase {
         XCTAssertThrowsError(try ImageProbe.probe(bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0], name: "cut.png"))
     }
 
+    /// The end marker is looked for in the last 512 bytes, then in the last 4 KiB: padding after
+    /// it up to 4 KiB is a complete file, more is a cut one, as with one 4 KiB look.
+    func testEndMarkerSearchedInTheLastFourKiB() throws {
+        let jpeg = try Data(contentsOf: TestData.fixture("icdar2015-toy/imgs/test/img_1.jpg"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("probe-tail-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func probe(padding: Int) throws -> String {
+            let url = dir.appendingPathComponent("p\(padding).jpg")
+            try (jpeg + Data(repeating: 0, count: padding)).write(to: url)
+            do { _ = try ImageProbe.probe(url); return "complete" } catch { return "\(error)" }
+        }
+        for padding in [0, 100, 510, 511, 1000, 4094] { XCTAssertEqual(try probe(padding: padding), "complete", "padding \(padding)") }
+        for padding in [4095, 5000] { XCTAssertTrue(try probe(padding: padding).contains("truncated"), "padding \(padding)") }
+        // A PNG's IEND chunk likewise, and a file shorter than the first look.
+        let png = try Data(contentsOf: TestData.fixture("icdar2015-quirks/imgs/training/img_2.png"))
+        let url = dir.appendingPathComponent("p.png")
+        try (png + Data(repeating: 0, count: 2000)).write(to: url)
+        XCTAssertEqual(try ImageProbe.probe(url).width, 80)
+        try (png + Data(repeating: 0, count: 4090)).write(to: url)
+        XCTAssertThrowsError(try ImageProbe.probe(url))
+    }
+
     func testUpstreamEXIFPhotoWhenPresent() throws {
         let url = TestData.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/upstream-samples/images/exif_orientation6.jpg")
         try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path), "../shared not beside the repository")

@@ -20,6 +20,9 @@ public enum ImageProbe {
         case let .failure(f): throw PrepError.image(path: path, reason: f.missing ? "missing image" : f.reason)
         }
         defer { close(opened.fd) }
+        // A few kB at the start and the end are all a probe reads: without this, the kernel's
+        // readahead pulls in the next 128 kB or more of every image (from disk on a cold run).
+        _ = posix_fadvise(opened.fd, 0, 0, Int32(POSIX_FADV_RANDOM))
         let reader = FileWindow(fd: opened.fd, size: opened.size)
         return try probe(reader, path: path, checkComplete: checkComplete)
     }
@@ -56,25 +59,39 @@ public enum ImageProbe {
 
     /// Why the file looks cut short, or nil: the format's end marker is not among its last bytes.
     static func incomplete(_ r: ByteWindow, format: ImageFormat) -> String? {
+        if format == .bmp || format == .webp { return nil }
+        // The marker is nearly always in the last few bytes: look there first (a page copied
+        // instead of 4 KiB per image), then in the whole tail, which gives the same answer.
+        let nearLength = min(r.size, 512)
+        if endMarker(in: r.read(r.size - nearLength, nearLength), format: format) { return nil }
         let tailLength = min(r.size, 4096)
-        let tail = r.read(r.size - tailLength, tailLength)
+        if tailLength > nearLength, endMarker(in: r.read(r.size - tailLength, tailLength), format: format) { return nil }
+        switch format {
+        case .jpeg: return "truncated: the JPEG has no end-of-image marker (file cut short)"
+        case .png: return "truncated: the PNG has no IEND chunk (file cut short)"
+        default: return "truncated: the GIF has no trailer (file cut short)"
+        }
+    }
+
+    /// Whether the format's end marker is in `tail` (the file's last bytes).
+    static func endMarker(in tail: [UInt8], format: ImageFormat) -> Bool {
         switch format {
         case .jpeg:
             // 0xFF 0xD9 cannot occur inside entropy-coded data (0xFF is stuffed there), so
             // finding it near the end means the scan data is complete (trailing padding is fine).
             var i = tail.count - 2
-            while i >= 0 { if tail[i] == 0xFF && tail[i + 1] == 0xD9 { return nil }; i -= 1 }
-            return "truncated: the JPEG has no end-of-image marker (file cut short)"
+            while i >= 0 { if tail[i] == 0xFF && tail[i + 1] == 0xD9 { return true }; i -= 1 }
+            return false
         case .png:
             let iend: [UInt8] = [0x49, 0x45, 0x4E, 0x44]
             if tail.count >= 4 {
-                for i in stride(from: tail.count - 4, through: 0, by: -1) where Array(tail[i..<i + 4]) == iend { return nil }
+                for i in stride(from: tail.count - 4, through: 0, by: -1) where Array(tail[i..<i + 4]) == iend { return true }
             }
-            return "truncated: the PNG has no IEND chunk (file cut short)"
+            return false
         case .gif:
-            return tail.last == 0x3B || tail.suffix(16).contains(0x3B) ? nil : "truncated: the GIF has no trailer (file cut short)"
+            return tail.last == 0x3B || tail.suffix(16).contains(0x3B)
         case .bmp, .webp:
-            return nil
+            return true
         }
     }
 
@@ -209,7 +226,7 @@ final class FileWindow: ByteWindow {
     let size: Int
     private var block: [UInt8] = []
     private var blockStart = -1
-    private static let blockSize = 8192
+    private static let blockSize = 2048
 
     init(fd: Int32, size: Int) { self.fd = fd; self.size = size }
 
