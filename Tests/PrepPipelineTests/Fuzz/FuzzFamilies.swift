@@ -145,6 +145,7 @@ enum FuzzFamilies {
                 let bytes = [UInt8](try Data(contentsOf: url))
                 let name = url.lastPathComponent
                 _ = try? ImageProbe.probe(bytes: bytes, name: name)
+                _ = try? ImageProbe.probe(path: url.path)   // the file path: blocks read with pread
                 _ = try? ImageCodec.decode(bytes, name: name)
                 _ = try? ImageCodec.verify(bytes, name: name)
                 _ = try? ImageCodec.storedSize(bytes, name: name)
