@@ -29,8 +29,12 @@ public struct XFUNDConverter: WholeFileConverter {
             do {
                 let instances = level == .entity ? try PageJSONConverter.entities(entries, fail: fail)
                     : try PageJSONConverter.words(entries, entry: "document", fail: fail)
-                images.append(AnnotatedImage(name: name, instances: instances, width: img["width"]?.number.map { Int($0) },
-                                             height: img["height"]?.number.map { Int($0) }, location: location))
+                let width: Int?, height: Int?
+                do {
+                    width = try CheckedInt.make(img["width"], path: "img.width")
+                    height = try CheckedInt.make(img["height"], path: "img.height")
+                } catch { throw fail("\(error)") }
+                images.append(AnnotatedImage(name: name, instances: instances, width: width, height: height, location: location))
             } catch let PrepError.input(_, _, reason) {
                 skip(location, reason)
             }

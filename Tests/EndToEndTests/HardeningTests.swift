@@ -74,6 +74,24 @@ final class HardeningTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
     }
 
+    /// Found by the long fuzz run (seed 2028): an XFUND image size too large for an integer (a
+    /// 1,000-digit number reads as infinity) crashed `prep xfund`; now the document is skipped
+    /// with the field named. The same for an HF imagefolder `metadata.jsonl` read by `prep convert`.
+    func testHugeImageSizesInXFUNDAndHFMetadataAreNamed() throws {
+        let root = try fixtureCopy("xfund-toy")
+        try edit(root.appendingPathComponent("zh.val.json"), #""width": 120"#, #""width": 1\#(String(repeating: "1", count: 400))"#)
+        var r = try PrepProcess.run(["xfund", root.path, "--split-list", "val", "-o", root.appendingPathComponent("out").path])
+        XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("zh.val.json: documents[0]: img.width = Infinity is not a number prep can use as an integer"), r.stdout + r.stderr)
+
+        let tmp = try PrepProcess.tempDir(self)
+        let meta = tmp.appendingPathComponent("metadata.jsonl")
+        try Data(#"{"file_name": "a.jpg", "width": 1e999, "height": 32, "objects": {"bbox": [[1, 2, 3, 4]], "text": ["x"]}}"#.utf8 + [0x0A]).write(to: meta)
+        r = try PrepProcess.run(["convert", meta.path, "-o", tmp.appendingPathComponent("o.txt").path, "--to", "paddle"])
+        XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("width = Infinity is not a number prep can use as an integer"), r.stdout + r.stderr)
+    }
+
     // MARK: 2. Damaged LMDB pages
 
     func testDamagedLMDBPageIsAnErrorForCatValidateConvert() throws {

@@ -109,4 +109,19 @@ final class ObtainPlanTests: XCTestCase {
         }
         XCTAssertEqual(problems, [], problems.joined(separator: "\n"))
     }
+
+    /// A damaged manifest's counts (a number no integer holds) read as 0 instead of trapping.
+    func testManifestCountsThatNoIntegerHoldsReadAsZero() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".archives"), withIntermediateDirectories: true)
+        let text = #"{"files": [{"name": "a.zip", "checksum": "md5:00", "destinations": ["imgs"], "files": 1e999, "bytes": -5}, "# +
+            #"{"name": "b.zip", "destinations": [], "files": 3, "bytes": 4096}]}"#
+        try Data(text.utf8).write(to: ObtainManifest.url(root: root))
+        let m = ObtainManifest.read(root: root)
+        XCTAssertEqual(m.entries["a.zip"]?.files, 0)
+        XCTAssertEqual(m.entries["a.zip"]?.bytes, 0)
+        XCTAssertEqual(m.entries["b.zip"]?.files, 3)
+        XCTAssertEqual(m.entries["b.zip"]?.bytes, 4096)
+    }
 }

@@ -87,8 +87,12 @@ enum HFImageFolderReader {
                 if j < ignores.count, case let .bool(b) = ignores[j] { ignore = b } else { ignore = false }
                 instances.append(TextInstance(polygon: polygon, text: j < texts.count ? texts[j].string : nil, ignore: ignore))
             }
-            return AnnotationRecord(imagePath: name, width: v["width"]?.number.map { Int($0) }, height: v["height"]?.number.map { Int($0) },
-                                    instances: instances, location: loc)
+            let width: Int?, height: Int?
+            do {
+                width = try CheckedInt.make(v["width"], path: "width")
+                height = try CheckedInt.make(v["height"], path: "height")
+            } catch { throw loc.error("\(error)") }
+            return AnnotationRecord(imagePath: name, width: width, height: height, instances: instances, location: loc)
         }
     }
 

@@ -26,9 +26,16 @@ public struct ObtainManifest: Sendable {
             guard let name = f["name"]?.string else { continue }
             m.entries[name] = Entry(name: name, checksum: f["checksum"]?.string,
                                     destinations: f["destinations"]?.array?.compactMap(\.string) ?? [],
-                                    files: Int(f["files"]?.number ?? 0), bytes: Int64(f["bytes"]?.number ?? 0))
+                                    files: Self.count(f["files"]), bytes: Int64(Self.count(f["bytes"])))
         }
         return m
+    }
+
+    /// A count the manifest recorded; 0 (check the file again) for anything but a whole number
+    /// that fits, as for a manifest that cannot be read.
+    private static func count(_ v: JSONValue?) -> Int {
+        guard let d = v?.number, d.isFinite, d >= 0, d < 9e15 else { return 0 }
+        return Int(d)
     }
 
     /// Whether `item` was laid out from a file with its current checksum and all its
