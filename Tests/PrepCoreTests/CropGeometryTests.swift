@@ -92,4 +92,21 @@ final class CropGeometryTests: XCTestCase {
         guard case let .success(w) = PerspectiveWarp.plan(poly, width: 200, height: 100) else { return XCTFail() }
         XCTAssertEqual([w.outWidth, w.outHeight], [100, 20])
     }
+
+    /// Coordinates no integer holds (NaN, ±∞, 1e300) give a rectangle or a failure, never a trap.
+    func testNonFiniteAndHugeCoordinatesDoNotTrap() {
+        for bad in [Double.nan, .infinity, -.infinity, 1e300, -1e300] {
+            let r = CropRect.cropImg([10, 10, bad, 10, 50, 20, 10, 20], width: 100, height: 100)
+            XCTAssertTrue(r.x0 >= 0 && r.x1 <= 100 && r.y0 >= 0 && r.y1 <= 100, "\(bad): \(r)")
+            let s = CropRect.xywhSlice(x: bad, y: 5, w: bad, h: 9, width: 100, height: 50)
+            XCTAssertTrue(s.x0 >= 0 && s.x1 <= 100 && s.y0 >= 0 && s.y1 <= 50, "\(bad): \(s)")
+            // A finite coordinate is clamped to the image (a warp may be planned); NaN or ∞ is refused.
+            if case .success = PerspectiveWarp.plan([10, 10, bad, 10, 50, 20, 10, 20], width: 100, height: 100), !bad.isFinite {
+                XCTFail("\(bad): a warp of a non-finite quadrilateral")
+            }
+        }
+        // Huge but finite: the same rectangle as the image's edge gives.
+        XCTAssertEqual(CropRect.xywhSlice(x: 10, y: 5, w: 1e300, h: 9, width: 100, height: 50),
+                       CropRect.xywhSlice(x: 10, y: 5, w: 1000, h: 9, width: 100, height: 50))
+    }
 }

@@ -45,7 +45,8 @@ public struct CropRect: Sendable, Equatable, CustomStringConvertible {
         let hpad, vpad: Double
         if boxHeight < boxWidth { hpad = longPad * fontSize; vpad = shortPad * fontSize }
         else { hpad = shortPad * fontSize; vpad = longPad * fontSize }
-        func clip(_ v: Double, _ hi: Int) -> Int { min(max(Int(v), 0), hi) }  // int() truncates toward 0
+        // int() truncates toward 0; compared as doubles first, so no value can trap `Int(_:)`.
+        func clip(_ v: Double, _ hi: Int) -> Int { v.isNaN || v <= 0 ? 0 : v >= Double(hi) ? hi : Int(v) }
         return CropRect(x0: clip(minX - hpad, w), y0: clip(minY - vpad, h), x1: clip(maxX + hpad, w), y1: clip(maxY + vpad, h))
     }
 
@@ -53,8 +54,11 @@ public struct CropRect: Sendable, Equatable, CustomStringConvertible {
     /// `x = max(0, floor x)`, `y = max(0, floor y)`, then `[y : y + ceil h, x : x + ceil w]`,
     /// numpy-clipped to the image.
     public static func xywhSlice(x: Double, y: Double, w bw: Double, h bh: Double, width: Int, height: Int) -> CropRect {
-        let fx = max(0, Int(x.rounded(.down))), fy = max(0, Int(y.rounded(.down)))
-        let cw = Int(bw.rounded(.up)), ch = Int(bh.rounded(.up))
+        // Held within ±1e15 first (the slice is clipped to the image, so a larger magnitude gives
+        // the same rectangle) so that no input value can trap `Int(_:)`; NaN is 0.
+        func bounded(_ v: Double) -> Double { v.isNaN ? 0 : min(max(v, -1e15), 1e15) }
+        let fx = max(0, Int(bounded(x).rounded(.down))), fy = max(0, Int(bounded(y).rounded(.down)))
+        let cw = Int(bounded(bw).rounded(.up)), ch = Int(bounded(bh).rounded(.up))
         return numpySlice(y0: fy, y1: fy + ch, x0: fx, x1: fx + cw, width: width, height: height)
     }
 

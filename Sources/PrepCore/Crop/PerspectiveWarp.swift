@@ -18,6 +18,7 @@ public struct PerspectiveWarp: Sendable {
 
     /// Plans the warp of `polygon` on a `width × height` image.
     public static func plan(_ polygon: [Double], width: Int, height: Int) -> Result<PerspectiveWarp, WarpFailure> {
+        guard polygon.allSatisfy(\.isFinite) else { return .failure(.init("a coordinate is not a finite number")) }
         var quad = polygon
         if polygon.count != 8 {
             guard polygon.count >= 6, polygon.count % 2 == 0 else { return .failure(.init("a warp needs at least 3 points")) }
