@@ -31,6 +31,19 @@ final class GatherPathTests: XCTestCase {
         XCTAssertTrue(utf8Precedes("e\u{301}x", "\u{e9}a"))  // 0x65 < 0xC3, though "é" == "é" for String
         XCTAssertFalse(utf8Precedes("abc", "abc"))
         XCTAssertTrue(utf8Precedes("ab", "abc"))
+        // Around the 16 bytes packed into the sort keys: equal first 16 bytes, prefixes, NUL.
+        let edges = ["0123456789abcdef", "0123456789abcde", "0123456789abcdefg", "0123456789abcdef\u{0}",
+                     "0123456789abcdefz", "0123456789abcdefa", "0123456789abcde\u{0}", "0123456789abcde\u{0}x",
+                     "0123456789abcdeféz", "0123456789abcdef" + String(repeating: "y", count: 30), "\u{0}", ""]
+        XCTAssertEqual(sortedByUTF8(edges), edges.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        // Seeded random names over a few letters, so long shared prefixes are common.
+        var state: UInt64 = 19
+        func next(_ n: UInt64) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % n) }
+        let letters = ["a", "b", "\u{0}", "é", "z", "_"]
+        for _ in 0..<50 {
+            let names = (0..<200).map { _ in (0..<next(40)).map { _ in letters[next(UInt64(letters.count))] }.joined() }
+            XCTAssertEqual(sortedByUTF8(names), names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
     }
 
     /// `FolderListings.split` cuts plain paths by bytes and gives `NSString`'s answer for the rest.
