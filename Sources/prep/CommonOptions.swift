@@ -3,6 +3,7 @@ import ArgumentParser
 import PrepCore
 
 /// Options every long-running command takes.
+/// (`DatasetArgv` reads these for dataset commands too: a new option goes there as well.)
 struct RunOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: the number of cores). Outputs are identical for any value.")
     var nproc: Int = ProcessInfo.processInfo.activeProcessorCount

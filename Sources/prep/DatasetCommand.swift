@@ -52,6 +52,8 @@ struct DatasetCommand: ParsableCommand {
         """
     }
 
+    // Every option here (and in the option groups) is also in `DatasetArgv`, with its default:
+    // `DatasetArgvTests` fails until it is.
     @Option(name: .long, help: .hidden)
     var dataset: String
 

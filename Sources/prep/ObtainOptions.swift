@@ -4,6 +4,7 @@ import PrepCore
 import PrepPipeline
 
 /// Options of the obtain step, shared by `prep obtain` and `prep NAME ROOT --obtain`.
+/// (`DatasetArgv` reads these for dataset commands too: a new option goes there as well.)
 struct ObtainOptions: ParsableArguments {
     @Option(name: .customLong("from"), help: ArgumentHelp("A folder holding archives downloaded by hand (after a registration): used from there, never changed. Repeatable.", valueName: "DIR"))
     var from: [String] = []

@@ -4,6 +4,7 @@ import PrepCore
 
 /// `--shard I/N` / `--shard-from-env`: run one shard of a partition of the images (cluster array
 /// jobs); `prep merge` joins the shard folders into the unsharded outputs.
+/// (`DatasetArgv` reads these for dataset commands too: a new option goes there as well.)
 struct ShardOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Process only shard I of N (I from 0) of the images, partitioned by a stable hash of each image's path; each shard needs its own -o folder, then: prep merge OUT SHARD_DIR…", valueName: "I/N"))
     var shard: String?
