@@ -103,17 +103,20 @@ public struct PairGatherer {
         let segmTemplate = segmNamesAnnotation ? nil : layout.segmFile.map { LayoutTemplate($0, split: split) }
         let rootPath = root.plainPath, imageDirPath = imageDir.plainPath
         for (position, name) in names.enumerated() {
-            // The recipe's annotation file, else the first of its alternatives that exists.
-            let candidates = templates.map { $0.expand(name: name) }
+            // The recipe's annotation file, else the first of its alternatives that exists (a
+            // recipe nearly never has any: then no array is made per name).
+            let primary = templates[0].expand(name: name)
+            let alternatives = templates.dropFirst().map { $0.expand(name: name) }
             // (Another shard's image still claims its annotation file: it is no orphan.)
             if nameFree {
-                for c in candidates { if let f = FolderListings.name(of: c, inFolder: annDirRel) { claimed.insert(f) } }
+                if let f = FolderListings.name(of: primary, inFolder: annDirRel) { claimed.insert(f) }
+                for c in alternatives { if let f = FolderListings.name(of: c, inFolder: annDirRel) { claimed.insert(f) } }
             }
             if let shard, let folderKey, !shard.contains(name, inFolder: folderKey) { continue }
-            guard let annRel = candidates.first(where: { listings.contains($0) }) else {
-                let others = candidates.count > 1 ? " (or " + candidates.dropFirst().joined(separator: ", ") + ")" : ""
+            guard let annRel = listings.contains(primary) ? primary : alternatives.first(where: { listings.contains($0) }) else {
+                let others = alternatives.isEmpty ? "" : " (or " + alternatives.joined(separator: ", ") + ")"
                 report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
-                            reason: "image has no annotation file (expected \(candidates[0])\(others))")
+                            reason: "image has no annotation file (expected \(primary)\(others))")
                 continue
             }
             let annPath = Self.join(rootPath, annRel) ?? root.appendingPathComponent(annRel, isDirectory: false).plainPath
@@ -180,7 +183,18 @@ public struct PairGatherer {
             let start = u.lastIndex(of: 0x2F).map { $0 + 1 } ?? 0
             guard start < u.count, u[start] != 0x2E, let dot = u[start...].lastIndex(of: 0x2E) else { return false }
             let ext = UnsafeBufferPointer(rebasing: u[(dot + 1)...])
-            return extensions.contains { $0.count == ext.count && $0.elementsEqual(ext) }
+            // Through the array's storage with `memcmp`: iterating `[[UInt8]]` copied (retained)
+            // each extension, and `elementsEqual` went byte by byte through generic code, for
+            // every name of the listing.
+            return extensions.withUnsafeBufferPointer { all in
+                for i in all.indices where all[i].count == ext.count {
+                    let equal = all[i].withUnsafeBufferPointer { e in
+                        e.isEmpty || memcmp(e.baseAddress!, ext.baseAddress!, e.count) == 0
+                    }
+                    if equal { return true }
+                }
+                return false
+            }
         }
     }
 
