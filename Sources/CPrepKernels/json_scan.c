@@ -31,8 +31,47 @@ int prep_json_scan_value(const uint8_t *p, size_t n, prep_json_scan_state *state
     int64_t depth = state->depth;
     int in_string = state->in_string, escape = state->escape;
     size_t i = 0;
-    int closed = 0;
     if (escape && i < n) { escape = 0; i++; }
+#if defined(__SSE2__)
+    /* Block by block: the special bytes of 16 are found with one mask and taken bit by bit, so a
+     * record dense in quotes and brackets (a COCO annotation has ~20 in ~200 bytes) does not
+     * reload and re-test a block per special byte. */
+    {
+        const __m128i quote = _mm_set1_epi8(0x22), backslash = _mm_set1_epi8(0x5C);
+        const __m128i bit5 = _mm_set1_epi8(0x20), open = _mm_set1_epi8(0x7B), close = _mm_set1_epi8(0x7D);
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            __m128i folded = _mm_or_si128(v, bit5);
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(folded, open), _mm_cmpeq_epi8(folded, close)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            size_t skip = 0; /* 1 when a backslash ends the block: its escaped byte opens the next */
+            while (mask) {
+                unsigned bit = (unsigned)__builtin_ctz(mask);
+                mask &= mask - 1;
+                uint8_t b = p[i + bit];
+                if (in_string) {
+                    if (b == 0x22) {
+                        in_string = 0;
+                        if (depth == 0) { *used = i + bit + 1; goto closed; }
+                    } else if (b == 0x5C) {
+                        /* The escaped byte is skipped, whatever it is. */
+                        if (bit == 15) skip = 1; else mask &= ~(1u << (bit + 1));
+                    }
+                } else if (b == 0x22) {
+                    in_string = 1;
+                } else if ((b | 0x20) == 0x7B) {
+                    depth++;
+                } else if ((b | 0x20) == 0x7D) {
+                    depth--;
+                    if (depth == 0) { *used = i + bit + 1; goto closed; }
+                }
+            }
+            i += 16;
+            if (skip) { if (i < n) i++; else escape = 1; }
+        }
+    }
+#endif
     while (i < n) {
         i = next_special(p, i, n);
         if (i == n) break;
@@ -40,7 +79,7 @@ int prep_json_scan_value(const uint8_t *p, size_t n, prep_json_scan_state *state
         if (in_string) {
             if (b == 0x22) {
                 in_string = 0;
-                if (depth == 0) { closed = 1; break; }
+                if (depth == 0) { *used = i; goto closed; }
             } else if (b == 0x5C) {
                 /* The escaped byte is skipped (by the next call when these bytes end first). */
                 if (i < n) i++; else escape = 1;
@@ -51,12 +90,17 @@ int prep_json_scan_value(const uint8_t *p, size_t n, prep_json_scan_state *state
             depth++;
         } else if ((b | 0x20) == 0x7D) {
             depth--;
-            if (depth == 0) { closed = 1; break; }
+            if (depth == 0) { *used = i; goto closed; }
         }
     }
     state->depth = depth;
     state->in_string = (uint8_t)in_string;
     state->escape = (uint8_t)escape;
-    *used = i;
-    return closed;
+    *used = n;
+    return 0;
+closed:
+    state->depth = depth;
+    state->in_string = (uint8_t)in_string;
+    state->escape = (uint8_t)escape;
+    return 1;
 }

@@ -149,10 +149,10 @@ struct JSONIntFields {
     /// Appends `object` to `out` with the fields `find` found replaced by `first` and `second`
     /// (the values of `names` in order; `second` only for two names), straight into the output
     /// buffer (no record copy); a field that is not there is an error naming `file`.
-    func append(_ first: Int, _ second: Int = 0, in object: [UInt8], found: Found, file: URL, to out: inout [UInt8]) throws {
+    func append(_ first: Int, _ second: Int = 0, in object: [UInt8], found: Found, file: @autoclosure () -> URL, to out: inout [UInt8]) throws {
         let count = keys.count
         for k in 0..<count where found[k] == nil {
-            throw PrepError.input(file: file.path, line: nil, reason: "a record has no integer '\(names[k])'")
+            throw PrepError.input(file: file().path, line: nil, reason: "a record has no integer '\(names[k])'")
         }
         // The fields in file order, each replaced (no array of edits per record).
         var at = 0
