@@ -119,17 +119,24 @@ struct ShardOutputMerger {
         var count = 0
         let imageID = JSONIntFields(["id"]), annotationIDs = JSONIntFields(["image_id", "id"])
         var record: [UInt8] = []
+        // Records go into a local chunk, handed to the writer a megabyte at a time: appending
+        // to the writer's own buffer per record was a closure call and a dynamic exclusivity
+        // check on the class's property each time.
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(Self.chunkSize + (1 << 16))
         try KWayMerge.run(try shards()) { k in
             guard try cursors[k].next(into: &record) else { throw mismatch(k, "fewer records") }
-            var failure: Error?
-            try out.append { buffer in
-                if count > 0 { buffer.append(0x2C); buffer.append(0x20) }
-                guard let firstID else { return buffer.append(contentsOf: record) }
-                do { try imageID.append(firstID + count, in: record, found: imageID.find(in: record), file: inputs[k].output, to: &buffer) } catch { failure = error }
+            if count > 0 { chunk.append(0x2C); chunk.append(0x20) }
+            if let firstID {
+                try imageID.append(firstID + count, in: record, found: imageID.find(in: record), file: inputs[k].output, to: &chunk)
+            } else {
+                chunk.append(contentsOf: record)
             }
-            if let failure { throw failure }
             count += 1
+            if chunk.count >= Self.chunkSize { try out.write(chunk); chunk.removeAll(keepingCapacity: true) }
         }
+        try out.write(chunk)
+        chunk.removeAll(keepingCapacity: true)
         for (k, c) in cursors.enumerated() where try c.next() != nil { throw mismatch(k, "more records") }
         try out.write(skeleton[1])
         if let firstID, keys.count == 2 {
@@ -147,18 +154,16 @@ struct ShardOutputMerger {
                         throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation has no integer 'image_id'")
                     }
                     if owner != local[k] { break }
-                    var failure: Error?
-                    try out.append { buffer in
-                        if annotation != firstID { buffer.append(0x2C); buffer.append(0x20) }
-                        do { try annotationIDs.append(image, annotation, in: pending[k], found: fields, file: inputs[k].output, to: &buffer) } catch { failure = error }
-                    }
-                    if let failure { throw failure }
+                    if annotation != firstID { chunk.append(0x2C); chunk.append(0x20) }
+                    try annotationIDs.append(image, annotation, in: pending[k], found: fields, file: inputs[k].output, to: &chunk)
                     annotation += 1
                     has[k] = try cursors[k].next(into: &pending[k])
                 }
                 local[k] += 1
                 image += 1
+                if chunk.count >= Self.chunkSize { try out.write(chunk); chunk.removeAll(keepingCapacity: true) }
             }
+            try out.write(chunk)
             for k in has.indices where has[k] {
                 throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "an annotation names an image that is not in the file")
             }
@@ -166,6 +171,9 @@ struct ShardOutputMerger {
         }
         try out.close()
     }
+
+    /// Bytes of merged records gathered before they go to the writer.
+    private static let chunkSize = 1 << 20
 
     private func size(_ url: URL) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? Int) ?? Int.max
