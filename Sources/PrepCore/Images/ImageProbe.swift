@@ -60,7 +60,7 @@ public enum ImageProbe {
     /// Why the file looks cut short, or nil: the format's end marker is not among its last bytes.
     static func incomplete(_ r: ByteWindow, format: ImageFormat) -> String? {
         if format == .bmp || format == .webp { return nil }
-        // The marker is nearly always in the last few bytes: look there first (a page copied
+        // The marker is nearly always in the last few bytes: look there first (512 bytes copied
         // instead of 4 KiB per image), then in the whole tail, which gives the same answer.
         let nearLength = min(r.size, 512)
         if endMarker(in: r.read(r.size - nearLength, nearLength), format: format) { return nil }
@@ -226,6 +226,8 @@ final class FileWindow: ByteWindow {
     let size: Int
     private var block: [UInt8] = []
     private var blockStart = -1
+    /// A real JPEG's frame header sits within its first few hundred bytes (byte 158 in ICDAR's);
+    /// an EXIF block before it is skipped by its length, and the read after it starts a new block.
     private static let blockSize = 2048
 
     init(fd: Int32, size: Int) { self.fd = fd; self.size = size }
