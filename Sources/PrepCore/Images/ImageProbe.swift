@@ -59,18 +59,20 @@ public enum ImageProbe {
 
     /// Why the file looks cut short, or nil: the format's end marker is not among its last bytes.
     static func incomplete(_ r: ByteWindow, format: ImageFormat) -> String? {
-        if format == .bmp || format == .webp { return nil }
+        let why: String
+        switch format {
+        case .jpeg: why = "truncated: the JPEG has no end-of-image marker (file cut short)"
+        case .png: why = "truncated: the PNG has no IEND chunk (file cut short)"
+        case .gif: why = "truncated: the GIF has no trailer (file cut short)"
+        case .bmp, .webp: return nil  // no end marker to look for
+        }
         // The marker is nearly always in the last few bytes: look there first (512 bytes copied
         // instead of 4 KiB per image), then in the whole tail, which gives the same answer.
         let nearLength = min(r.size, 512)
         if endMarker(in: r.read(r.size - nearLength, nearLength), format: format) { return nil }
         let tailLength = min(r.size, 4096)
         if tailLength > nearLength, endMarker(in: r.read(r.size - tailLength, tailLength), format: format) { return nil }
-        switch format {
-        case .jpeg: return "truncated: the JPEG has no end-of-image marker (file cut short)"
-        case .png: return "truncated: the PNG has no IEND chunk (file cut short)"
-        default: return "truncated: the GIF has no trailer (file cut short)"
-        }
+        return why
     }
 
     /// Whether the format's end marker is in `tail` (the file's last bytes).

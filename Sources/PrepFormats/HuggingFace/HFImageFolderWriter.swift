@@ -87,12 +87,8 @@ enum HFImageFolderReader {
                 if j < ignores.count, case let .bool(b) = ignores[j] { ignore = b } else { ignore = false }
                 instances.append(TextInstance(polygon: polygon, text: j < texts.count ? texts[j].string : nil, ignore: ignore))
             }
-            let width: Int?, height: Int?
-            do {
-                width = try CheckedInt.make(v["width"], path: "width")
-                height = try CheckedInt.make(v["height"], path: "height")
-            } catch { throw loc.error("\(error)") }
-            return AnnotationRecord(imagePath: name, width: width, height: height, instances: instances, location: loc)
+            return AnnotationRecord(imagePath: name, width: try loc.int(v["width"], "width"), height: try loc.int(v["height"], "height"),
+                                    instances: instances, location: loc)
         }
     }
 

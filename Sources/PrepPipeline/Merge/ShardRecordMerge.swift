@@ -121,7 +121,8 @@ struct ShardOutputMerger {
         var record: [UInt8] = []
         // Records go into a local chunk, handed to the writer a megabyte at a time: appending
         // to the writer's own buffer per record was a closure call and a dynamic exclusivity
-        // check on the class's property each time.
+        // check on the class's property each time. (Handed inline: a nested function capturing
+        // `chunk` cost 6 % of the merge.)
         var chunk: [UInt8] = []
         chunk.reserveCapacity(Self.chunkSize + (1 << 16))
         try KWayMerge.run(try shards()) { k in
