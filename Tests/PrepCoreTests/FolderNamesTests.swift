@@ -1,7 +1,7 @@
 import XCTest
 import PrepCore
 
-/// `FolderNames.list` gives what `FileManager.contentsOfDirectory(atPath:)` gives: the same
+/// `FolderNames.list` gives (as bytes) what `FileManager.contentsOfDirectory(atPath:)` gives: the same
 /// names (hidden ones, `._`-prefixed ones, folders, links, non-ASCII and invalid UTF-8 names),
 /// the same skips (`.`, `..`, `._`), and FileManager's error for a folder it cannot open.
 final class FolderNamesTests: XCTestCase {
@@ -18,7 +18,7 @@ final class FolderNamesTests: XCTestCase {
         let fd = raw.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
         XCTAssertGreaterThanOrEqual(fd, 0)
         close(fd)
-        let ours = try FolderNames.list(dir.path)
+        let ours = try FolderNames.list(dir.path).strings
         let theirs = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         XCTAssertEqual(ours.sorted(), theirs.sorted())
         XCTAssertEqual(ours.count, 10, "\(ours)")  // the 8 files but "._", the link, the folder, the Latin-1 name

@@ -28,9 +28,8 @@ final class GatherPathTests: XCTestCase {
         XCTAssertEqual(sortedByUTF8(ascii), ascii.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         let mixed = ["e\u{301}x", "\u{e9}a", "ea", "z", "\u{e9}", "e", "日本.jpg", "éclair-with-a-long-name.jpg"]
         XCTAssertEqual(sortedByUTF8(mixed), mixed.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
-        XCTAssertTrue(utf8Precedes("e\u{301}x", "\u{e9}a"))  // 0x65 < 0xC3, though "é" == "é" for String
-        XCTAssertFalse(utf8Precedes("abc", "abc"))
-        XCTAssertTrue(utf8Precedes("ab", "abc"))
+        XCTAssertEqual(sortedByUTF8(["\u{e9}a", "e\u{301}x"]), ["e\u{301}x", "\u{e9}a"])  // 0x65 < 0xC3, though "é" == "é" for String
+        XCTAssertEqual(sortedByUTF8(["abc", "ab", "abc"]), ["ab", "abc", "abc"])
         // Around the 16 bytes packed into the sort keys: equal first 16 bytes, prefixes, NUL.
         let edges = ["0123456789abcdef", "0123456789abcde", "0123456789abcdefg", "0123456789abcdef\u{0}",
                      "0123456789abcdefz", "0123456789abcdefa", "0123456789abcde\u{0}", "0123456789abcde\u{0}x",
@@ -97,7 +96,11 @@ final class GatherPathTests: XCTestCase {
                      "gt_abs.txt", "été.txt", "training", "sub"]
         for folder in ["annotations/training", "annotations", "", "annotations/trainingX"] {
             var claimed = Set<String>()
-            for c in candidates { if let f = FolderListings.name(of: c, inFolder: folder) { claimed.insert(f) } }
+            for var c in candidates {
+                var folderBytes = folder
+                let f = c.withUTF8 { p in folderBytes.withUTF8 { FolderListings.name(of: p, inFolder: $0).map { String(decoding: $0, as: UTF8.self) } } }
+                if let f { claimed.insert(f) }
+            }
             for f in files {
                 XCTAssertEqual(claimed.contains(f), Set(candidates).contains(folder + "/" + f), "\(folder) / \(f)")
             }
@@ -124,5 +127,25 @@ final class GatherPathTests: XCTestCase {
         XCTAssertEqual(t.expand(name: "e.\u{301}x_y.png"), "a/val/e.\u{301}x_y|e.\u{301}x_y||e.\u{301}x|e.\u{301}x_y.png|{x}{")
         XCTAssertEqual(t.expand(name: "000"), "a/val/000|000|0|000|000|{x}{")
         XCTAssertEqual(LayoutTemplate("imgs/{split}", split: "test").expand(name: "anything"), "imgs/test")
+    }
+}
+
+/// `ImageExtensions` decides as the rule it packs: the last component is not hidden and its
+/// extension (after the last dot) is one of the list's, byte for byte.
+final class ImageExtensionsTests: XCTestCase {
+    func testMatchesTheRule() {
+        let lists = [ImageExtensions.defaults, ["tif", "webp", "averyverylongext", ""], ["jpg", "JPG"]]
+        let names = ["img_1.jpg", "img_1.JPG", "img_1.Jpg", ".img.jpg", "sub/.img.jpg", "sub/img.jpg", "a.b.png", "jpg", ".jpg",
+                     "x.", "x.averyverylongext", "x.averyverylongex", "x.tif", "dir.jpg/x", "dir.jpg/", "", "é.jpeg", "x.jpeg.txt"]
+        for list in lists {
+            let e = ImageExtensions(list)
+            for name in names {
+                let last = name.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+                let expected = !last.isEmpty && !last.hasPrefix(".") && last.contains(".")
+                    && list.contains { $0.utf8.elementsEqual(last.utf8.split(separator: 0x2E, omittingEmptySubsequences: false).last!) }
+                var n = name
+                XCTAssertEqual(n.withUTF8 { e.matches(name: $0) }, expected, "\(name) with \(list)")
+            }
+        }
     }
 }

@@ -60,33 +60,58 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// 64-bit FNV-1a of the key's UTF-8 bytes.
-    public static func hash(_ key: String) -> UInt64 { fnv1a(key, 0xcbf2_9ce4_8422_2325) }
+    public static func hash(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { fnv1a($0, 0xcbf2_9ce4_8422_2325) }
+    }
 
-    /// FNV-1a continued over the UTF-8 bytes of `s` from the state `h` (so a key's parts can be
-    /// hashed in turn), over its contiguous bytes.
-    @inline(__always) private static func fnv1a(_ s: String, _ h: UInt64) -> UInt64 {
-        var s = s
-        return s.withUTF8 { u in
-            var h = h
-            for b in u {
-                h ^= UInt64(b)
-                h = h &* 0x0000_0100_0000_01b3
-            }
-            return h
+    /// FNV-1a continued over `bytes` from the state `h` (so a key's parts can be hashed in turn).
+    @inline(__always) private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> UInt64 {
+        var h = h
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
         }
+        return h
     }
 
     /// Whether the item with `key` (a path relative to the dataset root) is this shard's.
     public func contains(_ key: String) -> Bool { Int(Self.hash(key) % UInt64(count)) == index }
 
+    /// A folder's key with the hash of its bytes and a `/` taken once, for asking
+    /// `contains(_:inFolder:)` about each name of its listing.
+    public struct Folder: Sendable {
+        public let key: String
+        fileprivate let state: UInt64
+        public init(key: String) {
+            self.key = key
+            var k = key
+            var h = k.withUTF8 { Shard.fnv1a($0, 0xcbf2_9ce4_8422_2325) }
+            if !key.isEmpty { h = (h ^ 0x2F) &* 0x0000_0100_0000_01b3 }
+            state = h
+        }
+    }
+
     /// `contains(Shard.key(name, inFolder: folderKey))`, without making the key's String for a
     /// plain name: the hash runs over the folder's bytes, a `/` and the name's in turn (every
     /// shard asks this for every image of the listing, its own or not).
     public func contains(_ name: String, inFolder folderKey: String) -> Bool {
-        guard Self.isPlain(name) else { return contains(Self.key(name, inFolder: folderKey)) }
-        var h = Self.fnv1a(folderKey, 0xcbf2_9ce4_8422_2325)
-        if !folderKey.isEmpty { h = (h ^ 0x2F) &* 0x0000_0100_0000_01b3 }
-        return Int(Self.fnv1a(name, h) % UInt64(count)) == index
+        var name = name
+        return name.withUTF8 { contains($0, inFolder: Folder(key: folderKey)) }
+    }
+
+    /// The same for a name's UTF-8 bytes, the folder's part of the hash taken once.
+    public func contains(_ name: UnsafeBufferPointer<UInt8>, inFolder folder: Folder) -> Bool {
+        // The hash and `isPlain`'s checks in one pass over the bytes.
+        var h = folder.state, check = PlainCheck()
+        for b in name {
+            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+            check.feed(b)
+        }
+        guard check.isPlain else {
+            return contains(Self.key(String(decoding: name, as: UTF8.self), inFolder: folder.key))
+        }
+        return Int(h % UInt64(count)) == index
     }
 
     /// This shard's items, in their order, each with its position in `items` (the unsharded
@@ -122,19 +147,28 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Whether every `/`-separated component of `name` is a real name (not empty, `.` or `..`).
     private static func isPlain(_ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { u in
-            var length = 0, dots = 0
-            for b in u {
-                if b == 0x2F {
-                    if length == 0 || (dots == length && length <= 2) { return false }
-                    length = 0; dots = 0
-                } else {
-                    length += 1
-                    if b == 0x2E { dots += 1 }
-                }
+        return name.withUTF8 { isPlain($0) }
+    }
+
+    private static func isPlain(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        var check = PlainCheck()
+        for b in u { check.feed(b) }
+        return check.isPlain
+    }
+
+    /// `isPlain` fed byte by byte (so a hash can run in the same pass).
+    private struct PlainCheck {
+        private var length = 0, dots = 0, bad = false
+        @inline(__always) mutating func feed(_ b: UInt8) {
+            if b == 0x2F {
+                if length == 0 || (dots == length && length <= 2) { bad = true }
+                length = 0; dots = 0
+            } else {
+                length += 1
+                if b == 0x2E { dots += 1 }
             }
-            return length > 0 && !(dots == length && length <= 2)
         }
+        var isPlain: Bool { !bad && length > 0 && !(dots == length && length <= 2) }
     }
 
     public var description: String { "\(index)/\(count)" }

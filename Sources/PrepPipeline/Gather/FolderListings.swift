@@ -1,31 +1,32 @@
 import Foundation
 import PrepCore
 
-/// The entries of folders under a root, each folder listed once (one `getdents` pass) and kept:
-/// whether `a/b/c.txt` exists is then a set lookup instead of a `stat` per file, which is most
-/// of the system calls of pairing thousands of images with their annotation files.
+/// The entries of folders under a root, each folder listed once (one `getdents` pass) and kept
+/// as an indexed `NameTable`: whether `a/b/c.txt` exists is then a hash lookup on its bytes
+/// instead of a `stat` per file, which is most of the system calls of pairing thousands of images
+/// with their annotation files.
 ///
 /// A listed name is taken to exist as the file it names; one that is a dangling link or not a
 /// regular file fails later, when it is opened, with its own message.
 struct FolderListings {
     let root: URL
-    private var folders: [String: Set<String>?] = [:]
+    private var folders: [String: NameTable?] = [:]
     /// The folder asked for last, its names, and whether it is plain (as `split` gives it: not
     /// empty, no leading, trailing or doubled `/`): pairs ask for one folder over and over, and
     /// a string comparison is cheaper than hashing the folder's name for the dictionary.
-    private var last: (folder: String, names: Set<String>?, plain: Bool)?
+    private var last: (folder: String, names: NameTable?, plain: Bool)?
 
     init(root: URL) { self.root = root }
 
     /// The names in the folder `relativeFolder` ("" for the root), nil when it cannot be listed.
-    mutating func names(in relativeFolder: String) -> Set<String>? {
+    mutating func names(in relativeFolder: String) -> NameTable? {
         if let last, last.folder == relativeFolder { return last.names }
-        let names: Set<String>?
+        let names: NameTable?
         if let known = folders[relativeFolder] {
             names = known
         } else {
             let url = relativeFolder.isEmpty ? root : root.appendingPathComponent(relativeFolder, isDirectory: true)
-            names = (try? FolderNames.list(url.path)).map(Set.init)
+            names = (try? FolderNames.list(url.path))?.indexed()
             folders[relativeFolder] = names
         }
         last = (relativeFolder, names, Self.isPlainFolder(relativeFolder))
@@ -36,8 +37,15 @@ struct FolderListings {
     mutating func contains(_ relativePath: String) -> Bool {
         // The common case without making the folder's String: the path is the folder asked for
         // last (a plain one: no leading, trailing or doubled `/`), a `/` and a name without `/`.
-        if let last, last.plain, let names = last.names, let name = Self.name(of: relativePath, inFolder: last.folder), !name.isEmpty {
-            return name != "." && name != ".." && names.contains(name)
+        if let last, last.plain, let names = last.names {
+            var path = relativePath, folder = last.folder
+            let answer: Bool? = path.withUTF8 { p in
+                folder.withUTF8 { f in
+                    guard let name = Self.name(of: p, inFolder: f), !name.isEmpty else { return nil }
+                    return !Self.isDotOrDotDot(name) && names.firstIndex(of: name) != nil
+                }
+            }
+            if let answer { return answer }
         }
         let (folder, name) = Self.split(relativePath)
         guard !name.isEmpty, name != ".", name != ".." else { return false }
@@ -45,18 +53,17 @@ struct FolderListings {
     }
 
     /// What follows `folder` and a `/` in `path` when that is all of `path` (the rest holds no
-    /// `/`; it may be empty), else nil; `folder + "/" + name == path` exactly when this gives
-    /// `name`. Nothing is allocated but the name.
-    static func name(of path: String, inFolder folder: String) -> String? {
-        var path = path, folder = folder
-        return path.withUTF8 { p in
-            folder.withUTF8 { f -> String? in
-                guard p.count > f.count, p[f.count] == 0x2F,
-                      f.isEmpty || memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return nil }
-                let rest = UnsafeBufferPointer(rebasing: p[(f.count + 1)...])
-                return rest.contains(0x2F) ? nil : String(decoding: rest, as: UTF8.self)
-            }
-        }
+    /// `/`; it may be empty), else nil: `folder + "/" + name == path` exactly when this gives
+    /// `name`. A view of `path`'s bytes, nothing allocated.
+    static func name(of path: UnsafeBufferPointer<UInt8>, inFolder folder: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard path.count > folder.count, path[folder.count] == 0x2F,
+              folder.isEmpty || memcmp(path.baseAddress!, folder.baseAddress!, folder.count) == 0 else { return nil }
+        let rest = UnsafeBufferPointer(rebasing: path[(folder.count + 1)...])
+        return rest.contains(0x2F) ? nil : rest
+    }
+
+    private static func isDotOrDotDot(_ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        (n.count == 1 && n[0] == 0x2E) || (n.count == 2 && n[0] == 0x2E && n[1] == 0x2E)
     }
 
     /// A folder `split` gives as it is: not empty, no leading, trailing or doubled `/`.

@@ -80,62 +80,104 @@ public struct PairGatherer {
         guard fm.fileExists(atPath: imageDir.path, isDirectory: &isDir), isDir.boolValue else {
             throw PrepError.layout("\(imageDir.path): missing image folder for split '\(split)' (expected \(imageDirRel)/ under the dataset root)")
         }
-        let extensions = (layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"]).map { Array($0.utf8) }
+        let extensions = ImageExtensions(layout.imageExtensions ?? ImageExtensions.defaults)
         // Nested layouts (LV's <video>/<frame>/) list every sub-folder; names are then relative paths.
+        // The listing stays bytes (`NameTable`): under `--shard` most names are another shard's,
+        // and they are filtered, sorted, hashed and looked up without a String each.
         let listed = layout.recursive == true
-            ? (fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
+            ? NameTable(fm.enumerator(atPath: imageDir.path)?.compactMap { $0 as? String } ?? [])
             : try FolderNames.list(imageDir.path)
-        let names = sortedByUTF8(listed.filter { Self.isImageName($0, extensions: extensions) })
         var pairs: [GatheredPair] = []
         // Annotation files nobody claims are reported at the end (their image is missing or has
         // an unexpected extension), only where the annotation folder does not itself depend on
         // the image name. A file of that folder is claimed when some image's candidate is
-        // `<folder>/<file>`: the names after that prefix are kept, not whole paths.
+        // `<folder>/<file>`: marked by its index in the folder's listing.
         let annDirRel = (expandTemplate(layout.annotation(for: split), split: split, name: "") as NSString).deletingLastPathComponent
         let annDirTemplate = (layout.annotation(for: split) as NSString).deletingLastPathComponent
         let nameFree = layout.reportOrphans ?? true && !annDirTemplate.contains("{name}") && !annDirTemplate.contains("{stem")
-        var claimed = Set<String>(minimumCapacity: nameFree ? names.count : 0)
         var listings = FolderListings(root: root)
+        let annFiles = nameFree ? listings.names(in: annDirRel) : nil
+        // (Unwrapped once: binding the optional table inside the loop copied it, three
+        // retains and releases per name.)
+        let claimable = annFiles ?? NameTable()
+        var claimed = [Bool](repeating: false, count: claimable.count)
+        let annDirBytes = Array(annDirRel.utf8)
         let templates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])).map { LayoutTemplate($0, split: split) }
         let fileNameTemplate = LayoutTemplate(layout.fileName, split: split)
-        let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
+        let folder = shard.map { _ in Shard.Folder(key: Shard.key(imageDir, root: root)) }
         let segmNamesAnnotation = layout.segmFile?.range(of: "{annotation}") != nil
         let segmTemplate = segmNamesAnnotation ? nil : layout.segmFile.map { LayoutTemplate($0, split: split) }
         let rootPath = root.plainPath, imageDirPath = imageDir.plainPath
-        for (position, name) in names.enumerated() {
-            // The recipe's annotation file, else the first of its alternatives that exists (a
-            // recipe nearly never has any: then no array is made per name).
-            let primary = templates[0].expand(name: name)
-            let alternatives = templates.dropFirst().map { $0.expand(name: name) }
-            // (Another shard's image still claims its annotation file: it is no orphan.)
-            if nameFree {
-                if let f = FolderListings.name(of: primary, inFolder: annDirRel) { claimed.insert(f) }
-                for c in alternatives { if let f = FolderListings.name(of: c, inFolder: annDirRel) { claimed.insert(f) } }
+        // One pass over the listing: which names are images, the annotation files they claim,
+        // which are this shard's.
+        var images: [Int] = [], own: [Int] = []
+        // (Everything the loop asks is borrowed once, not bound or copied per name: optional
+        // bindings and array subscripts of structs copied them, three retains and releases per
+        // name.)
+        let owner = shard ?? (try! Shard(index: 0, count: 1)), ownerFolder = folder ?? Shard.Folder(key: "")
+        listed.withNames { v in
+            annDirBytes.withUnsafeBufferPointer { folderBytes in
+                claimable.withLookup { lookup in
+                    templates.withUnsafeBufferPointer { templates in
+                        for index in 0..<v.count where extensions.matches(name: v[index]) {
+                            let nameBytes = v[index]
+                            images.append(index)
+                            // (Another shard's image still claims its annotation file: it is no orphan.)
+                            if !claimed.isEmpty {
+                                for t in templates.indices {
+                                    templates[t].withExpansion(name: nameBytes) { candidate in
+                                        if let f = FolderListings.name(of: candidate, inFolder: folderBytes), let k = lookup.firstIndex(of: f) { claimed[k] = true }
+                                    }
+                                }
+                            }
+                            if owner.count > 1 && !owner.contains(nameBytes, inFolder: ownerFolder) { continue }
+                            own.append(index)
+                        }
+                    }
+                }
             }
-            if let shard, let folderKey, !shard.contains(name, inFolder: folderKey) { continue }
-            guard let annRel = listings.contains(primary) ? primary : alternatives.first(where: { listings.contains($0) }) else {
-                let others = alternatives.isEmpty ? "" : " (or " + alternatives.joined(separator: ", ") + ")"
-                report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
-                            reason: "image has no annotation file (expected \(primary)\(others))")
-                continue
-            }
-            let annPath = Self.join(rootPath, annRel) ?? root.appendingPathComponent(annRel, isDirectory: false).plainPath
-            let imagePath = Self.join(imageDirPath, name) ?? imageDir.appendingPathComponent(name, isDirectory: false).plainPath
-            pairs.append(GatheredPair(imagePath: imagePath, imageName: name, annotationPath: annPath,
-                                      outputName: fileNameTemplate.expand(name: name),
-                                      outputAnnotationName: segmTemplate.map { $0.expand(name: name) } ?? layout.segmFile.map {
-                                          expandTemplate($0.replacingOccurrences(of: "{annotation}", with: (annPath as NSString).lastPathComponent),
-                                                         split: split, name: name)
-                                      }, position: shard == nil ? nil : position))
         }
-        if nameFree, let annFiles = listings.names(in: annDirRel) {
-            // Sorted after filtering: usually nothing is left to sort.
-            for f in annFiles.filter({ !$0.hasPrefix(".") && !claimed.contains($0) }).sorted() {
+        // This shard's images in name order, each with its place among all the images' (the
+        // unsharded enumeration) without sorting the others'.
+        own = listed.sorted(own)
+        let positions = shard == nil ? nil : listed.ranks(of: own, among: images)
+        listed.withNames { v in
+            for (k, index) in own.enumerated() {
+                let nameBytes = v[index]
+                let name = String(decoding: nameBytes, as: UTF8.self)
+                // The recipe's annotation file, else the first of its alternatives that exists (a
+                // recipe nearly never has any: then no array is made per name).
+                let primary = templates[0].expand(name: name)
+                let alternatives = templates.dropFirst().map { $0.expand(name: name) }
+                guard let annRel = listings.contains(primary) ? primary : alternatives.first(where: { listings.contains($0) }) else {
+                    let others = alternatives.isEmpty ? "" : " (or " + alternatives.joined(separator: ", ") + ")"
+                    report.skip(split: split, file: imageDir.appendingPathComponent(name).path,
+                                reason: "image has no annotation file (expected \(primary)\(others))")
+                    continue
+                }
+                let annPath = Self.join(rootPath, annRel) ?? root.appendingPathComponent(annRel, isDirectory: false).plainPath
+                let imagePath = Self.join(imageDirPath, name) ?? imageDir.appendingPathComponent(name, isDirectory: false).plainPath
+                pairs.append(GatheredPair(imagePath: imagePath, imageName: name, annotationPath: annPath,
+                                          outputName: fileNameTemplate.expand(name: name),
+                                          outputAnnotationName: segmTemplate.map { $0.expand(name: name) } ?? layout.segmFile.map {
+                                              expandTemplate($0.replacingOccurrences(of: "{annotation}", with: (annPath as NSString).lastPathComponent),
+                                                             split: split, name: name)
+                                          }, position: positions?[k]))
+            }
+        }
+        if let annFiles {
+            // Only the unclaimed names become Strings (usually none), sorted as Strings were.
+            let orphans = annFiles.withNames { v in
+                (0..<v.count).filter { !claimed[$0] && v[$0].first != 0x2E }.map { annFiles.string($0) }
+            }
+            var previous: String?
+            for f in orphans.sorted() where f != previous {
+                previous = f
                 report.skip(split: split, file: root.appendingPathComponent(annDirRel).appendingPathComponent(f).path,
                             reason: "annotation file has no image in \(imageDirRel)/")
             }
         }
-        return GatheredSplit(pairs: pairs, total: names.count)
+        return GatheredSplit(pairs: pairs, total: images.count)
     }
 
     /// `folder + "/" + name` when `name` is a plain relative path (no empty, `.` or `..`
@@ -175,29 +217,6 @@ public struct PairGatherer {
         }
     }
 
-    /// Whether a listed name (a relative path) is an image: its last component is not hidden and
-    /// has one of `extensions` (byte arithmetic: this runs for every file of the listing).
-    static func isImageName(_ name: String, extensions: [[UInt8]]) -> Bool {
-        var name = name
-        return name.withUTF8 { u in
-            let start = u.lastIndex(of: 0x2F).map { $0 + 1 } ?? 0
-            guard start < u.count, u[start] != 0x2E, let dot = u[start...].lastIndex(of: 0x2E) else { return false }
-            let ext = UnsafeBufferPointer(rebasing: u[(dot + 1)...])
-            // Through the array's storage with `memcmp`: iterating `[[UInt8]]` copied (retained)
-            // each extension, and `elementsEqual` went byte by byte through generic code, for
-            // every name of the listing.
-            return extensions.withUnsafeBufferPointer { all in
-                for i in all.indices where all[i].count == ext.count {
-                    let equal = all[i].withUnsafeBufferPointer { e in
-                        e.isEmpty || memcmp(e.baseAddress!, ext.baseAddress!, e.count) == 0
-                    }
-                    if equal { return true }
-                }
-                return false
-            }
-        }
-    }
-
     /// Annotation-driven pairing: every file of the annotation folder that fits the template's
     /// `<prefix>{stem}<suffix>` name names its image `{stem}.<ext>` in the image folder (the first
     /// of the recipe's extensions that exists). Files sorted by name; an annotation without image
@@ -219,12 +238,12 @@ public struct PairGatherer {
         }
         let imageDirRel = expandTemplate(layout.images, split: split)
         let imageDir = root.appendingPathComponent(imageDirRel)
-        let extensions = layout.imageExtensions ?? ["png", "PNG", "jpg", "JPG", "jpeg", "JPEG"]
+        let extensions = layout.imageExtensions ?? ImageExtensions.defaults
         var pairs: [GatheredPair] = []
         var listings = FolderListings(root: root)
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
         let imageDirPath = imageDir.plainPath, annDirPath = annDir.plainPath
-        let files = try sortedByUTF8(FolderNames.list(annDir.path))
+        let files = try sortedByUTF8(FolderNames.list(annDir.path).strings)
             .filter { f in !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count }
         for (position, f) in files.enumerated() {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))

@@ -56,13 +56,22 @@ public struct LayoutTemplate: Sendable {
     public func expand(name: String) -> String {
         if let constant { return constant }
         var name = name
-        return name.withUTF8 { n -> String in
-            let ascii = !n.contains(where: { $0 >= 0x80 })
-            // A key's value is never longer than the name (non-ASCII values are made from it too).
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: literal.count + keyCount * n.count + 1) { out -> String in
-                let o = out.baseAddress!
-                var count = 0
-                literal.withUnsafeBufferPointer { lit in
+        return name.withUTF8 { n in withExpansion(name: n) { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// `body` applied to the expansion's bytes for the image whose name has the UTF-8 bytes `n`
+    /// (valid UTF-8), in a temporary buffer: no String (gatherers expand every name of a listing).
+    public func withExpansion<R>(name n: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let ascii = !n.contains(where: { $0 >= 0x80 })
+        let capacity = literal.count + keyCount * n.count + 1
+        // The template's arrays borrowed as pointers before the buffer's closure: captured as
+        // they are, each call copied (retained and released) the template's three fields.
+        return try literal.withUnsafeBufferPointer { lit in
+            try parts.withUnsafeBufferPointer { parts in
+                // A key's value is never longer than the name (non-ASCII values are made from it too).
+                try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out -> R in
+                    let o = out.baseAddress!
+                    var count = 0
                     for p in parts {
                         guard let key = p.key else {
                             (o + count).update(from: lit.baseAddress! + p.start, count: p.count)
@@ -81,8 +90,8 @@ public struct LayoutTemplate: Sendable {
                             }
                         }
                     }
+                    return try body(UnsafeBufferPointer(start: o, count: count))
                 }
-                return String(decoding: UnsafeBufferPointer(start: o, count: count), as: UTF8.self)
             }
         }
     }
