@@ -149,3 +149,30 @@ final class ImageExtensionsTests: XCTestCase {
         }
     }
 }
+
+/// The pairing compares names as the file system does, byte for byte: an annotation file whose
+/// name is only canonically equivalent to the expected one (NFD `é` for NFC) is not the image's
+/// (opening the expected name would fail); both are reported, whichever shard lists them.
+final class PairGathererBytesTests: XCTestCase {
+    func testCanonicallyEquivalentNamesAreNotPaired() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pairs-\(UUID().uuidString)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        let imgs = root.appendingPathComponent("imgs/training"), anns = root.appendingPathComponent("annotations/training")
+        for d in [imgs, anns] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        for name in ["caf\u{e9}.jpg", "plain.jpg"] { FileManager.default.createFile(atPath: imgs.appendingPathComponent(name).path, contents: Data()) }
+        for name in ["gt_cafe\u{301}.txt", "gt_plain.txt"] { FileManager.default.createFile(atPath: anns.appendingPathComponent(name).path, contents: Data()) }
+        let recipe = try XCTUnwrap(try Zoo.load().recipe("icdar2015"))
+        for shard in [nil, try Shard(index: 0, count: 2), try Shard(index: 1, count: 2)] {
+            let report = RunReport(command: "icdar2015")
+            let split = try PairGatherer(root: root, layout: recipe.layout, shard: shard).gather(split: "training", report: report)
+            XCTAssertEqual(split.total, 2)
+            let reasons = report.issues.map { ($0.file as NSString).lastPathComponent + " " + $0.reason }
+            // Every shard reports the orphan (the merge keeps it once); the image, its own shard.
+            XCTAssertTrue(reasons.contains("gt_cafe\u{301}.txt annotation file has no image in imgs/training/"), "\(reasons)")
+            let ownsCafe = shard.map { $0.contains("caf\u{e9}.jpg", inFolder: "imgs/training") } ?? true
+            XCTAssertEqual(reasons.contains { $0.hasPrefix("caf\u{e9}.jpg image has no annotation file") }, ownsCafe, "\(reasons)")
+            let ownsPlain = shard.map { $0.contains("plain.jpg", inFolder: "imgs/training") } ?? true
+            XCTAssertEqual(split.pairs.map(\.imageName), ownsPlain ? ["plain.jpg"] : [])
+        }
+    }
+}
