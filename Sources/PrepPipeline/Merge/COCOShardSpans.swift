@@ -48,13 +48,13 @@ final class COCOShardSpans {
         file = try SpanReader(output, at: offset, chunk: chunk)
         self.lengths = try SpanReader(lengths, chunk: min(chunk, 1 << 16))
         guard self.lengths.byte() == ShardRecordLengths.formatVersion else {
-            throw PrepError.input(file: lengths.path, line: nil, reason: "not a record-lengths file of format \(ShardRecordLengths.formatVersion) (made by another prep?)")
+            throw PrepError.input(file: lengths.path, line: nil, reason: "not a shard ledger's record-lengths file (format \(ShardRecordLengths.formatVersion)); the shard folder was changed after its run, or another prep made it")
         }
     }
 
     /// The shard folder no longer matches its ledger.
     func changed(_ what: String) -> PrepError {
-        .input(file: output.path, line: nil, reason: "\(what), not as its shard ledger lists (.prep-shard/positions/\(lengthsURL.lastPathComponent)); the shard folder was changed after its run")
+        .input(file: output.path, line: nil, reason: "\(what) (shard ledger: .prep-shard/positions/\(lengthsURL.lastPathComponent)); the shard folder was changed after its run")
     }
 
     private func lengthsEnded() -> PrepError {
@@ -78,7 +78,7 @@ final class COCOShardSpans {
 
     /// Ends an array whose records were all read: the next byte must close it.
     func closeArray() throws -> [UInt8] {
-        guard file.byte() == 0x5D else { throw changed("more records (or other bytes) after its last listed one") }
+        guard file.byte() == 0x5D else { throw changed("more records (or other bytes) after the last one its shard ledger lists") }
         _ = lexer.feed(0x5D)
         return [0x5D]
     }
@@ -100,7 +100,7 @@ final class COCOShardSpans {
         let first = local.value == firstID, sep = first ? 0 : 2
         guard length >= 2, let span = file.take(sep + length),
               first || (span[0] == 0x2C && span[1] == 0x20), span[sep] == 0x7B, span[sep + length - 1] == 0x7D else {
-            throw changed("\(image ? "image record" : "annotation") \(local.value - firstID) does not have the listed length and separator")
+            throw changed("\(image ? "image record" : "annotation") \(local.value - firstID) does not have the length and separator its shard ledger lists")
         }
         return UnsafeBufferPointer(rebasing: span[sep...])
     }
@@ -125,7 +125,7 @@ final class COCOShardSpans {
             try out.append(byte: 0x7D)
         } else {
             let found = Self.imageFields.find(in: record)
-            guard found[0]?.value == local.value else { throw changed("image record \(local.value - firstID) does not have the id \(local.value)") }
+            guard found[0]?.value == local.value else { throw changed("image record \(local.value - firstID), where its shard ledger's lengths put it, does not have the id \(local.value)") }
             var o = out
             try Self.imageFields.append(id.value, in: record, found: found, file: output, to: &o)
         }
@@ -165,7 +165,7 @@ final class COCOShardSpans {
         } else {
             let found = Self.annotationFields.find(in: record)
             guard found[0]?.value == localImage.value, found[1]?.value == local.value else {
-                throw changed("annotation \(local.value - firstID) does not have the image_id \(localImage.value) and id \(local.value)")
+                throw changed("annotation \(local.value - firstID), where its shard ledger's lengths put it, does not have the image_id \(localImage.value) and id \(local.value)")
             }
             var o = out
             try Self.annotationFields.append(imageID.value, id.value, in: record, found: found, file: output, to: &o)

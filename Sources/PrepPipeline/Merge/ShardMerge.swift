@@ -113,7 +113,9 @@ public struct ShardMerge {
                         throw PrepError.usage("prep merge: \(dir.path): \(out.name) is not a \(out.kind.rawValue) output there")
                     }
                     let positions = dir.appendingPathComponent(ShardManifest.folder + "/positions/")
+                    // (A lengths file that is gone counts as none: the records are scanned.)
                     let lengths = o.lengths.flatMap { f in o.bytes.map { ShardLengthsFile(url: positions.appendingPathComponent(f), bytes: $0) } }
+                        .flatMap { FileManager.default.fileExists(atPath: $0.url.path) ? $0 : nil }
                     return (dir.appendingPathComponent(o.name), positions.appendingPathComponent(o.file), lengths)
                 }
                 let destination = staging.stagingDirectory.appendingPathComponent(out.name)

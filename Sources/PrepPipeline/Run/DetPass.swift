@@ -61,11 +61,7 @@ final class DetPass: TaskPass {
         let progress = Progress(label: "\(job.recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
         let kind = ShardSupport.recordKind(job.target)
         let records = outNames.map { ($0, kind) }
-        // A shard's COCO 0.x file is written with its records' lengths, so the merge copies
-        // them as byte ranges instead of scanning the JSON.
-        if let ledger = output.ledger, kind == .coco0, let coco = writer as? COCOWriter {
-            coco.recordLengths = try ledger.lengths(for: outNames[0], kind: kind)
-        }
+        try DetOutput.keepRecordLengths(writer, outNames, kind: kind, ledger: output.ledger)
         // Images and annotations are opened relative to their folders' descriptors (FolderHandles).
         FolderHandles.within { OrderedParallel.forEach(pairs, workers: job.workers, transform: { SampleLoader.load($0, converter) }) { i, result in
             progress.advance()
