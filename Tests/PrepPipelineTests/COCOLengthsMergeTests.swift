@@ -63,8 +63,9 @@ final class COCOLengthsMergeTests: XCTestCase {
         }
         let long = String(repeating: "x", count: 100)
         try w.append(Array(long.utf8))
-        try w.append(", \"id\": ")
-        try w.append(byte: 0x7D)
+        try w.reserve(9)
+        w.put(", \"id\": ")
+        w.put(byte: 0x7D)
         try w.close()
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), expected + long + ", \"id\": }")
     }

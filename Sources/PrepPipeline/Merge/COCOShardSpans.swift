@@ -109,20 +109,18 @@ final class COCOShardSpans {
     /// shard-local one); its annotations' lengths are skipped (they are for the annotation pass).
     @inline(__always)
     func copyNextImage(to out: ChunkWriter, id: DecimalCounter) throws {
-        guard let length = lengths.varint(), var parts = lengths.varint() else { throw lengthsEnded() }
-        while parts > 0 {
-            guard lengths.varint() != nil else { throw lengthsEnded() }
-            parts -= 1
-        }
+        guard let length = lengths.varint(), let parts = lengths.varint(), lengths.skipVarints(parts) else { throw lengthsEnded() }
         let record = try record(length, image: true)
         // `…, "id": N}`: the tail compared and written as bytes.
         let tail = Self.idKey.utf8CodeUnitCount + local.count + 1
         if record.count > tail, case let at = record.baseAddress! + (record.count - tail),
            memcmp(at, Self.idKey.utf8Start, Self.idKey.utf8CodeUnitCount) == 0, local.isText(at: at + Self.idKey.utf8CodeUnitCount) {
-            try out.append(bytes: UnsafeBufferPointer(rebasing: record[..<(record.count - tail)]))
-            try out.append(Self.idKey)
-            try out.append(bytes: id.text)
-            try out.append(byte: 0x7D)
+            let keep = record.count - tail
+            try out.reserve(keep + Self.idKey.utf8CodeUnitCount + id.count + 1)
+            out.put(UnsafeBufferPointer(rebasing: record[..<keep]))
+            out.put(Self.idKey)
+            out.put(id.text)
+            out.put(byte: 0x7D)
         } else {
             let found = Self.imageFields.find(in: record)
             guard found[0]?.value == local.value else { throw changed("image record \(local.value - firstID), where its shard ledger's lengths put it, does not have the id \(local.value)") }
@@ -156,12 +154,14 @@ final class COCOShardSpans {
         if record.count > tail, case let at = record.baseAddress! + (record.count - tail),
            memcmp(at, Self.imageIDKey.utf8Start, imageKey) == 0, localImage.isText(at: at + imageKey),
            memcmp(at + imageKey + localImage.count, Self.idKey.utf8Start, idKey) == 0, local.isText(at: at + tail - 1 - local.count) {
-            try out.append(bytes: UnsafeBufferPointer(rebasing: record[..<(record.count - tail)]))
-            try out.append(Self.imageIDKey)
-            try out.append(bytes: imageID.text)
-            try out.append(Self.idKey)
-            try out.append(bytes: id.text)
-            try out.append(byte: 0x7D)
+            let keep = record.count - tail
+            try out.reserve(keep + imageKey + imageID.count + idKey + id.count + 1)
+            out.put(UnsafeBufferPointer(rebasing: record[..<keep]))
+            out.put(Self.imageIDKey)
+            out.put(imageID.text)
+            out.put(Self.idKey)
+            out.put(id.text)
+            out.put(byte: 0x7D)
         } else {
             let found = Self.annotationFields.find(in: record)
             guard found[0]?.value == localImage.value, found[1]?.value == local.value else {

@@ -20,8 +20,8 @@ extension Array: MergedBytes where Element == UInt8 {
 final class ChunkWriter: MergedBytes {
     let url: URL
     private let fd: Int32
-    private let base: UnsafeMutablePointer<UInt8>
-    private let capacity: Int
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var count = 0
     private var closed = false
 
@@ -42,26 +42,39 @@ final class ChunkWriter: MergedBytes {
         if !closed { Foundation.close(fd) }
     }
 
-    @inline(__always) func append(bytes: UnsafeBufferPointer<UInt8>) throws {
-        let n = bytes.count
-        guard n > 0 else { return }
-        if n > capacity - count {
-            try flush()
-            // A piece larger than the buffer goes straight to the file.
-            if n > capacity { try put(bytes); return }
-        }
-        (base + count).update(from: bytes.baseAddress!, count: n)
-        count += n
+    /// Makes room for `n` more bytes, so that the `put`s of a record after it need no check of
+    /// their own: flushes, and grows the buffer for a record larger than it.
+    @inline(__always) func reserve(_ n: Int) throws {
+        if n > capacity - count { try makeRoom(n) }
     }
 
-    @inline(__always) func append(_ s: StaticString) throws {
-        try append(bytes: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    private func makeRoom(_ n: Int) throws {
+        try flush()
+        guard n > capacity else { return }
+        base.deallocate()
+        base = .allocate(capacity: n)
+        capacity = n
     }
 
-    @inline(__always) func append(byte: UInt8) throws {
-        if count == capacity { try flush() }
+    /// Appends `bytes` into room made by `reserve`.
+    @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress else { return }
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always) func put(_ s: StaticString) {
+        put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    @inline(__always) func put(byte: UInt8) {
         base[count] = byte
         count += 1
+    }
+
+    @inline(__always) func append(bytes: UnsafeBufferPointer<UInt8>) throws {
+        try reserve(bytes.count)
+        put(bytes)
     }
 
     func append(_ bytes: [UInt8]) throws {
@@ -70,14 +83,14 @@ final class ChunkWriter: MergedBytes {
 
     /// `, ` between two records.
     @inline(__always) func appendSeparator() throws {
-        if capacity - count < 2 { try flush() }
+        try reserve(2)
         base[count] = 0x2C
         base[count + 1] = 0x20
         count += 2
     }
 
     @inline(__always) func append(decimal value: Int) throws {
-        if capacity - count < 20 { try flush() }
+        try reserve(20)
         var v = value.magnitude, digits = 1
         while v >= 10 { v /= 10; digits += 1 }
         var at = count
@@ -93,7 +106,7 @@ final class ChunkWriter: MergedBytes {
     }
 
     func flush() throws {
-        try put(UnsafeBufferPointer(start: base, count: count))
+        try writeOut(UnsafeBufferPointer(start: base, count: count))
         count = 0
     }
 
@@ -105,7 +118,7 @@ final class ChunkWriter: MergedBytes {
         guard Foundation.close(fd) == 0 else { throw PrepError.io(path: url.path, reason: "write failed (disk full?)") }
     }
 
-    private func put(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    private func writeOut(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         var done = 0
         while done < bytes.count {
             let n = write(fd, bytes.baseAddress! + done, bytes.count - done)

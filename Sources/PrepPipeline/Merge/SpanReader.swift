@@ -78,6 +78,28 @@ final class SpanReader {
         return nil
     }
 
+    /// Skips `n` varints (counting their last bytes, a run of the buffer at a time): false when
+    /// the file ends first. (The image pass skips every annotation's length this way.)
+    @inline(__always)
+    func skipVarints(_ n: Int) -> Bool {
+        var left = n
+        while left > 0 {
+            if start == end && !fill(1) { return false }
+            var i = start
+            while i < end {
+                let last = base[i] < 0x80
+                i += 1
+                if last {
+                    left -= 1
+                    if left == 0 { break }
+                }
+            }
+            offset += i - start
+            start = i
+        }
+        return true
+    }
+
     /// Makes `n` unread bytes contiguous from `start`: false when the file has fewer.
     private func fill(_ n: Int) -> Bool {
         guard n <= remaining else { return false }
