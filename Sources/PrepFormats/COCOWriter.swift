@@ -39,8 +39,10 @@ public final class COCOWriter {
     /// What the layout could not hold (see `AnnotationWriter`).
     public let losses = LossLog()
     /// Where a shard run keeps each image's and annotation's byte length (so `prep merge` need
-    /// not scan this file); nil in an unsharded run, which then measures nothing.
-    public var recordLengths: ShardRecordLengths?
+    /// not scan this file); nil in an unsharded run, which then measures nothing. Set before the
+    /// first image and only read after, so its reads go unchecked (a dynamic exclusivity check
+    /// per image was most of what an unsharded run paid for it).
+    @exclusivity(unchecked) public var recordLengths: ShardRecordLengths?
 
     public init(url: URL, layout: Layout = Layout()) throws {
         self.url = url
