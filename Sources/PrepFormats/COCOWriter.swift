@@ -38,6 +38,11 @@ public final class COCOWriter {
     public private(set) var annotationCount = 0
     /// What the layout could not hold (see `AnnotationWriter`).
     public let losses = LossLog()
+    /// Where a shard run keeps each image's and annotation's byte length (so `prep merge` need
+    /// not scan this file); nil in an unsharded run, which then measures nothing. Set before the
+    /// first image and only read after, so its reads go unchecked (a dynamic exclusivity check
+    /// per image was most of what an unsharded run paid for it).
+    @exclusivity(unchecked) public var recordLengths: ShardRecordLengths?
 
     public init(url: URL, layout: Layout = Layout()) throws {
         self.url = url
@@ -60,6 +65,8 @@ public final class COCOWriter {
                   imageObject: JSONValue? = nil) throws {
         let imageID = imageCount
         let isFirstImage = imageCount == 0
+        // The image object's bytes, its separator left out (for `recordLengths`).
+        var imageLength = 0
         if case let .object(source)? = imageObject {
             // Passed through as the reference does: source keys in order, segm_file and id
             // replaced in place or appended.
@@ -68,13 +75,16 @@ public final class COCOWriter {
             Self.set(&image, "id", .int(imageID))
             try out.append { buf in
                 if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
+                let start = buf.count
                 json.write(.object(image), to: &buf)
+                imageLength = buf.count - start
             }
         } else {
             // The same bytes as the JSONValue object {file_name, height, width[, segm_file], id},
             // written straight into the buffer.
             try out.append { buf in
                 if !isFirstImage { buf.append(0x2C); buf.append(0x20) }
+                let start = buf.count
                 buf.append(contentsOf: Self.fileNameKey)
                 json.writeString(name, to: &buf)
                 buf.append(contentsOf: Self.heightKey)
@@ -88,19 +98,33 @@ public final class COCOWriter {
                 buf.append(contentsOf: Self.idKey)
                 PyJSON.appendInt(imageID, to: &buf)
                 buf.append(0x7D)
+                imageLength = buf.count - start
             }
         }
         imageCount += 1
-        guard !instances.isEmpty else { return }
         let firstID = annotationCount
-        try annotationsPart.append { buf in writeAnnotations(instances, imageID: imageID, firstID: firstID, to: &buf) }
+        if let recordLengths {
+            // Each annotation's length, measured as it is written (a shard run only).
+            try withUnsafeTemporaryAllocation(of: Int.self, capacity: instances.count) { lengths in
+                if !instances.isEmpty {
+                    try annotationsPart.append { buf in
+                        writeAnnotations(instances, imageID: imageID, firstID: firstID, to: &buf, lengths: lengths.baseAddress)
+                    }
+                }
+                try recordLengths.record(imageLength, parts: UnsafeBufferPointer(lengths))
+            }
+        } else if !instances.isEmpty {
+            try annotationsPart.append { buf in writeAnnotations(instances, imageID: imageID, firstID: firstID, to: &buf) }
+        }
         annotationCount += instances.count
     }
 
     /// One image's annotations, ids from `firstID`, each after `, ` but the file's first. A run
     /// of annotations whose fields are all computed (every ICDAR-style one) is written through
     /// one cursor: per annotation that was a closure, a buffer check and a copy of the instance.
-    func writeAnnotations(_ instances: [TextInstance], imageID: Int, firstID: Int, to buf: inout [UInt8]) {
+    /// `lengths` (room for one per instance) gets each annotation's bytes, its `, ` left out.
+    func writeAnnotations(_ instances: [TextInstance], imageID: Int, firstID: Int, to buf: inout [UInt8],
+                          lengths: UnsafeMutablePointer<Int>? = nil) {
         // Through the buffer: an array subscript hands each instance over as a copy (a retain and
         // a release of each of its three arrays).
         instances.withUnsafeBufferPointer { insts in
@@ -115,13 +139,17 @@ public final class COCOWriter {
                     buf.appendWritten(maxCount: bound) { c in
                         for k in i..<end {
                             if firstID + k > 0 { c.put(0x2C, 0x20) }
+                            let start = c.position
                             writeComputedAnnotation(insts[k], imageID: imageID, id: firstID + k, to: &c)
+                            lengths?[k] = c.position - start
                         }
                     }
                     i = end
                 } else {
                     if firstID + i > 0 { buf.append(0x2C); buf.append(0x20) }
+                    let start = buf.count
                     writeAnnotation(insts[i], imageID: imageID, id: firstID + i, to: &buf)
+                    lengths?[i] = buf.count - start
                     i += 1
                 }
             }

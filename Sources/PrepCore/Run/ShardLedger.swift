@@ -29,6 +29,12 @@ public struct ShardManifest: Codable, Sendable {
         /// Left out by the run when it holds no record (ignores files: an empty one does not load
         /// in MMOCR 1.x), so a shard without such records has no such output; nil = required.
         public var optional: Bool?
+        /// The record-lengths file under `.prep-shard/positions/` (`ShardRecordLengths`), when the
+        /// run's writer kept one: the merge then cuts records without scanning. nil = none.
+        public var lengths: String?
+        /// The output's size in bytes at the end of the run, recorded with `lengths` (the merge
+        /// checks it before trusting them).
+        public var bytes: Int?
     }
     public var version: String
     public var command: String
@@ -71,6 +77,7 @@ public final class ShardLedger: @unchecked Sendable {
     private let directory: URL
     private var outputs: [String: (kind: ShardOutputKind, file: String, records: Int, writer: BufferedFileWriter)] = [:]
     private var optionalOutputs = Set<String>()
+    private var lengthFiles: [String: ShardRecordLengths] = [:]
     private var order: [String] = []
     private var totals: [String: Int] = [:]
     private var nextFile = 0
@@ -129,12 +136,30 @@ public final class ShardLedger: @unchecked Sendable {
         return true
     }
 
+    /// Opens the record-lengths file of `output` (`<n>.len` beside its `<n>.pos`), for its
+    /// writer to fill (`ShardRecordLengths`: one entry per record, in the order `record` is
+    /// called). Only shard runs have a ledger, so unsharded runs write no such file.
+    public func lengths(for output: String, kind: ShardOutputKind) throws -> ShardRecordLengths {
+        lock.lock(); defer { lock.unlock() }
+        if let failure { throw failure }
+        if let existing = lengthFiles[output] { return existing }
+        guard open(output, kind), let o = outputs[output] else { throw failure ?? PrepError.failed("cannot open the shard ledger of \(output)") }
+        let file = String(o.file.dropLast(".pos".count)) + ".len"
+        let lengths = try ShardRecordLengths(url: directory.appendingPathComponent("positions/" + file))
+        lengthFiles[output] = lengths
+        return lengths
+    }
+
     /// An output that was not written after all (removed by the runner).
     public func forget(_ output: String) {
         lock.lock(); defer { lock.unlock() }
         guard let o = outputs.removeValue(forKey: output) else { return }
         try? o.writer.close()
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("positions/" + o.file))
+        if let lengths = lengthFiles.removeValue(forKey: output) {
+            try? lengths.close()
+            try? FileManager.default.removeItem(at: lengths.url)
+        }
         order.removeAll { $0 == output }
     }
 
@@ -158,8 +183,18 @@ public final class ShardLedger: @unchecked Sendable {
         for name in order {
             let o = outputs[name]!
             try o.writer.close()
-            list.append(.init(name: name, kind: o.kind, records: o.records, file: o.file,
-                              optional: optionalOutputs.contains(name) ? true : nil))
+            var entry = ShardManifest.Output(name: name, kind: o.kind, records: o.records, file: o.file,
+                                             optional: optionalOutputs.contains(name) ? true : nil)
+            if let lengths = lengthFiles[name] {
+                try lengths.close()
+                let staged = staging.stagingDirectory.appendingPathComponent(name).path
+                guard let size = (try? FileManager.default.attributesOfItem(atPath: staged))?[.size] as? Int else {
+                    throw PrepError.io(path: staged, reason: "cannot read the size of a shard output")
+                }
+                entry.lengths = lengths.url.lastPathComponent
+                entry.bytes = size
+            }
+            list.append(entry)
         }
         var options = report.options
         for transient in ["nproc", "shard", "output"] { options.removeValue(forKey: transient) }

@@ -64,10 +64,15 @@ struct JSONIntFields {
     /// Each key's integer value and its bytes' range in `object` (in `names` order), nil when
     /// the object has no such top-level integer field; one pass, stopping when all are found.
     func find(in object: [UInt8]) -> Found {
-        if let f = findAtEnd(in: object) { return f }
+        object.withUnsafeBufferPointer { find(in: $0) }
+    }
+
+    /// `find` on bytes in place (a record still in the merge's read buffer).
+    func find(in o: UnsafeBufferPointer<UInt8>) -> Found {
+        if let f = findAtEnd(in: o) { return f }
         var found = Found()
         var missing = keys.count
-        object.withUnsafeBufferPointer { o in JSONByteClass.table.withUnsafeBufferPointer { cls in
+        JSONByteClass.table.withUnsafeBufferPointer { cls in
             var depth = 0, i = 0
             var expectKey = false
             while i < o.count && missing > 0 {
@@ -109,7 +114,7 @@ struct JSONIntFields {
                 // Digits, spaces and letters outside strings change nothing: skipped by table.
                 while i < o.count && cls[Int(o[i])] == 0 { i += 1 }
             }
-        } }
+        }
         return found
     }
 
@@ -119,37 +124,45 @@ struct JSONIntFields {
     /// forwards). Sound without a forward scan: the quotes around each key are not preceded by a
     /// backslash, so they are real string delimiters, and nothing but `: digits, ` stands between
     /// the keys and the brace that closes the record, so they are its own top-level keys.
-    private func findAtEnd(in o: [UInt8]) -> Found? {
-        o.withUnsafeBufferPointer { o -> Found? in
-            var i = o.count - 1
-            guard i > 0, o[i] == 0x7D else { return nil }
-            i -= 1
-            var found = Found()
-            for k in keys.indices.reversed() {
-                let end = i + 1
-                var value = 0, scale = 1
-                while i >= 0, o[i] >= 0x30 && o[i] <= 0x39, end - i <= 18 {
-                    value += Int(o[i] - 0x30) * scale; scale &*= 10; i -= 1
-                }
-                guard i < end - 1, i >= 2, o[i] == 0x20, o[i - 1] == 0x3A, o[i - 2] == 0x22 else { return nil }
-                let valueRange = (i + 1)..<end
-                i -= 3
-                let key = keys[k]
-                guard i + 1 >= key.count + 3 else { return nil }
-                for (j, b) in key.reversed().enumerated() where o[i - j] != b { return nil }
-                i -= key.count
-                guard o[i] == 0x22, o[i - 1] == 0x20, o[i - 2] == 0x2C else { return nil }
-                i -= 3
-                found[k] = (value, valueRange)
+    private func findAtEnd(in o: UnsafeBufferPointer<UInt8>) -> Found? {
+        var i = o.count - 1
+        guard i > 0, o[i] == 0x7D else { return nil }
+        i -= 1
+        var found = Found()
+        for k in keys.indices.reversed() {
+            let end = i + 1
+            var value = 0, scale = 1
+            while i >= 0, o[i] >= 0x30 && o[i] <= 0x39, end - i <= 18 {
+                value += Int(o[i] - 0x30) * scale; scale &*= 10; i -= 1
             }
-            return found
+            guard i < end - 1, i >= 2, o[i] == 0x20, o[i - 1] == 0x3A, o[i - 2] == 0x22 else { return nil }
+            let valueRange = (i + 1)..<end
+            i -= 3
+            // The key's bytes end at i (compared with memcmp: iterating the key array reversed
+            // was most of this function's instructions).
+            let same = keys[k].withUnsafeBufferPointer { key in
+                i + 1 >= key.count + 3 && memcmp(key.baseAddress!, o.baseAddress! + i + 1 - key.count, key.count) == 0
+            }
+            guard same else { return nil }
+            i -= keys[k].count
+            guard o[i] == 0x22, o[i - 1] == 0x20, o[i - 2] == 0x2C else { return nil }
+            i -= 3
+            found[k] = (value, valueRange)
         }
+        return found
     }
 
     /// Appends `object` to `out` with the fields `find` found replaced by `first` and `second`
     /// (the values of `names` in order; `second` only for two names), straight into the output
     /// buffer (no record copy); a field that is not there is an error naming `file`.
     func append(_ first: Int, _ second: Int = 0, in object: [UInt8], found: Found, file: @autoclosure () -> URL, to out: inout [UInt8]) throws {
+        try object.withUnsafeBufferPointer { try append(first, second, in: $0, found: found, file: file(), to: &out) }
+    }
+
+    /// `append` from bytes in place (a record still in the merge's read buffer).
+    @inline(__always)
+    func append<Out: MergedBytes>(_ first: Int, _ second: Int = 0, in object: UnsafeBufferPointer<UInt8>, found: Found,
+                                  file: @autoclosure () -> URL, to out: inout Out) throws {
         let count = keys.count
         for k in 0..<count where found[k] == nil {
             throw PrepError.input(file: file().path, line: nil, reason: "a record has no integer '\(names[k])'")
@@ -161,11 +174,11 @@ struct JSONIntFields {
             for k in 0..<count where found[k]!.range.lowerBound >= at && (next < 0 || found[k]!.range.lowerBound < found[next]!.range.lowerBound) { next = k }
             guard next >= 0 else { break }
             let r = found[next]!.range
-            out.appendBytes(of: object, at..<r.lowerBound)
-            Self.appendDecimal(next == 0 ? first : second, to: &out)
+            try out.append(bytes: UnsafeBufferPointer(rebasing: object[at..<r.lowerBound]))
+            try out.append(decimal: next == 0 ? first : second)
             at = r.upperBound
         }
-        out.appendBytes(of: object, at..<object.count)
+        try out.append(bytes: UnsafeBufferPointer(rebasing: object[at..<object.count]))
     }
 
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {

@@ -107,17 +107,24 @@ public struct ShardMerge {
             }
             let progress = Progress(label: "merge", total: outputs.count, quiet: quiet)
             for out in outputs {
-                let inputs = try zip(dirs, manifests).compactMap { dir, m -> (URL, URL)? in
+                let found = try zip(dirs, manifests).compactMap { dir, m -> (URL, URL, ShardLengthsFile?)? in
                     if out.optional == true && !m.outputs.contains(where: { $0.name == out.name }) { return nil }
                     guard let o = m.outputs.first(where: { $0.name == out.name }), o.kind == out.kind else {
                         throw PrepError.usage("prep merge: \(dir.path): \(out.name) is not a \(out.kind.rawValue) output there")
                     }
-                    return (dir.appendingPathComponent(o.name), dir.appendingPathComponent(ShardManifest.folder + "/positions/" + o.file))
+                    let positions = dir.appendingPathComponent(ShardManifest.folder + "/positions/")
+                    // (A lengths file that is gone counts as none: the records are scanned.)
+                    let lengths = o.lengths.flatMap { f in o.bytes.map { ShardLengthsFile(url: positions.appendingPathComponent(f), bytes: $0) } }
+                        .flatMap { FileManager.default.fileExists(atPath: $0.url.path) ? $0 : nil }
+                    return (dir.appendingPathComponent(o.name), positions.appendingPathComponent(o.file), lengths)
                 }
                 let destination = staging.stagingDirectory.appendingPathComponent(out.name)
                 try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                var merger = ShardOutputMerger(name: out.name, kind: out.kind, inputs: inputs, destination: destination)
+                var merger = ShardOutputMerger(name: out.name, kind: out.kind, inputs: found.map { ($0.0, $0.1) }, destination: destination)
                 merger.lmdbBatch = Int(first.options["batch_size"] ?? "") ?? merger.lmdbBatch
+                // Records cut by length only when every shard has its lengths (else scanned).
+                let lengths = found.compactMap(\.2)
+                if lengths.count == found.count { merger.lengths = lengths }
                 try merger.run()
                 progress.advance()
             }

@@ -70,13 +70,21 @@ struct ShardOutputMerger {
     let destination: URL
     /// Samples per LMDB write transaction, as the shards' run used (`prep lmdb --batch-size`).
     var lmdbBatch = 1000
+    /// Each shard's record-lengths file, when every shard has one (COCO files written by a
+    /// shard run): the records are then cut by length (`mergeCOCOByLengths`), not scanned.
+    var lengths: [ShardLengthsFile]?
+    /// Bytes read at a time when cutting by length (small in tests, so records straddle reads).
+    var spanChunk = 1 << 20
 
     func run() throws {
         switch kind {
         case .lines: try mergeLines()
         case .jsonList: try mergeJSON(keys: ["data_list"])
-        case .coco0: try mergeJSON(keys: ["images", "annotations"], firstID: 0)
-        case .coco: try mergeJSON(keys: ["images", "annotations"], firstID: 1)
+        case .coco0, .coco:
+            let firstID = kind == .coco0 ? 0 : 1
+            if let lengths { try mergeCOCOByLengths(lengths, firstID: firstID) } else {
+                try mergeJSON(keys: ["images", "annotations"], firstID: firstID)
+            }
         case .lmdb: try mergeLMDB()
         case .lineLMDB: try mergeLineLMDB()
         }

@@ -84,6 +84,13 @@ enum DetOutput {
         throw PrepError.failed("\(path) is not under \(prefix)")
     }
 
+    /// Under `--shard`, a COCO 0.x file is written with its records' lengths
+    /// (`ShardRecordLengths`), so the merge copies them as byte ranges instead of scanning the JSON.
+    static func keepRecordLengths(_ writer: DetSplitWriter?, _ names: [String], kind: ShardOutputKind, ledger: ShardLedger?) throws {
+        guard let ledger, kind == .coco0, let coco = writer as? COCOWriter, let name = names.first else { return }
+        coco.recordLengths = try ledger.lengths(for: name, kind: kind)
+    }
+
     static func open(target: AnnotationTarget, template: String, split: String, layout: COCOWriter.Layout,
                      staging: OutputStaging, report: RunReport, linker: inout ImageLinker?,
                      placement: ImagePlacement = .link) throws -> (DetSplitWriter, [String]) {

@@ -61,6 +61,7 @@ final class DetPass: TaskPass {
         let progress = Progress(label: "\(job.recipe.name) \(split)", total: pairs.count, quiet: job.quiet)
         let kind = ShardSupport.recordKind(job.target)
         let records = outNames.map { ($0, kind) }
+        try DetOutput.keepRecordLengths(writer, outNames, kind: kind, ledger: output.ledger)
         // Images and annotations are opened relative to their folders' descriptors (FolderHandles).
         FolderHandles.within { OrderedParallel.forEach(pairs, workers: job.workers, transform: { SampleLoader.load($0, converter) }) { i, result in
             progress.advance()

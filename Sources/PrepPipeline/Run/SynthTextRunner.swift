@@ -116,6 +116,8 @@ final class SynthTextRunner: DatasetFamily {
                 shardRecords.labels = [(name, .lines)]
             }
             for (name, kind) in shardRecords.det + shardRecords.spot + shardRecords.labels { ledger?.declare(name, kind: kind) }
+            try DetOutput.keepRecordLengths(spot, shardRecords.spot.map(\.0), kind: ShardSupport.recordKind(job.target), ledger: ledger)
+            try DetOutput.keepRecordLengths(detOther, shardRecords.det.map(\.0), kind: ShardSupport.recordKind(job.target), ledger: ledger)
             let progress = Progress(label: "\(recipe.name) \(split)", total: gt.count, quiet: job.quiet)
             var batch: [SynthTextEntry] = []
             // Under --shard: each kept entry's position in the ground truth.
