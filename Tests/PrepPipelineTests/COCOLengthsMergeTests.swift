@@ -13,14 +13,14 @@ final class COCOLengthsMergeTests: XCTestCase {
         return url
     }
 
-    func testSpanReaderAcrossChunks() throws {
+    func testByteStreamTakeAndVarintsAcrossChunks() throws {
         let url = try folder().appendingPathComponent("f")
         let bytes: [UInt8] = Array("0123456789abcdefghij".utf8) + [0xAC, 0x02, 0x7F, 0x80, 0x80, 0x01]
         try Data(bytes).write(to: url)
         for chunk in [1, 2, 3, 7, 64, 1 << 20] {
-            let r = try SpanReader(url, chunk: chunk)
+            let r = try ByteStream(url, chunk: chunk)
             XCTAssertEqual(r.take(3).map(Array.init), Array("012".utf8), "chunk \(chunk)")
-            XCTAssertEqual(r.byte(), 0x33)
+            XCTAssertEqual(r.next(), 0x33)
             // Longer than the buffer: it grows.
             XCTAssertEqual(r.take(12).map(Array.init), Array("456789abcdef".utf8), "chunk \(chunk)")
             XCTAssertEqual(r.take(0).map(Array.init), [])
@@ -30,18 +30,18 @@ final class COCOLengthsMergeTests: XCTestCase {
             XCTAssertEqual(r.remaining, 0)
             XCTAssertNil(r.take(1))
             XCTAssertNil(r.varint())
-            let later = try SpanReader(url, at: 10, chunk: chunk)
+            let later = try ByteStream(url, at: 10, chunk: chunk)
             XCTAssertNil(later.take(17), "past the end")
             XCTAssertEqual(later.take(10).map(Array.init), Array("abcdefghij".utf8))
         }
         // A varint cut short, or too long for an Int.
         let bad = try folder().appendingPathComponent("bad")
         try Data([0x80, 0x80]).write(to: bad)
-        XCTAssertNil(try SpanReader(bad).varint())
+        XCTAssertNil(try ByteStream(bad).varint())
         try Data([UInt8](repeating: 0xFF, count: 9) + [0x01]).write(to: bad)
-        XCTAssertNil(try SpanReader(bad).varint())
+        XCTAssertNil(try ByteStream(bad).varint())
         try Data([UInt8](repeating: 0xFF, count: 8) + [0x7F]).write(to: bad)
-        XCTAssertEqual(try SpanReader(bad).varint(), Int.max)
+        XCTAssertEqual(try ByteStream(bad).varint(), Int.max)
     }
 
     func testDecimalCounterAndChunkWriter() throws {

@@ -24,6 +24,17 @@ public final class BufferedFileWriter {
 
     public func write(_ string: String) throws { try write(Array(string.utf8)) }
 
+    /// Writes `bytes` after what is buffered without copying them into the buffer (a caller
+    /// that assembles its own chunks in raw memory, as the merge by record lengths does).
+    public func write(raw bytes: UnsafeRawBufferPointer) throws {
+        try flush()
+        guard bytes.count > 0 else { return }
+        do { try handle.write(contentsOf: bytes) } catch {
+            throw PrepError.io(path: url.path, reason: "write failed (disk full?)")
+        }
+        bytesWritten += bytes.count
+    }
+
     /// Gives direct access to the buffer for serialisers that append in place.
     public func append(_ body: (inout [UInt8]) -> Void) throws {
         body(&buffer)

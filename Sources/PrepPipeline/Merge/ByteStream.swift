@@ -2,48 +2,134 @@ import Foundation
 import PrepCore
 import CPrepKernels
 
-/// Reads a file byte by byte, line by line or in scanned runs through a 1 MiB buffer (shard
-/// outputs are read as streams, never whole). The buffer is filled by `read(2)` in place (no
-/// `Data` and no copy of it per chunk: the merge reads every byte of the record files).
+/// Reads a file through a 1 MiB buffer (shard outputs are read as streams, never whole): byte
+/// by byte, line by line, in scanned runs, or as runs of known length handed out in place
+/// (`take(n)`: a view of the next `n` bytes in the buffer, valid until the next call, no copy;
+/// the merge by record lengths copies each record once, into the output). The buffer is raw
+/// memory filled by `read(2)` in place, not an array property: no `Data`, no copy per chunk, and
+/// no exclusivity check or uniqueness test per record.
 final class ByteStream {
     let url: URL
     private let fd: Int32
-    private var buffer: [UInt8]
-    /// Bytes of `buffer` holding file data; `index` is the next one to hand out.
-    private var filled = 0
-    private var index = 0
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Unread bytes are `base[start..<end]`.
+    private var start = 0, end = 0
     private var atEnd = false
+    /// The file's size when opened, and the file offset of `base[start]`.
+    let size: Int
+    private(set) var offset: Int
 
-    /// `chunk`: bytes read at a time (small in tests, so records straddle the buffer's end).
-    init(_ url: URL, chunk: Int = 1 << 20) throws {
+    /// `chunk`: bytes read at a time (small in tests, so records straddle the buffer's end);
+    /// `offset`: where to start reading.
+    init(_ url: URL, at offset: Int = 0, chunk: Int = 1 << 20) throws {
         self.url = url
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open for reading") }
-        buffer = [UInt8](repeating: 0, count: max(1, chunk))
+        var st = stat()
+        guard fstat(fd, &st) == 0, offset <= Int(st.st_size), lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            close(fd)
+            throw PrepError.io(path: url.path, reason: "cannot read")
+        }
+        size = Int(st.st_size)
+        self.offset = offset
+        capacity = max(1, chunk)
+        base = .allocate(capacity: capacity)
     }
 
-    deinit { close(fd) }
+    deinit {
+        base.deallocate()
+        close(fd)
+    }
 
-    private func refill() -> Bool {
-        guard !atEnd else { return false }
-        var got: Int
-        repeat {
-            got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        } while got < 0 && errno == EINTR
-        // A read error ends the stream as the end of the file would: the merge then finds
-        // fewer records than the shard's ledger lists and says so.
-        if got <= 0 { atEnd = true; filled = 0; index = 0; return false }
-        filled = got
-        index = 0
-        return true
+    /// Bytes left between the read position and the end of the file (as it was opened).
+    var remaining: Int { size - offset }
+
+    /// Makes `n` unread bytes contiguous from `start`: false when the file has fewer (nothing is
+    /// consumed then).
+    private func fill(_ n: Int) -> Bool {
+        let unread = end - start
+        if n > capacity {
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            grown.update(from: base + start, count: unread)
+            base.deallocate()
+            base = grown
+            capacity = n
+        } else if unread > 0 && start > 0 {
+            memmove(base, base + start, unread)
+        }
+        start = 0
+        end = unread
+        while end < n && !atEnd {
+            var got: Int
+            repeat {
+                got = read(fd, base + end, capacity - end)
+            } while got < 0 && errno == EINTR
+            // A read error ends the stream as the end of the file would: the merge then finds
+            // fewer records than the shard's ledger lists and says so.
+            if got <= 0 { atEnd = true } else { end += got }
+        }
+        return end >= n
+    }
+
+    /// Consumes `n` bytes of the buffer.
+    @inline(__always) private func consume(_ n: Int) {
+        start += n
+        offset += n
     }
 
     /// The next byte, or nil at the end of the file.
     @inline(__always) func next() -> UInt8? {
-        if index == filled && !refill() { return nil }
-        let b = buffer[index]
-        index += 1
+        if start == end && !fill(1) { return nil }
+        let b = base[start]
+        consume(1)
         return b
+    }
+
+    /// The next `n` bytes as a view of the buffer (valid until the next call), or nil when the
+    /// file ends before them.
+    @inline(__always)
+    func take(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
+        if end - start < n && !fill(n) { return nil }
+        let view = UnsafeBufferPointer(start: base + start, count: n)
+        consume(n)
+        return view
+    }
+
+    /// The next unsigned LEB128 number (`ShardRecordLengths`); nil at the end of the file, or
+    /// for one cut short or too large for an `Int`.
+    @inline(__always)
+    func varint() -> Int? {
+        var value = 0, shift = 0
+        while let b = next() {
+            value |= Int(b & 0x7F) << shift
+            if b < 0x80 { return value }
+            // Nine bytes hold 63 bits: a tenth would not fit a non-negative Int.
+            shift += 7
+            if shift > 56 { return nil }
+        }
+        return nil
+    }
+
+    /// Skips `n` varints (counting their last bytes, a run of the buffer at a time): false when
+    /// the file ends first. (The image pass skips every annotation's length this way.)
+    @inline(__always)
+    func skipVarints(_ n: Int) -> Bool {
+        var left = n
+        while left > 0 {
+            if start == end && !fill(1) { return false }
+            var i = start
+            while i < end {
+                let last = base[i] < 0x80
+                i += 1
+                if last {
+                    left -= 1
+                    if left == 0 { break }
+                }
+            }
+            consume(i - start)
+        }
+        return true
     }
 
     /// The next line with its `\n` (the last one without, if the file does not end with one).
@@ -58,10 +144,10 @@ final class ByteStream {
     @inline(__always)
     func scan(into out: inout [UInt8], until stop: (UInt8) -> Bool) -> Bool {
         while true {
-            if index == filled && !refill() { return false }
-            let start = index
+            if start == end && !fill(1) { return false }
+            let from = start
             let found = run(stop)
-            out.appendBytes(of: buffer, start..<index)
+            out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: start - from))
             if found { return true }
         }
     }
@@ -70,26 +156,37 @@ final class ByteStream {
     @inline(__always)
     func skip(until stop: (UInt8) -> Bool) -> Bool {
         while true {
-            if index == filled && !refill() { return false }
+            if start == end && !fill(1) { return false }
             if run(stop) { return true }
         }
     }
 
-    /// Advances `index` through the buffer up to and including the byte `stop` accepts (true),
-    /// or to the buffer's end (false).
+    /// Consumes the buffer up to and including the byte `stop` accepts (true), or to the
+    /// buffer's end (false).
     @inline(__always)
     private func run(_ stop: (UInt8) -> Bool) -> Bool {
-        let filled = filled
-        let (end, found) = buffer.withUnsafeBufferPointer { b -> (Int, Bool) in
-            var i = index
-            while i < filled {
-                if stop(b[i]) { return (i + 1, true) }
-                i += 1
-            }
-            return (i, false)
+        var i = start
+        while i < end {
+            if stop(base[i]) { consume(i + 1 - start); return true }
+            i += 1
         }
-        index = end
-        return found
+        consume(i - start)
+        return false
+    }
+
+    /// Appends the next bytes to `out` (unless `keep` is false) until the JSON value described by
+    /// `state` closes (depth back to 0 outside a string; that byte included), true, or the file
+    /// ends, false. This scan is most of a JSON merge's work: it runs in C, 16 bytes at a time
+    /// (`prep_json_scan_value`).
+    func scanJSONValue(into out: inout [UInt8], state: inout JSONScanState, keep: Bool = true) -> Bool {
+        while true {
+            if start == end && !fill(1) { return false }
+            var used = 0
+            let closed = prep_json_scan_value(base + start, end - start, &state, &used)
+            if keep { out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: used)) }
+            consume(used)
+            if closed != 0 { return true }
+        }
     }
 }
 
@@ -117,24 +214,6 @@ enum JSONByteClass {
     }()
 }
 
-extension ByteStream {
-    /// Appends the next bytes to `out` (unless `keep` is false) until the JSON value described by
-    /// `state` closes (depth back to 0 outside a string; that byte included), true, or the file
-    /// ends, false. This scan is most of a JSON merge's work: it runs in C, 16 bytes at a time
-    /// (`prep_json_scan_value`).
-    func scanJSONValue(into out: inout [UInt8], state: inout JSONScanState, keep: Bool = true) -> Bool {
-        while true {
-            if index == filled && !refill() { return false }
-            let start = index, count = filled - index
-            var used = 0
-            let closed = buffer.withUnsafeBufferPointer { b in prep_json_scan_value(b.baseAddress! + start, count, &state, &used) }
-            if keep { out.appendBytes(of: buffer, start..<(start + used)) }
-            index = start + used
-            if closed != 0 { return true }
-        }
-    }
-}
-
 /// A shard's positions file (`.prep-shard/positions/N.pos`): one decimal position per record.
 final class PositionReader {
     private let stream: ByteStream
@@ -159,27 +238,5 @@ final class PositionReader {
             throw PrepError.input(file: stream.url.path, line: nil, reason: "not a position (a line that is not a decimal number)")
         }
         head = value
-    }
-}
-
-extension ByteStream {
-    /// The next `n` bytes, or nil when the file ends before them.
-    func take(_ n: Int) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(n)
-        if n == 0 { return out }
-        var left = n
-        _ = scan(into: &out) { _ in left -= 1; return left == 0 }
-        return out.count == n ? out : nil
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Appends `source[range]` with one copy. `append(contentsOf: source[range])` goes through an
-    /// `ArraySlice`, which retains and releases `source`'s storage on every call: a fifth of a
-    /// COCO merge's CPU, where it runs a few times per record.
-    @inline(__always)
-    mutating func appendBytes(of source: [UInt8], _ range: Range<Int>) {
-        source.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
     }
 }

@@ -20,8 +20,8 @@ import PrepCore
 final class COCOShardSpans {
     let output: URL
     let lengthsURL: URL
-    private let file: SpanReader
-    private let lengths: SpanReader
+    private let file: ByteStream
+    private let lengths: ByteStream
     /// The shard-local id of the next record of the array, and (annotation pass) of the image
     /// whose annotations are being read.
     private let local: DecimalCounter
@@ -45,9 +45,9 @@ final class COCOShardSpans {
         local = DecimalCounter(firstID)
         // Before the first image: `nextImageAnnotations` moves it to the first.
         localImage = DecimalCounter(firstID)
-        file = try SpanReader(output, at: offset, chunk: chunk)
-        self.lengths = try SpanReader(lengths, chunk: min(chunk, 1 << 16))
-        guard self.lengths.byte() == ShardRecordLengths.formatVersion else {
+        file = try ByteStream(output, at: offset, chunk: chunk)
+        self.lengths = try ByteStream(lengths, chunk: min(chunk, 1 << 16))
+        guard self.lengths.next() == ShardRecordLengths.formatVersion else {
             throw PrepError.input(file: lengths.path, line: nil, reason: "not a shard ledger's record-lengths file (format \(ShardRecordLengths.formatVersion)); the shard folder was changed after its run, or another prep made it")
         }
     }
@@ -66,7 +66,7 @@ final class COCOShardSpans {
     func skipToArray(_ key: String) throws -> [UInt8] {
         let wanted = Array(key.utf8)
         var bytes: [UInt8] = []
-        while let b = file.byte() {
+        while let b = file.next() {
             bytes.append(b)
             if lexer.feed(b) == .open && b == 0x5B && lexer.depth == 2 && lexer.lastKey == wanted { return bytes }
         }
@@ -78,7 +78,7 @@ final class COCOShardSpans {
 
     /// Ends an array whose records were all read: the next byte must close it.
     func closeArray() throws -> [UInt8] {
-        guard file.byte() == 0x5D else { throw changed("more records (or other bytes) after the last one its shard ledger lists") }
+        guard file.next() == 0x5D else { throw changed("more records (or other bytes) after the last one its shard ledger lists") }
         _ = lexer.feed(0x5D)
         return [0x5D]
     }
@@ -86,7 +86,7 @@ final class COCOShardSpans {
     /// The rest of the file after the last array (its end), with the check that every length
     /// was used.
     func rest() throws -> [UInt8] {
-        guard lengths.byte() == nil else {
+        guard lengths.next() == nil else {
             throw PrepError.input(file: lengthsURL.path, line: nil, reason: "lists more records than its positions file; the shard folder was changed after its run")
         }
         guard let tail = file.take(file.remaining) else { throw changed("the file ended early") }

@@ -13,34 +13,26 @@ extension Array: MergedBytes where Element == UInt8 {
     @inline(__always) mutating func append(decimal value: Int) { JSONIntFields.appendDecimal(value, to: &self) }
 }
 
-/// The merged file written through a raw 1 MiB buffer, each record copied into it once with
-/// `memcpy` and the buffer handed to `write(2)` as it is. (Through a `[UInt8]` chunk and
-/// `BufferedFileWriter`, the generic `append(contentsOf:)` of each piece, its uniqueness check,
-/// and the chunk's second copy into the writer's buffer were a third of the merge by lengths.)
+/// The merged file assembled in a raw 1 MiB chunk, each record copied into it once with
+/// `memcpy`, and the chunk handed to the file's `BufferedFileWriter` as it is
+/// (`write(raw:)`). (Through a `[UInt8]` chunk and the writer's own buffer, the generic
+/// `append(contentsOf:)` of each piece, its uniqueness check, and the chunk's second copy into
+/// the writer's buffer were a third of the merge by lengths.)
 final class ChunkWriter: MergedBytes {
-    let url: URL
-    private let fd: Int32
+    private let file: BufferedFileWriter
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
-    private var closed = false
 
     init(url: URL, capacity: Int = 1 << 20) throws {
-        self.url = url
-        // Created as `BufferedFileWriter` creates its files (the same mode), then opened.
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw PrepError.io(path: url.path, reason: "cannot create file")
-        }
-        fd = open(url.path, O_WRONLY | O_TRUNC | O_CLOEXEC)
-        guard fd >= 0 else { throw PrepError.io(path: url.path, reason: "cannot open for writing") }
+        file = try BufferedFileWriter(url: url)
         self.capacity = max(32, capacity)
         base = .allocate(capacity: self.capacity)
     }
 
-    deinit {
-        base.deallocate()
-        if !closed { Foundation.close(fd) }
-    }
+    var url: URL { file.url }
+
+    deinit { base.deallocate() }
 
     /// Makes room for `n` more bytes, so that the `put`s of a record after it need no check of
     /// their own: flushes, and grows the buffer for a record larger than it.
@@ -106,25 +98,13 @@ final class ChunkWriter: MergedBytes {
     }
 
     func flush() throws {
-        try writeOut(UnsafeBufferPointer(start: base, count: count))
+        try file.write(raw: UnsafeRawBufferPointer(start: base, count: count))
         count = 0
     }
 
-    /// Writes what is buffered and closes the file (a failed close is a failed write, as NFS
-    /// reports some).
+    /// Writes what is assembled and closes the file.
     func close() throws {
         try flush()
-        closed = true
-        guard Foundation.close(fd) == 0 else { throw PrepError.io(path: url.path, reason: "write failed (disk full?)") }
-    }
-
-    private func writeOut(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw PrepError.io(path: url.path, reason: "write failed (disk full?)") }
-            done += n
-        }
+        try file.close()
     }
 }

@@ -58,12 +58,12 @@ enum ValidationShardFiles {
         }
         func int() throws -> Int {
             guard let b = stream.take(8) else { throw bad() }
-            return Int(Int64(littleEndian: b.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }))
+            return Int(Int64(littleEndian: UnsafeRawBufferPointer(b).loadUnaligned(as: Int64.self)))
         }
         /// The next record's first integer, or nil at the end of the file.
         func head() throws -> Int? {
             guard let b = stream.take(8) else { return nil }
-            return Int(Int64(littleEndian: b.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }))
+            return Int(Int64(littleEndian: UnsafeRawBufferPointer(b).loadUnaligned(as: Int64.self)))
         }
         func string() throws -> String {
             let n = try int()
@@ -83,7 +83,7 @@ enum ValidationShardFiles {
             let (p, key) = try position(file: file)
             let split = try string(), name = try string()
             guard let d = stream.take(32) else { throw bad() }
-            return Digest(key: key, split: split, name: name, position: p, digest: SHA256Digest(bytes: d))
+            return Digest(key: key, split: split, name: name, position: p, digest: SHA256Digest(bytes: Array(d)))
         }
         /// Every page stem and crop of the file.
         func cropSources() throws -> CropSources {
