@@ -7,6 +7,8 @@ import PrepCore
 /// archives, a sharded run) against the output tree (file digests, links) and the `--report` JSON
 /// that main's binary wrote before the runner became one pass per task (issue 19): goldens in
 /// fixtures/expected/runner/, produced by `scripts/runner_golden.sh` with main's binary at ccb0d9b.
+/// The sharded run's golden was made again when its ledger gained record lengths, and again when
+/// the partition's hash gained its finalizer (shard 0/2 now holds other pages; 2026-12-05).
 final class RunnerGoldenTests: XCTestCase {
     static let cases: [(name: String, args: [String])] = [
         ("synthtext-det-recog", ["synthtext", "synthtext-toy", "--task", "det", "recog"]),

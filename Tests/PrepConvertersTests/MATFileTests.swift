@@ -112,7 +112,8 @@ final class MATFileTests: XCTestCase {
                 while let e = try all.next() { entries.append(e) }
                 XCTAssertGreaterThan(entries.count, 2, fixture)
                 for k in 0..<3 {
-                    let keep = { (name: String) in Int(Shard.hash(name) % 3) == k }
+                    let shard = try Shard(index: k, count: 3)
+                    let keep = { (name: String) in shard.contains(name) }
                     let gt = try SynthTextGT(url: url)
                     var kept: [SynthTextEntry] = []
                     while let e = try gt.next(keeping: keep) { kept.append(e) }

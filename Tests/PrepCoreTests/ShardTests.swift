@@ -27,6 +27,28 @@ final class ShardTests: XCTestCase {
         XCTAssertTrue(seen.values.allSatisfy { $0 == 1 })
     }
 
+    /// Names that differ only in the high bits of their bytes spread over the shards. FNV-1a's
+    /// low k bits depend only on the low k bits of each byte, so without the finalizer the 64
+    /// names below (letters that agree in their low 3 bits: a i q y) all fell to one shard of 8,
+    /// and a shard's work followed any pattern in the names' digits.
+    func testPartitionDoesNotFollowTheLowBitsOfTheBytes() throws {
+        let letters = ["a", "i", "q", "y"]
+        let names = letters.flatMap { x in letters.flatMap { y in letters.map { z in "imgs/img_\(x)\(y)\(z).jpg" } } }
+        for n in [2, 4, 8] {
+            let owners = Set(names.map { name in (0..<n).first { try! Shard(index: $0, count: n).contains(name) }! })
+            XCTAssertEqual(owners.count, n, "N=\(n): the 64 names fell to shards \(owners.sorted())")
+        }
+        // Sequential names: every shard within 4 standard deviations of n/N.
+        let sequential = (1...20_000).map { "imgs/training/img_\($0).jpg" }
+        for n in [2, 3, 4, 8] {
+            let expected = Double(sequential.count) / Double(n), sigma = (expected * (1 - 1 / Double(n))).squareRoot()
+            for i in 0..<n {
+                let count = try Shard(index: i, count: n).select(sequential) { $0 }.items.count
+                XCTAssertLessThan(abs(Double(count) - expected), 4 * sigma, "shard \(i)/\(n): \(count)")
+            }
+        }
+    }
+
     func testParsingAndEnvironment() throws {
         XCTAssertEqual(try Shard(parsing: "2/5"), try Shard(index: 2, count: 5))
         for bad in ["5/5", "-1/3", "1", "a/b", "1/0"] { XCTAssertThrowsError(try Shard(parsing: bad), bad) }
