@@ -9,7 +9,7 @@ import PrepCore
 ///
 /// One deliberate difference: a split without annotations keeps `"annotations": []` (the
 /// reference drops the key, which breaks COCO readers; README differences table).
-public final class COCOWriter {
+public final class COCOWriter: RecordLengthsKeeping {
     /// Keys of each annotation object, in order (`image_id`, `id` always follow).
     public enum AnnotationKey: String, Sendable, CaseIterable {
         case iscrowd, category_id, bbox, area, text, segmentation

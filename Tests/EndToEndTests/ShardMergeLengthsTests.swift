@@ -48,6 +48,30 @@ extension ShardMergeTests {
         }
     }
 
+    /// Standard COCO (`--to coco`, ids first in each record) and `prep convert`'s COCO files keep
+    /// lengths too: cut by length, renumbered where their ids are, the same merge.
+    func testStandardCOCOAndConvertKeepLengths() throws {
+        let root = try awkwardTextsFixture()
+        try assertMergeEqualsUnsharded(["icdar2015", root.path, "--split-list", "test", "--task", "det", "--to", "coco"], counts: [1, 2, 3, 7])
+        let base = try PrepProcess.tempDir(self)
+        for dir in try shards(2, extra: ["--task", "det", "--to", "coco"], in: base.appendingPathComponent("coco"), root: root) {
+            let outputs = try manifestOutputs(dir)
+            XCTAssertEqual(outputs.map { $0["name"] as? String }, ["coco_test.json"])
+            XCTAssertNotNil(outputs.first?["lengths"] as? String, "\(dir): \(outputs)")
+        }
+        // prep convert of the unsharded COCO 0.x file, to both COCO flavours, as 3 shards.
+        let un = base.appendingPathComponent("un")
+        XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "--task", "det", "-o", un.path, "-q"]).status, 0)
+        let source = un.appendingPathComponent("instances_test.json").path
+        for (to, name) in [("coco", "c.json"), ("mmocr0", "z.json")] {
+            try assertMergeEqualsUnsharded(["convert", source, "--to", to], counts: [1, 3], output: { ["-o", $0.appendingPathComponent(name).path] })
+            let shard = base.appendingPathComponent("convert-\(to)")
+            let r = try PrepProcess.run(["convert", source, "--to", to, "-o", shard.appendingPathComponent(name).path, "--shard", "0/2", "-q"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertNotNil(try manifestOutputs(shard.path).first?["lengths"] as? String, to)
+        }
+    }
+
     /// Without lengths (a removed lengths file, or a manifest from before them) the records are
     /// scanned: the same merge.
     func testCOCOMergeFallsBackToTheScanWithoutLengths() throws {

@@ -51,3 +51,10 @@ public final class ShardRecordLengths {
         c.put(UInt8(v))
     }
 }
+
+/// A writer that can note its records' lengths for the merge (the COCO writers, whose records
+/// the merge would otherwise have to scan as JSON); `ShardLedger.keepRecordLengths` sets it.
+public protocol RecordLengthsKeeping: AnyObject {
+    /// Set before the first record, under `--shard` only.
+    var recordLengths: ShardRecordLengths? { get set }
+}

@@ -9,7 +9,7 @@ import PrepCore
 /// instance's transcription goes in an extra `text` key, which COCO readers ignore. Unlike
 /// MMOCR 0.x's file it begins with `info`, which is how `prep convert` tells the two apart.
 /// Annotations stream to a side file appended at the end, as in `COCOWriter`.
-public final class StandardCOCOWriter: AnnotationWriter {
+public final class StandardCOCOWriter: AnnotationWriter, RecordLengthsKeeping {
     public var kind: AnnotationKind { .detection }
     public let losses = LossLog()
     private let out: BufferedFileWriter
@@ -17,6 +17,8 @@ public final class StandardCOCOWriter: AnnotationWriter {
     private let json = PyJSON(ensureASCII: true)
     public private(set) var imageCount = 0
     public private(set) var annotationCount = 0
+    /// Each image's and annotation's byte length, under `--shard` (see `COCOWriter.recordLengths`).
+    @exclusivity(unchecked) public var recordLengths: ShardRecordLengths?
 
     public init(url: URL) throws {
         out = try BufferedFileWriter(url: url)
@@ -36,10 +38,16 @@ public final class StandardCOCOWriter: AnnotationWriter {
             losses.note("image sizes (the source has none; width/height left out)")
         }
         let first = imageID == 1
+        var imageLength = 0
         try out.append { buf in
             if !first { buf.append(0x2C); buf.append(0x20) }
+            let start = buf.count
             json.write(.object(image), to: &buf)
+            imageLength = buf.count - start
         }
+        // (Lengths only under --shard: an unsharded run keeps no array of them.)
+        var lengths: [Int] = []
+        if recordLengths != nil { lengths.reserveCapacity(record.instances.count) }
         for inst in record.instances {
             annotationCount += 1
             var pairs: [(String, JSONValue)] = [
@@ -52,11 +60,15 @@ public final class StandardCOCOWriter: AnnotationWriter {
             if let t = inst.text { pairs.append(("text", .string(t))) }
             pairs += inst.scorePair
             let firstAnn = annotationCount == 1
+            let keep = recordLengths != nil
             try annotationsPart.append { buf in
                 if !firstAnn { buf.append(0x2C); buf.append(0x20) }
+                let start = buf.count
                 json.write(.object(pairs), to: &buf)
+                if keep { lengths.append(buf.count - start) }
             }
         }
+        try recordLengths.map { r in try lengths.withUnsafeBufferPointer { try r.record(imageLength, parts: $0) } }
     }
 
     public func finish() throws {

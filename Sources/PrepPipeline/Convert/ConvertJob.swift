@@ -88,6 +88,7 @@ public struct ConvertJob {
             }
             let ledgerKind = mergeKind ?? .lines  // only read under --shard, checked above
             ledger?.declare(output.lastPathComponent, kind: ledgerKind)
+            try ledger?.keepRecordLengths(writer, output: output.lastPathComponent, kind: ledgerKind)
             var position = -1
             try reader.forEach(skipped: {
                 position += 1

@@ -41,6 +41,9 @@ final class RecordDetWriter: DetSplitWriter {
         self.imagePath = imagePath
     }
 
+    /// The writer of the file `name`.
+    func writer(named name: String) -> AnnotationWriter? { writers.first { $0.name == name }?.writer }
+
     func add(_ sample: Sample, width: Int, height: Int) throws {
         added += 1
         let record = AnnotationRecord(imagePath: try imagePath(sample), width: width, height: height,
@@ -84,11 +87,12 @@ enum DetOutput {
         throw PrepError.failed("\(path) is not under \(prefix)")
     }
 
-    /// Under `--shard`, a COCO 0.x file is written with its records' lengths
+    /// Under `--shard`, a COCO file (0.x or standard) is written with its records' lengths
     /// (`ShardRecordLengths`), so the merge copies them as byte ranges instead of scanning the JSON.
     static func keepRecordLengths(_ writer: DetSplitWriter?, _ names: [String], kind: ShardOutputKind, ledger: ShardLedger?) throws {
-        guard let ledger, kind == .coco0, let coco = writer as? COCOWriter, let name = names.first else { return }
-        coco.recordLengths = try ledger.lengths(for: name, kind: kind)
+        guard let ledger, let name = names.first else { return }
+        let coco: AnyObject? = (writer as? RecordDetWriter)?.writer(named: name) ?? writer
+        try ledger.keepRecordLengths(coco, output: name, kind: kind)
     }
 
     static func open(target: AnnotationTarget, template: String, split: String, layout: COCOWriter.Layout,
