@@ -34,6 +34,8 @@ final class COCOShardSpans {
 
     private static let imageIDKey: StaticString = #", "image_id": "#
     private static let idKey: StaticString = #", "id": "#
+    /// Standard COCO's records begin with their ids (`{"id": 17, "image_id": 3, …`).
+    private static let idFirst: StaticString = #"{"id": "#
     private static let imageFields = JSONIntFields(["id"]), annotationFields = JSONIntFields(["image_id", "id"])
 
     /// Opens the shard's `output` with its lengths file, at `offset` (0, or where an array's
@@ -121,6 +123,12 @@ final class COCOShardSpans {
             out.put(Self.idKey)
             out.put(id.text)
             out.put(byte: 0x7D)
+        } else if let rest = Self.afterIDs(record, local, nil) {
+            // `{"id": N, …`: the head compared and written as bytes.
+            try out.reserve(Self.idFirst.utf8CodeUnitCount + id.count + rest.count)
+            out.put(Self.idFirst)
+            out.put(id.text)
+            out.put(rest)
         } else {
             let found = Self.imageFields.find(in: record)
             guard found[0]?.value == local.value else { throw changed("image record \(local.value - firstID), where its shard ledger's lengths put it, does not have the id \(local.value)") }
@@ -128,6 +136,26 @@ final class COCOShardSpans {
             try Self.imageFields.append(id.value, in: record, found: found, file: output, to: &o)
         }
         local.increment()
+    }
+
+    /// The rest of `record` after its leading `{"id": <id>` (and `, "image_id": <image>` when
+    /// given), from the `, ` that follows them; nil when it does not begin so. Sound as the tail
+    /// check is: the key right after the opening brace, and the one right after its number, are
+    /// the record's own top-level keys.
+    @inline(__always)
+    private static func afterIDs(_ record: UnsafeBufferPointer<UInt8>, _ id: DecimalCounter, _ image: DecimalCounter?) -> UnsafeBufferPointer<UInt8>? {
+        let head = idFirst.utf8CodeUnitCount, imageKey = imageIDKey.utf8CodeUnitCount
+        let need = head + id.count + (image.map { imageKey + $0.count } ?? 0) + 2
+        guard record.count > need, let p = record.baseAddress,
+              memcmp(p, idFirst.utf8Start, head) == 0, id.isText(at: p + head) else { return nil }
+        var at = head + id.count
+        if let image {
+            guard memcmp(p + at, imageIDKey.utf8Start, imageKey) == 0, image.isText(at: p + at + imageKey) else { return nil }
+            at += imageKey + image.count
+        }
+        // The number must end there: a `,` follows (not another digit).
+        guard p[at] == 0x2C, p[at + 1] == 0x20 else { return nil }
+        return UnsafeBufferPointer(rebasing: record[at...])
     }
 
     /// Moves to the next image's annotations: how many it has.
@@ -162,6 +190,14 @@ final class COCOShardSpans {
             out.put(Self.idKey)
             out.put(id.text)
             out.put(byte: 0x7D)
+        } else if let rest = Self.afterIDs(record, local, localImage) {
+            // `{"id": N, "image_id": I, …`: the head compared and written as bytes.
+            try out.reserve(Self.idFirst.utf8CodeUnitCount + id.count + imageKey + imageID.count + rest.count)
+            out.put(Self.idFirst)
+            out.put(id.text)
+            out.put(Self.imageIDKey)
+            out.put(imageID.text)
+            out.put(rest)
         } else {
             let found = Self.annotationFields.find(in: record)
             guard found[0]?.value == localImage.value, found[1]?.value == local.value else {
