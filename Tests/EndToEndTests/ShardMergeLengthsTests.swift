@@ -72,6 +72,24 @@ extension ShardMergeTests {
         }
     }
 
+    /// MMOCR 1.x files (`--to mmocr1`: textdet and textspotting `data_list`s; `prep convert
+    /// --to mmocr1`) keep lengths too: their records, without ids, are copied by length.
+    func testMMOCR1DataListsKeepLengths() throws {
+        let root = try awkwardTextsFixture()
+        let run = ["icdar2015", root.path, "--split-list", "test", "--task", "det", "spotting", "--to", "mmocr1"]
+        try assertMergeEqualsUnsharded(run, counts: [1, 2, 3, 7])
+        let base = try PrepProcess.tempDir(self)
+        for dir in try shards(2, extra: ["--task", "det", "spotting", "--to", "mmocr1"], in: base.appendingPathComponent("m1"), root: root) {
+            let outputs = try manifestOutputs(dir).filter { ($0["name"] as? String)?.hasSuffix(".json") == true }
+            XCTAssertEqual(outputs.count, 2, "\(dir): \(outputs)")
+            for o in outputs { XCTAssertNotNil(o["lengths"] as? String, "\(dir): \(o)") }
+        }
+        let un = base.appendingPathComponent("un")
+        XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "--task", "det", "-o", un.path, "-q"]).status, 0)
+        try assertMergeEqualsUnsharded(["convert", un.appendingPathComponent("instances_test.json").path, "--to", "mmocr1"], counts: [1, 3],
+                                       output: { ["-o", $0.appendingPathComponent("m.json").path] })
+    }
+
     /// Without lengths (a removed lengths file, or a manifest from before them) the records are
     /// scanned: the same merge.
     func testCOCOMergeFallsBackToTheScanWithoutLengths() throws {

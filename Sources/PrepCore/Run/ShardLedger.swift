@@ -139,10 +139,11 @@ public final class ShardLedger: @unchecked Sendable {
     /// Opens the record-lengths file of `output` (`<n>.len` beside its `<n>.pos`), for its
     /// writer to fill (`ShardRecordLengths`: one entry per record, in the order `record` is
     /// called). Only shard runs have a ledger, so unsharded runs write no such file.
-    /// Has `writer` note its records' lengths for `output` when it can and the output is COCO
-    /// (`RecordLengthsKeeping`): the merge then cuts its records by length instead of scanning.
+    /// Has `writer` note its records' lengths for `output` when it can and the output is JSON
+    /// (COCO or a `data_list`; `RecordLengthsKeeping`): the merge then cuts its records by length
+    /// instead of scanning.
     public func keepRecordLengths(_ writer: AnyObject?, output: String, kind: ShardOutputKind) throws {
-        guard kind == .coco0 || kind == .coco, let keeper = writer as? RecordLengthsKeeping else { return }
+        guard kind == .coco0 || kind == .coco || kind == .jsonList, let keeper = writer as? RecordLengthsKeeping else { return }
         keeper.recordLengths = try lengths(for: output, kind: kind)
     }
 

@@ -12,6 +12,8 @@ import Foundation
 ///     varint  how many records of the second array (its annotations) follow it
 ///     varint  each of those records' length, in file order, likewise without the `, `
 ///
+/// A file with one array of records (MMOCR 1.x's `data_list`) lists each record with 0 parts.
+///
 /// A varint is unsigned LEB128: 7 bits a byte, the low ones first, the high bit set on every
 /// byte but the last. The file says nothing of the document around the arrays: the merge reads
 /// that part (a few dozen bytes) as JSON.
@@ -52,8 +54,9 @@ public final class ShardRecordLengths {
     }
 }
 
-/// A writer that can note its records' lengths for the merge (the COCO writers, whose records
-/// the merge would otherwise have to scan as JSON); `ShardLedger.keepRecordLengths` sets it.
+/// A writer that can note its records' lengths for the merge (the COCO and MMOCR 1.x writers,
+/// whose records the merge would otherwise have to scan as JSON); `ShardLedger.keepRecordLengths`
+/// sets it.
 public protocol RecordLengthsKeeping: AnyObject {
     /// Set before the first record, under `--shard` only.
     var recordLengths: ShardRecordLengths? { get set }

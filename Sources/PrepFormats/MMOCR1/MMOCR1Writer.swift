@@ -9,13 +9,15 @@ import PrepCore
 /// - textrecog: `{"instances": [{"text"}], "img_path"}`
 /// Coordinates are floats, as the 1.x parsers turn every coordinate into a float. Items stream
 /// to the file; nothing is held.
-public final class MMOCR1Writer: AnnotationWriter {
+public final class MMOCR1Writer: AnnotationWriter, RecordLengthsKeeping {
     public let task: MMOCR1Task
     public var kind: AnnotationKind { task.kind }
     public let losses = LossLog()
     private let out: BufferedFileWriter
     private let json = PyJSON(ensureASCII: false)
     public private(set) var count = 0
+    /// Each item's byte length, under `--shard` (see `COCOWriter.recordLengths`).
+    @exclusivity(unchecked) public var recordLengths: ShardRecordLengths?
 
     public init(url: URL, task: MMOCR1Task) throws {
         self.task = task
@@ -63,10 +65,14 @@ public final class MMOCR1Writer: AnnotationWriter {
             item = .object(pairs)
         }
         let first = count == 0
+        var length = 0
         try out.append { buf in
             if !first { buf.append(0x2C); buf.append(0x20) }
+            let start = buf.count
             json.write(item, to: &buf)
+            length = buf.count - start
         }
+        try recordLengths?.record(length, parts: UnsafeBufferPointer(start: nil, count: 0))
         count += 1
     }
 

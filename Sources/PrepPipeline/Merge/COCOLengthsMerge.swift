@@ -17,12 +17,7 @@ extension ShardOutputMerger {
     /// (`image_id` and `id` renumbered), a second pass over each file from where its
     /// annotations begin.
     func mergeCOCOByLengths(_ files: [ShardLengthsFile], firstID: Int) throws {
-        for (k, f) in files.enumerated() {
-            let size = (try? FileManager.default.attributesOfItem(atPath: inputs[k].output.path)[.size]) as? Int
-            guard size == f.bytes else {
-                throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "has \(size.map { "\($0) bytes" } ?? "no size"), its shard run wrote \(f.bytes) (.prep-shard/manifest.json); the shard folder was changed after its run")
-            }
-        }
+        try checkSizes(files)
         let images = try inputs.indices.map { try COCOShardSpans(output: inputs[$0].output, lengths: files[$0].url, firstID: firstID, chunk: spanChunk) }
         let out = try ChunkWriter(url: destination)
         try out.append(try sameSkeleton(images.map { try $0.skipToArray("images") }, images))
@@ -49,6 +44,34 @@ extension ShardOutputMerger {
         }
         try out.append(try sameSkeleton(annotations.map { try $0.closeArray() + $0.rest() }, annotations))
         try out.close()
+    }
+
+    /// A JSON object with one list of records (MMOCR 1.x's `data_list`, no ids) whose shards
+    /// recorded their records' lengths: each record cut by length and copied once, in merged
+    /// order, as `mergeCOCOByLengths` copies images.
+    func mergeListByLengths(_ files: [ShardLengthsFile], key: String) throws {
+        try checkSizes(files)
+        let lists = try inputs.indices.map { try COCOShardSpans(output: inputs[$0].output, lengths: files[$0].url, firstID: 0, chunk: spanChunk) }
+        let out = try ChunkWriter(url: destination)
+        try out.append(try sameSkeleton(lists.map { try $0.skipToArray(key) }, lists))
+        var first = true
+        try KWayMerge.run(try shards()) { k in
+            if !first { try out.appendSeparator() }
+            first = false
+            try lists[k].copyNextRecord(to: out)
+        }
+        try out.append(try sameSkeleton(lists.map { try $0.closeArray() + $0.rest() }, lists))
+        try out.close()
+    }
+
+    /// Each shard's file has the size its run recorded.
+    private func checkSizes(_ files: [ShardLengthsFile]) throws {
+        for (k, f) in files.enumerated() {
+            let size = (try? FileManager.default.attributesOfItem(atPath: inputs[k].output.path)[.size]) as? Int
+            guard size == f.bytes else {
+                throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "has \(size.map { "\($0) bytes" } ?? "no size"), its shard run wrote \(f.bytes) (.prep-shard/manifest.json); the shard folder was changed after its run")
+            }
+        }
     }
 
     /// The one segment of the document between the arrays that every shard has (the COCO

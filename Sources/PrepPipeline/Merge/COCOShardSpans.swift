@@ -1,8 +1,9 @@
 import Foundation
 import PrepCore
 
-/// One shard's COCO file read as byte ranges by its record lengths (`ShardRecordLengths`), one
-/// array per reader, each record copied renumbered into the merged file: no JSON scan of the
+/// One shard's COCO file (or MMOCR 1.x `data_list`, `copyNextRecord`) read as byte ranges by its
+/// record lengths (`ShardRecordLengths`), one array per reader, each record copied renumbered
+/// into the merged file: no JSON scan of the
 /// records, no copy of them but the one into the output (each is a view of the read buffer).
 /// Only the document around the arrays (a few dozen bytes) is read as JSON.
 ///
@@ -156,6 +157,15 @@ final class COCOShardSpans {
         // The number must end there: a `,` follows (not another digit).
         guard p[at] == 0x2C, p[at + 1] == 0x20 else { return nil }
         return UnsafeBufferPointer(rebasing: record[at...])
+    }
+
+    /// Copies the next record of a list without ids (MMOCR 1.x's `data_list`) to `out` as it is.
+    @inline(__always)
+    func copyNextRecord(to out: ChunkWriter) throws {
+        guard let length = lengths.varint(), lengths.varint() == 0 else { throw lengthsEnded() }
+        let record = try record(length, image: true)
+        try out.append(bytes: record)
+        local.increment()
     }
 
     /// Moves to the next image's annotations: how many it has.

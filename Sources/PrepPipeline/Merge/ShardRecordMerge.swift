@@ -70,8 +70,9 @@ struct ShardOutputMerger {
     let destination: URL
     /// Samples per LMDB write transaction, as the shards' run used (`prep lmdb --batch-size`).
     var lmdbBatch = 1000
-    /// Each shard's record-lengths file, when every shard has one (COCO files written by a
-    /// shard run): the records are then cut by length (`mergeCOCOByLengths`), not scanned.
+    /// Each shard's record-lengths file, when every shard has one (COCO and MMOCR 1.x files
+    /// written by a shard run): the records are then cut by length (`mergeCOCOByLengths`,
+    /// `mergeListByLengths`), not scanned.
     var lengths: [ShardLengthsFile]?
     /// Bytes read at a time when cutting by length (small in tests, so records straddle reads).
     var spanChunk = 1 << 20
@@ -79,7 +80,8 @@ struct ShardOutputMerger {
     func run() throws {
         switch kind {
         case .lines: try mergeLines()
-        case .jsonList: try mergeJSON(keys: ["data_list"])
+        case .jsonList:
+            if let lengths { try mergeListByLengths(lengths, key: "data_list") } else { try mergeJSON(keys: ["data_list"]) }
         case .coco0, .coco:
             let firstID = kind == .coco0 ? 0 : 1
             if let lengths { try mergeCOCOByLengths(lengths, firstID: firstID) } else {

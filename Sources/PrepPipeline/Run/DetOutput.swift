@@ -87,12 +87,15 @@ enum DetOutput {
         throw PrepError.failed("\(path) is not under \(prefix)")
     }
 
-    /// Under `--shard`, a COCO file (0.x or standard) is written with its records' lengths
-    /// (`ShardRecordLengths`), so the merge copies them as byte ranges instead of scanning the JSON.
+    /// Under `--shard`, a JSON file (COCO 0.x or standard, MMOCR 1.x) is written with its
+    /// records' lengths (`ShardRecordLengths`), so the merge copies them as byte ranges instead of
+    /// scanning the JSON.
     static func keepRecordLengths(_ writer: DetSplitWriter?, _ names: [String], kind: ShardOutputKind, ledger: ShardLedger?) throws {
-        guard let ledger, let name = names.first else { return }
-        let coco: AnyObject? = (writer as? RecordDetWriter)?.writer(named: name) ?? writer
-        try ledger.keepRecordLengths(coco, output: name, kind: kind)
+        guard let ledger else { return }
+        for name in names {
+            let file: AnyObject? = (writer as? RecordDetWriter)?.writer(named: name) ?? writer
+            try ledger.keepRecordLengths(file, output: name, kind: kind)
+        }
     }
 
     static func open(target: AnnotationTarget, template: String, split: String, layout: COCOWriter.Layout,
