@@ -79,11 +79,14 @@ extension ShardMergeTests {
         let run = ["icdar2015", root.path, "--split-list", "test", "--task", "det", "spotting", "--to", "mmocr1"]
         try assertMergeEqualsUnsharded(run, counts: [1, 2, 3, 7])
         let base = try PrepProcess.tempDir(self)
-        for dir in try shards(2, extra: ["--task", "det", "spotting", "--to", "mmocr1"], in: base.appendingPathComponent("m1"), root: root) {
+        for dir in try shards(2, extra: ["--task", "det", "spotting", "recog", "--from-det", "--to", "mmocr1"], in: base.appendingPathComponent("m1"), root: root) {
+            // textdet, textspotting and the recognition labels (textrecog_test.json).
             let outputs = try manifestOutputs(dir).filter { ($0["name"] as? String)?.hasSuffix(".json") == true }
-            XCTAssertEqual(outputs.count, 2, "\(dir): \(outputs)")
+            XCTAssertEqual(outputs.count, 3, "\(dir): \(outputs)")
             for o in outputs { XCTAssertNotNil(o["lengths"] as? String, "\(dir): \(o)") }
         }
+        try assertMergeEqualsUnsharded(["icdar2015", root.path, "--split-list", "test", "--task", "det", "spotting", "recog", "--from-det", "--to", "mmocr1"],
+                                       counts: [3])
         let un = base.appendingPathComponent("un")
         XCTAssertEqual(try PrepProcess.run(["icdar2015", root.path, "--split-list", "test", "--task", "det", "-o", un.path, "-q"]).status, 0)
         try assertMergeEqualsUnsharded(["convert", un.appendingPathComponent("instances_test.json").path, "--to", "mmocr1"], counts: [1, 3],

@@ -129,6 +129,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
         madeDirs = []
         let labelName = format.file(layout.labelFile(split))
         labels = try openLabels(try staging.url(for: labelName), records: &records)
+        try ledger?.keepRecordLengths(records, output: labelName, kind: ledgerKind)
         // tesstrain's "label file" is the crop folder itself, listed once.
         if labelName != layout.expand(layout.cropDir, split: split) { outputs.append(labelName) }
         labelNames.main = labelName
@@ -152,6 +153,7 @@ public final class LabelFileSink: RecogSink, @unchecked Sendable {
             ignoreRoot = try FileFolder(stageDirectory(ignoreDir))
             let ignoreName = format.file(layout.ignoreLabelFile(split))
             ignoreLabels = try openLabels(try staging.url(for: ignoreName), records: &ignoreRecords)
+            try ledger?.keepRecordLengths(ignoreRecords, output: ignoreName, kind: ledgerKind)
             outputs.append(ignoreName)
             ignoreOutputs = [ignoreDir + "/", ignoreName]
             labelNames.ignores = ignoreName

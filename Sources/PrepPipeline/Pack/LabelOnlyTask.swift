@@ -226,6 +226,7 @@ struct LabelOnlyTask: TaskPass {
         var flatNames = Set<String>()
         let ledgerKind: ShardOutputKind = format == .mmocr1 ? .jsonList : .lines
         ledger?.declare(outName, kind: ledgerKind)
+        try ledger?.keepRecordLengths(records, output: outName, kind: ledgerKind)
         let all = try entries(input, split: split, row: row, report: report)
         // Under --shard: this shard's entries (by image name; a bad line by its number), with
         // their positions in the label file's entries.
