@@ -63,7 +63,7 @@ final class ShardMergeScanTests: XCTestCase {
         XCTAssertThrowsError(try renumber(#"{"image_id": 3}"#, [1, 2]))
         for v in [0, 7, 10, 99, -42, Int.max] {
             var out: [UInt8] = []
-            JSONIntFields.appendDecimal(v, to: &out)
+            out.append(decimal: v)  // (MergedBytes: the digits the renumbering writes)
             XCTAssertEqual(String(decoding: out, as: UTF8.self), String(v))
         }
     }

@@ -136,9 +136,6 @@ public final class ShardLedger: @unchecked Sendable {
         return true
     }
 
-    /// Opens the record-lengths file of `output` (`<n>.len` beside its `<n>.pos`), for its
-    /// writer to fill (`ShardRecordLengths`: one entry per record, in the order `record` is
-    /// called). Only shard runs have a ledger, so unsharded runs write no such file.
     /// Has `writer` note its records' lengths for `output` when it can and the output is JSON
     /// (COCO or a `data_list`; `RecordLengthsKeeping`): the merge then cuts its records by length
     /// instead of scanning.
@@ -147,6 +144,9 @@ public final class ShardLedger: @unchecked Sendable {
         keeper.recordLengths = try lengths(for: output, kind: kind)
     }
 
+    /// Opens the record-lengths file of `output` (`<n>.len` beside its `<n>.pos`), for its
+    /// writer to fill (`ShardRecordLengths`: one entry per record, in the order `record` is
+    /// called). Only shard runs have a ledger, so unsharded runs write no such file.
     public func lengths(for output: String, kind: ShardOutputKind) throws -> ShardRecordLengths {
         lock.lock(); defer { lock.unlock() }
         if let failure { throw failure }

@@ -46,8 +46,9 @@ public final class StandardCOCOWriter: AnnotationWriter, RecordLengthsKeeping {
             imageLength = buf.count - start
         }
         // (Lengths only under --shard: an unsharded run keeps no array of them.)
+        let keep = recordLengths != nil
         var lengths: [Int] = []
-        if recordLengths != nil { lengths.reserveCapacity(record.instances.count) }
+        if keep { lengths.reserveCapacity(record.instances.count) }
         for inst in record.instances {
             annotationCount += 1
             var pairs: [(String, JSONValue)] = [
@@ -60,7 +61,6 @@ public final class StandardCOCOWriter: AnnotationWriter, RecordLengthsKeeping {
             if let t = inst.text { pairs.append(("text", .string(t))) }
             pairs += inst.scorePair
             let firstAnn = annotationCount == 1
-            let keep = recordLengths != nil
             try annotationsPart.append { buf in
                 if !firstAnn { buf.append(0x2C); buf.append(0x20) }
                 let start = buf.count

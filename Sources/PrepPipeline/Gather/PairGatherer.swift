@@ -104,7 +104,6 @@ public struct PairGatherer {
         let annDirBytes = Array(annDirRel.utf8)
         let templates = ([layout.annotation(for: split)] + (layout.annotationAlternatives ?? [])).map { LayoutTemplate($0, split: split) }
         let fileNameTemplate = LayoutTemplate(layout.fileName, split: split)
-        let folder = shard.map { _ in Shard.Folder(key: Shard.key(imageDir, root: root)) }
         let segmNamesAnnotation = layout.segmFile?.range(of: "{annotation}") != nil
         let segmTemplate = segmNamesAnnotation ? nil : layout.segmFile.map { LayoutTemplate($0, split: split) }
         let rootPath = root.plainPath, imageDirPath = imageDir.plainPath
@@ -114,7 +113,8 @@ public struct PairGatherer {
         // (Everything the loop asks is borrowed once, not bound or copied per name: optional
         // bindings and array subscripts of structs copied them, three retains and releases per
         // name.)
-        let owner = shard ?? (try! Shard(index: 0, count: 1)), ownerFolder = folder ?? Shard.Folder(key: "")
+        let owner = shard ?? (try! Shard(index: 0, count: 1))
+        let ownerFolder = Shard.Folder(key: shard == nil ? "" : Shard.key(imageDir, root: root))
         listed.withNames { v in
             annDirBytes.withUnsafeBufferPointer { folderBytes in
                 claimable.withLookup { lookup in
@@ -243,7 +243,8 @@ public struct PairGatherer {
         var listings = FolderListings(root: root)
         let folderKey = shard.map { _ in Shard.key(imageDir, root: root) }
         let imageDirPath = imageDir.plainPath, annDirPath = annDir.plainPath
-        let files = try sortedByUTF8(FolderNames.list(annDir.path).strings)
+        let listing = try FolderNames.list(annDir.path)
+        let files = listing.sorted(Array(0..<listing.count)).map(listing.string)
             .filter { f in !f.hasPrefix(".") && f.hasPrefix(prefix) && f.hasSuffix(suffix) && f.count > prefix.count + suffix.count }
         for (position, f) in files.enumerated() {
             let stem = String(f.dropFirst(prefix.count).dropLast(suffix.count))

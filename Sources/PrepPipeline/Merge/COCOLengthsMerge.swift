@@ -17,8 +17,7 @@ extension ShardOutputMerger {
     /// (`image_id` and `id` renumbered), a second pass over each file from where its
     /// annotations begin.
     func mergeCOCOByLengths(_ files: [ShardLengthsFile], firstID: Int) throws {
-        try checkSizes(files)
-        let images = try inputs.indices.map { try COCOShardSpans(output: inputs[$0].output, lengths: files[$0].url, firstID: firstID, chunk: spanChunk) }
+        let images = try inputs.indices.map { try COCOShardSpans(output: inputs[$0].output, ledger: files[$0], firstID: firstID, chunk: spanChunk) }
         let out = try ChunkWriter(url: destination)
         try out.append(try sameSkeleton(images.map { try $0.skipToArray("images") }, images))
         let image = DecimalCounter(firstID)
@@ -30,7 +29,7 @@ extension ShardOutputMerger {
         try out.append(try sameSkeleton(images.map { try $0.closeArray() + $0.skipToArray("annotations") }, images))
 
         let annotations = try images.map {
-            try COCOShardSpans(output: $0.output, lengths: $0.lengthsURL, at: $0.offset, firstID: firstID, chunk: spanChunk)
+            try COCOShardSpans(output: $0.output, ledger: $0.ledger, at: $0.offset, firstID: firstID, chunk: spanChunk)
         }
         let owner = DecimalCounter(firstID), annotation = DecimalCounter(firstID)
         try KWayMerge.run(try shards()) { k in
@@ -50,8 +49,7 @@ extension ShardOutputMerger {
     /// recorded their records' lengths: each record cut by length and copied once, in merged
     /// order, as `mergeCOCOByLengths` copies images.
     func mergeListByLengths(_ files: [ShardLengthsFile], key: String) throws {
-        try checkSizes(files)
-        let lists = try inputs.indices.map { try COCOShardSpans(output: inputs[$0].output, lengths: files[$0].url, firstID: 0, chunk: spanChunk) }
+        let lists = try inputs.indices.map { try COCOShardSpans(output: inputs[$0].output, ledger: files[$0], firstID: 0, chunk: spanChunk) }
         let out = try ChunkWriter(url: destination)
         try out.append(try sameSkeleton(lists.map { try $0.skipToArray(key) }, lists))
         var first = true
@@ -62,16 +60,6 @@ extension ShardOutputMerger {
         }
         try out.append(try sameSkeleton(lists.map { try $0.closeArray() + $0.rest() }, lists))
         try out.close()
-    }
-
-    /// Each shard's file has the size its run recorded.
-    private func checkSizes(_ files: [ShardLengthsFile]) throws {
-        for (k, f) in files.enumerated() {
-            let size = (try? FileManager.default.attributesOfItem(atPath: inputs[k].output.path)[.size]) as? Int
-            guard size == f.bytes else {
-                throw PrepError.input(file: inputs[k].output.path, line: nil, reason: "has \(size.map { "\($0) bytes" } ?? "no size"), its shard run wrote \(f.bytes) (.prep-shard/manifest.json); the shard folder was changed after its run")
-            }
-        }
     }
 
     /// The one segment of the document between the arrays that every shard has (the COCO

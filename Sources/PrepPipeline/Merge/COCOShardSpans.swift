@@ -20,7 +20,9 @@ import PrepCore
 /// image object passed through from its source) is renumbered by `JSONIntFields`.
 final class COCOShardSpans {
     let output: URL
-    let lengthsURL: URL
+    /// The lengths file and the output's size at the end of its run.
+    let ledger: ShardLengthsFile
+    private var lengthsURL: URL { ledger.url }
     private let file: ByteStream
     private let lengths: ByteStream
     /// The shard-local id of the next record of the array, and (annotation pass) of the image
@@ -40,18 +42,22 @@ final class COCOShardSpans {
     private static let imageFields = JSONIntFields(["id"]), annotationFields = JSONIntFields(["image_id", "id"])
 
     /// Opens the shard's `output` with its lengths file, at `offset` (0, or where an array's
-    /// records begin, as `skipToArray` left `offset`). `firstID`: the id of a file's first record.
-    init(output: URL, lengths: URL, at offset: Int = 0, firstID: Int, chunk: Int) throws {
+    /// records begin, as `skipToArray` left `offset`), checking that the output has the size its
+    /// run recorded. `firstID`: the id of a file's first record.
+    init(output: URL, ledger: ShardLengthsFile, at offset: Int = 0, firstID: Int, chunk: Int) throws {
         self.output = output
-        lengthsURL = lengths
+        self.ledger = ledger
         self.firstID = firstID
         local = DecimalCounter(firstID)
         // Before the first image: `nextImageAnnotations` moves it to the first.
         localImage = DecimalCounter(firstID)
         file = try ByteStream(output, at: offset, chunk: chunk)
-        self.lengths = try ByteStream(lengths, chunk: min(chunk, 1 << 16))
-        guard self.lengths.next() == ShardRecordLengths.formatVersion else {
-            throw PrepError.input(file: lengths.path, line: nil, reason: "not a shard ledger's record-lengths file (format \(ShardRecordLengths.formatVersion)); the shard folder was changed after its run, or another prep made it")
+        guard file.size == ledger.bytes else {
+            throw PrepError.input(file: output.path, line: nil, reason: "has \(file.size) bytes, its shard run wrote \(ledger.bytes) (.prep-shard/manifest.json); the shard folder was changed after its run")
+        }
+        lengths = try ByteStream(ledger.url, chunk: min(chunk, 1 << 16))
+        guard lengths.next() == ShardRecordLengths.formatVersion else {
+            throw PrepError.input(file: ledger.url.path, line: nil, reason: "not a shard ledger's record-lengths file (format \(ShardRecordLengths.formatVersion)); the shard folder was changed after its run, or another prep made it")
         }
     }
 

@@ -155,7 +155,7 @@ struct JSONIntFields {
     /// Appends `object` to `out` with the fields `find` found replaced by `first` and `second`
     /// (the values of `names` in order; `second` only for two names), straight into the output
     /// buffer (no record copy); a field that is not there is an error naming `file`.
-    func append(_ first: Int, _ second: Int = 0, in object: [UInt8], found: Found, file: @autoclosure () -> URL, to out: inout [UInt8]) throws {
+    func append<Out: MergedBytes>(_ first: Int, _ second: Int = 0, in object: [UInt8], found: Found, file: @autoclosure () -> URL, to out: inout Out) throws {
         try object.withUnsafeBufferPointer { try append(first, second, in: $0, found: found, file: file(), to: &out) }
     }
 
@@ -179,21 +179,6 @@ struct JSONIntFields {
             at = r.upperBound
         }
         try out.append(bytes: UnsafeBufferPointer(rebasing: object[at..<object.count]))
-    }
-
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        // Digits written backwards into a stack buffer, then appended at once (no array per
-        // number, one capacity check instead of one per digit).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
-            var v = value.magnitude, at = 24
-            repeat {
-                at -= 1
-                buf[at] = UInt8(48 + v % 10)
-                v /= 10
-            } while v > 0
-            if value < 0 { at -= 1; buf[at] = 0x2D }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[at...]))
-        }
     }
 }
 

@@ -57,8 +57,8 @@ enum ValidationShardFiles {
             .input(file: stream.url.path, line: nil, reason: "truncated or damaged shard file (run the shard again)")
         }
         func int() throws -> Int {
-            guard let b = stream.take(8) else { throw bad() }
-            return Int(Int64(littleEndian: UnsafeRawBufferPointer(b).loadUnaligned(as: Int64.self)))
+            guard let v = try head() else { throw bad() }
+            return v
         }
         /// The next record's first integer, or nil at the end of the file.
         func head() throws -> Int? {
